@@ -1,0 +1,342 @@
+/**
+ * The data model every stage shares. Stages are pure functions over these types;
+ * only runtime/ starts processes, only github/ talks to the API.
+ *
+ * The JSON report is a serialisation of `Report` and is versioned by
+ * `REPORT_SCHEMA_VERSION` (see docs/report-schema.json). Bump it on any
+ * breaking change to these shapes.
+ */
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+/* ───────────────────────────── inspect ───────────────────────────── */
+
+export type ArtifactKind = 'module' | 'component' | 'not-wasm' | 'invalid';
+
+export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
+
+export interface ImportEntry {
+  module: string;
+  name: string;
+  kind: ExternKind;
+}
+
+export interface ExportEntry {
+  name: string;
+  kind: ExternKind;
+}
+
+export interface MemoryInfo {
+  /** Number of memories (imported + defined). */
+  count: number;
+  imported: boolean;
+  exported: boolean;
+  shared: boolean;
+  memory64: boolean;
+  /** Initial size of memory 0 in 64 KiB pages. */
+  minPages?: number;
+  maxPages?: number;
+}
+
+export interface ProducerEntry {
+  name: string;
+  version: string;
+}
+
+/** The decoded `producers` custom section (tool-conventions/ProducersSection.md). */
+export interface Producers {
+  language: ProducerEntry[];
+  processedBy: ProducerEntry[];
+  sdk: ProducerEntry[];
+}
+
+/** What built the module, derived from `producers` (and names when producers is absent). */
+export interface Toolchain {
+  /** 'go' | 'tinygo' | 'rust' | 'c' | 'c++' | 'assemblyscript' | 'zig' | 'wat' | 'unknown' */
+  language: string;
+  /** Human name of the compiler: 'Go', 'rustc', 'clang', … */
+  compiler?: string;
+  /** Plain semver-ish version of the compiler, e.g. '1.24.4', '1.63.0', '14.0.6'. */
+  version?: string;
+}
+
+export interface ModuleFacts {
+  imports: ImportEntry[];
+  /** Import names grouped by module name, in order of first appearance. */
+  importsByModule: Record<string, string[]>;
+  exports: ExportEntry[];
+  /** `_start` exported → command; `_initialize` (or neither) → reactor. */
+  style: 'command' | 'reactor';
+  hasStart: boolean;
+  hasInitialize: boolean;
+  hasCabiRealloc: boolean;
+  memory: MemoryInfo;
+  /** Imports from `wasi_unstable` (WASI snapshot 0). */
+  wasiUnstable: boolean;
+  /** Import modules that are neither wasi_snapshot_preview1 nor wasi_unstable. */
+  nonWasiImportModules: string[];
+  producers?: Producers;
+  toolchain?: Toolchain;
+  customSections: string[];
+  /** Wasm proposals the binary uses that matter for conversion (e.g. 'threads', 'memory64', 'multi-memory'). */
+  features: string[];
+}
+
+export interface ComponentFacts {
+  /** Top-level component imports / exports by name (e.g. `wasi:cli/environment@0.2.3`). */
+  imports: string[];
+  exports: string[];
+  /** The highest WASI 0.2.x version referenced by imports, if any. */
+  wasiVersion?: string;
+}
+
+export interface Artifact {
+  /** Path as given / matched (relative to cwd when possible). */
+  path: string;
+  size: number;
+  sha256: string;
+  kind: ArtifactKind;
+  /** Why the file is `not-wasm` or `invalid` (bad magic, truncated, validation error …). */
+  error?: string;
+  module?: ModuleFacts;
+  component?: ComponentFacts;
+}
+
+/* ───────────────────────────── convert ───────────────────────────── */
+
+export interface AdapterInfo {
+  kind: 'command' | 'reactor';
+  /** bundled = shipped with wasm-p2-check (from jco); file = user-given; wasmtime-release = same release as the runtime. */
+  source: 'bundled' | 'file' | 'wasmtime-release';
+  path?: string;
+  /** File name as it was given to the encoder (the import interface name is derived from it). */
+  name: string;
+  sha256: string;
+  /** wasmtime release the adapter was built from, e.g. '33.0.0', when known. */
+  version?: string;
+  /** WASI 0.2.x version the adapter imports, e.g. '0.2.3'. */
+  wasiVersion?: string;
+}
+
+export interface ConversionResult {
+  ok: boolean;
+  /** True when the input already was a component. */
+  skipped: boolean;
+  adapter?: AdapterInfo;
+  componentPath?: string;
+  error?: string;
+  durationMs: number;
+}
+
+/* ───────────────────────────── runtime ───────────────────────────── */
+
+export interface Preopen {
+  host: string;
+  guest: string;
+}
+
+/** What the guest is given. Nothing else: no inherited environment, no network. */
+export interface Sandbox {
+  args: string[];
+  env: Record<string, string>;
+  dirs: Preopen[];
+  /** File whose content is the guest's stdin; empty stdin when absent. */
+  stdinFile?: string;
+  timeoutMs: number;
+  /** Bytes kept of each of stdout and stderr. */
+  outputCapBytes: number;
+}
+
+export interface CapturedOutput {
+  /** Kept text (UTF-8, lossy), at most the cap. */
+  text: string;
+  /** Total bytes the guest wrote. */
+  bytes: number;
+  truncated: boolean;
+}
+
+export type TrapKind =
+  | 'unreachable'
+  | 'out-of-bounds'
+  | 'stack-overflow'
+  | 'indirect-call'
+  | 'integer-overflow'
+  | 'divide-by-zero'
+  | 'unaligned-atomic'
+  | 'null-reference'
+  | 'cannot-leave-instance'
+  | 'link-error'
+  | 'instantiation-error'
+  | 'invalid-exit-status'
+  | 'host-error'
+  | 'other';
+
+export type FrameOrigin = 'adapter' | 'shim' | 'guest' | 'host' | 'unknown';
+
+export interface Frame {
+  /** Position in the backtrace, 0 = innermost. */
+  index: number;
+  /** Code offset in the binary, when printed. */
+  offset?: number;
+  /** Module part as printed (e.g. `wit-component:adapter:wasi_snapshot_preview1`, `<unknown>`). */
+  module?: string;
+  origin: FrameOrigin;
+  /** Name as printed. */
+  rawName: string;
+  /** Demangled name without the Rust hash (e.g. `wasi_snapshot_preview1::macros::assert_fail`). */
+  name: string;
+}
+
+export interface AdapterLine {
+  line: number;
+  /** 'assertion' for `assertion failed at adapter line N`, 'unreachable' for `unreachable at adapter line N`. */
+  kind: 'assertion' | 'unreachable';
+  /** The line as printed. */
+  text: string;
+}
+
+export interface Trap {
+  kind: TrapKind;
+  /** The innermost / most specific message, e.g. `wasm trap: wasm \`unreachable\` instruction executed`. */
+  message: string;
+  /** The whole error chain, outermost first (wasmtime `Caused by:` entries, JS error + cause). */
+  causes: string[];
+  frames: Frame[];
+  adapterLine?: AdapterLine;
+  /** Which output format was recognised. */
+  format: 'wasmtime-cli' | 'wasmtime-embedded' | 'v8' | 'text';
+}
+
+export interface RuntimeId {
+  /** 'node:wasi' | 'preview2-shim' | 'wasmtime' | 'wasmtime-py-harness' */
+  name: string;
+  version: string;
+}
+
+export interface RunResult {
+  phase: 'p1' | 'p2';
+  runtime: RuntimeId;
+  exitCode: number | null;
+  stdout: CapturedOutput;
+  stderr: CapturedOutput;
+  trap?: Trap;
+  durationMs: number;
+  timedOut: boolean;
+  /** The harness itself failed (could not start the host, …): not the guest's fault. */
+  harnessError?: string;
+  /** The command line used, for reproduction (no secrets: env values are the user's own). */
+  command?: string[];
+}
+
+/** One runtime implementation. Only runtime/ starts processes. */
+export interface Runner {
+  readonly name: string;
+  /** Host used for the P1 baseline and the P2 run, resolved once. */
+  describe(): Promise<{ p1: RuntimeId; p2: RuntimeId }>;
+  runModule(path: string, sandbox: Sandbox): Promise<RunResult>;
+  runComponent(path: string, sandbox: Sandbox): Promise<RunResult>;
+}
+
+/* ───────────────────────────── compare ───────────────────────────── */
+
+export type Verdict = 'PASS' | 'REGRESSION' | 'PRE-EXISTING' | 'CONVERT-FAIL' | 'TIMEOUT' | 'INVALID-INPUT';
+
+export interface Difference {
+  field: 'exitCode' | 'stdout' | 'stderr' | 'trap';
+  p1: string;
+  p2: string;
+}
+
+export interface Note {
+  /** Stable code, e.g. 'exit-code-collapse', 'hosts-differ', 'reactor-exports-not-run'. */
+  code: string;
+  message: string;
+}
+
+export interface Comparison {
+  verdict: Verdict;
+  differences: Difference[];
+  notes: Note[];
+}
+
+/* ───────────────────────────── diagnose ───────────────────────────── */
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface Workaround {
+  text: string;
+  safe: boolean;
+  /** Why it is (un)safe / when it applies. */
+  why?: string;
+}
+
+export interface Link {
+  title: string;
+  url: string;
+}
+
+export interface Diagnosis {
+  signatureId: string;
+  title: string;
+  confidence: Confidence;
+  /** Ranking score (higher = more specific match). */
+  score: number;
+  cause: string;
+  /** Evidence lines, rendered from the signature's template with the facts that matched. */
+  evidence: string[];
+  workarounds: Workaround[];
+  links: Link[];
+}
+
+/** A failure predicted from inspect facts alone, before anything runs. */
+export interface Prediction {
+  signatureId: string;
+  title: string;
+  message: string;
+  /** true = the run confirmed it, false = the run did not fail that way, null = not run. */
+  confirmed: boolean | null;
+}
+
+export interface UnknownFailure {
+  /** Stable hash of the normalised top frames + message. */
+  fingerprint: string;
+  summary: string;
+  evidence: string[];
+  /** Prefilled link to propose a new signature. */
+  proposeUrl: string;
+}
+
+/* ───────────────────────────── report ───────────────────────────── */
+
+export interface ArtifactResult {
+  artifact: Artifact;
+  predictions: Prediction[];
+  p1?: RunResult;
+  conversion?: ConversionResult;
+  p2?: RunResult;
+  verdict: Verdict;
+  differences: Difference[];
+  notes: Note[];
+  diagnoses: Diagnosis[];
+  unknown?: UnknownFailure;
+}
+
+export interface ReportSummary {
+  total: number;
+  counts: Record<Verdict, number>;
+  /** Artifacts whose verdict is REGRESSION or CONVERT-FAIL. */
+  regressions: number;
+  /** Artifacts whose verdict is not PASS. */
+  failures: number;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'wasm-p2-check'; version: string };
+  createdAt: string;
+  /** Runtime selection as requested ('embedded' | 'wasmtime' | 'auto') and the hosts actually used. */
+  runtime: { requested: string; p1: RuntimeId; p2: RuntimeId };
+  sandbox: { args: string[]; envKeys: string[]; dirs: Preopen[]; stdin: boolean; timeoutMs: number; outputCapBytes: number };
+  results: ArtifactResult[];
+  summary: ReportSummary;
+}
