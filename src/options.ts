@@ -1,0 +1,43 @@
+import type { Sandbox } from './model.js';
+
+export type RuntimeChoice = 'embedded' | 'wasmtime' | 'auto';
+
+export interface WasmtimeOptions {
+  /** Release to use ('49.0.0', 'v49.0.0' or 'latest'); a matching `wasmtime` on PATH is used first. */
+  version?: string;
+  /** Explicit executable that behaves like `wasmtime` (skips PATH lookup and download). */
+  binary?: string;
+  /** Base URL of release downloads (default https://github.com/bytecodealliance/wasmtime/releases/download). */
+  downloadBaseUrl?: string;
+  /** GitHub API base for resolving 'latest' (default GITHUB_API_URL or https://api.github.com). */
+  apiBaseUrl?: string;
+  token?: string;
+}
+
+export interface ProgressEvent {
+  artifact: string;
+  stage: 'inspect' | 'p1' | 'convert' | 'p2' | 'diagnose' | 'done';
+  message?: string;
+}
+
+/** Everything `check()` needs. Built by cli.ts / action.ts from their inputs; check() reads no environment. */
+export interface CheckOptions {
+  /** Globs or paths of artifacts. */
+  patterns: string[];
+  cwd: string;
+  runtime: RuntimeChoice;
+  wasmtime?: WasmtimeOptions;
+  /**
+   * Adapter to convert with: undefined/'bundled' = the one shipped with wasm-p2-check (wasmtime runtime: the one
+   * from the runtime's own release), a path to a `wasi_snapshot_preview1.*.wasm` file, or a wasmtime version.
+   */
+  adapter?: string;
+  sandbox: Sandbox;
+  /** Extra signature directories (user-provided). */
+  signatureDirs?: string[];
+  /** Scratch directory (components, preopen copies, captured output). A fresh temp dir when absent. */
+  workDir?: string;
+  /** Keep the scratch directory after the run (for debugging). */
+  keepWorkDir?: boolean;
+  onProgress?: (event: ProgressEvent) => void;
+}
