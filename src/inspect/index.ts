@@ -21,6 +21,8 @@ const COMPONENT_VERSION = 0x0d;
 /** A hint for common non-wasm files, so "bad magic" says what the file looks like. */
 function lookLike(bytes: Uint8Array): string {
   const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
+  const magicHits = MAGIC.filter((b, i) => bytes[i] === b).length;
+  if (bytes.length >= 4 && magicHits === 3) return ' (one byte off the wasm magic: the file looks corrupted)';
   if (head.startsWith('\x7fELF')) return ' (looks like an ELF executable)';
   if (head.startsWith('MZ')) return ' (looks like a Windows executable)';
   if (head.startsWith('PK\x03\x04')) return ' (looks like a zip archive)';
