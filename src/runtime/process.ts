@@ -1,0 +1,253 @@
+/**
+ * Running a guest host (wasmtime, the embedded node hosts, the test harness) as a sandboxed child process.
+ *
+ * Shared by every runtime so that P1 and P2 runs are captured the same way:
+ * - stdout/stderr go to files, never pipes (pipes truncate large guest output in some hosts, see field notes),
+ *   then are read back capped at `outputCapBytes` with the total byte count kept;
+ * - stdin is a file or empty (/dev/null), never the checker's own stdin;
+ * - the child environment is exactly `env` (no inheritance);
+ * - a wall-clock timeout kills the whole process group (the child is started `detached`, i.e. in its own group).
+ */
+import { closeSync, openSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, open, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { execa } from 'execa';
+import type { CapturedOutput, Preopen } from '../model.js';
+
+export interface SandboxedProcessOptions {
+  command: string;
+  args: string[];
+  /** The child's whole environment (nothing is inherited). See `minimalHostEnv()`. */
+  env: Record<string, string>;
+  cwd: string;
+  /** File whose content is the child's stdin; empty stdin (/dev/null) when absent. */
+  stdinFile?: string;
+  timeoutMs: number;
+  /** Bytes kept of each of stdout and stderr. */
+  outputCapBytes: number;
+  /** Directory for this run's captured output files (created when missing). */
+  scratchDir: string;
+  /**
+   * Hard limit on the bytes written to the output files together; the process group is killed beyond it
+   * (`outputLimitExceeded`). Protects the disk from a guest printing in a loop. Default: max(64 MiB, 16 × cap).
+   */
+  maxOutputFileBytes?: number;
+}
+
+export interface SandboxedProcessResult {
+  /** Exit code, or null when the process was ended by a signal or could not be started. */
+  exitCode: number | null;
+  /** Signal that ended the process, e.g. 'SIGKILL' after a timeout. */
+  signal?: string;
+  stdout: CapturedOutput;
+  stderr: CapturedOutput;
+  timedOut: boolean;
+  durationMs: number;
+  /** Where the complete output was written (for reading more than the cap, e.g. the tail of stderr). */
+  stdoutFile: string;
+  stderrFile: string;
+  /** The process could not be started at all (e.g. ENOENT): a harness problem, not the guest's. */
+  spawnError?: string;
+  /** Killed because the output files grew past `maxOutputFileBytes`. */
+  outputLimitExceeded?: boolean;
+}
+
+let runCounter = 0;
+
+/** An environment for the host process itself: empty on POSIX, the bare system variables Windows needs to start. */
+export function minimalHostEnv(): Record<string, string> {
+  if (process.platform !== 'win32') return {};
+  const env: Record<string, string> = {};
+  for (const key of ['SYSTEMROOT', 'WINDIR', 'SystemRoot']) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
+}
+
+function killGroup(pid: number | undefined, kill: () => void): void {
+  if (pid !== undefined && process.platform !== 'win32') {
+    try {
+      process.kill(-pid, 'SIGKILL');
+      return;
+    } catch {
+      // group already gone, or not a group leader: fall through
+    }
+  }
+  try {
+    kill();
+  } catch {
+    // already exited
+  }
+}
+
+/** Reads back at most `cap` bytes from the start of `file`; `bytes` is the file's full size. */
+export async function readCapped(file: string, cap: number): Promise<CapturedOutput> {
+  let size = 0;
+  try {
+    size = (await stat(file)).size;
+  } catch {
+    return { text: '', bytes: 0, truncated: false };
+  }
+  const keep = Math.max(0, Math.min(size, cap));
+  const buf = Buffer.alloc(keep);
+  if (keep > 0) {
+    const fh = await open(file, 'r');
+    try {
+      await fh.read(buf, 0, keep, 0);
+    } finally {
+      await fh.close();
+    }
+  }
+  return { text: decodeUtf8Prefix(buf, keep < size), bytes: size, truncated: keep < size };
+}
+
+/** Reads the last `bytes` bytes of `file` (for finding a trap at the end of a long stderr). */
+export async function readTail(file: string, bytes: number): Promise<string> {
+  const size = (await stat(file)).size;
+  const start = Math.max(0, size - bytes);
+  const buf = Buffer.alloc(size - start);
+  const fh = await open(file, 'r');
+  try {
+    await fh.read(buf, 0, buf.length, start);
+  } finally {
+    await fh.close();
+  }
+  let text = buf.toString('utf8');
+  // drop a partial first line (and a partial leading UTF-8 sequence with it)
+  if (start > 0) {
+    const nl = text.indexOf('\n');
+    if (nl >= 0) text = text.slice(nl + 1);
+  }
+  return text;
+}
+
+/** Decodes lossily; when cut, drops an incomplete trailing UTF-8 sequence instead of showing U+FFFD. */
+function decodeUtf8Prefix(buf: Buffer, cut: boolean): string {
+  let end = buf.length;
+  if (cut) {
+    // step back over continuation bytes to the lead byte of the last sequence and check it is complete
+    let i = end - 1;
+    let cont = 0;
+    while (i >= 0 && cont < 3 && (buf[i]! & 0xc0) === 0x80) {
+      i--;
+      cont++;
+    }
+    if (i >= 0) {
+      const lead = buf[i]!;
+      const need = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+      if (need > cont) end = i;
+    }
+  }
+  return buf.subarray(0, end).toString('utf8');
+}
+
+/** Runs `command` sandboxed as described at the top of this file. Never throws for guest/host failures. */
+export async function runSandboxedProcess(options: SandboxedProcessOptions): Promise<SandboxedProcessResult> {
+  await mkdir(options.scratchDir, { recursive: true });
+  const outDir = await mkdtemp(join(options.scratchDir, `proc-${process.pid}-${++runCounter}-`));
+  const stdoutFile = join(outDir, 'stdout');
+  const stderrFile = join(outDir, 'stderr');
+  const cap = Math.max(0, options.outputCapBytes);
+  const maxFileBytes = options.maxOutputFileBytes ?? Math.max(64 * 1024 * 1024, cap * 16);
+
+  const stdoutFd = openSync(stdoutFile, 'w');
+  const stderrFd = openSync(stderrFile, 'w');
+  let stdinFd: number | undefined;
+  const started = performance.now();
+  let timedOut = false;
+  let outputLimitExceeded = false;
+  let spawnError: string | undefined;
+  let exitCode: number | null = null;
+  let signal: string | undefined;
+
+  try {
+    stdinFd = options.stdinFile !== undefined ? openSync(options.stdinFile, 'r') : undefined;
+    const child = execa(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: false,
+      stdin: stdinFd ?? 'ignore',
+      stdout: stdoutFd,
+      stderr: stderrFd,
+      detached: true,
+      reject: false,
+      windowsHide: true,
+      // stripFinalNewline/buffer do not apply: nothing is piped back
+    });
+    const pid = child.pid;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(pid, () => child.kill('SIGKILL'));
+    }, Math.max(1, options.timeoutMs));
+    const watcher = setInterval(() => {
+      void Promise.all([stat(stdoutFile), stat(stderrFile)])
+        .then(([a, b]) => {
+          if (a.size + b.size > maxFileBytes && !outputLimitExceeded) {
+            outputLimitExceeded = true;
+            killGroup(pid, () => child.kill('SIGKILL'));
+          }
+        })
+        .catch(() => undefined);
+    }, 200);
+    try {
+      const result = await child;
+      if (result.failed && result.exitCode === undefined && result.signal === undefined && !timedOut) {
+        spawnError = result.originalMessage || result.shortMessage || result.message;
+      }
+      exitCode = result.exitCode ?? null;
+      signal = result.signal ?? undefined;
+    } finally {
+      clearTimeout(timer);
+      clearInterval(watcher);
+      // Anything the child left behind in its group goes with it.
+      if (timedOut || outputLimitExceeded) killGroup(pid, () => undefined);
+    }
+  } catch (error) {
+    spawnError = error instanceof Error ? error.message : String(error);
+  } finally {
+    closeSync(stdoutFd);
+    closeSync(stderrFd);
+    if (stdinFd !== undefined) closeSync(stdinFd);
+  }
+  const durationMs = Math.round(performance.now() - started);
+  const [stdout, stderr] = await Promise.all([readCapped(stdoutFile, cap), readCapped(stderrFile, cap)]);
+  return {
+    exitCode,
+    ...(signal !== undefined ? { signal } : {}),
+    stdout,
+    stderr,
+    timedOut,
+    durationMs,
+    stdoutFile,
+    stderrFile,
+    ...(spawnError !== undefined ? { spawnError } : {}),
+    ...(outputLimitExceeded ? { outputLimitExceeded } : {}),
+  };
+}
+
+/**
+ * Gives a run its own fresh copy of each preopened directory (guests modify their preopens; the P2 run must not see
+ * what the P1 run left behind). Returns the preopens pointing at the copies, guest paths unchanged.
+ */
+export async function copyPreopens(dirs: Preopen[], scratchDir: string): Promise<Preopen[]> {
+  if (dirs.length === 0) return [];
+  await mkdir(scratchDir, { recursive: true });
+  const root = await mkdtemp(join(scratchDir, 'preopens-'));
+  const copies: Preopen[] = [];
+  for (const [i, dir] of dirs.entries()) {
+    const source = resolve(dir.host);
+    let info;
+    try {
+      info = await stat(source);
+    } catch {
+      throw new Error(`preopen ${dir.host} (guest ${dir.guest}) does not exist`);
+    }
+    if (!info.isDirectory()) throw new Error(`preopen ${dir.host} (guest ${dir.guest}) is not a directory`);
+    const target = join(root, `${i}-${basename(source) || 'root'}`);
+    await cp(source, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    copies.push({ host: target, guest: dir.guest });
+  }
+  return copies;
+}
