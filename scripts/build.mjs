@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Bundles wasm-p2-check into dist/: one self-contained ESM file per entry point plus the run-time assets
+// (bundled adapters, jco's wasm-tools / bindgen core modules, preview2-shim's I/O worker, built-in signatures).
+// The Action runs from dist/ with no npm install, so everything it loads must be here.
+//
+//   node scripts/build.mjs [--outdir DIR]     (default dist/; the check-dist test builds into a temp dir)
+import { build } from 'esbuild';
+import { cp, mkdir, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argOut = process.argv.indexOf('--outdir');
+const outdir = path.resolve(argOut > 0 ? process.argv[argOut + 1] : path.join(root, 'dist'));
+
+const entries = {
+  cli: 'src/cli.ts',
+  index: 'src/action.ts',
+  'embedded-p1-host': 'src/runtime/embedded/p1-host.ts',
+  'embedded-p2-host': 'src/runtime/embedded/p2-host.ts',
+};
+
+// CommonJS dependencies bundled into ESM still call require()/__dirname.
+const banner = [
+  "import { createRequire as __wpc_createRequire } from 'node:module';",
+  "import { fileURLToPath as __wpc_fileURLToPath } from 'node:url';",
+  "import { dirname as __wpc_dirname } from 'node:path';",
+  'const require = __wpc_createRequire(import.meta.url);',
+  'const __filename = __wpc_fileURLToPath(import.meta.url);',
+  'const __dirname = __wpc_dirname(__filename);',
+].join('\n');
+
+// jco-transpile imports `oxc-minify` (a native addon) at the top of transpile.js, only to minify generated JS when
+// asked to. We never ask, and a native addon cannot live in a single-file bundle: resolve it to a module that
+// fails loudly if that ever changes.
+const noNativeMinify = {
+  name: 'no-native-minify',
+  setup(b) {
+    b.onResolve({ filter: /^oxc-minify$/ }, () => ({ path: 'oxc-minify', namespace: 'no-native-minify' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-native-minify' }, () => ({
+      contents: "export function minify() { throw new Error('wasm-p2-check: JS minification is not bundled'); }",
+      loader: 'js',
+    }));
+  },
+};
+
+await rm(outdir, { recursive: true, force: true });
+await mkdir(outdir, { recursive: true });
+
+const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(path.join(root, src))));
+await build({
+  absWorkingDir: root,
+  entryPoints,
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  splitting: false,
+  banner: { js: banner },
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [noNativeMinify],
+});
+
+// Run-time assets, resolved by the bundles relative to import.meta.url.
+const copies = [
+  ['adapters', 'adapters'],
+  ['node_modules/@bytecodealliance/preview2-shim/dist/io/worker-thread.bundle.js', 'worker-thread.bundle.js'],
+  ['src/diagnose/signatures', 'signatures'],
+  ['src/diagnose/signature.schema.json', 'signature.schema.json'],
+];
+const vendor = 'node_modules/@bytecodealliance/jco-transpile/vendor';
+for (const f of await readdir(path.join(root, vendor))) if (f.endsWith('.wasm')) copies.push([`${vendor}/${f}`, f]);
+for (const [from, to] of copies) {
+  const src = path.join(root, from);
+  if (existsSync(src)) await cp(src, path.join(outdir, to), { recursive: true });
+}
+console.log(`built ${Object.keys(entryPoints).join(', ')} → ${path.relative(root, outdir) || outdir}`);

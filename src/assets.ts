@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Files wasm-p2-check needs at run time (bundled adapters, the embedded runtime's host scripts, built-in
+ * signatures). In the bundle they sit beside `dist/*.js`; when running from source they are found at their
+ * place in the repository. One lookup for both layouts keeps the rest of the code layout-agnostic.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Repository root when running from `src/` (this file is `src/assets.ts`). */
+const repoRoot = path.resolve(here, '..');
+
+function firstExisting(candidates: string[], what: string): string {
+  for (const c of candidates) if (existsSync(c)) return c;
+  throw new Error(`wasm-p2-check installation is incomplete: ${what} not found (looked in ${candidates.join(', ')})`);
+}
+
+/** Directory holding `wasi_snapshot_preview1.{command,reactor}.wasm` and their `manifest.json`. */
+export function bundledAdapterDir(): string {
+  return firstExisting([path.join(here, 'adapters'), path.join(repoRoot, 'adapters')], 'bundled adapters');
+}
+
+/** The embedded runtime's child-process host script (`p1` = node:wasi, `p2` = preview2-shim). Always the built one. */
+export function embeddedHostScript(phase: 'p1' | 'p2'): string {
+  const name = `embedded-${phase}-host.js`;
+  return firstExisting([path.join(here, name), path.join(repoRoot, 'dist', name)], `${name} (run 'npm run build')`);
+}

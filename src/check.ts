@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { compare } from './compare/index.js';
+import { adapterFromFile, adapterKindFor, bundledAdapter, convertModule, type ResolvedAdapter } from './convert/index.js';
+import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
+import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
+import { discover } from './discover.js';
+import { inspectFile } from './inspect/index.js';
+import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult } from './model.js';
+import type { CheckOptions } from './options.js';
+import { summarize } from './report/summary.js';
+import { createRunner, type RuntimeSelection } from './runtime/index.js';
+import { wasmtimeReleaseAdapter } from './runtime/wasmtime/adapter.js';
+import { VERSION } from './version.js';
+
+/**
+ * The pipeline, nothing else: discover → inspect → predict → P1 baseline → convert → P2 → compare → diagnose.
+ * Each artifact's problems are its own result; one bad file never stops the others.
+ */
+export async function check(options: CheckOptions): Promise<Report> {
+  const workDir = options.workDir ?? (await mkdtemp(path.join(tmpdir(), 'wasm-p2-check-')));
+  await mkdir(workDir, { recursive: true });
+  const progress = options.onProgress ?? (() => {});
+  try {
+    const found = await discover(options.patterns, options.cwd);
+    if (found.files.length === 0 && found.missing.length === 0) {
+      throw new Error(`no artifacts matched ${options.patterns.map((p) => `'${p}'`).join(', ') || '(no patterns given)'}`);
+    }
+    const selection = await createRunner({
+      runtime: options.runtime,
+      wasmtime: options.wasmtime,
+      workDir: path.join(workDir, 'runs'),
+      log: (message) => progress({ artifact: '', stage: 'inspect', message }),
+    });
+    const hosts = await selection.runner.describe();
+    const db = await loadSignatures(options.signatureDirs ?? []);
+    const adapters = adapterSource(options, selection);
+
+    const results: ArtifactResult[] = [];
+    for (const missing of found.missing) {
+      results.push(invalidResult({ path: missing, size: 0, sha256: '', kind: 'invalid', error: 'no such file' }));
+    }
+    for (const file of found.files) {
+      results.push(await checkOne(path.resolve(options.cwd, file), file, options, selection, db, adapters, workDir));
+    }
+    return {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: 'wasm-p2-check', version: VERSION },
+      createdAt: new Date().toISOString(),
+      runtime: { requested: options.runtime, p1: hosts.p1, p2: hosts.p2 },
+      sandbox: {
+        args: options.sandbox.args,
+        envKeys: Object.keys(options.sandbox.env),
+        dirs: options.sandbox.dirs,
+        stdin: options.sandbox.stdinFile !== undefined,
+        timeoutMs: options.sandbox.timeoutMs,
+        outputCapBytes: options.sandbox.outputCapBytes,
+      },
+      results,
+      summary: summarize(results),
+    };
+  } finally {
+    if (!options.keepWorkDir && !options.workDir) await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function invalidResult(artifact: Artifact): ArtifactResult {
+  return { artifact, predictions: [], verdict: 'INVALID-INPUT', differences: [], notes: [], diagnoses: [] };
+}
+
+type AdapterSource = (kind: 'command' | 'reactor') => Promise<ResolvedAdapter>;
+
+/** Which adapter converts: the user's (file or wasmtime version), else the runtime's matching one, else the bundled one. */
+function adapterSource(options: CheckOptions, selection: RuntimeSelection): AdapterSource {
+  const cache = new Map<string, Promise<ResolvedAdapter>>();
+  const spec = options.adapter?.trim();
+  const load = (kind: 'command' | 'reactor'): Promise<ResolvedAdapter> => {
+    if (spec && spec !== 'bundled') {
+      if (/^v?\d+\.\d+\.\d+$/.test(spec)) return wasmtimeReleaseAdapter(spec.replace(/^v/, ''), kind, options.wasmtime ?? {});
+      return adapterFromFile(path.resolve(options.cwd, spec));
+    }
+    if (!spec && selection.matchingAdapter) return selection.matchingAdapter(kind);
+    return bundledAdapter(kind);
+  };
+  return (kind) => {
+    let p = cache.get(kind);
+    if (!p) cache.set(kind, (p = load(kind)));
+    return p;
+  };
+}
+
+async function checkOne(
+  absPath: string,
+  shownPath: string,
+  options: CheckOptions,
+  selection: RuntimeSelection,
+  db: SignatureDb,
+  adapters: AdapterSource,
+  workDir: string,
+): Promise<ArtifactResult> {
+  const progress = (stage: Parameters<NonNullable<CheckOptions['onProgress']>>[0]['stage'], message?: string) =>
+    options.onProgress?.({ artifact: shownPath, stage, message });
+  progress('inspect');
+  const artifact = { ...(await inspectFile(absPath)), path: shownPath };
+  if (artifact.kind === 'not-wasm' || artifact.kind === 'invalid') {
+    progress('done', 'INVALID-INPUT');
+    return invalidResult(artifact);
+  }
+  const predictions = predict(artifact, db);
+  const scratch = path.join(workDir, 'artifacts', createHash('sha256').update(absPath).digest('hex').slice(0, 12));
+  await mkdir(scratch, { recursive: true });
+
+  let p1: RunResult | undefined;
+  let conversion: ConversionResult | undefined;
+  let componentPath = absPath;
+  if (artifact.kind === 'module') {
+    progress('p1');
+    p1 = await selection.runner.runModule(absPath, options.sandbox);
+    progress('convert');
+    try {
+      const adapter = await adapters(adapterKindFor(artifact));
+      conversion = await convertModule(new Uint8Array(await readFile(absPath)), adapter, path.join(scratch, 'component.wasm'));
+    } catch (e) {
+      // The adapter itself could not be had (bad file, download failed): the conversion could not happen.
+      conversion = { ok: false, skipped: false, error: (e as Error).message, durationMs: 0 };
+    }
+    if (conversion.componentPath) componentPath = conversion.componentPath;
+  } else {
+    conversion = { ok: true, skipped: true, durationMs: 0 };
+  }
+
+  let p2: RunResult | undefined;
+  if (conversion.ok) {
+    progress('p2');
+    p2 = await selection.runner.runComponent(componentPath, options.sandbox);
+  }
+  const comparison = compare(artifact, p1, conversion, p2);
+  progress('diagnose');
+  const { diagnoses, unknown } = diagnose({ artifact, verdict: comparison.verdict, p1, p2, conversion }, db);
+  progress('done', comparison.verdict);
+  return {
+    artifact,
+    predictions: confirmPredictions(predictions, diagnoses, comparison.verdict),
+    p1,
+    conversion: conversion.skipped ? conversion : { ...conversion, componentPath: undefined },
+    p2,
+    verdict: comparison.verdict,
+    differences: comparison.differences,
+    notes: comparison.notes,
+    diagnoses,
+    unknown,
+  };
+}

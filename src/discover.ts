@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+
+export interface Discovered {
+  /** Files found, relative to cwd when inside it, in a stable order, without duplicates. */
+  files: string[];
+  /** Literal paths (not globs) that do not exist: reported as INVALID-INPUT rather than silently dropped. */
+  missing: string[];
+  /** Globs that matched nothing. */
+  emptyPatterns: string[];
+}
+
+/** Expand the user's globs and paths. */
+export async function discover(patterns: string[], cwd: string): Promise<Discovered> {
+  const seen = new Set<string>();
+  const files: string[] = [];
+  const missing: string[] = [];
+  const emptyPatterns: string[] = [];
+  for (const pattern of patterns) {
+    if (!isDynamicPattern(pattern)) {
+      const abs = path.resolve(cwd, pattern);
+      if (!existsSync(abs)) {
+        missing.push(pattern);
+        continue;
+      }
+      add(abs);
+      continue;
+    }
+    const matches = await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: false, expandDirectories: false });
+    if (matches.length === 0) emptyPatterns.push(pattern);
+    for (const m of matches.sort()) add(m);
+  }
+  return { files, missing, emptyPatterns };
+
+  function add(abs: string): void {
+    const rel = path.relative(cwd, abs);
+    const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    files.push(shown);
+  }
+}

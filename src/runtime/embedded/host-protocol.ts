@@ -1,0 +1,26 @@
+/**
+ * The embedded runtime runs every guest in a child Node process (a host script bundled to
+ * `dist/embedded-{p1,p2}-host.js`). The parent passes a JSON config file path as the only argument; the child
+ * writes a status file before it exits, so the parent learns how the guest ended without parsing stderr.
+ */
+export interface HostConfig {
+  /** P1: the core module file. P2: the directory holding the transpiled component (`component.js` + core wasm). */
+  target: string;
+  /** argv as the guest sees it (argv[0] = program name). */
+  args: string[];
+  env: Record<string, string>;
+  /** guest path → host path (already a fresh copy for this run). */
+  preopens: Record<string, string>;
+  style: 'command' | 'reactor';
+  statusFile: string;
+}
+
+export type HostStatus =
+  | { outcome: 'exit'; code: number }
+  | { outcome: 'trap'; name: string; message: string; stack: string }
+  | { outcome: 'error'; message: string; stack?: string };
+
+/** Exit code the hosts use when the guest trapped: 128 + SIGABRT, as the wasmtime CLI does on Unix. */
+export const TRAP_EXIT_CODE = 134;
+/** Exit code for a failure of the host itself (could not load or link the guest). */
+export const HOST_ERROR_EXIT_CODE = 70;

@@ -1,0 +1,150 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { embeddedHostScript } from '../../assets.js';
+import { inspectBytes } from '../../inspect/index.js';
+import { parseTrap } from '../../diagnose/trap/parse.js';
+import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
+import { copyPreopens, runSandboxedProcess } from '../process.js';
+import { HOST_ERROR_EXIT_CODE, type HostConfig, type HostStatus } from './host-protocol.js';
+import preview2ShimPackage from '@bytecodealliance/preview2-shim/package.json' with { type: 'json' };
+
+/**
+ * The embedded runtime: P1 baseline under Node's `node:wasi`, P2 under jco's transpiled bindings +
+ * `@bytecodealliance/preview2-shim`. Both run in a child Node process (never in ours), with no inherited
+ * environment, only the given preopens (fresh copies per run), stdio through files, and a wall-clock timeout.
+ */
+export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: string }): Runner {
+  const node = options.nodeBinary ?? process.execPath;
+  const p1: RuntimeId = { name: 'node:wasi', version: `node ${process.versions.node}` };
+  const p2: RuntimeId = { name: 'preview2-shim', version: `${preview2ShimPackage.version} (jco-transpile, node ${process.versions.node})` };
+  let counter = 0;
+
+  async function runHost(
+    phase: 'p1' | 'p2',
+    target: string,
+    style: 'command' | 'reactor',
+    programName: string,
+    sandbox: Sandbox,
+  ): Promise<RunResult> {
+    const runDir = path.join(options.workDir, `run-${++counter}-${phase}`);
+    await mkdir(runDir, { recursive: true });
+    const preopens = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'));
+    const config: HostConfig = {
+      target,
+      args: [programName, ...sandbox.args],
+      env: sandbox.env,
+      preopens: Object.fromEntries(preopens.map((p: Preopen) => [p.guest, p.host])),
+      style,
+      statusFile: path.join(runDir, 'status.json'),
+    };
+    const configFile = path.join(runDir, 'config.json');
+    await writeFile(configFile, JSON.stringify(config));
+    const host = embeddedHostScript(phase);
+    const nodeArgs = ['--no-warnings', host, configFile];
+    const proc = await runSandboxedProcess({
+      command: node,
+      args: nodeArgs,
+      env: {},
+      cwd: runDir,
+      stdinFile: sandbox.stdinFile,
+      timeoutMs: sandbox.timeoutMs,
+      outputCapBytes: sandbox.outputCapBytes,
+      scratchDir: runDir,
+    });
+    const status = await readStatus(config.statusFile);
+    const result: RunResult = {
+      phase,
+      runtime: phase === 'p1' ? p1 : p2,
+      exitCode: proc.exitCode,
+      stdout: proc.stdout,
+      stderr: proc.stderr,
+      durationMs: proc.durationMs,
+      timedOut: proc.timedOut,
+      command: [node, ...nodeArgs],
+    };
+    if (!proc.timedOut) {
+      if (status?.outcome === 'error' || (!status && proc.exitCode === HOST_ERROR_EXIT_CODE)) {
+        // The guest could not even be loaded or linked: a fact about the artifact (e.g. unknown imports),
+        // kept as a trap so the diagnosis sees it, and flagged so it is not taken for guest behaviour.
+        result.harnessError = status?.outcome === 'error' ? status.message : 'host failed before the guest ran';
+        result.trap = parseTrap(status?.outcome === 'error' ? (status.stack ?? status.message) : proc.stderr.text) ?? {
+          kind: 'instantiation-error',
+          message: result.harnessError,
+          causes: [result.harnessError],
+          frames: [],
+          format: 'text',
+        };
+      } else if (status?.outcome === 'trap') {
+        result.trap = parseTrap(`${proc.stderr.text}\n${status.stack}`) ?? {
+          kind: 'other',
+          message: status.message,
+          causes: [status.message],
+          frames: [],
+          format: 'v8',
+        };
+      } else if (!status && proc.signal) {
+        result.harnessError = `host process killed by ${proc.signal}`;
+        result.trap = parseTrap(proc.stderr.text);
+      } else if (proc.exitCode !== 0) {
+        // The adapter prints its assertion before `unreachable`; a guest may print a panic before exiting.
+        result.trap = parseTrap(proc.stderr.text);
+      }
+    }
+    return result;
+  }
+
+  return {
+    name: 'embedded',
+    async describe() {
+      return { p1, p2 };
+    },
+    async runModule(file, sandbox) {
+      const bytes = await readFile(file);
+      const style = inspectBytes(file, bytes).module?.style ?? 'command';
+      return runHost('p1', path.resolve(file), style, path.basename(file), sandbox);
+    },
+    async runComponent(file, sandbox) {
+      const dir = await mkdtemp(path.join(options.workDir, 'transpiled-'));
+      let style: 'command' | 'reactor' = 'reactor';
+      try {
+        const result = await transpileBytes(new Uint8Array(await readFile(file)), {
+          name: 'component',
+          instantiation: 'async',
+          // The host maps WASI imports itself; no import specifiers are baked into the generated module.
+          wasiShim: false,
+          emitTypescriptDeclarations: false,
+        });
+        for (const [name, content] of Object.entries(result.files)) {
+          if (name.endsWith('.d.ts')) continue;
+          await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+          await writeFile(path.join(dir, name), content);
+        }
+        if (result.exports.some(([name]) => name === 'run' || name.startsWith('wasi:cli/run@'))) style = 'command';
+      } catch (e) {
+        await rm(dir, { recursive: true, force: true });
+        const message = `jco transpile failed: ${e instanceof Error ? e.message : String(e)}`;
+        return {
+          phase: 'p2',
+          runtime: p2,
+          exitCode: null,
+          stdout: { text: '', bytes: 0, truncated: false },
+          stderr: { text: message, bytes: Buffer.byteLength(message), truncated: false },
+          durationMs: 0,
+          timedOut: false,
+          harnessError: message,
+          trap: parseTrap(message) ?? { kind: 'instantiation-error', message, causes: [message], frames: [], format: 'text' },
+        };
+      }
+      return runHost('p2', dir, style, path.basename(file), sandbox);
+    },
+  };
+}
+
+async function readStatus(file: string): Promise<HostStatus | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as HostStatus;
+  } catch {
+    return undefined; // the guest exited through proc_exit / wasi:cli/exit, or the process was killed
+  }
+}

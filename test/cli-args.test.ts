@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseCli, UsageError } from '../src/cli-args.js';
+
+describe('parseCli', () => {
+  it('parses a full check command', () => {
+    const c = parseCli(['build/*.wasm', 'x.wasm', '--runtime', 'embedded', '--arg', 'a', '--arg=--b', '--env', 'K=V=W', '--dir', 'data::/data', '--stdin', 'in.txt', '--timeout', '2.5', '--json', 'r.json', '--markdown', '-', '--adapter', 'ad.wasm', '--signatures', 'sigs', '--fail-on', 'any']);
+    expect(c).toMatchObject({
+      kind: 'check',
+      json: 'r.json',
+      markdown: '-',
+      failOn: 'any',
+      options: {
+        patterns: ['build/*.wasm', 'x.wasm'],
+        runtime: 'embedded',
+        adapter: 'ad.wasm',
+        signatureDirs: ['sigs'],
+        sandbox: { args: ['a', '--b'], env: { K: 'V=W' }, dirs: [{ host: 'data', guest: '/data' }], stdinFile: 'in.txt', timeoutMs: 2500 },
+      },
+    });
+  });
+
+  it('defaults: auto runtime, empty sandbox, fail on regressions', () => {
+    const c = parseCli(['a.wasm']);
+    expect(c).toMatchObject({ kind: 'check', failOn: 'regression', options: { runtime: 'auto', sandbox: { args: [], env: {}, dirs: [], timeoutMs: 30000 } } });
+  });
+
+  it('parses explain', () => {
+    expect(parseCli(['explain', 'log.txt', '--module', 'm.wasm', '--json'])).toMatchObject({ kind: 'explain', log: 'log.txt', module: 'm.wasm', json: true });
+  });
+
+  it.each([
+    [[], /no artifacts/],
+    [['a.wasm', '--runtime', 'v8'], /--runtime 'v8'/],
+    [['a.wasm', '--env', 'NOEQUALS'], /--env 'NOEQUALS': expected KEY=VALUE/],
+    [['a.wasm', '--dir', '::/x'], /--dir '::\/x'/],
+    [['a.wasm', '--timeout', '0'], /--timeout '0'/],
+    [['a.wasm', '--bogus'], /bogus/],
+    [['a.wasm', '--fail-on', 'sometimes'], /--fail-on/],
+    [['explain'], /one log file/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseCli(argv as string[])).toThrow(UsageError);
+    expect(() => parseCli(argv as string[])).toThrow(message);
+  });
+});

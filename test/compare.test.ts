@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { compare } from '../src/compare/index.js';
+import type { Artifact, ConversionResult, RunResult } from '../src/model.js';
+
+const moduleArtifact: Artifact = {
+  path: 'x.wasm',
+  size: 10,
+  sha256: 'ab',
+  kind: 'module',
+  module: {
+    imports: [],
+    importsByModule: {},
+    exports: [{ name: '_start', kind: 'func' }],
+    style: 'command',
+    hasStart: true,
+    hasInitialize: false,
+    hasCabiRealloc: false,
+    memory: { count: 1, imported: false, exported: true, shared: false, memory64: false },
+    wasiUnstable: false,
+    nonWasiImportModules: [],
+    customSections: [],
+    features: [],
+  },
+};
+const converted: ConversionResult = { ok: true, skipped: false, durationMs: 1 };
+
+function run(phase: 'p1' | 'p2', over: Partial<RunResult> = {}): RunResult {
+  return {
+    phase,
+    runtime: phase === 'p1' ? { name: 'wasmtime', version: '49.0.0' } : { name: 'wasmtime', version: '49.0.0' },
+    exitCode: 0,
+    stdout: { text: 'hello\n', bytes: 6, truncated: false },
+    stderr: { text: '', bytes: 0, truncated: false },
+    durationMs: 1,
+    timedOut: false,
+    ...over,
+  };
+}
+const trap = { kind: 'unreachable' as const, message: 'unreachable', causes: [], frames: [], format: 'text' as const };
+
+describe('compare', () => {
+  it('passes identical runs', () => {
+    expect(compare(moduleArtifact, run('p1'), converted, run('p2'))).toEqual({ verdict: 'PASS', differences: [], notes: [] });
+  });
+
+  it('is a regression when only P2 traps', () => {
+    const c = compare(moduleArtifact, run('p1'), converted, run('p2', { trap, exitCode: 134 }));
+    expect(c.verdict).toBe('REGRESSION');
+    expect(c.differences[0]).toMatchObject({ field: 'trap', p1: 'exit 0', p2: 'trap: unreachable' });
+  });
+
+  it('is pre-existing when both fail', () => {
+    expect(compare(moduleArtifact, run('p1', { trap }), converted, run('p2', { trap })).verdict).toBe('PRE-EXISTING');
+  });
+
+  it('treats a non-zero exit code collapsing to 1 as a note, not a regression', () => {
+    const c = compare(moduleArtifact, run('p1', { exitCode: 3 }), converted, run('p2', { exitCode: 1 }));
+    expect(c.verdict).toBe('PASS');
+    expect(c.notes.map((n) => n.code)).toContain('exit-code-collapse');
+  });
+
+  it('is a regression when the exit code changes otherwise', () => {
+    expect(compare(moduleArtifact, run('p1', { exitCode: 0 }), converted, run('p2', { exitCode: 1 })).verdict).toBe('REGRESSION');
+    expect(compare(moduleArtifact, run('p1', { exitCode: 3 }), converted, run('p2', { exitCode: 0 })).verdict).toBe('REGRESSION');
+  });
+
+  it('is a regression when stdout differs, and compares kept text plus total size', () => {
+    const c = compare(moduleArtifact, run('p1'), converted, run('p2', { stdout: { text: 'hell', bytes: 4, truncated: false } }));
+    expect(c.verdict).toBe('REGRESSION');
+    expect(c.differences).toEqual([{ field: 'stdout', p1: 'hello\n', p2: 'hell' }]);
+    const capped = { text: 'x'.repeat(10), bytes: 100, truncated: true };
+    expect(compare(moduleArtifact, run('p1', { stdout: capped }), converted, run('p2', { stdout: { ...capped, bytes: 99 } })).verdict).toBe('REGRESSION');
+  });
+
+  it('normalises CRLF', () => {
+    const c = compare(moduleArtifact, run('p1', { stdout: { text: 'a\r\n', bytes: 3, truncated: false } }), converted, run('p2', { stdout: { text: 'a\r\n', bytes: 3, truncated: false } }));
+    expect(c.verdict).toBe('PASS');
+  });
+
+  it('reports TIMEOUT and says which run timed out', () => {
+    const c = compare(moduleArtifact, run('p1'), converted, run('p2', { timedOut: true, exitCode: null }));
+    expect(c.verdict).toBe('TIMEOUT');
+    expect(c.notes[0]!.message).toMatch(/Only the P2 run/);
+  });
+
+  it('CONVERT-FAIL and INVALID-INPUT come first', () => {
+    expect(compare(moduleArtifact, run('p1'), { ok: false, skipped: false, error: 'x', durationMs: 0 }, undefined).verdict).toBe('CONVERT-FAIL');
+    expect(compare({ ...moduleArtifact, kind: 'invalid', module: undefined }, undefined, undefined, undefined).verdict).toBe('INVALID-INPUT');
+  });
+
+  it('names both hosts when they differ, and does not blame the adapter for a P1-host-only failure', () => {
+    const p1 = run('p1', { runtime: { name: 'node:wasi', version: 'node 20' }, trap });
+    const p2 = run('p2', { runtime: { name: 'preview2-shim', version: '0.26.1' } });
+    const c = compare(moduleArtifact, p1, converted, p2);
+    expect(c.verdict).toBe('PASS');
+    expect(c.notes.map((n) => n.code)).toEqual(['hosts-differ', 'p1-only-failure']);
+  });
+
+  it('has no P1 baseline for a component input', () => {
+    const component: Artifact = { path: 'c.wasm', size: 1, sha256: 'x', kind: 'component', component: { imports: [], exports: ['wasi:cli/run@0.2.3'] } };
+    const c = compare(component, undefined, { ok: true, skipped: true, durationMs: 0 }, run('p2'));
+    expect(c.verdict).toBe('PASS');
+    expect(c.notes.map((n) => n.code)).toEqual(['no-p1-baseline']);
+  });
+});
