@@ -1,0 +1,371 @@
+/**
+ * Turns a runtime's error output (a whole stderr or log, guest output included) into a `Trap`.
+ *
+ * Recognised:
+ *  - wasmtime CLI: `Error: …` + `Caused by:` chain (numbered, or a single unnumbered cause),
+ *    with an `error while executing at wasm backtrace:` entry and its frames;
+ *  - wasmtime embedded (Rust `anyhow` errors, panics, the Python wheel's `wasmtime._trap.Trap:`
+ *    and `WasmtimeError:` exceptions, `wasmtime serve` log lines): the same backtrace with
+ *    whatever prefix the embedder adds;
+ *  - V8 (node:wasi, jco-transpiled components): `RuntimeError: …` + `    at …` stack lines;
+ *  - the adapter's own `assertion failed at adapter line N` / `unreachable at adapter line N`
+ *    (and the pre-v23 `unreachable executed at adapter line N[: assertion failed]`).
+ * Nothing is anchored on `Error:` at line start: toolchains wrap the chain (`GrainExceptionError: …`).
+ */
+import type { AdapterLine, Frame, FrameOrigin, Trap, TrapKind } from '../../model.js';
+import { demangle } from '../demangle.js';
+
+/** Strip ANSI escapes and normalise line endings. */
+export function normalizeLog(text: string): string {
+  return text
+    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
+    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
+    .replace(/\r\n?/g, '\n');
+}
+
+const ADAPTER_LINE_RE = /(assertion failed|unreachable(?: executed)?) at adapter line (\d+)(?:: ?([^\n]*))?/;
+
+/** The adapter's `… at adapter line N` message, if printed. */
+export function parseAdapterLine(text: string): AdapterLine | undefined {
+  const m = ADAPTER_LINE_RE.exec(normalizeLog(text));
+  if (!m) return undefined;
+  const detail = m[3]?.trim() ?? '';
+  // The adapter prints no newline after the assertion message, so whatever follows
+  // (e.g. wasmtime's `Error: …`) may share the line: keep only the message itself.
+  const assertion = m[1] === 'assertion failed' || /^assertion failed\b/.test(detail);
+  let shown = m[0];
+  if (m[1] === 'assertion failed' || !/^assertion failed\b/.test(detail)) shown = `${m[1]} at adapter line ${m[2]}`;
+  return { line: Number(m[2]), kind: assertion ? 'assertion' : 'unreachable', text: shown.trim() };
+}
+
+/* ───────────────────────── classification ───────────────────────── */
+
+const KIND_RULES: Array<[RegExp, TrapKind]> = [
+  [/cannot leave component instance/i, 'cannot-leave-instance'],
+  [/exit with invalid exit status|invalid exit status outside of/i, 'invalid-exit-status'],
+  [/indirect call type mismatch|uninitialized element|undefined element|null function or function signature mismatch|function signature mismatch|table index is out of bounds|indirect call to null/i, 'indirect-call'],
+  [/call stack exhausted|maximum call stack size exceeded|stack overflow/i, 'stack-overflow'],
+  [/out of bounds memory access|memory access out of bounds|out of bounds|heap out of bounds/i, 'out-of-bounds'],
+  [/integer overflow|float unrepresentable|integer result unrepresentable|invalid conversion to integer|float-to-int conversion/i, 'integer-overflow'],
+  [/divide by zero|division by zero|divide result unrepresentable|remainder by zero/i, 'divide-by-zero'],
+  [/unaligned atomic|misaligned memory access|operation does not support unaligned/i, 'unaligned-atomic'],
+  [/null reference|dereferencing a null pointer|null (?:function|structure|array) reference/i, 'null-reference'],
+  [/unreachable/i, 'unreachable'],
+];
+
+const LINK_RE =
+  /matching implementation was not found|unknown import|has not been defined|has the wrong type|no exported instance named|not present in the component|failed to find export|function import requires a callable|module is not an object or function|import object field|LinkError|module requires an import interface|has no export named/i;
+const INSTANTIATION_RE =
+  /failed to instantiate|instantiation|CompileError|expected a WebAssembly module but was given a WebAssembly component|unknown binary version|failed to parse WebAssembly|failed to compile|unsupported component version|decoding a component is not supported|failed to validate|WebAssembly\.Module\(\)/i;
+
+/** The trap kind for a message (innermost first), falling back to the whole chain. */
+export function classifyTrap(message: string, causes: readonly string[] = []): TrapKind {
+  for (const [re, kind] of KIND_RULES) if (re.test(message)) return kind;
+  const chain = causes.join('\n');
+  for (const [re, kind] of KIND_RULES) if (kind !== 'unreachable' && re.test(chain)) return kind;
+  if (/wasm trap|wasm `unreachable`/i.test(chain)) return 'unreachable';
+  if (LINK_RE.test(message) || LINK_RE.test(chain)) return 'link-error';
+  if (INSTANTIATION_RE.test(message) || INSTANTIATION_RE.test(chain)) return 'instantiation-error';
+  return 'other';
+}
+
+/* ───────────────────────────── frames ───────────────────────────── */
+
+/** The adapter's P1 exports; only adapter-origin when the module part says so (or context shows it). */
+const SHIM_NAME_RE = /^(?:adapt-wasi_snapshot_preview1-|indirect-|wit-component:)/;
+
+function originOf(module: string | undefined, rawName: string, name: string): FrameOrigin {
+  const mod = module ?? '';
+  if (/wit-component:adapter/.test(mod)) return 'adapter';
+  if (/wit-component:(?:shim|fixups)/.test(mod)) return 'shim';
+  if (SHIM_NAME_RE.test(rawName)) return 'shim';
+  if (/^wasi_snapshot_preview1(?:\[[0-9a-f]*\]|\[…\])?::/.test(name) || /^<?wasi_snapshot_preview1::/.test(name)) return 'adapter';
+  if (/^<wasm function \d+>$|^wasm-function\[\d+\]$/.test(rawName)) return 'unknown';
+  if (mod === '<unknown>' || mod === '') return 'guest';
+  if (/^wasm:\/\//.test(mod)) return 'guest';
+  return 'unknown';
+}
+
+/**
+ * Context rules after all frames are known: a frame called by the shim
+ * `adapt-wasi_snapshot_preview1-X` and itself named X is the adapter's export X.
+ */
+function refineOrigins(frames: Frame[]): void {
+  for (let i = 0; i + 1 < frames.length; i++) {
+    const f = frames[i]!;
+    const caller = frames[i + 1]!;
+    if (f.origin !== 'adapter' && f.origin !== 'shim' && caller.rawName === `adapt-wasi_snapshot_preview1-${f.name}`) f.origin = 'adapter';
+  }
+}
+
+function makeFrame(index: number, rawName: string, module: string | undefined, offset: number | undefined): Frame {
+  const name = demangle(rawName);
+  const frame: Frame = { index, origin: originOf(module, rawName, name), rawName, name };
+  if (offset !== undefined) frame.offset = offset;
+  if (module !== undefined) frame.module = module;
+  return frame;
+}
+
+const WT_FRAME_RE = /^(\s*)(\d+):\s+(?:(0x[0-9a-fA-F]+)\s+-\s+)?(\S.*?)\s*$/;
+
+/** `module!function` (module may itself contain `:`); a name without `!` is a DWARF symbol. */
+function splitWasmtimeName(text: string): { module?: string; rawName: string } {
+  const bang = text.indexOf('!');
+  if (bang > 0 && !/\s/.test(text.slice(0, bang))) return { module: text.slice(0, bang), rawName: text.slice(bang + 1) };
+  return { rawName: text };
+}
+
+interface Backtrace {
+  header: number;
+  end: number;
+  frames: Frame[];
+}
+
+/** Frames of the first `wasm backtrace:` that has any (wasmtime, any era). */
+function parseWasmtimeBacktrace(lines: string[]): Backtrace | undefined {
+  for (let h = 0; h < lines.length; h++) {
+    if (!/wasm backtrace:\s*$/.test(lines[h]!)) continue;
+    const headerIndent = /^\s*/.exec(lines[h]!)![0].length;
+    const frames: Frame[] = [];
+    let i = h + 1;
+    let frameIndent = -1;
+    for (; i < lines.length; i++) {
+      const line = lines[i]!;
+      const m = WT_FRAME_RE.exec(line);
+      if (m && Number(m[2]) === frames.length) {
+        const indent = m[1]!.length;
+        // Numbered `Caused by:` entries look like frames; frames are indented deeper than their header.
+        if (indent <= headerIndent && !(headerIndent === 0 && indent > 0)) break;
+        if (frameIndent >= 0 && indent < frameIndent - 2) break;
+        if (frameIndent < 0) frameIndent = indent;
+        const { module, rawName } = splitWasmtimeName(m[4]!);
+        frames.push(makeFrame(frames.length, rawName, module, m[3] ? parseInt(m[3], 16) : undefined));
+        continue;
+      }
+      // Source locations and inlined symbols printed under a frame.
+      if (frames.length > 0 && /^\s+(?:at\s+\S|-\s+\S)/.test(line)) continue;
+      break;
+    }
+    if (frames.length > 0) {
+      refineOrigins(frames);
+      return { header: h, end: i, frames };
+    }
+  }
+  return undefined;
+}
+
+const V8_ERROR_RE = /(?:^|[\s:'"(\[])((?:WebAssembly\.)?(?:RuntimeError|CompileError|LinkError|RangeError|TypeError|ReferenceError|InternalError|Error|ComponentError|WasiError)): (.*)$/;
+const V8_AT_RE = /^\s+at\s+(.*?)\s*$/;
+const V8_WASM_LOC_RE = /^wasm:\/\/wasm\/(?:(.*)-)?([0-9a-f]+):wasm-function\[(\d+)\]:(0x[0-9a-f]+)$/;
+
+function parseV8Frame(index: number, body: string): Frame {
+  let name: string | undefined;
+  let location = body;
+  const paren = /^(?:async\s+)?(.*?)\s+\((.*)\)$/.exec(body);
+  if (paren) {
+    name = paren[1]!;
+    location = paren[2]!;
+  } else {
+    location = body.replace(/^async\s+/, '');
+  }
+  const wasm = V8_WASM_LOC_RE.exec(location);
+  if (wasm) {
+    const module = `wasm://wasm/${wasm[1] !== undefined ? wasm[1] + '-' : ''}${wasm[2]}`;
+    const rawName = name ?? `wasm-function[${wasm[3]}]`;
+    const frame = makeFrame(index, rawName, module, parseInt(wasm[4]!, 16));
+    if (wasm[1] !== undefined) frame.origin = originOf(wasm[1], rawName, frame.name);
+    return frame;
+  }
+  const rawName = name ?? '<anonymous>';
+  const module = location.replace(/:\d+:\d+$/, '');
+  return { index, origin: 'host', rawName, name: rawName, module };
+}
+
+interface V8Error {
+  line: number;
+  errorName: string;
+  message: string;
+  frames: Frame[];
+  causes: string[];
+}
+
+function parseV8(lines: string[]): V8Error | undefined {
+  for (let e = 0; e < lines.length; e++) {
+    const m = V8_ERROR_RE.exec(lines[e]!);
+    if (!m) continue;
+    const frames: Frame[] = [];
+    const causes = [`${m[1]}: ${m[2]}`];
+    let i = e + 1;
+    for (; i < lines.length; i++) {
+      const line = lines[i]!;
+      const at = V8_AT_RE.exec(line);
+      if (at) {
+        if (at[1] === '...' || /^\.\.\. \d+ more/.test(at[1]!)) continue;
+        frames.push(parseV8Frame(frames.length, at[1]!));
+        continue;
+      }
+      const cause = /^\s*\[cause\]:\s*(.*)$/.exec(line);
+      if (cause) {
+        causes.push(cause[1]!.replace(/^\{\s*$/, '').trim() || 'cause');
+        continue;
+      }
+      if (/^\s+\.\.\. \d+ (?:more|lines matching)/.test(line)) continue;
+      break;
+    }
+    const errorName = m[1]!.replace(/^WebAssembly\./, '');
+    const hasWasmFrames = frames.some((f) => f.module?.startsWith('wasm://'));
+    const wasmError = /^(?:RuntimeError|CompileError|LinkError)$/.test(errorName);
+    const stackError = errorName === 'RangeError' && /call stack/i.test(m[2]!);
+    if (!wasmError && !stackError && !hasWasmFrames) continue;
+    refineOrigins(frames);
+    return { line: e, errorName, message: `${m[1]}: ${m[2]!.trim()}`, frames, causes };
+  }
+  return undefined;
+}
+
+/* ─────────────────────────── error chain ─────────────────────────── */
+
+/** Phrases that start a wasmtime error (root or cause), whatever prefix the embedder printed. */
+const ROOT_MARKERS = [
+  'failed to run main module',
+  'failed to instantiate',
+  'failed to invoke',
+  'error while executing at wasm backtrace',
+  'component imports instance',
+  'unknown import',
+  'exit with invalid exit status',
+  'wasm trap:',
+  'cannot leave component instance',
+  'expected a WebAssembly module but was given a WebAssembly component',
+  'failed to parse WebAssembly module',
+  'failed to compile',
+  'import `',
+  'no exported instance named',
+  'failed to find export',
+  'exported instance',
+  'decoding a component is not supported',
+];
+
+function stripPrefix(line: string): string {
+  let best = -1;
+  for (const marker of ROOT_MARKERS) {
+    const at = line.indexOf(marker);
+    if (at >= 0 && (best < 0 || at < best)) best = at;
+  }
+  if (best >= 0) return line.slice(best).trim();
+  // `Error: x`, `wasmtime._error.WasmtimeError: x`, `GrainExceptionError: Error: x`
+  const m = /^(?:.*?\b[\w.]*(?:Error|Trap|Exception)\w*:\s+)+(.*)$/.exec(line.trim());
+  return (m ? m[1]! : line).trim();
+}
+
+/** Panics end their message with `', src/main.rs:1:2` (old) — not part of the error. */
+function cleanCause(text: string): string {
+  return text.replace(/'?,\s*\S+\.rs:\d+:\d+\s*$/, '').trim();
+}
+
+interface Chain {
+  root: number;
+  causes: string[];
+  end: number;
+}
+
+function parseChain(lines: string[], backtrace: Backtrace | undefined): Chain | undefined {
+  const caused = lines.findIndex((l) => /^\s*Caused by:\s*$/.test(l));
+  let root = -1;
+  if (caused >= 0) {
+    if (backtrace && backtrace.header < caused && lines.slice(backtrace.end, caused).every((l) => l.trim() === '' || /^\s*note:/.test(l)))
+      root = backtrace.header;
+    else for (root = caused - 1; root >= 0 && lines[root]!.trim() === ''; root--);
+  }
+  if (root < 0) {
+    root = lines.findIndex((l) => ROOT_MARKERS.some((m) => l.includes(m)) || /\bError: /.test(l) && /wasm|component|module/i.test(l));
+    if (root < 0) return undefined;
+  }
+  const causes = [cleanCause(stripPrefix(lines[root]!))];
+  let end = root + 1;
+  if (backtrace && backtrace.header === root) end = backtrace.end;
+  if (caused >= 0 && caused > root) {
+    end = caused + 1;
+    let numberIndent = -1;
+    for (let i = caused + 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.trim() === '') {
+        if (numberIndent < 0 && causes.length === 1) continue;
+        break;
+      }
+      const numbered = /^(\s*)(\d+):\s+(.*)$/.exec(line);
+      if (numbered && (numberIndent < 0 || numbered[1]!.length === numberIndent) && Number(numbered[2]) === causes.length - 1) {
+        numberIndent = numbered[1]!.length;
+        causes.push(cleanCause(numbered[3]!));
+        end = i + 1;
+        continue;
+      }
+      if (numberIndent >= 0) {
+        // frames / source lines under a numbered cause
+        if (/^\s*$/.test(line) || /^\s+/.test(line) && (/^(\s*)/.exec(line)![1]!.length > numberIndent)) {
+          end = i + 1;
+          continue;
+        }
+        break;
+      }
+      // a single unnumbered cause (older wasmtime / anyhow with one source)
+      if (/^\s+\S/.test(line)) {
+        causes.push(cleanCause(line.trim()));
+        end = i + 1;
+        break;
+      }
+      break;
+    }
+  }
+  return { root, causes, end };
+}
+
+/* ───────────────────────────── parseTrap ───────────────────────────── */
+
+const BACKTRACE_HEADER_RE = /^(?:error while executing at )?wasm backtrace:$/;
+
+/**
+ * Parse a runtime's stderr/log into a `Trap`; `undefined` when it holds no runtime error.
+ * Pure: no I/O, no globals.
+ */
+export function parseTrap(text: string): Trap | undefined {
+  const normalized = normalizeLog(text);
+  const lines = normalized.split('\n');
+  const adapterLine = parseAdapterLine(normalized);
+  const backtrace = parseWasmtimeBacktrace(lines);
+  const chain = parseChain(lines, backtrace);
+  const v8 = backtrace ? undefined : parseV8(lines);
+
+  let trap: Trap | undefined;
+  if (chain && (!v8 || chain.root <= v8.line)) {
+    const causes = chain.causes;
+    const specific = [...causes].reverse().find((c) => !BACKTRACE_HEADER_RE.test(c)) ?? causes[causes.length - 1]!;
+    const message = BACKTRACE_HEADER_RE.test(specific) && adapterLine ? adapterLine.text : specific;
+    const rootLine = lines[chain.root]!;
+    const cli = /failed to run main module|^\s*Error: /.test(rootLine) && !/(?:wasmtime\.|Wasmtime|Trap:|panicked|ERROR )/.test(rootLine);
+    trap = {
+      kind: classifyTrap(message, causes),
+      message,
+      causes,
+      frames: backtrace?.frames ?? [],
+      format: cli ? 'wasmtime-cli' : backtrace || /wasmtime|Trap:|panicked/i.test(rootLine) ? 'wasmtime-embedded' : 'text',
+    };
+  } else if (v8) {
+    trap = {
+      kind: classifyTrap(v8.message, v8.causes),
+      message: v8.message,
+      causes: v8.causes,
+      frames: v8.frames,
+      format: 'v8',
+    };
+    if (v8.errorName !== 'RuntimeError' && trap.kind === 'other' && v8.frames[0]?.origin === 'host') trap.kind = 'host-error';
+  } else if (backtrace) {
+    trap = { kind: 'other', message: lines[backtrace.header]!.trim(), causes: [], frames: backtrace.frames, format: 'wasmtime-embedded' };
+  } else if (adapterLine) {
+    // Only the adapter's own message survived (output cut, or the host printed nothing else).
+    trap = { kind: 'unreachable', message: adapterLine.text, causes: [adapterLine.text], frames: [], format: 'text' };
+  }
+  if (!trap) return undefined;
+  if (adapterLine) trap.adapterLine = adapterLine;
+  return trap;
+}
