@@ -23,7 +23,8 @@ export function finish(config: HostConfig, status: HostStatus): never {
 export function reportThrown(config: HostConfig, error: unknown, phase: 'link' | 'run'): never {
   const e = error instanceof Error ? error : new Error(String(error));
   const stack = e.stack ?? `${e.name}: ${e.message}`;
-  writeSync(2, `${stack}\n`);
+  // The adapter prints its assertion without a newline right before trapping: keep the stack on its own line.
+  writeSync(2, `\n${stack}\n`);
   const isTrap =
     phase === 'run' &&
     (e instanceof WebAssembly.RuntimeError || (e instanceof RangeError && /call stack/i.test(e.message)));

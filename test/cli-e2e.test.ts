@@ -1,0 +1,157 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ArtifactResult, Report } from '../src/model.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'dist/cli.js');
+const fx = (name: string) => path.join('test/fixtures', name);
+const run = promisify(execFile);
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: '/root/secret-home' }, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+// End to end through the bundled CLI (what `npx wasm-p2-check` runs), embedded runtime, real fixtures.
+describe('wasm-p2-check CLI (embedded runtime)', () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'wpc-e2e-'));
+  let report: Report;
+  let result: { code: number; stdout: string; stderr: string };
+  const byFile = (name: string): ArtifactResult => {
+    const r = report.results.find((x) => x.artifact.path === fx(name));
+    if (!r) throw new Error(`no result for ${name}`);
+    return r;
+  };
+
+  beforeAll(async () => {
+    const files = ['go124-hello.wasm', 'go122-hello.wasm', 'c-exit3.wasm', 'c-oob-trap.wasm', 'not-wasm.wasm', 'truncated.wasm', 'c-hello.wasm', 'c-args-env.wasm', 'c-hello.component.wasm', 'c-reactor.wasm'];
+    result = await runCli(['--runtime', 'embedded', '--json', path.join(tmp, 'r.json'), '--markdown', path.join(tmp, 'r.md'), '--arg', 'one', '--env', 'GREETING=hi', '--timeout', '20', ...files.map(fx)]);
+    report = JSON.parse(readFileSync(path.join(tmp, 'r.json'), 'utf8')) as Report;
+  }, 300_000);
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('exits 1 because a regression was found, and prints a readable summary', () => {
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/go124-hello\.wasm/);
+    expect(result.stdout).not.toMatch(/\x1b\[/); // no colour when not a TTY
+    expect(result.stderr).toMatch(/go124-hello\.wasm/); // progress goes to stderr
+  });
+
+  it('Go >= 1.24: REGRESSION diagnosed as the Go heap overwriting the adapter state', () => {
+    const r = byFile('go124-hello.wasm');
+    expect(r.verdict).toBe('REGRESSION');
+    expect(r.artifact.module?.toolchain).toMatchObject({ language: 'go', version: '1.24.4' });
+    expect(r.p2?.trap?.adapterLine?.line).toBe(2857);
+    expect(r.diagnoses[0]?.signatureId).toBe('go-heap-clobbers-adapter-state');
+    expect(r.diagnoses[0]?.confidence).toBe('high');
+    expect(r.predictions.some((p) => p.signatureId === 'go-heap-clobbers-adapter-state' && p.confirmed === true)).toBe(true);
+    const unsafe = r.diagnoses[0]!.workarounds.filter((w) => !w.safe);
+    expect(unsafe.some((w) => /random_get/.test(w.text))).toBe(true);
+  });
+
+  it('Go <= 1.23: PASS', () => {
+    expect(byFile('go122-hello.wasm').verdict).toBe('PASS');
+    expect(byFile('c-hello.wasm').verdict).toBe('PASS');
+  });
+
+  it('C exit 3: PASS with the exit-code note', () => {
+    const r = byFile('c-exit3.wasm');
+    expect(r.verdict).toBe('PASS');
+    expect(r.p1?.exitCode).toBe(3);
+    expect(r.p2?.exitCode).toBe(1);
+    expect(r.notes.map((n) => n.code)).toContain('exit-code-collapse');
+  });
+
+  it('a guest trap that also happens as P1: PRE-EXISTING', () => {
+    const r = byFile('c-oob-trap.wasm');
+    expect(r.verdict).toBe('PRE-EXISTING');
+    expect(r.p1?.trap?.kind).toBe('out-of-bounds');
+    expect(r.p2?.trap?.kind).toBe('out-of-bounds');
+  });
+
+  it('bad files: INVALID-INPUT with a clear message, the others still checked', () => {
+    expect(byFile('not-wasm.wasm')).toMatchObject({ verdict: 'INVALID-INPUT', artifact: { kind: 'not-wasm' } });
+    expect(byFile('not-wasm.wasm').artifact.error).toMatch(/magic/i);
+    expect(byFile('truncated.wasm')).toMatchObject({ verdict: 'INVALID-INPUT', artifact: { kind: 'invalid' } });
+    expect(byFile('truncated.wasm').artifact.error).toMatch(/truncated|past the end|remain/i);
+    expect(report.results).toHaveLength(10);
+  });
+
+  it('the guest sees only the given args and env: HOME is not inherited', () => {
+    const r = byFile('c-args-env.wasm');
+    expect(r.verdict).toBe('PASS');
+    for (const run of [r.p1!, r.p2!]) {
+      expect(run.stdout.text).toContain('GREETING=hi');
+      expect(run.stdout.text).toContain('one');
+      expect(run.stdout.text).toContain('HOME=(unset)');
+      expect(run.stdout.text).not.toContain('secret-home');
+    }
+  });
+
+  it('an already-built component skips conversion; a reactor gets the reactor adapter', () => {
+    const c = byFile('c-hello.component.wasm');
+    expect(c.conversion?.skipped).toBe(true);
+    expect(c.p1).toBeUndefined();
+    expect(c.verdict).toBe('PASS');
+    const reactor = byFile('c-reactor.wasm');
+    expect(reactor.conversion?.adapter?.kind).toBe('reactor');
+    expect(reactor.verdict).toBe('PASS');
+    expect(reactor.notes.map((n) => n.code)).toContain('reactor-exports-not-run');
+  });
+
+  it('records the runtimes and the adapter identity', () => {
+    expect(report.runtime).toMatchObject({ requested: 'embedded', p1: { name: 'node:wasi' }, p2: { name: 'preview2-shim' } });
+    const adapter = byFile('go124-hello.wasm').conversion?.adapter;
+    expect(adapter).toMatchObject({ kind: 'command', source: 'bundled', name: 'wasi_snapshot_preview1.command.wasm' });
+    expect(adapter?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('writes a Markdown report', () => {
+    const md = readFileSync(path.join(tmp, 'r.md'), 'utf8');
+    expect(md).toMatch(/go124-hello\.wasm/);
+    expect(md).toMatch(/REGRESSION/);
+  });
+});
+
+describe('wasm-p2-check CLI usage', () => {
+  it('--help and --version exit 0', async () => {
+    expect((await runCli(['--help'])).stdout).toMatch(/Usage: wasm-p2-check/);
+    expect((await runCli(['--version'])).stdout).toMatch(/^wasm-p2-check \d+\.\d+\.\d+/);
+  });
+
+  it('usage errors exit 2 and name the problem', async () => {
+    const r = await runCli(['--runtime', 'v8', 'x.wasm']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--runtime 'v8'/);
+    const none = await runCli(['--runtime', 'embedded', 'nothing/*.wasm']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no artifacts matched/);
+  });
+
+  it('exits 0 when nothing regressed', async () => {
+    const r = await runCli(['--runtime', 'embedded', '--quiet', fx('c-hello.wasm')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it('a preopened directory is copied fresh for each run', async () => {
+    const data = mkdtempSync(path.join(tmpdir(), 'wpc-data-'));
+    writeFileSync(path.join(data, 'input.txt'), 'from the preopen\n');
+    const json = path.join(data, 'r.json');
+    const r = await runCli(['--runtime', 'embedded', '--quiet', '--dir', `${data}::/data`, '--json', json, fx('c-read-file.wasm')]);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(rep.results[0]!.p1!.stdout.text).toContain('from the preopen');
+    expect(rep.results[0]!.p2!.stdout.text).toContain('from the preopen');
+    rmSync(data, { recursive: true, force: true });
+  });
+});
