@@ -254,7 +254,7 @@ function deriveFacts(
 }
 
 /** Features the running engine may lack, with a tiny module that uses each (to ask the engine). */
-const FEATURE_PROBES: Record<string, Uint8Array> = {
+const FEATURE_PROBES: Record<string, Uint8Array<ArrayBuffer>> = {
   // (module (memory i64 1))
   memory64: new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0x04, 1]),
   // (module (memory 1) (memory 1))
@@ -281,7 +281,9 @@ export function engineSupports(feature: string): boolean {
  * Validates with the engine. Returns undefined when valid (or when the module uses a proposal the
  * engine does not implement, so its verdict says nothing about the module), else the engine's reason.
  */
-export function validateModule(bytes: Uint8Array, features: string[]): string | undefined {
+export function validateModule(input: Uint8Array, features: string[]): string | undefined {
+  // The engine API takes BufferSource; a view over a SharedArrayBuffer is read the same way.
+  const bytes = input as Uint8Array<ArrayBuffer>;
   if (WebAssembly.validate(bytes)) return undefined;
   if (features.some((f) => !engineSupports(f))) return undefined;
   try {
