@@ -27,6 +27,15 @@ describe('runSandboxedProcess', () => {
     expect(await readFile(r.stdoutFile, 'utf8')).toBe('out');
   });
 
+  it("gives the child a regular file as stdout/stderr, not a pipe", async () => {
+    const r = await runSandboxedProcess({
+      ...base(),
+      command: node,
+      args: ['-e', 'const fs = require("fs"); process.stdout.write([1, 2].map((fd) => fs.fstatSync(fd).isFile()).join(","))'],
+    });
+    expect(r.stdout.text).toBe('true,true');
+  });
+
   it('passes only the given environment', async () => {
     process.env.P2C_SECRET_TEST = 'leak';
     const r = await runSandboxedProcess({

@@ -55,6 +55,14 @@ export interface SandboxedProcessResult {
 
 let runCounter = 0;
 
+/**
+ * execa's types list only the fd literals 3–9, but any file descriptor number is handed to `child_process.spawn` as is
+ * (the child's stdout *is* the file: no pipe in between; checked with fstat in the child).
+ */
+function nativeFd(fd: number): 3 {
+  return fd as 3;
+}
+
 /** An environment for the host process itself: empty on POSIX, the bare system variables Windows needs to start. */
 export function minimalHostEnv(): Record<string, string> {
   if (process.platform !== 'win32') return {};
@@ -168,9 +176,9 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
       cwd: options.cwd,
       env: options.env,
       extendEnv: false,
-      stdin: stdinFd ?? 'ignore',
-      stdout: stdoutFd,
-      stderr: stderrFd,
+      stdin: stdinFd !== undefined ? nativeFd(stdinFd) : 'ignore',
+      stdout: nativeFd(stdoutFd),
+      stderr: nativeFd(stderrFd),
       detached: true,
       reject: false,
       windowsHide: true,
