@@ -58,7 +58,7 @@ describe('parseTrap: wasmtime formats', () => {
     )!;
     expect(t.kind).toBe('cannot-leave-instance');
     expect(t.message).toBe('cannot leave component instance');
-    expect(t.format).toBe('wasmtime-cli');
+    expect(t.format).toBe('wasmtime-embedded');
     expect(t.frames.map((f) => [f.name, f.origin])).toEqual([
       ['indirect-wasi-environment-get-environment', 'shim'],
       ['wasi_snapshot_preview1::State::get_environment', 'adapter'],
@@ -85,7 +85,7 @@ describe('parseTrap: wasmtime formats', () => {
     )!;
     expect(t.kind).toBe('out-of-bounds');
     expect(t.frames.map((f) => [f.index, f.offset, f.module, f.name, f.origin])).toEqual([
-      [0, 0x1a2b, 'a.wasm', 'core::panicking::panic', 'unknown'],
+      [0, 0x1a2b, 'a.wasm', 'core::panicking::panic', 'guest'],
       [1, undefined, '<unknown>', '<wasm function 12>', 'unknown'],
       [2, 0x1c, undefined, 'main', 'guest'],
     ]);
@@ -135,7 +135,7 @@ describe('parseTrap: V8', () => {
         '    throw e;',
         '',
         'RuntimeError: unreachable',
-        '    at _RNvNtCs5QAXj2PYCFY_22wasi_snapshot_preview16macros11assert_fail (wasm://wasm/0025e0a6:wasm-function[1092]:0x25e0a6)',
+        '    at _RNvNtCs1wwIxjb0Jwr_22wasi_snapshot_preview16macros11assert_fail (wasm://wasm/0025e0a6:wasm-function[1092]:0x25e0a6)',
         '    at args_sizes_get (wasm://wasm/0025e0a6:wasm-function[1100]:0x25e1c4)',
         '    at adapt-wasi_snapshot_preview1-args_sizes_get (wasm://wasm/0003a2b1:wasm-function[3]:0x1a2)',
         '    at runtime.args_sizes_get (wasm://wasm/00b1c2d3:wasm-function[700]:0x874e3)',

@@ -30,12 +30,9 @@ export function parseAdapterLine(text: string): AdapterLine | undefined {
   const m = ADAPTER_LINE_RE.exec(normalizeLog(text));
   if (!m) return undefined;
   const detail = m[3]?.trim() ?? '';
-  // The adapter prints no newline after the assertion message, so whatever follows
-  // (e.g. wasmtime's `Error: …`) may share the line: keep only the message itself.
   const assertion = m[1] === 'assertion failed' || /^assertion failed\b/.test(detail);
-  let shown = m[0];
-  if (m[1] === 'assertion failed' || !/^assertion failed\b/.test(detail)) shown = `${m[1]} at adapter line ${m[2]}`;
-  return { line: Number(m[2]), kind: assertion ? 'assertion' : 'unreachable', text: shown.trim() };
+  // `assertion failed at adapter line N` ends without a newline, so the digits are all of it.
+  return { line: Number(m[2]), kind: assertion ? 'assertion' : 'unreachable', text: m[0].trim() };
 }
 
 /* ───────────────────────── classification ───────────────────────── */
@@ -63,7 +60,7 @@ export function classifyTrap(message: string, causes: readonly string[] = []): T
   for (const [re, kind] of KIND_RULES) if (re.test(message)) return kind;
   const chain = causes.join('\n');
   for (const [re, kind] of KIND_RULES) if (kind !== 'unreachable' && re.test(chain)) return kind;
-  if (/wasm trap|wasm `unreachable`/i.test(chain)) return 'unreachable';
+  if (/wasm `unreachable`|wasm trap: unreachable/i.test(chain)) return 'unreachable';
   if (LINK_RE.test(message) || LINK_RE.test(chain)) return 'link-error';
   if (INSTANTIATION_RE.test(message) || INSTANTIATION_RE.test(chain)) return 'instantiation-error';
   return 'other';
@@ -80,10 +77,10 @@ function originOf(module: string | undefined, rawName: string, name: string): Fr
   if (/wit-component:(?:shim|fixups)/.test(mod)) return 'shim';
   if (SHIM_NAME_RE.test(rawName)) return 'shim';
   if (/^wasi_snapshot_preview1(?:\[[0-9a-f]*\]|\[…\])?::/.test(name) || /^<?wasi_snapshot_preview1::/.test(name)) return 'adapter';
-  if (/^<wasm function \d+>$|^wasm-function\[\d+\]$/.test(rawName)) return 'unknown';
-  if (mod === '<unknown>' || mod === '') return 'guest';
-  if (/^wasm:\/\//.test(mod)) return 'guest';
-  return 'unknown';
+  // An anonymous function in an unnamed module may be anyone's (adapters are stripped too).
+  if (/^<wasm function \d+>$|^wasm-function\[\d+\]$/.test(rawName)) return mod === '<unknown>' || mod === '' || mod.startsWith('wasm://') ? 'unknown' : 'guest';
+  // `<unknown>`, the main module's own name (wasmtime prints the file name, e.g. `app.wasm`), or a DWARF symbol.
+  return 'guest';
 }
 
 /**
@@ -156,7 +153,8 @@ function parseWasmtimeBacktrace(lines: string[]): Backtrace | undefined {
 
 const V8_ERROR_RE = /(?:^|[\s:'"(\[])((?:WebAssembly\.)?(?:RuntimeError|CompileError|LinkError|RangeError|TypeError|ReferenceError|InternalError|Error|ComponentError|WasiError)): (.*)$/;
 const V8_AT_RE = /^\s+at\s+(.*?)\s*$/;
-const V8_WASM_LOC_RE = /^wasm:\/\/wasm\/(?:(.*)-)?([0-9a-f]+):wasm-function\[(\d+)\]:(0x[0-9a-f]+)$/;
+/** `wasm://wasm/[name-]hash:wasm-function[N]:0xOFF`; older V8 prints `wasm-function[N]:0xOFF` or `<anonymous>:wasm-function[N]:0xOFF`. */
+const V8_WASM_LOC_RE = /^(?:wasm:\/\/wasm\/(?:(.*)-)?([0-9a-f]+):|<anonymous>:)?wasm-function\[(\d+)\]:(0x[0-9a-f]+)$/;
 
 function parseV8Frame(index: number, body: string): Frame {
   let name: string | undefined;
@@ -170,7 +168,7 @@ function parseV8Frame(index: number, body: string): Frame {
   }
   const wasm = V8_WASM_LOC_RE.exec(location);
   if (wasm) {
-    const module = `wasm://wasm/${wasm[1] !== undefined ? wasm[1] + '-' : ''}${wasm[2]}`;
+    const module = wasm[2] === undefined ? undefined : `wasm://wasm/${wasm[1] !== undefined ? wasm[1] + '-' : ''}${wasm[2]}`;
     const rawName = name ?? `wasm-function[${wasm[3]}]`;
     const frame = makeFrame(index, rawName, module, parseInt(wasm[4]!, 16));
     if (wasm[1] !== undefined) frame.origin = originOf(wasm[1], rawName, frame.name);
@@ -213,7 +211,7 @@ function parseV8(lines: string[]): V8Error | undefined {
       break;
     }
     const errorName = m[1]!.replace(/^WebAssembly\./, '');
-    const hasWasmFrames = frames.some((f) => f.module?.startsWith('wasm://'));
+    const hasWasmFrames = frames.some((f) => f.origin !== 'host');
     const wasmError = /^(?:RuntimeError|CompileError|LinkError)$/.test(errorName);
     const stackError = errorName === 'RangeError' && /call stack/i.test(m[2]!);
     if (!wasmError && !stackError && !hasWasmFrames) continue;
@@ -244,6 +242,7 @@ const ROOT_MARKERS = [
   'failed to find export',
   'exported instance',
   'decoding a component is not supported',
+  'Exited with i32 exit status',
 ];
 
 function stripPrefix(line: string): string {
@@ -339,16 +338,23 @@ export function parseTrap(text: string): Trap | undefined {
   let trap: Trap | undefined;
   if (chain && (!v8 || chain.root <= v8.line)) {
     const causes = chain.causes;
-    const specific = [...causes].reverse().find((c) => !BACKTRACE_HEADER_RE.test(c)) ?? causes[causes.length - 1]!;
+    let specific = [...causes].reverse().find((c) => !BACKTRACE_HEADER_RE.test(c)) ?? causes[causes.length - 1]!;
+    // Embedders that fold the trap into the header: `… (wasm trap: X): error while executing at wasm backtrace:`
+    const folded = /(wasm trap: [^)]*)\)[^()]*wasm backtrace:$/.exec(specific);
+    if (folded) specific = folded[1]!;
     const message = BACKTRACE_HEADER_RE.test(specific) && adapterLine ? adapterLine.text : specific;
+    // The CLI's own chains start with `failed to run main module` or, for link/parse errors
+    // before running, `Error: <wasmtime message>`; everything else is an embedder's wording.
     const rootLine = lines[chain.root]!;
-    const cli = /failed to run main module|^\s*Error: /.test(rootLine) && !/(?:wasmtime\.|Wasmtime|Trap:|panicked|ERROR )/.test(rootLine);
+    const cli =
+      causes.some((c) => c.startsWith('failed to run main module')) ||
+      (/^\s*Error: /.test(rootLine) && /^(?:component imports instance|failed to parse WebAssembly module|failed to instantiate|unknown import|import `)/.test(causes[0]!));
     trap = {
       kind: classifyTrap(message, causes),
       message,
       causes,
       frames: backtrace?.frames ?? [],
-      format: cli ? 'wasmtime-cli' : backtrace || /wasmtime|Trap:|panicked/i.test(rootLine) ? 'wasmtime-embedded' : 'text',
+      format: cli ? 'wasmtime-cli' : 'wasmtime-embedded',
     };
   } else if (v8) {
     trap = {
