@@ -1,0 +1,260 @@
+/**
+ * The GitHub Action (bundled to dist/index.js): inputs → check() or a saved report → render → publish → outputs.
+ * With cli.ts, the only module that reads the environment. Local results (report file, job summary, annotations,
+ * outputs) are written before anything goes to the API, so a read-only token or an API outage loses nothing.
+ */
+import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { check } from './check.js';
+import { reportFails } from './fail-on.js';
+import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from './github/annotations.js';
+import { finishCheckRun, startCheckRun, type CheckRunHandle, type CheckRunRef } from './github/check-run.js';
+import { createOctokit, describeError, isPermissionDenied, type Octokit } from './github/client.js';
+import { metadataPath, parseRunMetadata, resolveTarget, verifyPullRequest, type EventContext, type RunMetadata, type Target } from './github/context.js';
+import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from './github/markdown-limits.js';
+import { checkConclusion, checkTitle, resultOutput } from './github/outcome.js';
+import { deriveCommentKey, matrixHeading, publishStickyComment } from './github/sticky-comment.js';
+import { writeJobSummary } from './github/summary.js';
+import { parseInputs, type ActionInputs } from './inputs.js';
+import type { Report } from './model.js';
+import { parseReport, renderJson } from './report/json.js';
+import { renderMarkdown } from './report/markdown.js';
+
+const FORK_HELP = "the README's 'Pull requests from forks' section";
+
+/** What the runner tells us, read once. */
+interface RunnerEnv {
+  workspace: string;
+  event: EventContext;
+  apiUrl: string;
+  runUrl?: string;
+  workflow: string;
+  job: string;
+  tempDir: string;
+}
+
+async function readRunnerEnv(env: NodeJS.ProcessEnv): Promise<RunnerEnv> {
+  let payload: Record<string, unknown> = {};
+  if (env.GITHUB_EVENT_PATH && existsSync(env.GITHUB_EVENT_PATH)) {
+    payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as Record<string, unknown>;
+  }
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const attempt = Number(env.GITHUB_RUN_ATTEMPT || '1');
+  return {
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    event: { eventName: env.GITHUB_EVENT_NAME ?? '', payload, repository, sha: env.GITHUB_SHA ?? '' },
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    runUrl: env.GITHUB_RUN_ID && repository ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${attempt > 1 ? `/attempts/${attempt}` : ''}` : undefined,
+    workflow: env.GITHUB_WORKFLOW ?? '',
+    job: env.GITHUB_JOB ?? '',
+    tempDir: env.RUNNER_TEMP || path.join(env.GITHUB_WORKSPACE || process.cwd(), '.wasm-p2-check'),
+  };
+}
+
+/**
+ * API calls that a read-only token may be refused: a refusal is logged once per step and the run goes on with the
+ * job summary and the report file; any other API error propagates.
+ */
+class GitHubWriter {
+  refused: string[] = [];
+  constructor(
+    readonly octokit: Octokit | undefined,
+    private readonly target: Target,
+    private readonly reportPath: string,
+  ) {}
+
+  async attempt<T>(step: string, fn: (octokit: Octokit) => Promise<T>): Promise<T | undefined> {
+    if (!this.octokit) return undefined;
+    try {
+      return await fn(this.octokit);
+    } catch (e) {
+      if (!isPermissionDenied(e)) throw e;
+      this.refused.push(step);
+      core.warning(
+        `Could not ${step} (${describeError(e)}). ` +
+          (this.target.isFork
+            ? 'This pull request comes from a fork, so its token is read-only: '
+            : "The token lacks a permission (see the workflow's `permissions`): ") +
+          `the result is still in the job summary and in ${this.reportPath}. For fork pull requests, use the two-workflow setup in ${FORK_HELP}.`,
+      );
+      return undefined;
+    }
+  }
+}
+
+/** The report to publish and where it belongs, from a fresh check or from a saved report. */
+async function obtainReport(
+  inputs: ActionInputs,
+  runner: RunnerEnv,
+  writer: GitHubWriter,
+  checkRef: CheckRunRef | undefined,
+): Promise<{ report: Report; checkRun?: CheckRunHandle; meta?: RunMetadata }> {
+  if (inputs.mode === 'post-from-report') {
+    const file = inputs.reportPath!;
+    const report = parseReport(await readFile(file, 'utf8').catch((e: Error) => {
+      throw new Error(`Input 'report' has an invalid value '${file}': ${e.message}`);
+    }));
+    const metaFile = metadataPath(file);
+    const meta = existsSync(metaFile) ? parseRunMetadata(await readFile(metaFile, 'utf8')) : undefined;
+    return { report, meta };
+  }
+  const checkRun = checkRef ? await writer.attempt('create the check run', (o) => startCheckRun(o, checkRef)) : undefined;
+  core.startGroup('wasm-p2-check');
+  try {
+    const report = await check({
+      ...inputs.check!,
+      onProgress: (e) => core.info(e.artifact ? `${e.artifact}: ${e.stage}${e.message ? ` (${e.message})` : ''}` : (e.message ?? e.stage)),
+    });
+    return { report, checkRun };
+  } finally {
+    core.endGroup();
+  }
+}
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let closeCheckRun: ((message: string) => Promise<unknown>) | undefined;
+  try {
+    const runner = await readRunnerEnv(env);
+    const inputs = parseInputs((name) => core.getInput(name), runner.workspace);
+    const { publish } = inputs;
+    let target = resolveTarget(runner.event);
+    const reportPath = inputs.reportPath ?? path.join(runner.tempDir, 'wasm-p2-check', 'report.json');
+    const octokit = publish.token && inputs.mode !== 'report-only' ? createOctokit(publish.token, { baseUrl: runner.apiUrl, log: (m) => core.info(m) }) : undefined;
+    const writer = new GitHubWriter(octokit, target, reportPath);
+    const checkRef = (t: Target): CheckRunRef | undefined =>
+      publish.checkRun && inputs.mode !== 'report-only' && t.headSha
+        ? { owner: t.owner, repo: t.repo, name: publish.checkName, headSha: t.headSha, detailsUrl: runner.runUrl }
+        : undefined;
+    if (target.isFork && inputs.mode === 'check') {
+      core.info(`This pull request comes from a fork: its token is likely read-only (see ${FORK_HELP}).`);
+    }
+
+    const obtained = await obtainReport(inputs, runner, writer, checkRef(target));
+    const { report } = obtained;
+    if (obtained.checkRun) {
+      const handle = obtained.checkRun;
+      const ref = checkRef(target)!;
+      closeCheckRun = (message) =>
+        writer.attempt('complete the check run', (o) =>
+          finishCheckRun(o, ref, handle, { conclusion: 'failure', title: 'wasm-p2-check could not finish', summary: message, annotations: [] }),
+        );
+    }
+
+    // Where the report belongs: this run, or (post-from-report) the run that wrote the report.
+    const meta = obtained.meta;
+    const commentKey = publish.commentKey ?? meta?.commentKey ?? deriveCommentKey(runner.workflow, runner.job, publish.matrix);
+    const heading = meta?.heading ?? matrixHeading('wasm-p2-check', publish.matrix);
+    const detailsUrl = meta?.runUrl ?? runner.runUrl;
+    if (inputs.mode === 'post-from-report') target = await postTarget(target, meta, writer);
+
+    // Local results first.
+    if (inputs.mode !== 'post-from-report') {
+      await mkdir(path.dirname(reportPath), { recursive: true });
+      await writeFile(reportPath, renderJson(report));
+      const metadata: RunMetadata = {
+        schemaVersion: 1,
+        repository: runner.event.repository,
+        eventName: runner.event.eventName,
+        headSha: target.headSha,
+        pullNumber: target.pullNumber,
+        commentKey,
+        heading,
+        runUrl: runner.runUrl,
+      };
+      await writeFile(metadataPath(reportPath), `${JSON.stringify(metadata, null, 2)}\n`);
+      core.info(`Report written to ${reportPath}`);
+    }
+    const render = (maxBytes: number) => renderMarkdown(report, { maxBytes, detailsUrl, heading });
+    await writeJobSummary(render(MAX_JOB_SUMMARY_BYTES - 4096), (m) => core.info(m));
+    const findings = collectFindings(report, publish.failOn);
+    emitWorkflowAnnotations(findings);
+    core.setOutput('result', resultOutput(report));
+    core.setOutput('regressions', report.summary.regressions);
+    core.setOutput('failures', report.summary.failures);
+    core.setOutput('report-json', reportPath);
+
+    // Then GitHub.
+    const ref = checkRef(target);
+    if (ref) {
+      const handle = await writer.attempt('publish the check run', (o) =>
+        finishCheckRun(o, ref, obtained.checkRun, {
+          conclusion: checkConclusion(report, publish.failOn),
+          title: checkTitle(report),
+          summary: render(MAX_CHECK_SUMMARY_CHARS - 1024),
+          annotations: toCheckRunAnnotations(findings),
+          detailsUrl,
+        }),
+      );
+      closeCheckRun = undefined;
+      if (handle?.url) core.info(`Check run: ${handle.url}`);
+    }
+    if (inputs.mode !== 'report-only' && target.pullNumber !== undefined && publish.comment !== 'never' && octokit) {
+      const author = await whoAmI(octokit);
+      const pullNumber = target.pullNumber;
+      const outcome = await writer.attempt('comment on the pull request', (o) =>
+        publishStickyComment(o, {
+          owner: target.owner,
+          repo: target.repo,
+          issueNumber: pullNumber,
+          key: commentKey,
+          mode: publish.comment,
+          failing: report.summary.failures > 0,
+          render: (budget) => render(budget),
+          sha: target.headSha,
+          detailsUrl,
+          author,
+        }),
+      );
+      if (outcome) core.info(outcome.action === 'skipped' ? `No comment: ${outcome.reason}` : `Comment ${outcome.action}: ${outcome.url}`);
+      if (outcome && outcome.action !== 'skipped' && outcome.duplicates > 0) {
+        core.warning(`${outcome.duplicates} more comment(s) carry the marker for '${commentKey}'; the oldest one was updated.`);
+      }
+    } else if (inputs.mode !== 'report-only' && publish.comment !== 'never' && octokit) {
+      core.info('No pull request for this run: no comment.');
+    }
+
+    if (reportFails(report, publish.failOn) && inputs.mode !== 'post-from-report') {
+      const { regressions, failures } = report.summary;
+      core.setFailed(
+        publish.failOn === 'any'
+          ? `${failures} artifact(s) do not pass (fail-on: any)`
+          : `${regressions} artifact(s) break when converted to P2 components (fail-on: regression)`,
+      );
+    }
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (closeCheckRun) await closeCheckRun(message).catch(() => undefined);
+    core.setFailed(message);
+  }
+}
+
+/**
+ * Where a saved report belongs. The commit comes from the `workflow_run` event (GitHub's word); a PR number from
+ * the saved metadata (written by PR code) is used only when that PR's head really is that commit.
+ */
+async function postTarget(target: Target, meta: RunMetadata | undefined, writer: GitHubWriter): Promise<Target> {
+  if (meta && meta.headSha !== target.headSha) {
+    core.warning(`The saved report is for ${meta.headSha}, the triggering run for ${target.headSha}: posting on the latter.`);
+  }
+  if (target.pullNumber !== undefined || meta?.pullNumber === undefined || !writer.octokit) return target;
+  const number = meta.pullNumber;
+  const ok = await writer.attempt('look up the pull request', (o) => verifyPullRequest(o, target, number));
+  if (ok) return { ...target, pullNumber: number };
+  core.warning(`Pull request #${number} named in the saved report does not have head ${target.headSha}: no comment.`);
+  return target;
+}
+
+/** The token's login, so only our own comments are matched; installation tokens cannot ask (403), then undefined. */
+async function whoAmI(octokit: Octokit): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated();
+    return data.login;
+  } catch {
+    return undefined;
+  }
+}
+
+await run();

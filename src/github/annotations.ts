@@ -1,0 +1,90 @@
+/**
+ * One finding per artifact that is not PASS, shown two ways: workflow annotations (`::error file=…`) in the run's
+ * log and summary, and check-run annotations on the file in the PR.
+ */
+import * as core from '@actions/core';
+import type { FailOn } from '../fail-on.js';
+import type { ArtifactResult, Report, Verdict } from '../model.js';
+import type { CheckRunAnnotation } from './check-run.js';
+
+export interface Finding {
+  /** Artifact path, relative to the workspace, with forward slashes. */
+  path: string;
+  /** `failure` when the verdict trips `fail-on`, else `warning`. */
+  level: 'failure' | 'warning';
+  title: string;
+  message: string;
+}
+
+const WHAT: Record<Verdict, string> = {
+  PASS: 'works as a P2 component',
+  REGRESSION: 'works as a P1 module but fails as a P2 component',
+  'CONVERT-FAIL': 'could not be converted to a P2 component',
+  'PRE-EXISTING': 'fails as a P1 module already (not a P2 regression)',
+  TIMEOUT: 'timed out',
+  'INVALID-INPUT': 'is not a usable wasm module',
+};
+
+function normalisePath(p: string): string {
+  return p.replace(/\\/g, '/').replace(/^\.\//, '');
+}
+
+function messageFor(r: ArtifactResult): string {
+  const lines = [`${normalisePath(r.artifact.path)} ${WHAT[r.verdict]}.`];
+  if (r.verdict === 'CONVERT-FAIL' && r.conversion?.error) lines.push(`Conversion error: ${r.conversion.error}`);
+  if (r.verdict === 'INVALID-INPUT' && r.artifact.error) lines.push(r.artifact.error);
+  const top = r.diagnoses[0];
+  if (top) {
+    lines.push(`Likely cause (${top.confidence} confidence): ${top.title}. ${top.cause}`);
+    const fix = top.workarounds.find((w) => w.safe) ?? top.workarounds[0];
+    if (fix) lines.push(`Workaround: ${fix.text}`);
+  } else if (r.unknown) {
+    lines.push(`Unknown failure: ${r.unknown.summary}`);
+  } else if (r.p2?.trap) {
+    lines.push(r.p2.trap.message);
+  }
+  return lines.join('\n');
+}
+
+/** The rule of `reportFails` (src/fail-on.ts) for one artifact. */
+function verdictFails(verdict: Verdict, failOn: FailOn): boolean {
+  if (failOn === 'never' || verdict === 'PASS') return false;
+  return failOn === 'any' || verdict === 'REGRESSION' || verdict === 'CONVERT-FAIL';
+}
+
+/**
+ * @returns a finding per artifact whose verdict is not PASS, failures first
+ */
+export function collectFindings(report: Report, failOn: FailOn): Finding[] {
+  const findings = report.results
+    .filter((r) => r.verdict !== 'PASS')
+    .map((r): Finding => {
+      return {
+        path: normalisePath(r.artifact.path),
+        level: verdictFails(r.verdict, failOn) ? 'failure' : 'warning',
+        title: `wasm-p2-check: ${r.verdict}`,
+        message: messageFor(r),
+      };
+    });
+  return [...findings.filter((f) => f.level === 'failure'), ...findings.filter((f) => f.level !== 'failure')];
+}
+
+export function toCheckRunAnnotations(findings: Finding[]): CheckRunAnnotation[] {
+  return findings.map((f) => ({
+    path: f.path,
+    start_line: 1,
+    end_line: 1,
+    annotation_level: f.level,
+    title: f.title,
+    message: f.message,
+  }));
+}
+
+/** Workflow annotations: `core.error` for failures, `core.warning` for the rest, each on the artifact's file. */
+export function emitWorkflowAnnotations(findings: Finding[], sink: Pick<typeof core, 'error' | 'warning'> = core): void {
+  for (const f of findings) {
+    const props = { file: f.path, title: f.title };
+    if (f.level === 'failure') sink.error(f.message, props);
+    else sink.warning(f.message, props);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * A check run with a stable name on the commit under test: `in_progress` while the check runs, then completed with
+ * a conclusion that follows `fail-on`, so branch protection can require it.
+ */
+import type { Octokit } from './client.js';
+import { MAX_CHECK_SUMMARY_CHARS, truncateMarkdown } from './markdown-limits.js';
+
+/** The Checks API takes at most 50 annotations per request; the rest go in follow-up updates. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+const MAX_TITLE = 255;
+const MAX_ANNOTATION_TEXT = 64 * 1024 - 1;
+
+export type CheckConclusion = 'success' | 'failure' | 'neutral';
+
+export interface CheckRunAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+  raw_details?: string;
+}
+
+export interface CheckRunRef {
+  owner: string;
+  repo: string;
+  name: string;
+  headSha: string;
+  detailsUrl?: string;
+}
+
+export interface CheckRunHandle {
+  id: number;
+  url: string;
+}
+
+/** Creates the check run as `in_progress`. */
+export async function startCheckRun(octokit: Octokit, ref: CheckRunRef): Promise<CheckRunHandle> {
+  const { data } = await octokit.rest.checks.create({
+    owner: ref.owner,
+    repo: ref.repo,
+    name: ref.name,
+    head_sha: ref.headSha,
+    status: 'in_progress',
+    started_at: new Date().toISOString(),
+    ...(ref.detailsUrl ? { details_url: ref.detailsUrl } : {}),
+  });
+  return { id: data.id, url: data.html_url ?? '' };
+}
+
+export interface CheckRunResult {
+  conclusion: CheckConclusion;
+  title: string;
+  /** Markdown, cut to 65,535 characters here if the caller did not. */
+  summary: string;
+  annotations: CheckRunAnnotation[];
+  /** Where the full report is, for the truncation note. */
+  detailsUrl?: string;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Splits into request-sized batches; always at least one (possibly empty) batch. */
+export function batchAnnotations(annotations: CheckRunAnnotation[], size = ANNOTATIONS_PER_REQUEST): CheckRunAnnotation[][] {
+  const batches: CheckRunAnnotation[][] = [];
+  for (let i = 0; i < annotations.length; i += size) batches.push(annotations.slice(i, i + size));
+  return batches.length ? batches : [[]];
+}
+
+/**
+ * Completes the check run `handle` (or creates it completed when there is none, e.g. post-from-report), sending
+ * the first 50 annotations with the result and the rest in further updates.
+ */
+export async function finishCheckRun(
+  octokit: Octokit,
+  ref: CheckRunRef,
+  handle: CheckRunHandle | undefined,
+  result: CheckRunResult,
+): Promise<CheckRunHandle> {
+  const where = result.detailsUrl ? `the [job summary](${result.detailsUrl})` : 'the job summary';
+  const output = {
+    title: clip(result.title, MAX_TITLE),
+    summary: truncateMarkdown(result.summary, MAX_CHECK_SUMMARY_CHARS, `**Report truncated** to fit a check run: the full report is in ${where}.`),
+  };
+  const annotations = result.annotations.map((a) => ({
+    ...a,
+    message: clip(a.message, MAX_ANNOTATION_TEXT),
+    ...(a.title !== undefined ? { title: clip(a.title, MAX_TITLE) } : {}),
+    ...(a.raw_details !== undefined ? { raw_details: clip(a.raw_details, MAX_ANNOTATION_TEXT) } : {}),
+  }));
+  const [first = [], ...rest] = batchAnnotations(annotations);
+  const completed = {
+    status: 'completed' as const,
+    conclusion: result.conclusion,
+    completed_at: new Date().toISOString(),
+    output: { ...output, annotations: first },
+    ...(ref.detailsUrl ? { details_url: ref.detailsUrl } : {}),
+  };
+  let current: CheckRunHandle;
+  if (handle) {
+    const { data } = await octokit.rest.checks.update({ owner: ref.owner, repo: ref.repo, check_run_id: handle.id, ...completed });
+    current = { id: data.id, url: data.html_url ?? handle.url };
+  } else {
+    const { data } = await octokit.rest.checks.create({
+      owner: ref.owner,
+      repo: ref.repo,
+      name: ref.name,
+      head_sha: ref.headSha,
+      ...completed,
+    });
+    current = { id: data.id, url: data.html_url ?? '' };
+  }
+  for (const batch of rest) {
+    // Annotations sent in an update are appended to the ones the run already has.
+    await octokit.rest.checks.update({
+      owner: ref.owner,
+      repo: ref.repo,
+      check_run_id: current.id,
+      output: { ...output, annotations: batch },
+    });
+  }
+  return current;
+}

@@ -1,0 +1,80 @@
+/**
+ * The one Octokit the Action uses: `@actions/github`'s client (REST methods + pagination, the runner's proxy
+ * settings) with the retry plugin (5xx and network errors) and the throttling plugin (primary and secondary rate
+ * limits, and GitHub's pacing of content-creating requests).
+ */
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+
+export type Octokit = ReturnType<typeof getOctokit>;
+
+export interface ClientOptions {
+  /** REST base URL, from `GITHUB_API_URL` (GitHub Enterprise Server: `https://HOST/api/v3`). */
+  baseUrl: string;
+  /** Where the plugins' decisions are logged (rate-limit waits, retries). */
+  log: (message: string) => void;
+  /** Retries of one request after a rate limit before giving up. */
+  rateLimitRetries?: number;
+  userAgent?: string;
+}
+
+/**
+ * @param token a GITHUB_TOKEN, an installation token or a PAT
+ * @returns an Octokit that retries server errors and waits out rate limits
+ */
+export function createOctokit(token: string, options: ClientOptions): Octokit {
+  const maxRetries = options.rateLimitRetries ?? 3;
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+      const retrying = retryCount < maxRetries;
+      options.log(
+        `GitHub ${kind} rate limit on ${request.method} ${request.url}: ` +
+          (retrying ? `retrying after ${retryAfter}s (attempt ${retryCount + 1} of ${maxRetries})` : 'giving up'),
+      );
+      return retrying;
+    };
+  return getOctokit(
+    token,
+    {
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      userAgent: options.userAgent ?? 'wasm-p2-check',
+      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (message: string) => options.log(message),
+        error: () => {},
+      },
+    },
+    retry,
+    throttling,
+  );
+}
+
+/** A request error from Octokit (or anything with an HTTP status). */
+interface HttpError {
+  status: number;
+  message: string;
+}
+
+function isHttpError(e: unknown): e is HttpError {
+  return typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number';
+}
+
+/**
+ * Whether an API error means "this token may not do that": the read-only GITHUB_TOKEN of a pull request from a
+ * fork, or a workflow whose `permissions` leave out `pull-requests`/`checks`. Not a failure of the check itself.
+ */
+export function isPermissionDenied(e: unknown): boolean {
+  if (!isHttpError(e)) return false;
+  return e.status === 403 && !/rate limit/i.test(e.message);
+}
+
+/** One line for the log: `403 Resource not accessible by integration`. */
+export function describeError(e: unknown): string {
+  if (isHttpError(e)) return `${e.status} ${e.message.split(' - ')[0]}`;
+  return e instanceof Error ? e.message : String(e);
+}

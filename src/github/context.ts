@@ -1,0 +1,134 @@
+/**
+ * Which repository, commit and pull request a run is about, from the event payload the runner wrote
+ * (`GITHUB_EVENT_PATH`). Pure except `verifyPullRequest`, which asks the API.
+ */
+import type { Octokit } from './client.js';
+
+export interface EventContext {
+  /** `GITHUB_EVENT_NAME` */
+  eventName: string;
+  /** The parsed event payload (`GITHUB_EVENT_PATH`); `{}` when there is none. */
+  payload: Record<string, unknown>;
+  /** `GITHUB_REPOSITORY`, `owner/name`. */
+  repository: string;
+  /** `GITHUB_SHA`: for `pull_request` the merge commit, not what the author pushed. */
+  sha: string;
+}
+
+export interface Target {
+  owner: string;
+  repo: string;
+  /** The commit a check run belongs on: the PR head, the `workflow_run` head, else `GITHUB_SHA`. */
+  headSha: string;
+  pullNumber?: number;
+  /** The code comes from another repository: the token is read-only and writes will be refused. */
+  isFork: boolean;
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+
+export function splitRepository(repository: string): { owner: string; repo: string } {
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
+  if (!m) throw new Error(`GITHUB_REPOSITORY '${repository}' is not of the form owner/name`);
+  return { owner: m[1]!, repo: m[2]! };
+}
+
+/**
+ * @returns the target of a run: for `pull_request(_target)` the PR and its head commit; for `workflow_run` the
+ *   triggering run's head commit and its PR when GitHub lists one (it does not for forks); else `GITHUB_SHA`.
+ */
+export function resolveTarget(ctx: EventContext): Target {
+  const { owner, repo } = splitRepository(ctx.repository);
+  const base = { owner, repo, headSha: ctx.sha, isFork: false };
+  const pr = obj(ctx.payload.pull_request);
+  if (pr) {
+    const head = obj(pr.head);
+    // A deleted fork leaves `head.repo` null: still not this repository.
+    const headRepo = str(obj(head?.repo)?.full_name);
+    return {
+      ...base,
+      headSha: str(head?.sha) ?? ctx.sha,
+      pullNumber: int(pr.number) ?? int(ctx.payload.number),
+      isFork: headRepo !== ctx.repository,
+    };
+  }
+  const run = obj(ctx.payload.workflow_run);
+  if (run) {
+    const headSha = str(run.head_sha) ?? ctx.sha;
+    const prs = Array.isArray(run.pull_requests) ? run.pull_requests.map(obj).filter((p): p is Json => !!p) : [];
+    const match = prs.find((p) => str(obj(p.head)?.sha) === headSha) ?? prs[0];
+    return {
+      ...base,
+      headSha,
+      pullNumber: int(match?.number),
+      isFork: str(obj(run.head_repository)?.full_name) !== ctx.repository,
+    };
+  }
+  return base;
+}
+
+/** Saved beside a `report-only` report, so a later `post-from-report` knows where the report belongs. */
+export interface RunMetadata {
+  schemaVersion: 1;
+  repository: string;
+  eventName: string;
+  headSha: string;
+  pullNumber?: number;
+  /** The sticky-comment key of the job that ran the check. */
+  commentKey: string;
+  /** Heading for the comment (e.g. with the matrix values). */
+  heading: string;
+  /** The run that produced the report (its job summary has the full report). */
+  runUrl?: string;
+}
+
+/** Where the metadata of a report lives: `report.json` → `report.meta.json`. */
+export function metadataPath(reportPath: string): string {
+  return reportPath.replace(/(\.json)?$/, '.meta.json');
+}
+
+/** Validates metadata from an artifact: it was written by a run of PR code, so trust nothing in it. */
+export function parseRunMetadata(text: string): RunMetadata {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`report metadata is not JSON: ${(e as Error).message}`);
+  }
+  const m = obj(v);
+  const bad = (what: string): never => {
+    throw new Error(`report metadata: ${what}`);
+  };
+  if (!m || m.schemaVersion !== 1) bad('unknown schemaVersion');
+  const repository = str(m!.repository) ?? bad('repository missing');
+  const headSha = str(m!.headSha);
+  if (!headSha || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(headSha)) bad('headSha is not a commit id');
+  const pullNumber = m!.pullNumber === undefined ? undefined : (int(m!.pullNumber) ?? bad('pullNumber is not a positive integer'));
+  const commentKey = str(m!.commentKey) ?? bad('commentKey missing');
+  if (!/^[A-Za-z0-9 _.:/@+=()[\],-]{1,200}$/.test(commentKey) || commentKey.includes('--')) bad('commentKey has unsafe characters');
+  const heading = (str(m!.heading) ?? 'wasm-p2-check').replace(/[\r\n<>]/g, ' ').slice(0, 200);
+  const runUrl = str(m!.runUrl);
+  return {
+    schemaVersion: 1,
+    repository,
+    eventName: str(m!.eventName) ?? 'unknown',
+    headSha: headSha!,
+    pullNumber,
+    commentKey,
+    heading,
+    runUrl: runUrl && /^https:\/\/[^\s<>()]+$/.test(runUrl) ? runUrl : undefined,
+  };
+}
+
+/**
+ * Whether PR `number` of the target repository really has `headSha` as its head: the PR number in a saved
+ * report's metadata came from PR code, so a `post-from-report` run checks it against the commit GitHub says the
+ * triggering run was for before it comments anywhere.
+ */
+export async function verifyPullRequest(octokit: Octokit, target: Target, number: number): Promise<boolean> {
+  const { data } = await octokit.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: number });
+  return data.head.sha === target.headSha && data.base.repo.full_name === `${target.owner}/${target.repo}`;
+}

@@ -1,0 +1,26 @@
+/** How a report maps onto GitHub's vocabulary: the check-run conclusion and title, the `result` output. */
+import { reportFails, type FailOn } from '../fail-on.js';
+import type { Report } from '../model.js';
+import type { CheckConclusion } from './check-run.js';
+
+/** `failure` when `fail-on` trips; `neutral` when something failed that `fail-on` lets pass; else `success`. */
+export function checkConclusion(report: Report, failOn: FailOn): CheckConclusion {
+  if (reportFails(report, failOn)) return 'failure';
+  return report.summary.failures > 0 ? 'neutral' : 'success';
+}
+
+/** The `result` output: `pass` (all PASS), `regression` (a REGRESSION or CONVERT-FAIL), else `fail`. */
+export function resultOutput(report: Report): 'pass' | 'regression' | 'fail' {
+  if (report.summary.regressions > 0) return 'regression';
+  return report.summary.failures > 0 ? 'fail' : 'pass';
+}
+
+/** One line for the check run's title. */
+export function checkTitle(report: Report): string {
+  const { total, regressions, failures } = report.summary;
+  const things = (n: number) => `${n} artifact${n === 1 ? '' : 's'}`;
+  if (total === 0) return 'No artifacts checked';
+  if (failures === 0) return `${total === 1 ? 'The artifact works' : `All ${things(total)} work`} as P2 components`;
+  if (regressions > 0) return `${regressions} of ${things(total)} break as P2 components`;
+  return `${failures} of ${things(total)} fail (not a P2 regression)`;
+}

@@ -1,0 +1,136 @@
+/**
+ * Event payloads as the runner writes them to GITHUB_EVENT_PATH, built from GitHub's webhook schemas
+ * (`webhook-pull-request-synchronize`, `webhook-workflow-run-completed`) and validated against them, so the
+ * action is tested on the real shape rather than a hand-picked subset.
+ */
+import { formatErrors, type GitHubOpenApi } from './openapi.js';
+
+type Json = Record<string, unknown>;
+
+/** Follows `properties` (and `$ref`s, first `allOf`/`anyOf` branch that has it) down a path of property names. */
+function subSchema(api: GitHubOpenApi, schema: Json, path: string[]): Json {
+  let cur = schema;
+  for (const name of path) {
+    cur = deref(api, cur);
+    const candidates = [cur, ...(((cur.allOf ?? cur.anyOf ?? cur.oneOf) as Json[] | undefined) ?? []).map((s) => deref(api, s))];
+    const found = candidates.map((c) => (c.properties as Json | undefined)?.[name]).find((x) => x !== undefined);
+    if (!found) throw new Error(`no property ${name} on the way to ${path.join('.')}`);
+    cur = found as Json;
+  }
+  return deref(api, cur);
+}
+
+function deref(api: GitHubOpenApi, s: Json): Json {
+  const r = s.$ref;
+  return typeof r === 'string' ? api.componentSchema(r.replace('#/components/schemas/', '')) : s;
+}
+
+function repoObject(api: GitHubOpenApi, schema: Json, full: string, id: number): Json {
+  const [owner, name] = full.split('/') as [string, string];
+  return api.sample(schema, {
+    id,
+    name,
+    full_name: full,
+    private: false,
+    owner: api.sample(subSchema(api, schema, ['owner']), { login: owner, id: id + 1, type: 'User' }),
+    html_url: `https://github.com/${full}`,
+    url: `https://api.github.com/repos/${full}`,
+    default_branch: 'main',
+  }) as Json;
+}
+
+export interface PullRequestEventOptions {
+  repository: string;
+  number: number;
+  headSha: string;
+  headRef?: string;
+  /** `owner/name` of the head branch's repository: the fork for a fork PR. */
+  headRepo?: string;
+  baseSha?: string;
+}
+
+/** A `pull_request` (action `synchronize`) payload. */
+export function pullRequestEvent(api: GitHubOpenApi, o: PullRequestEventOptions): Json {
+  const schema = api.componentSchema('webhook-pull-request-synchronize');
+  const headRepo = o.headRepo ?? o.repository;
+  const prSchema = subSchema(api, schema, ['pull_request']);
+  const headSchema = subSchema(api, prSchema, ['head']);
+  const baseSchema = subSchema(api, prSchema, ['base']);
+  const side = (s: Json, ref: string, sha: string, full: string, id: number) =>
+    api.sample(s, {
+      label: `${full.split('/')[0]}:${ref}`,
+      ref,
+      sha,
+      user: api.sample(subSchema(api, s, ['user']), { login: full.split('/')[0], id: id + 1, type: 'User' }),
+      repo: repoObject(api, subSchema(api, s, ['repo']), full, id),
+    });
+  const payload = api.sample(schema, {
+    action: 'synchronize',
+    number: o.number,
+    before: 'c'.repeat(40),
+    after: o.headSha,
+    pull_request: {
+      number: o.number,
+      state: 'open',
+      title: `Pull request ${o.number}`,
+      html_url: `https://github.com/${o.repository}/pull/${o.number}`,
+      head: side(headSchema, o.headRef ?? `feature-${o.number}`, o.headSha, headRepo, 5000),
+      base: side(baseSchema, 'main', o.baseSha ?? 'b'.repeat(40), o.repository, 6000),
+    },
+    repository: repoObject(api, subSchema(api, schema, ['repository']), o.repository, 1296269),
+    sender: api.sample(subSchema(api, schema, ['sender']), { login: 'contributor', id: 4242, type: 'User' }),
+  }) as Json;
+  const errors = api.validateComponent('webhook-pull-request-synchronize', payload);
+  if (errors.length) throw new Error(`pull_request payload does not match the webhook schema: ${formatErrors(errors)}`);
+  return payload;
+}
+
+export interface WorkflowRunEventOptions {
+  repository: string;
+  headSha: string;
+  /** `owner/name` the triggering run's code came from. */
+  headRepo?: string;
+  /** What GitHub lists in `workflow_run.pull_requests`: nothing for a fork. */
+  pullRequests?: { number: number; headSha: string }[];
+  conclusion?: 'success' | 'failure';
+}
+
+/** A `workflow_run` (action `completed`) payload for a `pull_request` CI run. */
+export function workflowRunEvent(api: GitHubOpenApi, o: WorkflowRunEventOptions): Json {
+  const schema = api.componentSchema('webhook-workflow-run-completed');
+  const runSchema = subSchema(api, schema, ['workflow_run']);
+  const prItem = deref(api, subSchema(api, runSchema, ['pull_requests']).items as Json);
+  const headRepo = o.headRepo ?? o.repository;
+  const payload = api.sample(schema, {
+    action: 'completed',
+    workflow_run: {
+      id: 30433642,
+      name: 'CI',
+      event: 'pull_request',
+      status: 'completed',
+      conclusion: o.conclusion ?? 'success',
+      head_sha: o.headSha,
+      head_branch: 'feature',
+      path: '.github/workflows/ci.yml',
+      run_number: 7,
+      run_attempt: 1,
+      html_url: `https://github.com/${o.repository}/actions/runs/30433642`,
+      pull_requests: (o.pullRequests ?? []).map((p) =>
+        api.sample(prItem, {
+          number: p.number,
+          id: 100000 + p.number,
+          url: `https://api.github.com/repos/${o.repository}/pulls/${p.number}`,
+          head: { ref: 'feature', sha: p.headSha, repo: { id: 1296269, name: o.repository.split('/')[1], url: `https://api.github.com/repos/${o.repository}` } },
+          base: { ref: 'main', sha: 'b'.repeat(40), repo: { id: 1296269, name: o.repository.split('/')[1], url: `https://api.github.com/repos/${o.repository}` } },
+        }),
+      ),
+      head_repository: repoObject(api, subSchema(api, runSchema, ['head_repository']), headRepo, 7000),
+      repository: repoObject(api, subSchema(api, runSchema, ['repository']), o.repository, 1296269),
+    },
+    repository: repoObject(api, subSchema(api, schema, ['repository']), o.repository, 1296269),
+    sender: api.sample(subSchema(api, schema, ['sender']), { login: 'contributor', id: 4242, type: 'User' }),
+  }) as Json;
+  const errors = api.validateComponent('webhook-workflow-run-completed', payload);
+  if (errors.length) throw new Error(`workflow_run payload does not match the webhook schema: ${formatErrors(errors)}`);
+  return payload;
+}
