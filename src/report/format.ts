@@ -1,0 +1,78 @@
+/** Small pure helpers shared by the terminal and Markdown renderers. */
+import type { AdapterInfo, ArtifactResult, Prediction, RuntimeId, Toolchain, Verdict, Workaround } from '../model.js';
+
+export const VERDICT_ICON: Record<Verdict, string> = {
+  PASS: '✅',
+  REGRESSION: '❌',
+  'CONVERT-FAIL': '❌',
+  'PRE-EXISTING': '⚠️',
+  TIMEOUT: '⏱️',
+  'INVALID-INPUT': '🚫',
+};
+
+/** One line saying what a verdict means, for people who have not read the docs. */
+export const VERDICT_MEANING: Record<Verdict, string> = {
+  PASS: 'behaves the same as a P1 module and as a P2 component',
+  REGRESSION: 'works as a P1 module but fails or behaves differently as a P2 component',
+  'CONVERT-FAIL': 'could not be converted to a P2 component',
+  'PRE-EXISTING': 'already fails as a P1 module: not a conversion problem',
+  TIMEOUT: 'did not finish within the time limit',
+  'INVALID-INPUT': 'is not a usable WebAssembly file',
+};
+
+const LANGUAGE_NAMES: Record<string, string> = {
+  c: 'C',
+  'c++': 'C++',
+  go: 'Go',
+  tinygo: 'Go',
+  rust: 'Rust',
+  assemblyscript: 'AssemblyScript',
+  zig: 'Zig',
+  wat: 'WAT',
+};
+
+/** 'Go 1.24.4', 'rustc 1.63.0', 'clang 14.0.6 (C)', 'component', '—'. */
+export function toolchainLabel(result: ArtifactResult): string {
+  const a = result.artifact;
+  if (a.kind === 'component') return 'component';
+  const t: Toolchain | undefined = a.module?.toolchain;
+  if (!t) return '—';
+  const compiler = [t.compiler, t.version].filter(Boolean).join(' ');
+  const lang = LANGUAGE_NAMES[t.language];
+  if (!compiler) return lang ?? t.language;
+  // Name the language when the compiler's name does not imply it (clang builds C and C++).
+  const implied = !t.compiler || ['rustc', 'tinygo', lang?.toLowerCase()].includes(t.compiler.toLowerCase());
+  return lang && !implied ? `${compiler} (${lang})` : compiler;
+}
+
+export function runtimeLabel(r: RuntimeId | undefined): string {
+  return r ? `${r.name} ${r.version}`.trim() : 'not run';
+}
+
+export function adapterLabel(a: AdapterInfo): string {
+  const parts = [a.name];
+  if (a.version) parts.push(a.version);
+  const extra = [a.source, a.wasiVersion ? `WASI ${a.wasiVersion}` : ''].filter(Boolean).join(', ');
+  return `${parts.join(' ')} (${extra}), sha256 ${a.sha256.slice(0, 12)}`;
+}
+
+/** Safe workarounds first, keeping the signature's order within each group. */
+export function orderWorkarounds(ws: Workaround[]): Workaround[] {
+  return [...ws.filter((w) => w.safe), ...ws.filter((w) => !w.safe)];
+}
+
+export function predictionStatus(p: Prediction): string {
+  return p.confirmed === true ? 'confirmed by the run' : p.confirmed === false ? 'not confirmed: the run did not fail that way' : 'not run';
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** Verdict counts in report order, non-zero only: '2 PASS, 1 REGRESSION'. */
+export function countsLine(counts: Record<Verdict, number>, order: readonly Verdict[]): string {
+  return order
+    .filter((v) => counts[v] > 0)
+    .map((v) => `${counts[v]} ${v}`)
+    .join(', ');
+}

@@ -1,0 +1,165 @@
+/**
+ * The terminal report, readable in a CI log: one line per artifact, details under each failure, the
+ * counts at the end. Guest text is stripped of escape sequences and indented, so it can neither fake
+ * colours nor start a line with a workflow command (`::…`).
+ */
+import type { ArtifactResult, Diagnosis, Report, RunResult, Verdict } from '../model.js';
+import { adapterLabel, countsLine, orderWorkarounds, predictionStatus, runtimeLabel, toolchainLabel } from './format.js';
+import { sanitizeGuestText } from './markdown-utils.js';
+import { VERDICTS } from './summary.js';
+
+export interface TerminalOptions {
+  /** ANSI colours (only when true). */
+  color: boolean;
+}
+
+const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m' };
+type Style = Exclude<keyof typeof ANSI, 'reset'>;
+
+const VERDICT_STYLE: Record<Verdict, { mark: string; style: Style }> = {
+  PASS: { mark: '✔', style: 'green' },
+  REGRESSION: { mark: '✖', style: 'red' },
+  'CONVERT-FAIL': { mark: '✖', style: 'red' },
+  'PRE-EXISTING': { mark: '!', style: 'yellow' },
+  TIMEOUT: { mark: '⧗', style: 'yellow' },
+  'INVALID-INPUT': { mark: '!', style: 'yellow' },
+};
+
+/** Guest output lines shown per stream: the first few and the last ones. */
+const HEAD_LINES = 5;
+const TAIL_LINES = 20;
+const GUEST_CHARS = 4000;
+
+/**
+ * Renders the report for a terminal or CI log.
+ * @param opts.color Use ANSI colours.
+ */
+export function renderTerminal(report: Report, opts: TerminalOptions): string {
+  const c = (style: Style, text: string): string => (opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text);
+  const out: string[] = [];
+  const rt = report.runtime;
+  out.push(
+    `${c('bold', `${report.tool.name} ${report.tool.version}`)}: ${report.summary.total} artifact${report.summary.total === 1 ? '' : 's'}` +
+      ` · runtime ${oneLine(rt.requested)} (P1 ${oneLine(runtimeLabel(rt.p1))}, P2 ${oneLine(runtimeLabel(rt.p2))})`,
+    '',
+  );
+  const width = Math.min(40, Math.max(0, ...report.results.map((r) => oneLine(r.artifact.path).length)));
+  for (const r of report.results) {
+    const v = VERDICT_STYLE[r.verdict];
+    const path = oneLine(r.artifact.path);
+    const tc = toolchainLabel(r);
+    out.push(`${c(v.style, `${v.mark} ${r.verdict.padEnd(13)}`)} ${c('bold', path)}${' '.repeat(Math.max(1, width - path.length + 2))}${c('dim', oneLine(tc))}`);
+    if (r.verdict === 'PASS') {
+      for (const n of r.notes) out.push(`    ${c('dim', 'note:')} ${oneLine(n.message)}`);
+      continue;
+    }
+    out.push(...details(r, report, c).map((l) => (l ? `    ${l}` : l)), '');
+  }
+  if (out[out.length - 1] !== '') out.push('');
+
+  const s = report.summary;
+  const counts = countsLine(s.counts, VERDICTS) || 'nothing checked';
+  const status =
+    s.total === 0
+      ? c('yellow', 'No artifacts were checked.')
+      : s.regressions > 0
+        ? c('red', `${s.regressions} of ${s.total} break as WASI P2 components.`)
+        : s.failures > 0
+          ? c('yellow', `No regressions; ${s.failures} of ${s.total} need attention.`)
+          : c('green', `All ${s.total} work as WASI P2 components.`);
+  out.push(`${c('bold', 'Result:')} ${counts}. ${status}`);
+  return `${out.join('\n')}\n`;
+}
+
+type Colour = (style: Style, text: string) => string;
+
+function details(r: ArtifactResult, report: Report, c: Colour): string[] {
+  const out: string[] = [];
+  if (r.verdict === 'INVALID-INPUT' && r.artifact.error) out.push(`${c('yellow', 'error:')} ${oneLine(r.artifact.error)}`);
+  if (r.conversion && !r.conversion.ok && r.conversion.error) {
+    out.push(`${c('red', 'conversion failed:')}`, ...guestBlock(r.conversion.error));
+  }
+  const [top, ...others] = r.diagnoses;
+  if (top) out.push(...diagnosis(top, c));
+  else if (r.unknown) {
+    out.push(`${c('bold', 'diagnosis:')} no known signature (fingerprint ${oneLine(r.unknown.fingerprint)}): ${oneLine(r.unknown.summary)}`);
+    for (const e of r.unknown.evidence) out.push(`  - ${oneLine(e)}`);
+    out.push(`  propose a signature: ${oneLine(r.unknown.proposeUrl)}`);
+  }
+  if (others.length) out.push(`${c('dim', 'other candidates:')} ${others.map((d) => `${oneLine(d.title)} (${d.confidence})`).join('; ')}`);
+  for (const p of r.predictions) out.push(`${c('cyan', 'predicted:')} ${oneLine(p.title)}: ${oneLine(p.message)} (${predictionStatus(p)})`);
+  for (const n of r.notes) out.push(`${c('cyan', 'note:')} ${oneLine(n.message)}`);
+  if (r.differences.length) {
+    out.push(c('bold', 'differences:'));
+    const w = Math.max(...r.differences.map((d) => d.field.length));
+    for (const d of r.differences) out.push(`  ${d.field.padEnd(w)}  P1: ${quote(d.p1)}  P2: ${quote(d.p2)}`);
+  }
+  const trap = r.p2?.trap ?? r.p1?.trap;
+  if (trap) {
+    out.push(`${c('red', `${r.p2?.trap ? 'P2' : 'P1'} trap (${trap.kind}):`)} ${oneLine(trap.message)}`);
+    if (trap.adapterLine) out.push(`  ${oneLine(trap.adapterLine.text)}`);
+    for (const f of trap.frames.slice(0, 8)) out.push(`  ${c('dim', `#${f.index}`)} ${oneLine(f.name)} ${c('dim', `[${f.origin}]`)}`);
+    if (trap.frames.length > 8) out.push(`  … ${trap.frames.length - 8} more frames`);
+  }
+  for (const run of [r.p1, r.p2]) {
+    if (run?.harnessError) out.push(`${c('yellow', `${run.phase.toUpperCase()} harness error:`)} ${oneLine(run.harnessError)}`);
+  }
+  out.push(...outputs(r, c));
+  if (!r.p1 && !r.p2 && !r.conversion) return out;
+  const hosts = [`P1 ${oneLine(runtimeLabel(r.p1?.runtime ?? report.runtime.p1))}`, `P2 ${oneLine(runtimeLabel(r.p2?.runtime ?? report.runtime.p2))}`];
+  if (r.conversion?.adapter) hosts.push(`adapter ${oneLine(adapterLabel(r.conversion.adapter))}`);
+  out.push(`${c('dim', 'runtimes:')} ${hosts.join(' · ')}`);
+  return out;
+}
+
+function diagnosis(d: Diagnosis, c: Colour): string[] {
+  const out = [`${c('bold', 'diagnosis:')} ${c('bold', oneLine(d.title))} (${d.confidence} confidence, ${oneLine(d.signatureId)})`, `cause: ${oneLine(d.cause)}`];
+  if (d.workarounds.length) {
+    out.push('workarounds (best first):');
+    orderWorkarounds(d.workarounds).forEach((w, i) => {
+      const why = w.why ? ` (${oneLine(w.why)})` : '';
+      out.push(w.safe ? `  ${i + 1}. ${oneLine(w.text)}${why}` : `  ${i + 1}. ${c('red', 'UNSAFE:')} ${oneLine(w.text)}${why}`);
+    });
+  }
+  if (d.evidence.length) {
+    out.push('evidence:');
+    for (const e of d.evidence) out.push(`  - ${oneLine(e)}`);
+  }
+  for (const l of d.links) out.push(`${c('dim', 'see:')} ${oneLine(l.title)} ${oneLine(l.url)}`);
+  return out;
+}
+
+function outputs(r: ArtifactResult, c: Colour): string[] {
+  const out: string[] = [];
+  const streams: [RunResult | undefined, 'stdout' | 'stderr'][] = [
+    [r.p2, 'stdout'],
+    [r.p2, 'stderr'],
+    [r.p1, 'stdout'],
+    [r.p1, 'stderr'],
+  ];
+  for (const [run, stream] of streams) {
+    if (!run?.[stream].text) continue;
+    if (run.phase === 'p1' && r.p2 && r.p2[stream].text === run[stream].text) continue;
+    const cap = run[stream];
+    out.push(c('dim', `${run.phase.toUpperCase()} ${stream} (${cap.bytes} bytes${cap.truncated ? ', truncated' : ''}):`), ...guestBlock(cap.text));
+  }
+  return out;
+}
+
+/** Guest text as indented lines behind a bar, trimmed to the first and last lines. */
+function guestBlock(text: string): string[] {
+  let lines = sanitizeGuestText(text, GUEST_CHARS).replace(/\n$/, '').split('\n');
+  if (lines.length > HEAD_LINES + TAIL_LINES + 1) {
+    lines = [...lines.slice(0, HEAD_LINES), `… ${lines.length - HEAD_LINES - TAIL_LINES} lines omitted …`, ...lines.slice(-TAIL_LINES)];
+  }
+  return lines.map((l) => `  │ ${l}`);
+}
+
+/** One printable line: no escape sequences, no control characters, newlines shown as ⏎. */
+function oneLine(text: string, max = 500): string {
+  return sanitizeGuestText(text, max).replace(/\n/g, '⏎').replace(/\t/g, ' ');
+}
+
+function quote(value: string): string {
+  return JSON.stringify(oneLine(value, 120).replace(/⏎/g, '\n')).replace(/\\u001b/g, '');
+}
