@@ -286,6 +286,8 @@ export interface Diagnosis {
   evidence: string[];
   workarounds: Workaround[];
   links: Link[];
+  /** 'note' = an expected, documented difference (e.g. exit-code collapse), not a breakage. Absent = 'failure'. */
+  severity?: 'failure' | 'note';
 }
 
 /** A failure predicted from inspect facts alone, before anything runs. */
