@@ -20,6 +20,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import semver from 'semver';
 
 const ADAPTER_DIR = 'crates/wasi-preview1-component-adapter/src';
 const FILES = ['lib.rs', 'descriptors.rs'];
@@ -57,13 +58,6 @@ function parseArgs(argv) {
   return args;
 }
 
-function compareVersions(a, b) {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-}
-
 /** @returns {Array<{version: string, tag?: string, commit?: string, files: Record<string, string>}>} */
 function readSources(args) {
   if (args.git) {
@@ -83,7 +77,7 @@ function readSources(args) {
       if (!files['lib.rs']) continue;
       out.push({ version: tag.slice(1), tag, commit: git('rev-list', '-n', '1', tag).trim(), files });
     }
-    return out.sort((a, b) => compareVersions(a.version, b.version));
+    return out.sort((a, b) => semver.compare(a.version, b.version));
   }
   return readdirSync(args.dir)
     .filter((d) => existsSync(join(args.dir, d, 'lib.rs')))
@@ -93,7 +87,7 @@ function readSources(args) {
       const version = d.replace(/^v/, '');
       return { version, tag: `v${version}`, files };
     })
-    .sort((a, b) => compareVersions(a.version, b.version));
+    .sort((a, b) => semver.compare(a.version, b.version));
 }
 
 /* ───────────────────────── scanning ───────────────────────── */

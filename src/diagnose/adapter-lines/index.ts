@@ -5,6 +5,7 @@
  * different in every release. The table is derived from each release tag's source by
  * scripts/adapter-lines.mjs; only the derived data is stored here.
  */
+import semver from 'semver';
 import table from './adapter-lines.json' with { type: 'json' };
 
 export type AdapterCheckCategory = 'state-canary' | 'allocator' | 'descriptor' | 'unsupported' | 'other';
@@ -45,16 +46,9 @@ interface Table {
 
 const data = table as unknown as Table;
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-}
-
 /** Every adapter version the table covers, ascending. */
 export function adapterLineVersions(): string[] {
-  return Object.keys(data.versions).sort(compareVersions);
+  return Object.keys(data.versions).sort(semver.compare);
 }
 
 /**
@@ -78,7 +72,7 @@ export function resolveAdapterVersion(version: string): string[] {
 /** `['33.0.0','33.0.1','33.0.2']` → `v33.0.0–v33.0.2`; gaps in the release list start a new range. */
 export function formatVersionRange(versions: readonly string[]): string {
   const all = adapterLineVersions();
-  const sorted = [...versions].sort(compareVersions);
+  const sorted = [...versions].sort(semver.compare);
   const parts: string[] = [];
   let start: string | undefined;
   let prev: string | undefined;
@@ -114,7 +108,7 @@ export function lookupAdapterLine(line: number, version?: string): AdapterLineMa
     else groups.set(key, { site, versions: [v] });
   }
   return [...groups.values()]
-    .sort((a, b) => b.versions.length - a.versions.length || compareVersions(a.versions[0]!, b.versions[0]!))
+    .sort((a, b) => b.versions.length - a.versions.length || semver.compare(a.versions[0]!, b.versions[0]!))
     .map(({ site, versions: vs }) => {
       const match: AdapterLineMatch = {
         versions: vs,
