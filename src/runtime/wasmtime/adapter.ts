@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { describeAdapter, type ResolvedAdapter } from '../../convert/adapter.js';
 import type { AdapterInfo } from '../../model.js';
-import { downloadReleaseAsset, ensureToolCacheEnv } from './install.js';
+import { downloadReleaseAsset, ensureToolCacheEnv, stdoutToStderr } from './install.js';
 import { DEFAULT_DOWNLOAD_BASE_URL, normalizeVersion, releaseAssetUrl } from './release.js';
 
 export interface ReleaseAdapterOptions {
@@ -39,7 +39,7 @@ export async function wasmtimeReleaseAdapter(
   const tool = `wasmtime-adapter-${kind}`;
   ensureToolCacheEnv(opts);
 
-  let dir = tc.find(tool, v, ADAPTER_ARCH);
+  let dir = await stdoutToStderr(async () => tc.find(tool, v, ADAPTER_ARCH));
   if (!dir) {
     const url = releaseAssetUrl(opts.downloadBaseUrl ?? DEFAULT_DOWNLOAD_BASE_URL, v, name);
     opts.log?.(`downloading the ${kind} adapter of wasmtime ${v}: ${url}`);
@@ -48,7 +48,7 @@ export async function wasmtimeReleaseAdapter(
     if (bytes.length < 8 || bytes.readUInt32LE(0) !== 0x6d736100 || bytes.readUInt32LE(4) !== 1) {
       throw new Error(`${name} of wasmtime v${v} from ${url} is not a core wasm module`);
     }
-    dir = await tc.cacheFile(file, name, tool, v, ADAPTER_ARCH);
+    dir = await stdoutToStderr(() => tc.cacheFile(file, name, tool, v, ADAPTER_ARCH));
   }
   const file = path.join(dir, name);
   const bytes = new Uint8Array(await readFile(file));

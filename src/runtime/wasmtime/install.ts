@@ -59,6 +59,30 @@ export function ensureToolCacheEnv(opts: { toolCacheDir?: string; tempDir?: stri
   }
 }
 
+let quietDepth = 0;
+let savedStdoutWrite: typeof process.stdout.write | undefined;
+
+/**
+ * `@actions/tool-cache` talks on stdout (`::debug::…` workflow commands, `[command]/usr/bin/tar …`). stdout belongs to
+ * the report (`--json -`), so while it works its chatter goes to stderr, where GitHub runners read workflow commands
+ * too. Re-entrant and safe for overlapping calls (restored when the last one ends).
+ */
+export async function stdoutToStderr<T>(fn: () => Promise<T>): Promise<T> {
+  if (quietDepth++ === 0) {
+    savedStdoutWrite = process.stdout.write;
+    process.stdout.write = ((...args: Parameters<typeof process.stdout.write>) =>
+      (process.stderr.write as (...a: unknown[]) => boolean)(...args)) as typeof process.stdout.write;
+  }
+  try {
+    return await fn();
+  } finally {
+    if (--quietDepth === 0 && savedStdoutWrite) {
+      process.stdout.write = savedStdoutWrite;
+      savedStdoutWrite = undefined;
+    }
+  }
+}
+
 /** Runs `binary --version`; the version and text, or undefined when it does not run or prints no version. */
 export async function probeVersion(binary: string): Promise<{ version: string; text: string } | undefined> {
   const r = await execa(binary, ['--version'], {
@@ -123,7 +147,7 @@ export async function resolveLatestVersion(opts: { apiBaseUrl?: string; token?: 
 /** Download a release asset with tool-cache, turning HTTP failures into messages that name the URL and version. */
 export async function downloadReleaseAsset(url: string, version: string, asset: string): Promise<string> {
   try {
-    return await tc.downloadTool(url);
+    return await stdoutToStderr(() => tc.downloadTool(url));
   } catch (e) {
     if (e instanceof tc.HTTPError && e.httpStatusCode === 404) {
       throw new Error(`wasmtime v${version} has no asset ${asset} at ${url} (HTTP 404)`);
@@ -182,7 +206,7 @@ export async function resolveWasmtime(opts: ResolveWasmtimeOptions): Promise<Res
   const exe = target.os === 'windows' ? 'wasmtime.exe' : 'wasmtime';
   ensureToolCacheEnv(opts);
 
-  const cached = tc.find(TOOL, version, target.arch);
+  const cached = await stdoutToStderr(async () => tc.find(TOOL, version, target.arch));
   if (cached) {
     const binary = path.join(cached, exe);
     const probe = await verified(binary, version, `cached wasmtime v${version}`);
@@ -201,7 +225,7 @@ export async function resolveWasmtime(opts: ResolveWasmtimeOptions): Promise<Res
   let extracted: string;
   try {
     // 'x' without a compression flag: GNU tar and bsdtar both detect xz themselves.
-    extracted = target.ext === 'zip' ? await tc.extractZip(archive) : await tc.extractTar(archive, undefined, 'x');
+    extracted = await stdoutToStderr(() => (target.ext === 'zip' ? tc.extractZip(archive) : tc.extractTar(archive, undefined, 'x')));
   } catch (e) {
     throw new Error(`extracting ${asset} of wasmtime v${version} (from ${url}) failed: ${(e as Error).message}`);
   }
@@ -210,7 +234,7 @@ export async function resolveWasmtime(opts: ResolveWasmtimeOptions): Promise<Res
     throw new Error(`${asset} from ${url} has no ${dirName}/${exe}`);
   }
   await verified(path.join(inner, exe), version, `downloaded wasmtime v${version} (${url})`);
-  const cachedDir = await tc.cacheDir(inner, TOOL, version, target.arch);
+  const cachedDir = await stdoutToStderr(() => tc.cacheDir(inner, TOOL, version, target.arch));
   const binary = path.join(cachedDir, exe);
   const probe = await verified(binary, version, `cached wasmtime v${version}`);
   log(`using wasmtime ${version} (downloaded: ${binary})`);
