@@ -155,11 +155,24 @@ export function goRegression(): ArtifactResult {
   });
 }
 
+export const EXIT_COLLAPSE_NOTE: Diagnosis = {
+  signatureId: 'exit-code-collapse',
+  title: 'Exit code collapses to 1',
+  confidence: 'high',
+  score: 30,
+  cause: 'WASI 0.2 `wasi:cli/exit` carries only ok/err: the adapter maps every non-zero `proc_exit` code to 1.',
+  evidence: ['P1 exit 3, P2 exit 1'],
+  workarounds: [{ text: 'Expected; wasmtime has `-S cli-exit-with-code` where supported.', safe: true }],
+  links: [],
+  severity: 'note',
+};
+
 export function exitCollapsePass(): ArtifactResult {
   return makeResult('c-exit3.wasm', 'PASS', {
     p1: makeRun('p1', { exitCode: 3 }),
     p2: makeRun('p2', { exitCode: 1 }),
     notes: [{ code: 'exit-code-collapse', message: 'P1 exited 3, P2 exited 1: WASI 0.2 `exit` carries only ok/err, so any non-zero code becomes 1.' }],
+    diagnoses: [EXIT_COLLAPSE_NOTE],
   });
 }
 
@@ -167,6 +180,8 @@ export function unknownRegression(): ArtifactResult {
   return makeResult('mystery.wasm', 'REGRESSION', {
     p2: makeRun('p2', { exitCode: 134, stderr: { text: 'something odd\n', bytes: 14, truncated: false } }),
     differences: [{ field: 'exitCode', p1: '0', p2: '134' }],
+    // A note-level match ranked first must not hide the unknown failure.
+    diagnoses: [{ ...EXIT_COLLAPSE_NOTE, evidence: ['P1 exit 0, P2 exit 134'] }],
     unknown: {
       fingerprint: 'f00dfeed1234',
       summary: 'P2 exited 134 with no trap',

@@ -322,6 +322,21 @@ describe('renderMarkdown', () => {
     expect(md).toContain('**Why:** truncated: section 10 (code) declares 3536 bytes but only 1551 remain');
   });
 
+  it('note-level diagnoses are notes: never the explanation of a failure, never said twice', () => {
+    const md = renderMarkdown(mixedReport());
+    // mystery.wasm: a note-level match ranked first does not hide the unknown failure.
+    expect(md).toContain('| mystery.wasm | clang 14.0.6 (C) | ❌ REGRESSION | no known signature (`f00dfeed1234`) |');
+    expect(md).toContain('- **Exit code collapses to 1**: WASI 0.2');
+    // c-exit3.wasm: compare/ already noted it with the same code, so it appears once.
+    expect(md.match(/c-exit3\.wasm: /g)).toHaveLength(1);
+    const pass = exitCollapsePass();
+    pass.notes = [];
+    const md2 = renderMarkdown(makeReport([pass]));
+    expect(md2).toContain('| c-exit3.wasm | clang 14.0.6 (C) | ✅ PASS | note: Exit code collapses to 1 |');
+    expect(md2).toContain('- c-exit3.wasm: **Exit code collapses to 1**: WASI 0.2');
+    expect(renderTerminal(makeReport([pass]), { color: false })).toContain('    note: Exit code collapses to 1: WASI 0.2');
+  });
+
   it('all passing: a short success message', async () => {
     const md = renderMarkdown(makeReport([passResult(), exitCollapsePass(), passResult('rust-hello.wasm')]));
     await expect(md).toMatchFileSnapshot('__outputs__/all-pass.md');

@@ -1,5 +1,5 @@
 /** Small pure helpers shared by the terminal and Markdown renderers. */
-import type { AdapterInfo, ArtifactResult, Prediction, RuntimeId, Toolchain, Verdict, Workaround } from '../model.js';
+import type { AdapterInfo, ArtifactResult, Diagnosis, Prediction, RuntimeId, Toolchain, Verdict, Workaround } from '../model.js';
 
 export const VERDICT_ICON: Record<Verdict, string> = {
   PASS: '✅',
@@ -75,4 +75,17 @@ export function countsLine(counts: Record<Verdict, number>, order: readonly Verd
     .filter((v) => counts[v] > 0)
     .map((v) => `${counts[v]} ${v}`)
     .join(', ');
+}
+
+/**
+ * Diagnoses that explain a failure (ranked) and note-level ones (expected, documented differences such as
+ * exit-code collapse), which never count as the explanation of a failure.
+ */
+export function splitDiagnoses(r: ArtifactResult): { failures: Diagnosis[]; notes: Diagnosis[] } {
+  // compare/ may already have said the same thing as a Note with the signature's id as its code.
+  const noteCodes = new Set(r.notes.map((n) => n.code));
+  return {
+    failures: r.diagnoses.filter((d) => d.severity !== 'note'),
+    notes: r.diagnoses.filter((d) => d.severity === 'note' && !noteCodes.has(d.signatureId)),
+  };
 }

@@ -11,6 +11,7 @@ import {
   plural,
   predictionStatus,
   runtimeLabel,
+  splitDiagnoses,
   toolchainLabel,
   VERDICT_ICON,
   VERDICT_MEANING,
@@ -133,10 +134,12 @@ function artifactTable(results: ArtifactResult[]): string {
 }
 
 function diagnosisCell(r: ArtifactResult): string {
-  const top = r.diagnoses[0];
+  const { failures, notes } = splitDiagnoses(r);
+  const top = failures[0];
   if (top) return `${inlineMarkdown(top.title, true)} (${top.confidence})`;
   if (r.unknown) return `no known signature (\`${escapeCode(r.unknown.fingerprint)}\`)`;
   if (r.verdict === 'INVALID-INPUT' && r.artifact.error) return escapeInline(shorten(r.artifact.error, 120));
+  if (notes[0]) return `note: ${inlineMarkdown(notes[0].title, true)}`;
   if (r.verdict === 'PASS') return r.notes.length ? `note: ${r.notes.map((n) => escapeInline(n.code)).join(', ')}` : '—';
   if (r.conversion && !r.conversion.ok) return 'conversion failed';
   return '—';
@@ -145,7 +148,16 @@ function diagnosisCell(r: ArtifactResult): string {
 function passNotes(results: ArtifactResult[]): string[] {
   return results
     .filter((r) => r.verdict === 'PASS')
-    .flatMap((r) => r.notes.map((n) => `- ${escapeInline(r.artifact.path)}: ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`));
+    .flatMap((r) => [
+      ...r.notes.map((n) => `- ${escapeInline(r.artifact.path)}: ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`),
+      ...splitDiagnoses(r).notes.map((d) => `- ${escapeInline(r.artifact.path)}: ${noteDiagnosis(d)}`),
+    ]);
+}
+
+/** A note-level diagnosis on one line: title, cause, the first workaround. */
+function noteDiagnosis(d: Diagnosis): string {
+  const w = orderWorkarounds(d.workarounds)[0];
+  return `**${inlineMarkdown(d.title)}**: ${inlineMarkdown(d.cause)}${w ? ` ${inlineMarkdown(w.text)}` : ''} (${codeSpan(d.signatureId)})`;
 }
 
 function artifactSection(r: ArtifactResult, report: Report, level: MarkdownDetail): string[] {
@@ -159,7 +171,8 @@ function artifactSection(r: ArtifactResult, report: Report, level: MarkdownDetai
     out.push('**Conversion error**', '', fence(sanitizeGuestText(r.conversion.error, GUEST_CHARS)), '');
   }
 
-  const [top, ...others] = r.diagnoses;
+  const { failures, notes: noteDiagnoses } = splitDiagnoses(r);
+  const [top, ...others] = failures;
   if (top) out.push(...diagnosisBlock(top));
   else if (r.unknown) {
     const u = r.unknown;
@@ -179,8 +192,14 @@ function artifactSection(r: ArtifactResult, report: Report, level: MarkdownDetai
       '',
     );
   }
-  if (r.notes.length) {
-    out.push('**Notes**', '', ...r.notes.map((n) => `- ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`), '');
+  if (r.notes.length || noteDiagnoses.length) {
+    out.push(
+      '**Notes**',
+      '',
+      ...r.notes.map((n) => `- ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`),
+      ...noteDiagnoses.map((d) => `- ${noteDiagnosis(d)}`),
+      '',
+    );
   }
   if (r.differences.length) {
     out.push(

@@ -4,7 +4,7 @@
  * colours nor start a line with a workflow command (`::…`).
  */
 import type { ArtifactResult, Diagnosis, Report, RunResult, Verdict } from '../model.js';
-import { adapterLabel, countsLine, orderWorkarounds, predictionStatus, runtimeLabel, toolchainLabel } from './format.js';
+import { adapterLabel, countsLine, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, toolchainLabel } from './format.js';
 import { sanitizeGuestText } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
 
@@ -51,6 +51,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     out.push(`${c(v.style, `${v.mark} ${r.verdict.padEnd(13)}`)} ${c('bold', path)}${' '.repeat(Math.max(1, width - path.length + 2))}${c('dim', oneLine(tc))}`);
     if (r.verdict === 'PASS') {
       for (const n of r.notes) out.push(`    ${c('dim', 'note:')} ${oneLine(n.message)}`);
+      for (const d of splitDiagnoses(r).notes) out.push(`    ${c('dim', 'note:')} ${noteDiagnosis(d)}`);
       continue;
     }
     out.push(...details(r, report, c).map((l) => (l ? `    ${l}` : l)), '');
@@ -79,7 +80,8 @@ function details(r: ArtifactResult, report: Report, c: Colour): string[] {
   if (r.conversion && !r.conversion.ok && r.conversion.error) {
     out.push(`${c('red', 'conversion failed:')}`, ...guestBlock(r.conversion.error));
   }
-  const [top, ...others] = r.diagnoses;
+  const { failures, notes: noteDiagnoses } = splitDiagnoses(r);
+  const [top, ...others] = failures;
   if (top) out.push(...diagnosis(top, c));
   else if (r.unknown) {
     out.push(`${c('bold', 'diagnosis:')} no known signature (fingerprint ${oneLine(r.unknown.fingerprint)}): ${oneLine(r.unknown.summary)}`);
@@ -89,6 +91,7 @@ function details(r: ArtifactResult, report: Report, c: Colour): string[] {
   if (others.length) out.push(`${c('dim', 'other candidates:')} ${others.map((d) => `${oneLine(d.title)} (${d.confidence})`).join('; ')}`);
   for (const p of r.predictions) out.push(`${c('cyan', 'predicted:')} ${oneLine(p.title)}: ${oneLine(p.message)} (${predictionStatus(p)})`);
   for (const n of r.notes) out.push(`${c('cyan', 'note:')} ${oneLine(n.message)}`);
+  for (const d of noteDiagnoses) out.push(`${c('cyan', 'note:')} ${noteDiagnosis(d)}`);
   if (r.differences.length) {
     out.push(c('bold', 'differences:'));
     const w = Math.max(...r.differences.map((d) => d.field.length));
@@ -127,6 +130,12 @@ function diagnosis(d: Diagnosis, c: Colour): string[] {
   }
   for (const l of d.links) out.push(`${c('dim', 'see:')} ${oneLine(l.title)} ${oneLine(l.url)}`);
   return out;
+}
+
+/** A note-level diagnosis on one line: title, cause, the first workaround. */
+function noteDiagnosis(d: Diagnosis): string {
+  const w = orderWorkarounds(d.workarounds)[0];
+  return `${oneLine(d.title)}: ${oneLine(d.cause)}${w ? ` ${oneLine(w.text)}` : ''} (${oneLine(d.signatureId)})`;
 }
 
 function outputs(r: ArtifactResult, c: Colour): string[] {
