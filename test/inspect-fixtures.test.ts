@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inspectFile } from '../src/inspect/index.js';
+import { inspectBytes, inspectFile } from '../src/inspect/index.js';
 import type { Artifact } from '../src/model.js';
 
 const dir = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -120,5 +120,36 @@ describe('fixtures: facts', () => {
     expect(c.imports.every((n) => /^wasi:[a-z-]+\/[a-z-]+@0\.2\.\d+$/.test(n))).toBe(true);
     expect(c.wasiVersion).toMatch(/^0\.2\.\d+$/);
     expect(c.imports.some((n) => n.endsWith(`@${c.wasiVersion}`))).toBe(true);
+  });
+});
+
+describe('fixtures: damaged copies never throw', () => {
+  /** Deterministic PRNG (mulberry32) so failures reproduce. */
+  function rng(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it.each(['c-hello.wasm', 'c-reactor.wasm', 'c-hello.component.wasm'])('%s: every truncation and random byte flips', (file) => {
+    const bytes = new Uint8Array(readFileSync(join(dir, file)));
+    const kinds = new Set<string>();
+    for (let n = 0; n < bytes.length; n += Math.max(1, Math.floor(bytes.length / 400))) {
+      const a = inspectBytes(file, bytes.subarray(0, n));
+      kinds.add(a.kind);
+      if (n >= 8 && a.kind === 'invalid') expect(a.error).toMatch(/^(truncated|malformed|failed validation)/);
+    }
+    const random = rng(42);
+    for (let i = 0; i < 300; i++) {
+      const copy = bytes.slice();
+      for (let j = 0; j < 4; j++) copy[8 + Math.floor(random() * (copy.length - 8))] = Math.floor(random() * 256);
+      const a = inspectBytes(file, copy);
+      expect(['module', 'component', 'invalid']).toContain(a.kind);
+      if (a.kind === 'invalid') expect(a.error).not.toMatch(/^could not be read/);
+    }
+    expect(kinds.has('invalid')).toBe(true);
   });
 });

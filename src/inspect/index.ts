@@ -86,7 +86,8 @@ export function inspectBytes(path: string, bytes: Uint8Array): Artifact {
     return fail('invalid', `unknown binary layer ${layer} (version ${version}): neither a core module (layer 0) nor a component (layer 1)`);
   } catch (e) {
     if (e instanceof InspectError) return fail(e.kind, e.message);
-    throw e;
+    // A reader bug must not take the whole check down: report the file as unreadable instead.
+    return fail('invalid', `could not be read as WebAssembly: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
