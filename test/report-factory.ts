@@ -184,7 +184,7 @@ export function unknownRegression(): ArtifactResult {
     diagnoses: [{ ...EXIT_COLLAPSE_NOTE, evidence: ['P1 exit 0, P2 exit 134'] }],
     unknown: {
       fingerprint: 'f00dfeed1234',
-      summary: 'P2 exited 134 with no trap',
+      summary: 'no known signature: P2 exited 134 with no trap',
       evidence: ['exit code 134', 'stderr: `something odd`'],
       proposeUrl: 'https://github.com/wasm-p2-check/wasm-p2-check/issues/new?template=signature.yml&fingerprint=f00dfeed1234',
     },

@@ -89,3 +89,8 @@ export function splitDiagnoses(r: ArtifactResult): { failures: Diagnosis[]; note
     notes: r.diagnoses.filter((d) => d.severity === 'note' && !noteCodes.has(d.signatureId)),
   };
 }
+
+/** The unknown failure's summary without a leading "no known signature:" (the renderers already say so). */
+export function unknownSummary(summary: string): string {
+  return summary.replace(/^\s*no known signature\s*[:.-]\s*/i, '');
+}

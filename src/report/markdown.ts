@@ -13,6 +13,7 @@ import {
   runtimeLabel,
   splitDiagnoses,
   toolchainLabel,
+  unknownSummary,
   VERDICT_ICON,
   VERDICT_MEANING,
 } from './format.js';
@@ -176,7 +177,7 @@ function artifactSection(r: ArtifactResult, report: Report, level: MarkdownDetai
   if (top) out.push(...diagnosisBlock(top));
   else if (r.unknown) {
     const u = r.unknown;
-    out.push(`**No known signature matched.** ${inlineMarkdown(u.summary)}`, '', `Fingerprint: ${codeSpan(u.fingerprint)}`, '');
+    out.push(`**No known signature matched.** ${inlineMarkdown(unknownSummary(u.summary))}`, '', `Fingerprint: ${codeSpan(u.fingerprint)}`, '');
     if (u.evidence.length) out.push('**Evidence**', '', ...u.evidence.map((e) => `- ${inlineMarkdown(e)}`), '');
     out.push(`${link('Propose a signature for this failure', u.proposeUrl)}`, '');
   }

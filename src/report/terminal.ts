@@ -4,7 +4,7 @@
  * colours nor start a line with a workflow command (`::…`).
  */
 import type { ArtifactResult, Diagnosis, Report, RunResult, Verdict } from '../model.js';
-import { adapterLabel, countsLine, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, toolchainLabel } from './format.js';
+import { adapterLabel, countsLine, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, toolchainLabel, unknownSummary } from './format.js';
 import { sanitizeGuestText } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
 
@@ -84,9 +84,10 @@ function details(r: ArtifactResult, report: Report, c: Colour): string[] {
   const [top, ...others] = failures;
   if (top) out.push(...diagnosis(top, c));
   else if (r.unknown) {
-    out.push(`${c('bold', 'diagnosis:')} no known signature (fingerprint ${oneLine(r.unknown.fingerprint)}): ${oneLine(r.unknown.summary)}`);
+    out.push(`${c('bold', 'diagnosis:')} no known signature (fingerprint ${oneLine(r.unknown.fingerprint)}): ${oneLine(unknownSummary(r.unknown.summary))}`);
     for (const e of r.unknown.evidence) out.push(`  - ${oneLine(e)}`);
-    out.push(`  propose a signature: ${oneLine(r.unknown.proposeUrl)}`);
+    // Never shortened: a cut URL is useless.
+    out.push(`  propose a signature: ${oneLine(r.unknown.proposeUrl, 100_000)}`);
   }
   if (others.length) out.push(`${c('dim', 'other candidates:')} ${others.map((d) => `${oneLine(d.title)} (${d.confidence})`).join('; ')}`);
   for (const p of r.predictions) out.push(`${c('cyan', 'predicted:')} ${oneLine(p.title)}: ${oneLine(p.message)} (${predictionStatus(p)})`);
@@ -128,7 +129,7 @@ function diagnosis(d: Diagnosis, c: Colour): string[] {
     out.push('evidence:');
     for (const e of d.evidence) out.push(`  - ${oneLine(e)}`);
   }
-  for (const l of d.links) out.push(`${c('dim', 'see:')} ${oneLine(l.title)} ${oneLine(l.url)}`);
+  for (const l of d.links) out.push(`${c('dim', 'see:')} ${oneLine(l.title)} ${oneLine(l.url, 100_000)}`);
   return out;
 }
 
@@ -165,7 +166,7 @@ function guestBlock(text: string): string[] {
 }
 
 /** One printable line: no escape sequences, no control characters, newlines shown as ⏎. */
-function oneLine(text: string, max = 500): string {
+function oneLine(text: string, max = 2000): string {
   return sanitizeGuestText(text, max).replace(/\n/g, '⏎').replace(/\t/g, ' ');
 }
 
