@@ -35,7 +35,8 @@ function messageFor(r: ArtifactResult): string {
   if (r.verdict === 'INVALID-INPUT' && r.artifact.error) lines.push(r.artifact.error);
   const top = r.diagnoses[0];
   if (top) {
-    lines.push(`Likely cause (${top.confidence} confidence): ${top.title}. ${top.cause}`);
+    const cause = top.cause.length > 400 ? `${top.cause.slice(0, 399)}…` : top.cause;
+    lines.push(`Likely cause (${top.confidence} confidence): ${top.title}. ${cause}`);
     const fix = top.workarounds.find((w) => w.safe) ?? top.workarounds[0];
     if (fix) lines.push(`Workaround: ${fix.text}`);
   } else if (r.unknown) {
