@@ -4,7 +4,7 @@
  */
 import type { ExportEntry, ExternKind, ImportEntry, ModuleFacts, Producers } from '../model.js';
 import { decodeProducers, toolchainFromNames, toolchainOf } from './producers.js';
-import { ByteReader, InspectError, hex, readSections, withSection, type RawSection } from './reader.js';
+import { ByteReader, InspectError, hex, readSections, withSection } from './reader.js';
 
 const SECTION_NAMES: Record<number, string> = {
   0: 'custom',
@@ -294,5 +294,3 @@ export function validateModule(input: Uint8Array, features: string[]): string | 
     return `failed validation: ${msg.replace(/^WebAssembly\.Module\(\):\s*/, '')}`;
   }
 }
-
-export type { RawSection };
