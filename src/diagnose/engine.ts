@@ -333,6 +333,7 @@ function evalConversion(p: ConversionPattern, ctx: DiagnoseContext, bag: Bag): E
   const adapter = conv?.adapter;
   const details: [boolean, () => boolean][] = [
     [p.adapter !== undefined, () => (p.adapter === 'present') === (adapter !== undefined)],
+    [p.adapterSha256 !== undefined, () => adapter !== undefined && p.adapterSha256!.includes(adapter.sha256)],
     [p.adapterKind !== undefined, () => adapter !== undefined && adapter.kind === p.adapterKind],
     [p.adapterName !== undefined, () => adapter !== undefined && re(p.adapterName!).test(adapter.name)],
     [p.adapterNameNot !== undefined, () => adapter !== undefined && !re(p.adapterNameNot!).test(adapter.name)],
@@ -601,6 +602,8 @@ export function diagnose(ctx: DiagnoseContext, db: SignatureDb): DiagnoseResult 
     .filter((c): c is Candidate => c !== undefined)
     .sort(
       (a, b) =>
+        // A note (an expected difference) never outranks an explanation of a failure.
+        Number(a.sig.severity === 'note') - Number(b.sig.severity === 'note') ||
         b.score - a.score ||
         CONFIDENCE_ORDER.indexOf(a.confidence) - CONFIDENCE_ORDER.indexOf(b.confidence) ||
         a.sig.id.localeCompare(b.sig.id),

@@ -24,6 +24,11 @@ export function normalizeFrameName(name: string): string {
     .trim();
 }
 
+/** Paths (which may name the user's machine) replaced by `<path>`. */
+export function maskPaths(text: string): string {
+  return text.replace(/(?:file:\/\/)?(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}[\\/]?/g, '<path>');
+}
+
 /** A message without what varies between machines and runs: paths, hex, numbers, versions, quoted file names. */
 export function normalizeMessage(message: string): string {
   return message
@@ -74,7 +79,7 @@ export function proposeUrl(fp: string, summary: string, evidence: readonly strin
     `Fingerprint: \`${fp}\``,
     '',
     '**Evidence**',
-    ...evidence.map((e) => `- ${normalizeMessage(e).slice(0, 300)}`),
+    ...evidence.map((e) => `- ${maskPaths(e).slice(0, 300)}`),
     '',
     '**Top frames (normalised)**',
     '```',

@@ -66,6 +66,8 @@ export interface ConversionPattern {
   error?: string[];
   adapter?: 'present' | 'absent';
   adapterKind?: 'command' | 'reactor';
+  /** sha256 of adapter files known to have the problem (released adapters whose version convert cannot name). */
+  adapterSha256?: string[];
   adapterName?: string;
   adapterNameNot?: string;
   adapterVersion?: string;
