@@ -1,5 +1,5 @@
 /** Small pure helpers shared by the terminal and Markdown renderers. */
-import type { AdapterInfo, ArtifactResult, Diagnosis, Prediction, RuntimeId, Toolchain, Verdict, Workaround } from '../model.js';
+import type { AdapterInfo, ArtifactResult, CapturedOutput, Diagnosis, Prediction, RuntimeId, Toolchain, Verdict, Workaround } from '../model.js';
 
 export const VERDICT_ICON: Record<Verdict, string> = {
   PASS: '✅',
@@ -93,4 +93,24 @@ export function splitDiagnoses(r: ArtifactResult): { failures: Diagnosis[]; note
 /** The unknown failure's summary without a leading "no known signature:" (the renderers already say so). */
 export function unknownSummary(summary: string): string {
   return summary.replace(/^\s*no known signature\s*[:.-]\s*/i, '');
+}
+
+export interface GuestStream {
+  /** 'P1 stdout', 'P2 stderr', … */
+  label: string;
+  output: CapturedOutput;
+}
+
+/** The guest output worth showing, P2 first; P1's only where it differs from P2's. */
+export function guestStreams(r: ArtifactResult): GuestStream[] {
+  const out: GuestStream[] = [];
+  for (const run of [r.p2, r.p1]) {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const output = run?.[stream];
+      if (!run || !output?.text) continue;
+      if (run.phase === 'p1' && r.p2 && r.p2[stream].text === output.text) continue;
+      out.push({ label: `${run.phase.toUpperCase()} ${stream}`, output });
+    }
+  }
+  return out;
 }

@@ -57,18 +57,27 @@ export function sanitizeGuestText(text: string, maxChars: number): string {
  * `@mentions` and `#123` references neutralised with a zero-width space.
  */
 export function escapeInline(text: string): string {
+  return (
+    noPings(plainLine(text).replace(/[\\`*_[\]|~]/g, '\\$&'))
+      // Block syntax at the start of a paragraph: list items, headings, setext underlines.
+      .replace(/^(\s*)([-+=#]|\d+[.)])/, (_m, sp: string, s: string) => `${sp}${s.replace(/[-+=#.)]/, '\\$&')}`)
+  );
+}
+
+/** One line, no escape sequences or control characters, `&`, `<`, `>` as entities. */
+function plainLine(text: string): string {
   return text
     .replace(ANSI, '')
     .replace(/\r\n?|\n/g, ' ')
     .replace(CONTROL, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~]/g, '\\$&')
-    .replace(/(^|[^A-Za-z0-9_.\-/])@(?=[A-Za-z0-9])/g, '$1@\u200b')
-    .replace(/#(?=\d)/g, '#\u200b')
-    // Block syntax at the start of a paragraph: list items, headings, setext underlines.
-    .replace(/^(\s*)([-+=#]|\d+[.)])/, (_m, sp: string, s: string) => `${sp}${s.replace(/[-+=#.)]/, '\\$&')}`);
+    .replace(/>/g, '&gt;');
+}
+
+/** A zero-width space after `@` of a would-be mention and after `#` of an issue reference. */
+function noPings(text: string): string {
+  return text.replace(/(^|[^A-Za-z0-9_.\-/])@(?=[A-Za-z0-9])/g, '$1@\u200b').replace(/#(?=\d)/g, '#\u200b');
 }
 
 /**
@@ -134,17 +143,7 @@ export function table(header: string[], rows: string[][]): string {
  * literally there): entities for `&<>"'`, one line, no control characters, `@mentions` neutralised.
  */
 export function escapeHtml(text: string): string {
-  return text
-    .replace(ANSI, '')
-    .replace(/\r\n?|\n/g, ' ')
-    .replace(CONTROL, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/(^|[^A-Za-z0-9_.\-/])@(?=[A-Za-z0-9])/g, '$1@\u200b')
-    .replace(/#(?=\d)/g, '#\u200b');
+  return noPings(plainLine(text).replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
 }
 
 /** A `<details>` block around Markdown content (summary HTML-escaped). */

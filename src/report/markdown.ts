@@ -3,10 +3,11 @@
  * Every string that can come from a guest or a file (output, trap text, paths, evidence) goes
  * through `markdown-utils` so it cannot break out of its fence, inject HTML, ping users or break a table.
  */
-import type { ArtifactResult, Diagnosis, Report, RunResult } from '../model.js';
+import type { ArtifactResult, Diagnosis, Report } from '../model.js';
 import {
   adapterLabel,
   countsLine,
+  guestStreams,
   orderWorkarounds,
   plural,
   predictionStatus,
@@ -258,23 +259,10 @@ function hostsLine(r: ArtifactResult, report: Report): string {
 }
 
 function guestOutput(r: ArtifactResult): string[] {
-  const out: string[] = [];
-  const streams: [RunResult | undefined, 'stdout' | 'stderr'][] = [
-    [r.p2, 'stdout'],
-    [r.p2, 'stderr'],
-    [r.p1, 'stdout'],
-    [r.p1, 'stderr'],
-  ];
-  for (const [run, stream] of streams) {
-    if (!run) continue;
-    const cap = run[stream];
-    if (!cap.text) continue;
-    // P1 output is only worth showing when it differs from P2's.
-    if (run.phase === 'p1' && r.p2 && r.p2[stream].text === cap.text) continue;
-    const size = `${formatCount(cap.bytes)} bytes${cap.truncated ? `, first ${formatCount(Buffer.byteLength(cap.text))} kept` : ''}`;
-    out.push(details(`${run.phase.toUpperCase()} ${stream} (${size})`, fence(sanitizeGuestText(cap.text, GUEST_CHARS), 'text')), '');
-  }
-  return out;
+  return guestStreams(r).flatMap(({ label, output }) => {
+    const size = `${formatCount(output.bytes)} bytes${output.truncated ? `, first ${formatCount(Buffer.byteLength(output.text))} kept` : ''}`;
+    return [details(`${label} (${size})`, fence(sanitizeGuestText(output.text, GUEST_CHARS), 'text')), ''];
+  });
 }
 
 function footer(report: Report): string {

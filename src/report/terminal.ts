@@ -3,8 +3,8 @@
  * counts at the end. Guest text is stripped of escape sequences and indented, so it can neither fake
  * colours nor start a line with a workflow command (`::…`).
  */
-import type { ArtifactResult, Diagnosis, Report, RunResult, Verdict } from '../model.js';
-import { adapterLabel, countsLine, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, toolchainLabel, unknownSummary } from './format.js';
+import type { ArtifactResult, Diagnosis, Report, Verdict } from '../model.js';
+import { adapterLabel, countsLine, guestStreams, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, toolchainLabel, unknownSummary } from './format.js';
 import { sanitizeGuestText } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
 
@@ -140,20 +140,10 @@ function noteDiagnosis(d: Diagnosis): string {
 }
 
 function outputs(r: ArtifactResult, c: Colour): string[] {
-  const out: string[] = [];
-  const streams: [RunResult | undefined, 'stdout' | 'stderr'][] = [
-    [r.p2, 'stdout'],
-    [r.p2, 'stderr'],
-    [r.p1, 'stdout'],
-    [r.p1, 'stderr'],
-  ];
-  for (const [run, stream] of streams) {
-    if (!run?.[stream].text) continue;
-    if (run.phase === 'p1' && r.p2 && r.p2[stream].text === run[stream].text) continue;
-    const cap = run[stream];
-    out.push(c('dim', `${run.phase.toUpperCase()} ${stream} (${cap.bytes} bytes${cap.truncated ? ', truncated' : ''}):`), ...guestBlock(cap.text));
-  }
-  return out;
+  return guestStreams(r).flatMap(({ label, output }) => [
+    c('dim', `${label} (${output.bytes} bytes${output.truncated ? ', truncated' : ''}):`),
+    ...guestBlock(output.text),
+  ]);
 }
 
 /** Guest text as indented lines behind a bar, trimmed to the first and last lines. */
