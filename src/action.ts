@@ -104,8 +104,16 @@ async function obtainReport(
   const checkRun = checkRef ? await writer.attempt('create the check run', (o) => startCheckRun(o, checkRef)) : undefined;
   core.startGroup('wasm-p2-check');
   try {
+    const options = inputs.check!;
     const report = await check({
-      ...inputs.check!,
+      ...options,
+      // wasmtime releases live on github.com, also for GitHub Enterprise users; our token only goes there when it
+      // is a github.com token (it lifts the API rate limit for resolving 'latest').
+      wasmtime: {
+        ...options.wasmtime,
+        apiBaseUrl: 'https://api.github.com',
+        ...(runner.apiUrl.replace(/\/+$/, '') === 'https://api.github.com' && inputs.publish.token ? { token: inputs.publish.token } : {}),
+      },
       onProgress: (e) => core.info(e.artifact ? `${e.artifact}: ${e.stage}${e.message ? ` (${e.message})` : ''}` : (e.message ?? e.stage)),
     });
     return { report, checkRun };
