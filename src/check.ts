@@ -121,7 +121,8 @@ async function checkOne(
     progress('convert');
     try {
       const adapter = await adapters(adapterKindFor(artifact));
-      conversion = await convertModule(new Uint8Array(await readFile(absPath)), adapter, path.join(scratch, 'component.wasm'));
+      // Named like the artifact: the file name is argv[0] for the guest, as it was for the P1 run.
+      conversion = await convertModule(new Uint8Array(await readFile(absPath)), adapter, path.join(scratch, path.basename(absPath)));
     } catch (e) {
       // The adapter itself could not be had (bad file, download failed): the conversion could not happen.
       conversion = { ok: false, skipped: false, error: (e as Error).message, durationMs: 0 };

@@ -50,8 +50,9 @@ function progressPrinter(): (event: ProgressEvent) => void {
       if (event.message) process.stderr.write(`[${t}s] ${event.message}\n`);
       return;
     }
-    const detail = event.message ? `: ${event.message}` : '';
-    process.stderr.write(`[${t}s] ${event.artifact} ${event.stage}${detail}\n`);
+    // One line per artifact keeps CI logs readable; the stage lines only on a terminal.
+    if (event.stage === 'done') process.stderr.write(`[${t}s] ${event.artifact}: ${event.message ?? 'done'}\n`);
+    else if (process.stderr.isTTY) process.stderr.write(`[${t}s] ${event.artifact}: ${event.stage}…\n`);
   };
 }
 

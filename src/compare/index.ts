@@ -27,7 +27,7 @@ function describeOutcome(run: RunResult): string {
  */
 export function compare(artifact: Artifact, p1: RunResult | undefined, conversion: ConversionResult | undefined, p2: RunResult | undefined): Comparison {
   const notes: Note[] = [];
-  const differences: Difference[] = [];
+  const differences: Difference[] = []; // none before both runs exist
   if (artifact.kind === 'not-wasm' || artifact.kind === 'invalid') {
     return { verdict: 'INVALID-INPUT', differences, notes };
   }
@@ -56,12 +56,19 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
     return { verdict: 'TIMEOUT', differences, notes };
   }
 
-  if (p1.runtime.name !== p2.runtime.name) {
-    notes.push({
-      code: 'hosts-differ',
-      message: `P1 ran on ${p1.runtime.name} ${p1.runtime.version}, P2 on ${p2.runtime.name} ${p2.runtime.version}: a difference may be the hosts', not the adapter's (run both on one engine with --runtime wasmtime to tell).`,
-    });
-  }
+  const result = compareRuns(p1, p2, notes);
+  // On different hosts (node:wasi vs preview2-shim), a real difference may be the hosts' own, not the adapter's.
+  const differs = result.verdict !== 'PASS' || result.differences.some((d) => d.field !== 'exitCode');
+  if (p1.runtime.name === p2.runtime.name || !differs) return result;
+  const hosts: Note = {
+    code: 'hosts-differ',
+    message: `P1 ran on ${p1.runtime.name} ${p1.runtime.version}, P2 on ${p2.runtime.name} ${p2.runtime.version}: a difference may be the hosts', not the adapter's (run both on one engine with --runtime wasmtime to tell).`,
+  };
+  return { ...result, notes: [hosts, ...result.notes] };
+}
+
+function compareRuns(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {
+  const differences: Difference[] = [];
 
   const p1Failed = runFailed(p1);
   const p2Failed = runFailed(p2);

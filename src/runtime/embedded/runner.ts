@@ -7,7 +7,8 @@ import { parseTrap } from '../../diagnose/trap/parse.js';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
 import { copyPreopens, runSandboxedProcess } from '../process.js';
 import { HOST_ERROR_EXIT_CODE, type HostConfig, type HostStatus } from './host-protocol.js';
-import preview2ShimPackage from '@bytecodealliance/preview2-shim/package.json' with { type: 'json' };
+// The package does not export its package.json; read it by path (the bundler inlines it).
+import preview2ShimPackage from '../../../node_modules/@bytecodealliance/preview2-shim/package.json' with { type: 'json' };
 
 /**
  * The embedded runtime: P1 baseline under Node's `node:wasi`, P2 under jco's transpiled bindings +
