@@ -661,6 +661,7 @@ function describeUnknown(ctx: DiagnoseContext): UnknownFailure {
 export function predict(artifact: Artifact, db: SignatureDb): Prediction[] {
   const out: Prediction[] = [];
   for (const sig of db.signatures) {
+    // Every fact the signature names, required or supporting, must hold: a prediction is made on facts alone.
     const facts = [sig.matchers.facts, sig.supporting?.facts].filter((f): f is FactsPattern => f !== undefined);
     if (!sig.predict || facts.length === 0) continue;
     const bag = baseBag({ artifact });

@@ -74,7 +74,7 @@ export interface UnknownInput {
  * holds only normalised material (no user paths).
  */
 export function proposeUrl(fp: string, summary: string, evidence: readonly string[], frames: readonly string[]): string {
-  const title = `Signature proposal: ${summary}`.slice(0, 120);
+  const title = `Signature proposal: ${maskPaths(summary)}`.slice(0, 120);
   const body = [
     `Fingerprint: \`${fp}\``,
     '',
