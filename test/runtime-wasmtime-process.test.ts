@@ -94,6 +94,20 @@ describe('runSandboxedProcess', () => {
     await expect(readFile(marker)).rejects.toThrow();
   });
 
+  it('kills a process whose output files outgrow the hard limit (a guest printing in a loop)', async () => {
+    const r = await runSandboxedProcess({
+      ...base(),
+      timeoutMs: 20_000,
+      maxOutputFileBytes: 2 * 1024 * 1024,
+      command: node,
+      args: ['-e', 'const b = Buffer.alloc(65536, 120); for (;;) require("fs").writeSync(1, b)'],
+    });
+    expect(r.outputLimitExceeded).toBe(true);
+    expect(r.timedOut).toBe(false);
+    expect(r.durationMs).toBeLessThan(15_000);
+    expect(r.stdout.truncated).toBe(true);
+  });
+
   it('reports a command that cannot start as spawnError', async () => {
     const r = await runSandboxedProcess({ ...base(), command: join(dir, 'no-such-binary'), args: [] });
     expect(r.exitCode).toBeNull();
