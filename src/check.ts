@@ -28,9 +28,12 @@ export async function check(options: CheckOptions): Promise<Report> {
     if (found.files.length === 0 && found.missing.length === 0) {
       throw new Error(`no artifacts matched ${options.patterns.map((p) => `'${p}'`).join(', ') || '(no patterns given)'}`);
     }
+    const wasmtime = options.wasmtime?.binary?.includes(path.sep)
+      ? { ...options.wasmtime, binary: path.resolve(options.cwd, options.wasmtime.binary) } // runs start in scratch dirs
+      : options.wasmtime;
     const selection = await createRunner({
       runtime: options.runtime,
-      wasmtime: options.wasmtime,
+      wasmtime,
       workDir: path.join(workDir, 'runs'),
       log: (message) => progress({ artifact: '', stage: 'inspect', message }),
     });
@@ -133,11 +136,19 @@ async function checkOne(
   }
 
   let p2: RunResult | undefined;
-  if (conversion.ok) {
+  const reactor = artifact.kind === 'module' ? artifact.module!.style === 'reactor' : !artifact.component?.exports.some((e) => e.startsWith('wasi:cli/run'));
+  const runnable = !reactor || selection.runner.runsReactors === true;
+  if (conversion.ok && runnable) {
     progress('p2');
     p2 = await selection.runner.runComponent(componentPath, options.sandbox);
   }
   const comparison = compare(artifact, p1, conversion, p2);
+  if (conversion.ok && !runnable) {
+    comparison.notes.push({
+      code: 'reactor-not-run',
+      message: `${selection.runner.name} cannot run a reactor component (it exports no wasi:cli/run): the conversion was checked, the component was not run. The embedded runtime (--runtime embedded) instantiates reactors.`,
+    });
+  }
   progress('diagnose');
   const { diagnoses, unknown } = diagnose({ artifact, verdict: comparison.verdict, p1, p2, conversion }, db);
   progress('done', comparison.verdict);

@@ -231,6 +231,11 @@ export interface RunResult {
 /** One runtime implementation. Only runtime/ starts processes. */
 export interface Runner {
   readonly name: string;
+  /**
+   * Whether `runComponent` can instantiate a reactor component (no `wasi:cli/run` export). `wasmtime run` cannot, so
+   * for the wasmtime runtime a reactor's component is converted but not run (and the report says so).
+   */
+  readonly runsReactors?: boolean;
   /** Host used for the P1 baseline and the P2 run, resolved once. */
   describe(): Promise<{ p1: RuntimeId; p2: RuntimeId }>;
   runModule(path: string, sandbox: Sandbox): Promise<RunResult>;

@@ -33,7 +33,7 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
   }
   if (conversion && !conversion.ok) return { verdict: 'CONVERT-FAIL', differences, notes };
 
-  if (artifact.module?.style === 'reactor' || (p2 && artifact.kind === 'component' && !artifact.component?.exports.some((e) => e.startsWith('wasi:cli/run')))) {
+  if (p2 && (artifact.module?.style === 'reactor' || (artifact.kind === 'component' && !artifact.component?.exports.some((e) => e.startsWith('wasi:cli/run'))))) {
     notes.push({
       code: 'reactor-exports-not-run',
       message: 'Reactor: only instantiation and `_initialize` were checked; its own exports were not called.',

@@ -45,7 +45,6 @@ export async function createRunner(options: {
     };
   }
   const { binary, version } = resolved;
-  log(`using wasmtime ${version} (${resolved.source}: ${binary})`);
   return {
     runner: createWasmtimeRunner({ binary, version, workDir: options.workDir }),
     requested: options.runtime,

@@ -97,6 +97,7 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
 
   return {
     name: 'embedded',
+    runsReactors: true,
     async describe() {
       return { p1, p2 };
     },
