@@ -177,7 +177,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     const render = (maxBytes: number) => renderMarkdown(report, { maxBytes, detailsUrl, heading });
     await writeJobSummary(render(MAX_JOB_SUMMARY_BYTES - 4096), (m) => core.info(m));
-    const findings = collectFindings(report, publish.failOn);
+    const findings = collectFindings(report, publish.failOn, runner.workspace);
     emitWorkflowAnnotations(findings);
     core.setOutput('result', resultOutput(report));
     core.setOutput('regressions', report.summary.regressions);

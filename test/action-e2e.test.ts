@@ -290,6 +290,45 @@ describe('the Action end to end', () => {
     expect(gh.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([[HEAD, 'failure']]);
   });
 
+  it('on push (no PR) under a GitHub Enterprise Server API prefix: a check run on GITHUB_SHA, no comment', async () => {
+    const ghes = await new GitHubEmulator({ prefix: '/api/v3' }).start();
+    try {
+      ghes.addToken('ghs_write');
+      const sha = 'abababababababababababababababababababab';
+      const r = await runAction({
+        inputs: { artifacts: 'build/*.wasm' },
+        artifacts: [PASSING, REGRESSING],
+        eventName: 'push',
+        event: { ref: 'refs/heads/main', after: sha },
+        env: { GITHUB_API_URL: ghes.url, GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main' },
+      });
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.outputs).toMatchObject({ result: 'regression', regressions: '1', failures: '1' });
+      expect(r.stdout).toContain('No pull request for this run: no comment.');
+      expect(ghes.checkRuns.map((c) => [c.headSha, c.conclusion])).toEqual([[sha, 'failure']]);
+      expect(ghes.requests.every((x) => x.path.startsWith('/api/v3/'))).toBe(true);
+      expect(ghes.rejected).toEqual([]);
+      expect(ghes.violations).toEqual([]);
+      expect(gh.requests).toEqual([]);
+    } finally {
+      await ghes.stop();
+    }
+  });
+
+  it('post-from-report fails clearly on a file that is not a report', async () => {
+    const file = path.join(scratch, 'not-a-report.json');
+    await writeFile(file, '{"hello": "world"}');
+    const r = await runAction({
+      inputs: { mode: 'post-from-report', report: file },
+      eventName: 'workflow_run',
+      event: workflowRunEvent(gh.api, { repository: gh.fullName, headSha: HEAD }),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::not a wasm-p2-check report/);
+    expect(gh.comments).toEqual([]);
+    expect(gh.checkRuns).toEqual([]);
+  });
+
   it('post-from-report refuses a PR number whose head is not the triggering commit', async () => {
     const dir = path.join(scratch, 'forged');
     await mkdir(dir, { recursive: true });

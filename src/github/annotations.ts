@@ -3,6 +3,7 @@
  * log and summary, and check-run annotations on the file in the PR.
  */
 import * as core from '@actions/core';
+import path from 'node:path';
 import type { FailOn } from '../fail-on.js';
 import type { ArtifactResult, Report, Verdict } from '../model.js';
 import type { CheckRunAnnotation } from './check-run.js';
@@ -25,12 +26,21 @@ const WHAT: Record<Verdict, string> = {
   'INVALID-INPUT': 'is not a usable wasm module',
 };
 
-function normalisePath(p: string): string {
-  return p.replace(/\\/g, '/').replace(/^\.\//, '');
+/**
+ * Repository-relative, forward slashes: what both kinds of annotation need to land on the file. An absolute path
+ * inside the workspace is made relative; one outside stays absolute (and cannot be placed on a file).
+ */
+function normalisePath(p: string, workspace?: string): string {
+  let rel = p;
+  if (workspace && path.isAbsolute(p)) {
+    const r = path.relative(workspace, p);
+    if (!r.startsWith('..') && !path.isAbsolute(r)) rel = r;
+  }
+  return rel.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
-function messageFor(r: ArtifactResult): string {
-  const lines = [`${normalisePath(r.artifact.path)} ${WHAT[r.verdict]}.`];
+function messageFor(r: ArtifactResult, shownPath: string): string {
+  const lines = [`${shownPath} ${WHAT[r.verdict]}.`];
   if (r.verdict === 'CONVERT-FAIL' && r.conversion?.error) lines.push(`Conversion error: ${r.conversion.error}`);
   if (r.verdict === 'INVALID-INPUT' && r.artifact.error) lines.push(r.artifact.error);
   const top = r.diagnoses[0];
@@ -56,22 +66,24 @@ function verdictFails(verdict: Verdict, failOn: FailOn): boolean {
 /**
  * @returns a finding per artifact whose verdict is not PASS, failures first
  */
-export function collectFindings(report: Report, failOn: FailOn): Finding[] {
+export function collectFindings(report: Report, failOn: FailOn, workspace?: string): Finding[] {
   const findings = report.results
     .filter((r) => r.verdict !== 'PASS')
     .map((r): Finding => {
+      const shown = normalisePath(r.artifact.path, workspace);
       return {
-        path: normalisePath(r.artifact.path),
+        path: shown,
         level: verdictFails(r.verdict, failOn) ? 'failure' : 'warning',
         title: `wasm-p2-check: ${r.verdict}`,
-        message: messageFor(r),
+        message: messageFor(r, shown),
       };
     });
   return [...findings.filter((f) => f.level === 'failure'), ...findings.filter((f) => f.level !== 'failure')];
 }
 
+/** Check-run annotations for the findings on files in the repository (the API takes only relative paths). */
 export function toCheckRunAnnotations(findings: Finding[]): CheckRunAnnotation[] {
-  return findings.map((f) => ({
+  return findings.filter((f) => !f.path.startsWith('/') && !/^[A-Za-z]:/.test(f.path)).map((f) => ({
     path: f.path,
     start_line: 1,
     end_line: 1,

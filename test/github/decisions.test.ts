@@ -94,6 +94,15 @@ describe('outcome', () => {
     expect(calls).toEqual(['error build/m2.wasm', 'warning build/m1.wasm']);
   });
 
+  it('puts annotations on workspace-relative paths only', () => {
+    const r = report(['REGRESSION', 'REGRESSION']);
+    r.results[0]!.artifact.path = '/ws/out/a.wasm';
+    r.results[1]!.artifact.path = '/elsewhere/b.wasm';
+    const findings = collectFindings(r, 'regression', '/ws');
+    expect(findings.map((f) => f.path)).toEqual(['out/a.wasm', '/elsewhere/b.wasm']);
+    expect(toCheckRunAnnotations(findings).map((a) => a.path)).toEqual(['out/a.wasm']);
+  });
+
   it('batches annotations 50 at a time', () => {
     const a = Array.from({ length: 101 }, () => ({ path: 'p', start_line: 1, end_line: 1, annotation_level: 'warning' as const, message: 'm' }));
     expect(batchAnnotations(a).map((b) => b.length)).toEqual([50, 50, 1]);
