@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -153,5 +153,36 @@ describe('wasm-p2-check CLI usage', () => {
     expect(rep.results[0]!.p1!.stdout.text).toContain('from the preopen');
     expect(rep.results[0]!.p2!.stdout.text).toContain('from the preopen');
     rmSync(data, { recursive: true, force: true });
+  });
+});
+
+// The wasmtime runtime through the CLI, on the real wasmtime 49 engine behind the test harness (test/harness/).
+const harness = path.join(root, 'test/harness/wasmtime');
+const hasEngine = existsSync(path.join(root, '.venv/bin/python'));
+describe.skipIf(!hasEngine)('wasm-p2-check CLI (wasmtime runtime, engine test harness)', () => {
+  it('runs P1 and P2 on one engine and diagnoses the seed case', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wpc-wt-'));
+    const json = path.join(dir, 'r.json');
+    const r = await runCli(['--runtime', 'wasmtime', '--wasmtime', 'test/harness/wasmtime', '--adapter', 'bundled', '--json', json, fx('go124-hello.wasm'), fx('go122-hello.wasm'), fx('c-exit3.wasm')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/using wasmtime 49\.0\.0/);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(rep.runtime).toMatchObject({ requested: 'wasmtime', p1: { version: '49.0.0' }, p2: { version: '49.0.0' } });
+    const [go124, go122, exit3] = rep.results;
+    expect(go124!.verdict).toBe('REGRESSION');
+    expect(go124!.p2!.trap?.adapterLine?.line).toBe(2857);
+    expect(go124!.p2!.trap?.frames.map((f) => f.name)).toEqual(expect.arrayContaining(['args_sizes_get', 'runtime.goenvs']));
+    expect(go124!.diagnoses[0]?.signatureId).toBe('go-heap-clobbers-adapter-state');
+    expect(go122!.verdict).toBe('PASS');
+    expect(exit3!.verdict).toBe('PASS');
+    expect(exit3!.notes.map((n) => n.code)).not.toContain('hosts-differ');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('auto picks the embedded runtime when no wasmtime is on PATH, and says so', async () => {
+    const r = await runCli(['--runtime', 'auto', '--quiet', fx('c-hello.wasm')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/runtime (auto|embedded)/);
+    expect(r.stdout).toMatch(/node:wasi/);
   });
 });
