@@ -148,6 +148,18 @@ describe('resolveWasmtime: download through tool-cache', () => {
     );
   });
 
+  it('offline with no version asked for takes the newest cached release', async () => {
+    await publishRelease('40.0.5');
+    await publishRelease('40.0.6');
+    for (const v of ['40.0.5', '40.0.6']) await resolveWasmtime({ version: v, downloadBaseUrl: `${base}/download`, searchPath: '' });
+    requests = [];
+    for (const version of [undefined, 'latest']) {
+      const r = await resolveWasmtime({ version, downloadBaseUrl: `${base}/download`, apiBaseUrl: `${base}/api`, searchPath: '', offline: true });
+      expect(r).toMatchObject({ version: '40.0.6', source: 'tool-cache' });
+    }
+    expect(requests).toEqual([]);
+  });
+
   it('offline (runtime auto) never downloads', async () => {
     await expect(resolveWasmtime({ version: '40.0.2', downloadBaseUrl: `${base}/download`, searchPath: '', offline: true })).rejects.toThrow(
       /not downloading \(offline\)/,

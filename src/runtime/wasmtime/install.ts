@@ -7,6 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { execa } from 'execa';
+import semver from 'semver';
 import type { WasmtimeOptions } from '../../options.js';
 import { minimalHostEnv } from '../process.js';
 import {
@@ -201,10 +202,15 @@ export async function resolveWasmtime(opts: ResolveWasmtimeOptions): Promise<Res
     if (probe) log(`wasmtime ${probe.version} on PATH (${onPath}) does not match the requested ${want}`);
   }
 
-  const version = want ?? DEFAULT_WASMTIME_VERSION;
   const target = releaseTarget(opts.platform, opts.arch);
   const exe = target.os === 'windows' ? 'wasmtime.exe' : 'wasmtime';
   ensureToolCacheEnv(opts);
+  // Offline with no particular release asked for (none, or 'latest' that cannot be resolved): the newest cached one.
+  const newestCached =
+    !want && opts.offline
+      ? (await stdoutToStderr(async () => tc.findAllVersions(TOOL, target.arch))).sort(semver.rcompare)[0]
+      : undefined;
+  const version = want ?? newestCached ?? DEFAULT_WASMTIME_VERSION;
 
   const cached = await stdoutToStderr(async () => tc.find(TOOL, version, target.arch));
   if (cached) {
