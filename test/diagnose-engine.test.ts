@@ -54,6 +54,13 @@ describe('diagnose', () => {
     expect(diagnoses[0]!.confidence).toBe('medium');
   });
 
+  it('AssemblyScript runtime frames on a canary failure: the AssemblyScript cause ranks first', () => {
+    const artifact = { ...go124, module: { ...go124.module!, toolchain: undefined } };
+    const trap = { ...canaryTrap(2858), frames: [...canaryTrap(2858).frames.slice(0, 2), frame(2, '~start', 'guest')] };
+    const { diagnoses } = diagnose({ artifact, verdict: 'REGRESSION', p1: run('p1', 0), p2: run('p2', null, { trap }) }, db);
+    expect(diagnoses.map((d) => d.signatureId).slice(0, 2)).toEqual(['assemblyscript-memory-collision', 'go-heap-clobbers-adapter-state']);
+  });
+
   it('passing runs match nothing', () => {
     for (const artifact of [go122, go124]) {
       const r = diagnose({ artifact, verdict: 'PASS', p1: run('p1', 0, { stdout: out('hi\n') }), p2: run('p2', 0, { stdout: out('hi\n') }) }, db);
