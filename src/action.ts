@@ -11,7 +11,7 @@ import { check } from './check.js';
 import { reportFails } from './fail-on.js';
 import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from './github/annotations.js';
 import { finishCheckRun, startCheckRun, type CheckRunHandle, type CheckRunRef } from './github/check-run.js';
-import { createOctokit, describeError, isPermissionDenied, type Octokit } from './github/client.js';
+import { createOctokit, describeError, isPermissionDenied, tokenLogin, type Octokit } from './github/client.js';
 import { metadataPath, parseRunMetadata, resolveTarget, verifyPullRequest, type EventContext, type RunMetadata, type Target } from './github/context.js';
 import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from './github/markdown-limits.js';
 import { checkConclusion, checkTitle, resultOutput } from './github/outcome.js';
@@ -186,7 +186,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     // Then GitHub.
     const ref = checkRef(target);
-    if (ref) {
+    // A token that could not create the run at the start will not be able to complete it either.
+    if (ref && !writer.refused.includes('create the check run')) {
       const handle = await writer.attempt('publish the check run', (o) =>
         finishCheckRun(o, ref, obtained.checkRun, {
           conclusion: checkConclusion(report, publish.failOn),
@@ -200,7 +201,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       if (handle?.url) core.info(`Check run: ${handle.url}`);
     }
     if (inputs.mode !== 'report-only' && target.pullNumber !== undefined && publish.comment !== 'never' && octokit) {
-      const author = await whoAmI(octokit);
+      const author = await tokenLogin(octokit);
       const pullNumber = target.pullNumber;
       const outcome = await writer.attempt('comment on the pull request', (o) =>
         publishStickyComment(o, {
@@ -255,14 +256,5 @@ async function postTarget(target: Target, meta: RunMetadata | undefined, writer:
   return target;
 }
 
-/** The token's login, so only our own comments are matched; installation tokens cannot ask (403), then undefined. */
-async function whoAmI(octokit: Octokit): Promise<string | undefined> {
-  try {
-    const { data } = await octokit.rest.users.getAuthenticated();
-    return data.login;
-  } catch {
-    return undefined;
-  }
-}
 
 await run();

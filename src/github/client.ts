@@ -78,3 +78,16 @@ export function describeError(e: unknown): string {
   if (isHttpError(e)) return `${e.status} ${e.message.split(' - ')[0]}`;
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * The login of the token's user (a PAT) or undefined: installation tokens, GITHUB_TOKEN included, may not call
+ * `GET /user` (403), and then comments are matched by marker and bot authorship instead.
+ */
+export async function tokenLogin(octokit: Octokit): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated();
+    return data.login;
+  } catch {
+    return undefined;
+  }
+}

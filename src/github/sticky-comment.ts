@@ -115,7 +115,7 @@ export interface FoundComment {
 
 /**
  * Our comment on an issue/PR: the oldest one carrying the marker, written by `author` when we know who we are
- * (a bot token cannot ask), else by anyone. Pages through all comments, 100 at a time.
+ * (a bot token cannot ask), else by a bot. Pages through all comments, 100 at a time.
  *
  * @returns the comment and how many others carried the same marker (left by a race or a copy-paste)
  */
@@ -136,7 +136,9 @@ export async function findStickyComment(
   for await (const page of pages) {
     for (const c of page.data) {
       if (!c.body?.includes(marker)) continue;
-      if (author && c.user?.login !== author) continue;
+      // Unknown author means an installation token, whose comments are a bot's: a person quoting the marker is
+      // never taken for us (and never overwritten).
+      if (author ? c.user?.login !== author : c.user?.type !== 'Bot') continue;
       matches.push({ id: c.id, body: c.body, htmlUrl: c.html_url, login: c.user?.login });
     }
   }

@@ -73,8 +73,10 @@ describe('sticky comment', () => {
     for (let i = 0; i < 130; i++) gh.seedComment(7, `chatter ${i}`);
     gh.seedComment(7, `${commentMarker('CI/check')} quoted by a human`, { login: 'octocat', type: 'User' });
     await publishStickyComment(octokit, comment({ key: 'CI/other' }));
-    const mine = await publishStickyComment(octokit, comment({ author: 'github-actions[bot]' }));
+    // Author unknown (an installation token cannot ask): the human's quote of the marker is not ours.
+    const mine = await publishStickyComment(octokit, comment());
     expect(mine).toMatchObject({ action: 'created' });
+    expect(gh.comments.find((c) => c.user.login === 'octocat' && c.body.includes('quoted'))!.body).toBe(`${commentMarker('CI/check')} quoted by a human`);
     expect(await publishStickyComment(octokit, comment({ author: 'github-actions[bot]' }))).toMatchObject({ action: 'unchanged' });
     expect(await publishStickyComment(octokit, comment({ author: 'github-actions[bot]', render: () => 'v2' }))).toMatchObject({ action: 'updated' });
     const ours = gh.commentsOn(7).filter((c) => c.user.login === 'github-actions[bot]');
