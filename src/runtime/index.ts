@@ -46,7 +46,7 @@ export async function createRunner(options: {
   }
   const { binary, version } = resolved;
   return {
-    runner: createWasmtimeRunner({ binary, version, workDir: options.workDir }),
+    runner: createWasmtimeRunner({ binary, version, workDir: options.workDir, runtimeName: resolved.runtimeName }),
     requested: options.runtime,
     reason: `wasmtime ${version} from ${resolved.source}`,
     matchingAdapter: (kind) => wasmtimeReleaseAdapter(version, kind, { ...options.wasmtime, log }),
