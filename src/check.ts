@@ -119,8 +119,11 @@ async function checkOne(
   let conversion: ConversionResult | undefined;
   let componentPath = absPath;
   if (artifact.kind === 'module') {
-    progress('p1');
-    p1 = await selection.runner.runModule(absPath, options.sandbox);
+    // A module built for WASI 0.2 directly cannot run as P1: there is nothing to compare, only the P2 run.
+    if (!artifact.module!.targetsWasiP2) {
+      progress('p1');
+      p1 = await selection.runner.runModule(absPath, options.sandbox);
+    }
     progress('convert');
     try {
       const adapter = await adapters(adapterKindFor(artifact));

@@ -73,8 +73,16 @@ export interface ModuleFacts {
   memory: MemoryInfo;
   /** Imports from `wasi_unstable` (WASI snapshot 0). */
   wasiUnstable: boolean;
-  /** Import modules that are neither wasi_snapshot_preview1 nor wasi_unstable. */
+  /**
+   * Import modules that no WASI layer provides: neither wasi_snapshot_preview1 nor wasi_unstable, nor (in a module that
+   * carries component-type metadata) WIT interfaces such as `wasi:cli/environment@0.2.3`.
+   */
   nonWasiImportModules: string[];
+  /**
+   * A core module built for WASI 0.2 (component-type metadata and WIT-interface imports, possibly next to P1 ones), e.g.
+   * wasm32-wasip2 output before `component new`: no P1 host can run it, so it has no P1 baseline.
+   */
+  targetsWasiP2?: boolean;
   producers?: Producers;
   toolchain?: Toolchain;
   customSections: string[];

@@ -179,6 +179,17 @@ describe.skipIf(!hasEngine)('wasm-p2-check CLI (wasmtime runtime, engine test ha
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('wasmtime enforces may-leave: a cabi_realloc calling a WASI import is diagnosed as cannot-leave-component-instance', async () => {
+    const r = await runCli(['--runtime', 'wasmtime', '--wasmtime', 'test/harness/wasmtime', '--adapter', 'bundled', '--quiet', '--json', '-', 'test/fixtures/wasmtime/realloc-calls-import.wasm']);
+    const rep = JSON.parse(r.stdout) as Report;
+    const res = rep.results[0]!;
+    expect(res.artifact.module?.targetsWasiP2).toBe(true); // it imports a WASI 0.2 interface next to P1: no P1 baseline
+    expect(res.p1).toBeUndefined();
+    expect(res.notes.map((n) => n.code)).toContain('no-p1-baseline');
+    expect(res.p2?.trap?.kind).toBe('cannot-leave-instance');
+    expect(res.diagnoses[0]?.signatureId).toBe('cannot-leave-component-instance');
+  });
+
   it('auto picks the embedded runtime when no wasmtime is on PATH, and says so', async () => {
     const r = await runCli(['--runtime', 'auto', '--quiet', fx('c-hello.wasm')]);
     expect(r.code).toBe(0);

@@ -41,8 +41,9 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
   }
 
   if (!p1 && p2) {
-    // The input already was a component: no P1 baseline to compare with.
-    notes.push({ code: 'no-p1-baseline', message: 'The input is already a component: there is no P1 baseline, only the P2 run.' });
+    // The input already was a component (or a core module built for WASI 0.2): no P1 baseline to compare with.
+    const what = artifact.kind === 'component' ? 'already a component' : 'a core module built for WASI 0.2 (WIT imports, component-type metadata)';
+    notes.push({ code: 'no-p1-baseline', message: `The input is ${what}: there is no P1 baseline, only the P2 run.` });
     if (p2.timedOut) return { verdict: 'TIMEOUT', differences, notes };
     return { verdict: runFailed(p2) ? 'PRE-EXISTING' : 'PASS', differences, notes };
   }

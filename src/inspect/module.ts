@@ -204,6 +204,11 @@ function tryFunctionNames(payload: Uint8Array): string[] {
 }
 
 const WASI_P1 = 'wasi_snapshot_preview1';
+
+/** A WIT-typed import module: an interface (`wasi:cli/environment@0.2.3`), the world root, or a resource intrinsic. */
+function isWitImportModule(module: string): boolean {
+  return /^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*\//.test(module) || module === '$root' || module.startsWith('[export]');
+}
 const WASI_UNSTABLE = 'wasi_unstable';
 
 function deriveFacts(
@@ -235,6 +240,9 @@ function deriveFacts(
   if (memory.memory64) features.push('memory64');
   if (memory.count > 1) features.push('multi-memory');
   const toolchain = toolchainOf(producers) ?? toolchainFromNames(customSections, functionNames);
+  // `component-type…` custom sections carry the WIT world the imports are typed by (wit-bindgen / wasm32-wasip2 output):
+  // imports from `ns:pkg/iface` modules are then satisfied through WIT, not by the P1 adapter.
+  const witMetadata = customSections.some((name) => name.startsWith('component-type'));
   return {
     imports,
     importsByModule,
@@ -245,7 +253,11 @@ function deriveFacts(
     hasCabiRealloc: exports.some((e) => e.name === 'cabi_realloc' && e.kind === 'func'),
     memory,
     wasiUnstable: imports.some((i) => i.module === WASI_UNSTABLE),
-    nonWasiImportModules: Object.keys(importsByModule).filter((m) => m !== WASI_P1 && m !== WASI_UNSTABLE),
+    nonWasiImportModules: Object.keys(importsByModule).filter(
+      (m) => m !== WASI_P1 && m !== WASI_UNSTABLE && !(witMetadata && isWitImportModule(m)),
+    ),
+    // Such modules (e.g. wasm32-wasip2 output: wasi-libc's P1 imports next to std's WASI 0.2 ones) have no P1 host.
+    targetsWasiP2: witMetadata && Object.keys(importsByModule).some(isWitImportModule),
     ...(producers ? { producers } : {}),
     ...(toolchain ? { toolchain } : {}),
     customSections,
