@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import path from 'node:path';
 import type { FailOn } from '../fail-on.js';
 import type { ArtifactResult, Report, Verdict } from '../model.js';
+import { REGRESSION_VERDICTS } from '../report/summary.js';
 import type { CheckRunAnnotation } from './check-run.js';
 
 export interface Finding {
@@ -60,7 +61,7 @@ function messageFor(r: ArtifactResult, shownPath: string): string {
 /** The rule of `reportFails` (src/fail-on.ts) for one artifact. */
 function verdictFails(verdict: Verdict, failOn: FailOn): boolean {
   if (failOn === 'never' || verdict === 'PASS') return false;
-  return failOn === 'any' || verdict === 'REGRESSION' || verdict === 'CONVERT-FAIL';
+  return failOn === 'any' || REGRESSION_VERDICTS.includes(verdict);
 }
 
 /**

@@ -3,7 +3,8 @@
  * a conclusion that follows `fail-on`, so branch protection can require it.
  */
 import type { Octokit } from './client.js';
-import { MAX_CHECK_SUMMARY_CHARS, truncateMarkdown } from './markdown-limits.js';
+import { truncateMarkdown } from '../report/markdown-utils.js';
+import { MAX_CHECK_SUMMARY_CHARS } from './markdown-limits.js';
 
 /** The Checks API takes at most 50 annotations per request; the rest go in follow-up updates. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -80,10 +81,9 @@ export async function finishCheckRun(
   handle: CheckRunHandle | undefined,
   result: CheckRunResult,
 ): Promise<CheckRunHandle> {
-  const where = result.detailsUrl ? `the [job summary](${result.detailsUrl})` : 'the job summary';
   const output = {
     title: clip(result.title, MAX_TITLE),
-    summary: truncateMarkdown(result.summary, MAX_CHECK_SUMMARY_CHARS, `**Report truncated** to fit a check run: the full report is in ${where}.`),
+    summary: truncateMarkdown(result.summary, MAX_CHECK_SUMMARY_CHARS, result.detailsUrl),
   };
   const annotations = result.annotations.map((a) => ({
     ...a,

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { CommentMode } from '../inputs.js';
 import type { Octokit } from './client.js';
-import { MAX_COMMENT_CHARS, truncateMarkdown } from './markdown-limits.js';
+import { truncateMarkdown } from '../report/markdown-utils.js';
+import { MAX_COMMENT_CHARS } from './markdown-limits.js';
 
 export type CommentState = 'failing' | 'passing' | 'fixed';
 
@@ -102,8 +103,7 @@ export function composeCommentBody(parts: CommentBodyParts): string {
     head.push(`> [!NOTE]\n> **Fixed**${at}: every artifact now works as a P2 component. This comment reported failures before.`);
   }
   const body = `${head.join('\n')}\n\n${parts.markdown.trim()}\n`;
-  const where = parts.detailsUrl ? `the [job summary](${parts.detailsUrl})` : 'the job summary';
-  return truncateMarkdown(body, MAX_COMMENT_CHARS, `**Report truncated** to fit a GitHub comment: the full report is in ${where}.`);
+  return truncateMarkdown(body, MAX_COMMENT_CHARS, parts.detailsUrl);
 }
 
 export interface FoundComment {

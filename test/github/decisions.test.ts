@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../../src/github/annotations.js';
 import { batchAnnotations } from '../../src/github/check-run.js';
 import { metadataPath, parseRunMetadata } from '../../src/github/context.js';
-import { truncateMarkdown } from '../../src/github/markdown-limits.js';
 import { checkConclusion, checkTitle, resultOutput } from '../../src/github/outcome.js';
 import { decideComment, deriveCommentKey, matrixHeading, readCommentState } from '../../src/github/sticky-comment.js';
 import type { ArtifactResult, Report, Verdict } from '../../src/model.js';
@@ -107,16 +106,6 @@ describe('outcome', () => {
     const a = Array.from({ length: 101 }, () => ({ path: 'p', start_line: 1, end_line: 1, annotation_level: 'warning' as const, message: 'm' }));
     expect(batchAnnotations(a).map((b) => b.length)).toEqual([50, 50, 1]);
     expect(batchAnnotations([])).toEqual([[]]);
-  });
-});
-
-describe('truncateMarkdown', () => {
-  it('cuts at a line, closes an open fence, appends the note', () => {
-    const md = `intro\n\`\`\`\`\n${'line\n'.repeat(1000)}\`\`\`\`\n`;
-    const out = truncateMarkdown(md, 500, 'NOTE');
-    expect(out.length).toBeLessThanOrEqual(500);
-    expect(out).toMatch(/\n````\n\nNOTE\n$/);
-    expect(truncateMarkdown('short', 500, 'NOTE')).toBe('short');
   });
 });
 

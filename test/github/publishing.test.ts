@@ -90,7 +90,7 @@ describe('sticky comment', () => {
     await publishStickyComment(octokit, comment({ render: () => huge, detailsUrl: 'https://github.com/o/r/actions/runs/1' }));
     const body = gh.commentsOn(7)[0]!.body;
     expect(body.length).toBeLessThanOrEqual(65_536);
-    expect(body).toContain('[job summary](https://github.com/o/r/actions/runs/1)');
+    expect(body).toContain('[the job summary](https://github.com/o/r/actions/runs/1)');
     expect(body.trimEnd().split('\n').filter((l) => l.startsWith('```')).length % 2).toBe(0);
   });
 
