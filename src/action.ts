@@ -86,12 +86,7 @@ class GitHubWriter {
 }
 
 /** The report to publish and where it belongs, from a fresh check or from a saved report. */
-async function obtainReport(
-  inputs: ActionInputs,
-  runner: RunnerEnv,
-  writer: GitHubWriter,
-  checkRef: CheckRunRef | undefined,
-): Promise<{ report: Report; checkRun?: CheckRunHandle; meta?: RunMetadata }> {
+async function obtainReport(inputs: ActionInputs, runner: RunnerEnv): Promise<{ report: Report; meta?: RunMetadata }> {
   if (inputs.mode === 'post-from-report') {
     const file = inputs.reportPath!;
     const report = parseReport(await readFile(file, 'utf8').catch((e: Error) => {
@@ -101,7 +96,6 @@ async function obtainReport(
     const meta = existsSync(metaFile) ? parseRunMetadata(await readFile(metaFile, 'utf8')) : undefined;
     return { report, meta };
   }
-  const checkRun = checkRef ? await writer.attempt('create the check run', (o) => startCheckRun(o, checkRef)) : undefined;
   core.startGroup('wasm-p2-check');
   try {
     const options = inputs.check!;
@@ -116,13 +110,13 @@ async function obtainReport(
       },
       onProgress: (e) => core.info(e.artifact ? `${e.artifact}: ${e.stage}${e.message ? ` (${e.message})` : ''}` : (e.message ?? e.stage)),
     });
-    return { report, checkRun };
+    return { report };
   } finally {
     core.endGroup();
   }
 }
 
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let closeCheckRun: ((message: string) => Promise<unknown>) | undefined;
   try {
     const runner = await readRunnerEnv(env);
@@ -140,16 +134,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.info(`This pull request comes from a fork: its token is likely read-only (see ${FORK_HELP}).`);
     }
 
-    const obtained = await obtainReport(inputs, runner, writer, checkRef(target));
-    const { report } = obtained;
-    if (obtained.checkRun) {
-      const handle = obtained.checkRun;
-      const ref = checkRef(target)!;
-      closeCheckRun = (message) =>
-        writer.attempt('complete the check run', (o) =>
-          finishCheckRun(o, ref, handle, { conclusion: 'failure', title: 'wasm-p2-check could not finish', summary: message, annotations: [] }),
-        );
+    // The check run shows as in progress while the check runs, and is completed whatever happens next.
+    let checkRun: CheckRunHandle | undefined;
+    const startRef = inputs.mode === 'check' ? checkRef(target) : undefined;
+    if (startRef) {
+      const handle = await writer.attempt('create the check run', (o) => startCheckRun(o, startRef));
+      if (handle) {
+        checkRun = handle;
+        closeCheckRun = (message) =>
+          writer.attempt('complete the check run', (o) =>
+            finishCheckRun(o, startRef, handle, { conclusion: 'failure', title: 'wasm-p2-check could not finish', summary: message, annotations: [] }),
+          );
+      }
     }
+
+    const obtained = await obtainReport(inputs, runner);
+    const { report } = obtained;
 
     // Where the report belongs: this run, or (post-from-report) the run that wrote the report.
     const meta = obtained.meta;
@@ -189,7 +189,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // A token that could not create the run at the start will not be able to complete it either.
     if (ref && !writer.refused.includes('create the check run')) {
       const handle = await writer.attempt('publish the check run', (o) =>
-        finishCheckRun(o, ref, obtained.checkRun, {
+        finishCheckRun(o, ref, checkRun, {
           conclusion: checkConclusion(report, publish.failOn),
           title: checkTitle(report),
           summary: render(MAX_CHECK_SUMMARY_CHARS - 1024),

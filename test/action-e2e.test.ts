@@ -315,6 +315,15 @@ describe('the Action end to end', () => {
     }
   });
 
+  it('when the check itself cannot run, the step fails and the check run does not stay in progress', async () => {
+    const r = await runAction({ inputs: { artifacts: 'build/nothing-here-*.wasm' } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::no artifacts matched 'build\/nothing-here-\*\.wasm'/);
+    expect(gh.checkRuns.map((c) => [c.status, c.conclusion, c.output.title])).toEqual([['completed', 'failure', 'wasm-p2-check could not finish']]);
+    expect(gh.checkRuns[0]!.output.summary).toContain('no artifacts matched');
+    expect(gh.comments).toEqual([]);
+  });
+
   it('post-from-report fails clearly on a file that is not a report', async () => {
     const file = path.join(scratch, 'not-a-report.json');
     await writeFile(file, '{"hello": "world"}');
