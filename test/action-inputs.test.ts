@@ -36,6 +36,12 @@ describe('action.yml', () => {
     }
     expect(Object.keys(actionYml.outputs).sort()).toEqual(['failures', 'regressions', 'report-json', 'result']);
   });
+
+  it('has no expression in any description (the runner evaluates them while loading action.yml and fails)', () => {
+    const text = readFileSync(path.join(import.meta.dirname, '..', 'action.yml'), 'utf8');
+    const withExpressions = text.split('\n').filter((l) => l.includes('${{'));
+    expect(withExpressions).toEqual(['    default: ${{ github.token }}']);
+  });
 });
 
 describe('parseInputs', () => {
