@@ -164,6 +164,20 @@ describe('client resilience', () => {
     expect(gh.rejected.map((r) => r.status)).toEqual([422, 404]);
   });
 
+  it('the emulator validates query parameters, and its own responses (an off-spec answer is recorded)', async () => {
+    const badQuery = await octokit
+      .request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: gh.owner, repo: gh.repo, issue_number: 7, page: 'two' } as never)
+      .catch((e: { status: number }) => e);
+    expect((badQuery as { status: number }).status).toBe(422);
+    expect(gh.rejected.map((r) => r.rejected)).toEqual([expect.stringContaining('"field":"page"')]);
+    gh.requests.length = 0; // forget the deliberate rejection (afterEach checks there are none)
+
+    gh.inject({ operation: 'issues/create-comment', times: 1, status: 201, body: { id: 'not-a-number' } });
+    await octokit.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: 7, body: 'x' });
+    expect(gh.violations).toEqual([expect.stringMatching(/^issues\/create-comment 201 response: .*\/id must be integer/)]);
+    gh.violations.length = 0;
+  });
+
   it('verifies a PR number against its head commit', async () => {
     const target = { owner: gh.owner, repo: gh.repo, headSha: SHA, isFork: true };
     expect(await verifyPullRequest(octokit, target, 7)).toBe(true);
