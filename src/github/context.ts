@@ -30,6 +30,11 @@ const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== nu
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
 
+/** GitHub repository names are case-insensitive. */
+function sameRepository(a: string | undefined, b: string): boolean {
+  return a !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
 export function splitRepository(repository: string): { owner: string; repo: string } {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
   if (!m) throw new Error(`GITHUB_REPOSITORY '${repository}' is not of the form owner/name`);
@@ -52,7 +57,7 @@ export function resolveTarget(ctx: EventContext): Target {
       ...base,
       headSha: str(head?.sha) ?? ctx.sha,
       pullNumber: int(pr.number) ?? int(ctx.payload.number),
-      isFork: headRepo !== ctx.repository,
+      isFork: !sameRepository(headRepo, ctx.repository),
     };
   }
   const run = obj(ctx.payload.workflow_run);
@@ -64,7 +69,7 @@ export function resolveTarget(ctx: EventContext): Target {
       ...base,
       headSha,
       pullNumber: int(match?.number),
-      isFork: str(obj(run.head_repository)?.full_name) !== ctx.repository,
+      isFork: !sameRepository(str(obj(run.head_repository)?.full_name), ctx.repository),
     };
   }
   return base;
