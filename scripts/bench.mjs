@@ -23,7 +23,8 @@ const harness = path.join(root, 'test/harness/wasmtime');
 const runtimes = [];
 if (which === 'all' || which === 'embedded') runtimes.push({ name: 'embedded', args: ['--runtime', 'embedded'] });
 if ((which === 'all' || which === 'wasmtime') && existsSync(harness) && existsSync(path.join(root, '.venv/bin/python'))) {
-  runtimes.push({ name: 'wasmtime (py-harness)', args: ['--runtime', 'wasmtime', '--wasmtime', harness] });
+  // The bundled adapter: the harness's own release adapter cannot be downloaded offline.
+  runtimes.push({ name: 'wasmtime (py-harness)', args: ['--runtime', 'wasmtime', '--wasmtime', harness, '--adapter', 'bundled'] });
 }
 
 const median = (xs) => {
@@ -32,6 +33,7 @@ const median = (xs) => {
 };
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '—');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+const share = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${((100 * a) / b).toFixed(0)}%` : '—');
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'wpc-bench-'));
 const rows = [];
@@ -56,7 +58,7 @@ for (const rt of runtimes) {
     const p1 = median(s.p1);
     const conv = median(s.convert);
     const p2 = median(s.p2);
-    rows.push({ runtime: rt.name, file, p1, conv, p2, p2OverP1: ratio(p2, p1), convShare: ratio(conv, p1 + conv + p2) });
+    rows.push({ runtime: rt.name, file, p1, conv, p2, p2OverP1: ratio(p2, p1), convShare: share(conv, p1 + conv + p2) });
   }
 }
 rmSync(tmp, { recursive: true, force: true });

@@ -107,6 +107,7 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
       return runHost('p1', path.resolve(file), style, path.basename(file), sandbox);
     },
     async runComponent(file, sandbox) {
+      const started = performance.now();
       const dir = await mkdtemp(path.join(options.workDir, 'transpiled-'));
       let style: 'command' | 'reactor' = 'reactor';
       try {
@@ -138,7 +139,10 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
           trap: parseTrap(message) ?? { kind: 'instantiation-error', message, causes: [message], frames: [], format: 'text' },
         };
       }
-      return runHost('p2', dir, style, path.basename(file), sandbox);
+      const transpileMs = performance.now() - started;
+      const result = await runHost('p2', dir, style, path.basename(file), sandbox);
+      // The P2 run's cost includes turning the component into JS, which the P1 run does not need.
+      return { ...result, durationMs: result.durationMs + transpileMs };
     },
   };
 }
