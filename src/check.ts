@@ -78,7 +78,7 @@ type AdapterSource = (kind: 'command' | 'reactor') => Promise<ResolvedAdapter>;
 /** Which adapter converts: the user's (file or wasmtime version), else the runtime's matching one, else the bundled one. */
 function adapterSource(options: CheckOptions, selection: RuntimeSelection): AdapterSource {
   const cache = new Map<string, Promise<ResolvedAdapter>>();
-  const spec = options.adapter?.trim();
+  const spec = options.adapter?.trim() === 'auto' ? undefined : options.adapter?.trim();
   const load = (kind: 'command' | 'reactor'): Promise<ResolvedAdapter> => {
     if (spec && spec !== 'bundled') {
       if (/^v?\d+\.\d+\.\d+$/.test(spec)) return wasmtimeReleaseAdapter(spec.replace(/^v/, ''), kind, options.wasmtime ?? {});

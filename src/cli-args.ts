@@ -35,8 +35,9 @@ Runtime
   --runtime R            auto (default: wasmtime on PATH, else embedded) | wasmtime | embedded
   --wasmtime-version V   wasmtime release to use/install (e.g. 39.0.1, latest)
   --wasmtime PATH        a wasmtime executable to use as is
-  --adapter A            adapter to convert with: a wasi_snapshot_preview1.*.wasm file, a wasmtime
-                         version (its release's adapter), or 'bundled'
+  --adapter A            adapter to convert with: auto (default: the wasmtime runtime's own release
+                         adapter, else the bundled one), bundled (shipped with wasm-p2-check), a
+                         wasi_snapshot_preview1.*.wasm file, or a wasmtime version (its release's)
 Guest sandbox (the same for the P1 and the P2 run; nothing else is inherited)
   --arg ARG              argument passed to the guest (repeatable)
   --env K=V              environment variable for the guest (repeatable)

@@ -32,7 +32,7 @@ export const INPUT_DEFAULTS = {
   artifacts: '',
   runtime: 'wasmtime',
   'wasmtime-version': '',
-  adapter: 'bundled',
+  adapter: 'auto',
   args: '',
   env: '',
   dirs: '',
@@ -213,7 +213,7 @@ export function parseInputs(getInput: GetInput, cwd: string): ActionInputs {
     cwd,
     runtime,
     wasmtime: wasmtimeVersion ? { version: wasmtimeVersion } : {},
-    adapter: adapter === 'bundled' ? undefined : /^v?\d+\.\d+\.\d+$/.test(adapter) ? adapter : path.resolve(cwd, adapter),
+    adapter: adapter === 'auto' || adapter === '' ? undefined : adapter === 'bundled' || /^v?\d+\.\d+\.\d+$/.test(adapter) ? adapter : path.resolve(cwd, adapter),
     sandbox: {
       // One argument per line, so arguments may contain spaces.
       args: get('args') === '' ? [] : get('args').split(/\r?\n/).filter((l) => l.trim() !== ''),

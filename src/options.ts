@@ -28,8 +28,9 @@ export interface CheckOptions {
   runtime: RuntimeChoice;
   wasmtime?: WasmtimeOptions;
   /**
-   * Adapter to convert with: undefined/'bundled' = the one shipped with wasm-p2-check (wasmtime runtime: the one
-   * from the runtime's own release), a path to a `wasi_snapshot_preview1.*.wasm` file, or a wasmtime version.
+   * Adapter to convert with: undefined/'auto' = the wasmtime runtime's own release adapter, else the bundled one;
+   * 'bundled' = the one shipped with wasm-p2-check (from jco); a path to a `wasi_snapshot_preview1.*.wasm` file; or a
+   * wasmtime version (that release's adapter).
    */
   adapter?: string;
   sandbox: Sandbox;

@@ -103,6 +103,9 @@ describe('parseInputs', () => {
       signatureDirs: ['/work/space/sigs'],
     });
     expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: '39.0.1' }), cwd).check?.adapter).toBe('39.0.1');
+    // auto = the runtime's own release adapter (undefined for check()); bundled = the one shipped with wasm-p2-check.
+    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'auto' }), cwd).check?.adapter).toBeUndefined();
+    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'bundled' }), cwd).check?.adapter).toBe('bundled');
   });
 
   it('parses the publishing inputs', () => {
