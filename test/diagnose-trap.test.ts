@@ -168,6 +168,122 @@ describe('parseTrap: V8', () => {
   });
 });
 
+describe('parseTrap: V8 stacks whose message says `wasm trap:` (preview2-shim)', () => {
+  // Verbatim from a live run (jco-transpiled component, Node 20, Go 1.24 wasip1 hello).
+  const go = [
+    'assertion failed at adapter line 2857',
+    'RuntimeError: wasm trap: wasm `unreachable` instruction executed',
+    '    at _RNvNtCs1wwIxjb0Jwr_22wasi_snapshot_preview16macros11assert_fail (wasm://wasm/0001387e:wasm-function[51]:0x1411)',
+    '    at args_sizes_get (wasm://wasm/0001387e:wasm-function[56]:0x16e2)',
+    '    at wasm://wasm/5cc8c36e:wasm-function[3]:0x15c',
+    '    at runtime.args_sizes_get (wasm://wasm/0094f47a:wasm-function[575]:0x86760)',
+    '    at runtime.goenvs (wasm://wasm/0094f47a:wasm-function[584]:0x86d54)',
+    '    at runtime.schedinit (wasm://wasm/0094f47a:wasm-function[669]:0x952c5)',
+    '    at runtime.rt0_go (wasm://wasm/0094f47a:wasm-function[1231]:0x10ebdb)',
+    '    at _rt0_wasm_wasip1 (wasm://wasm/0094f47a:wasm-function[1293]:0x11181a)',
+    '    at wasi:cli/run@0.2.12#run (wasm://wasm/0001387e:wasm-function[77]:0x309f)',
+    '    at fn (file:///tmp/x/component.js:8516:25)',
+    '    at Object.run (file:///tmp/x/component.js:8497:12)',
+    '    at file:///work/main/dist/embedded-p2-host.js:3026:9',
+    '',
+  ].join('\n');
+
+  it('is read as V8 with every frame, origins from the module grouping', () => {
+    const t = parseTrap(go)!;
+    expect(t.format).toBe('v8');
+    expect(t.kind).toBe('unreachable');
+    expect(t.message).toBe('RuntimeError: wasm trap: wasm `unreachable` instruction executed');
+    expect(t.adapterLine).toEqual({ line: 2857, kind: 'assertion', text: 'assertion failed at adapter line 2857' });
+    expect(t.frames.map((f) => [f.index, f.name, f.origin])).toEqual([
+      [0, 'wasi_snapshot_preview1::macros::assert_fail', 'adapter'],
+      [1, 'args_sizes_get', 'adapter'],
+      [2, 'wasm-function[3]', 'shim'],
+      [3, 'runtime.args_sizes_get', 'guest'],
+      [4, 'runtime.goenvs', 'guest'],
+      [5, 'runtime.schedinit', 'guest'],
+      [6, 'runtime.rt0_go', 'guest'],
+      [7, '_rt0_wasm_wasip1', 'guest'],
+      [8, 'wasi:cli/run@0.2.12#run', 'adapter'],
+      [9, 'fn', 'host'],
+      [10, 'Object.run', 'host'],
+      [11, '<anonymous>', 'host'],
+    ]);
+    expect(t.frames[0]).toMatchObject({ module: 'wasm://wasm/0001387e', offset: 0x1411 });
+  });
+
+  it('does not lose the frames when the adapter message shares the error line', () => {
+    const t = parseTrap(go.replace('2857\n', '2857'))!;
+    expect(t.format).toBe('v8');
+    expect(t.adapterLine?.line).toBe(2857);
+    expect(t.frames).toHaveLength(12);
+  });
+
+  it('module grouping needs a frame that is clearly the adapter', () => {
+    // Same shape without the adapter-named frame: nothing marks module 0001387e as the adapter.
+    const t = parseTrap(go.split('\n').filter((l) => !l.includes('assert_fail')).join('\n'))!;
+    expect(t.frames.map((f) => f.origin).slice(0, 3)).toEqual(['guest', 'unknown', 'guest']);
+    expect(t.frames[7]).toMatchObject({ name: 'wasi:cli/run@0.2.12#run', origin: 'guest' });
+  });
+
+  it('an anonymous guest that calls the adapter from its own module is not the shim', () => {
+    const t = parseTrap(
+      [
+        'RuntimeError: wasm trap: wasm `unreachable` instruction executed',
+        '    at _RNvNtCs1wwIxjb0Jwr_22wasi_snapshot_preview16macros11unreachable (wasm://wasm/55f2f57a:wasm-function[28]:0xda0)',
+        '    at proc_raise (wasm://wasm/55f2f57a:wasm-function[37]:0x14db)',
+        '    at wasm://wasm/53515bca:wasm-function[2]:0x89',
+        '    at wasm://wasm/53515bca:wasm-function[1]:0x70',
+        '    at wasi:cli/run@0.2.12#run (wasm://wasm/55f2f57a:wasm-function[38]:0x14e1)',
+      ].join('\n'),
+    )!;
+    expect(t.frames.map((f) => f.origin)).toEqual(['adapter', 'adapter', 'unknown', 'unknown', 'adapter']);
+  });
+
+  it('a wasmtime chain is still read as wasmtime when a V8-looking line follows it', () => {
+    const t = parseTrap(
+      'Error: failed to run main module `x.wasm`\n\nCaused by:\n    0: failed to invoke command default\n    1: wasm trap: out of bounds memory access\n',
+    )!;
+    expect(t.format).toBe('wasmtime-cli');
+    expect(t.kind).toBe('out-of-bounds');
+  });
+});
+
+describe('parseTrap: elided backtrace lines', () => {
+  const lines = (elision: string) =>
+    [
+      'Error: failed to run main module `a.wasm`',
+      '',
+      'Caused by:',
+      '    0: failed to invoke command default',
+      '    1: error while executing at wasm backtrace:',
+      '              0: 0x10 - a.wasm!f',
+      '              1: 0x20 - a.wasm!g',
+      elision,
+      '           9998: 0x30 - a.wasm!h',
+      '           9999: 0x40 - a.wasm!main',
+      '          10000: 0x50 - a.wasm!_start',
+      '    2: wasm trap: call stack exhausted',
+    ].join('\n');
+
+  it.each(['              ...', '              …', '           ... 9995 frames elided'])('keeps parsing past %j', (elision) => {
+    const t = parseTrap(lines(elision))!;
+    expect(t.kind).toBe('stack-overflow');
+    expect(t.causes.at(-1)).toBe('wasm trap: call stack exhausted');
+    expect(t.frames.map((f) => [f.index, f.name])).toEqual([
+      [0, 'f'],
+      [1, 'g'],
+      [2, 'h'],
+      [3, 'main'],
+      [4, '_start'],
+    ]);
+  });
+
+  it('a number gap without an elision line still ends the backtrace', () => {
+    const t = parseTrap(lines('').replace('\n\n', '\n'))!;
+    expect(t.frames.map((f) => f.name)).toEqual(['f', 'g']);
+  });
+});
+
 describe('adapter line messages', () => {
   it.each([
     ['assertion failed at adapter line 2786', 2786, 'assertion'],
@@ -194,6 +310,11 @@ describe('classifyTrap', () => {
     ['wasm trap: out of bounds memory access', 'out-of-bounds'],
     ['cannot leave component instance', 'cannot-leave-instance'],
     ['exit with invalid exit status outside of [0..126)', 'invalid-exit-status'],
+    ['exported instance `wasi:cli/run@0.2.0` not present', 'instantiation-error'],
+    ['no exported instance named `wasi:cli/run@0.2.3`', 'instantiation-error'],
+    ['failed to find export of interface `wasi:cli/run@0.2.0` function `run`', 'instantiation-error'],
+    ['TypeError: WebAssembly.Instance(): Argument 0 must be a WebAssembly.Module', 'instantiation-error'],
+    ['TypeError: WebAssembly.instantiate(): Import #0 module="wasi_unstable" error: module is not an object or function', 'link-error'],
     ['something else entirely', 'other'],
   ] as const)('%s → %s', (message, kind) => {
     expect(classifyTrap(message)).toBe(kind);

@@ -3,11 +3,12 @@
  *
  * Recognised:
  *  - wasmtime CLI: `Error: …` + `Caused by:` chain (numbered, or a single unnumbered cause),
- *    with an `error while executing at wasm backtrace:` entry and its frames;
+ *    with an `error while executing at wasm backtrace:` entry and its frames (read past `...` elision lines);
  *  - wasmtime embedded (Rust `anyhow` errors, panics, the Python wheel's `wasmtime._trap.Trap:`
  *    and `WasmtimeError:` exceptions, `wasmtime serve` log lines): the same backtrace with
  *    whatever prefix the embedder adds;
- *  - V8 (node:wasi, jco-transpiled components): `RuntimeError: …` + `    at …` stack lines;
+ *  - V8 (node:wasi, jco-transpiled components): `RuntimeError: …` (preview2-shim words it `RuntimeError: wasm trap: …`)
+ *    + `    at …` stack lines; frames are grouped by their `wasm://wasm/<hash>` module to find the adapter's;
  *  - the adapter's own `assertion failed at adapter line N` / `unreachable at adapter line N`
  *    (and the pre-v23 `unreachable executed at adapter line N[: assertion failed]`).
  * Nothing is anchored on `Error:` at line start: toolchains wrap the chain (`GrainExceptionError: …`).
@@ -50,10 +51,16 @@ const KIND_RULES: Array<[RegExp, TrapKind]> = [
   [/unreachable/i, 'unreachable'],
 ];
 
+/** Imports the host could not satisfy. */
 const LINK_RE =
-  /matching implementation was not found|unknown import|has not been defined|has the wrong type|no exported instance named|not present in the component|failed to find export|function import requires a callable|module is not an object or function|import object field|LinkError|module requires an import interface|has no export named/i;
+  /matching implementation was not found|unknown import|has not been defined|has the wrong type|not present in the component|function import requires a callable|module is not an object or function|import object field|LinkError|module requires an import interface|has no export named/i;
+/**
+ * The component (or module) cannot be instantiated or started as asked: it does not parse/validate, or it lacks the
+ * export the host runs (`exported instance \`wasi:cli/run@0.2.0\` not present`, `no exported instance named …`,
+ * `failed to find export of interface …`: a reactor or a library given to `run`).
+ */
 const INSTANTIATION_RE =
-  /failed to instantiate|instantiation|CompileError|expected a WebAssembly module but was given a WebAssembly component|unknown binary version|failed to parse WebAssembly|failed to compile|unsupported component version|decoding a component is not supported|failed to validate|WebAssembly\.Module\(\)/i;
+  /exported instance `[^`]*` not present|no exported instance named|failed to find export|failed to instantiate|instantiation|CompileError|expected a WebAssembly module but was given a WebAssembly component|unknown binary version|failed to parse WebAssembly|failed to compile|unsupported component version|decoding a component is not supported|failed to validate|WebAssembly\.(?:Module|Instance|instantiate\w*|compile\w*)\(\)/i;
 
 /** The trap kind for a message (innermost first), falling back to the whole chain. */
 export function classifyTrap(message: string, causes: readonly string[] = []): TrapKind {
@@ -70,6 +77,8 @@ export function classifyTrap(message: string, causes: readonly string[] = []): T
 
 /** The adapter's P1 exports; only adapter-origin when the module part says so (or context shows it). */
 const SHIM_NAME_RE = /^(?:adapt-wasi_snapshot_preview1-|indirect-|wit-component:)/;
+/** A function printed without a name (wasmtime / V8). */
+const ANONYMOUS_RE = /^<wasm function \d+>$|^wasm-function\[\d+\]$/;
 
 function originOf(module: string | undefined, rawName: string, name: string): FrameOrigin {
   const mod = module ?? '';
@@ -78,20 +87,55 @@ function originOf(module: string | undefined, rawName: string, name: string): Fr
   if (SHIM_NAME_RE.test(rawName)) return 'shim';
   if (/^wasi_snapshot_preview1(?:\[[0-9a-f]*\]|\[…\])?::/.test(name) || /^<?wasi_snapshot_preview1::/.test(name)) return 'adapter';
   // An anonymous function in an unnamed module may be anyone's (adapters are stripped too).
-  if (/^<wasm function \d+>$|^wasm-function\[\d+\]$/.test(rawName)) return mod === '<unknown>' || mod === '' || mod.startsWith('wasm://') ? 'unknown' : 'guest';
+  if (ANONYMOUS_RE.test(rawName)) return mod === '<unknown>' || mod === '' || mod.startsWith('wasm://') ? 'unknown' : 'guest';
   // `<unknown>`, the main module's own name (wasmtime prints the file name, e.g. `app.wasm`), or a DWARF symbol.
   return 'guest';
 }
 
 /**
- * Context rules after all frames are known: a frame called by the shim
- * `adapt-wasi_snapshot_preview1-X` and itself named X is the adapter's export X.
+ * A module part that names one module instance: V8's `wasm://wasm/[name-]hash` and the names wasmtime prints for
+ * named modules. `<unknown>` (wasmtime's every unnamed module) and a missing part name nothing.
+ */
+function moduleKey(f: Frame): string | undefined {
+  if (f.origin === 'host' || f.module === undefined || f.module === '' || f.module === '<unknown>') return undefined;
+  return f.module;
+}
+
+/**
+ * Context rules after all frames are known:
+ *  - a frame called by the shim `adapt-wasi_snapshot_preview1-X` and itself named X is the adapter's export X;
+ *  - module grouping: every frame in a module that holds a frame clearly from the adapter (by its name or module
+ *    part) is the adapter's (V8 prints the adapter's P1 exports and `wasi:cli/run@…#run` under the same
+ *    `wasm://wasm/<hash>` as its `wasi_snapshot_preview1::…` internals);
+ *  - an anonymous frame alone in its module, called from another wasm module and calling into the adapter, is the
+ *    shim (wit-component routes the guest's P1 imports through a separate indirect-call module; jco strips its names).
  */
 function refineOrigins(frames: Frame[]): void {
   for (let i = 0; i + 1 < frames.length; i++) {
     const f = frames[i]!;
     const caller = frames[i + 1]!;
     if (f.origin !== 'adapter' && f.origin !== 'shim' && caller.rawName === `adapt-wasi_snapshot_preview1-${f.name}`) f.origin = 'adapter';
+  }
+  const adapterModules = new Set<string>();
+  const perModule = new Map<string, number>();
+  for (const f of frames) {
+    const key = moduleKey(f);
+    if (key === undefined) continue;
+    perModule.set(key, (perModule.get(key) ?? 0) + 1);
+    if (f.origin === 'adapter') adapterModules.add(key);
+  }
+  for (const f of frames) {
+    const key = moduleKey(f);
+    if (key !== undefined && adapterModules.has(key) && (f.origin === 'guest' || f.origin === 'unknown')) f.origin = 'adapter';
+  }
+  for (let i = 1; i + 1 < frames.length; i++) {
+    const f = frames[i]!;
+    const key = moduleKey(f);
+    if (key === undefined || f.origin !== 'unknown' || !ANONYMOUS_RE.test(f.rawName) || perModule.get(key) !== 1) continue;
+    const callee = frames[i - 1]!;
+    const caller = frames[i + 1]!;
+    const callerKey = moduleKey(caller);
+    if (callee.origin === 'adapter' && callerKey !== undefined && callerKey !== key && caller.origin !== 'adapter' && caller.origin !== 'shim') f.origin = 'shim';
   }
 }
 
@@ -125,22 +169,34 @@ function parseWasmtimeBacktrace(lines: string[]): Backtrace | undefined {
     const headerIndent = /^\s*/.exec(lines[h]!)![0].length;
     const frames: Frame[] = [];
     let i = h + 1;
-    let frameIndent = -1;
+    // Frame numbers are right-aligned: the colon stays in one column as they grow.
+    let frameColon = -1;
+    let lastNumber = -1;
+    let elided = false;
     for (; i < lines.length; i++) {
       const line = lines[i]!;
       const m = WT_FRAME_RE.exec(line);
-      if (m && Number(m[2]) === frames.length) {
+      const number = m ? Number(m[2]) : NaN;
+      if (m && (number === lastNumber + 1 || (elided && number > lastNumber))) {
         const indent = m[1]!.length;
+        const colon = indent + m[2]!.length;
         // Numbered `Caused by:` entries look like frames; frames are indented deeper than their header.
         if (indent <= headerIndent && !(headerIndent === 0 && indent > 0)) break;
-        if (frameIndent >= 0 && indent < frameIndent - 2) break;
-        if (frameIndent < 0) frameIndent = indent;
+        if (frameColon >= 0 && colon < frameColon - 2) break;
+        if (frameColon < 0) frameColon = colon;
         const { module, rawName } = splitWasmtimeName(m[4]!);
         frames.push(makeFrame(frames.length, rawName, module, m[3] ? parseInt(m[3], 16) : undefined));
+        lastNumber = number;
+        elided = false;
         continue;
       }
       // Source locations and inlined symbols printed under a frame.
       if (frames.length > 0 && /^\s+(?:at\s+\S|-\s+\S)/.test(line)) continue;
+      // Frames left out by whoever printed or posted it (`...`, `…`, `... 690 frames elided`): later numbers jump.
+      if (frames.length > 0 && /^\s+(?:\.{3}|…)(?:\s.*)?$/.test(line)) {
+        elided = true;
+        continue;
+      }
       break;
     }
     if (frames.length > 0) {
@@ -151,7 +207,8 @@ function parseWasmtimeBacktrace(lines: string[]): Backtrace | undefined {
   return undefined;
 }
 
-const V8_ERROR_RE = /(?:^|[\s:'"(\[])((?:WebAssembly\.)?(?:RuntimeError|CompileError|LinkError|RangeError|TypeError|ReferenceError|InternalError|Error|ComponentError|WasiError)): (.*)$/;
+/** The adapter prints its message without a newline, so a digit may precede the error name. */
+const V8_ERROR_RE = /(?:^|[\s\d:'"(\[])((?:WebAssembly\.)?(?:RuntimeError|CompileError|LinkError|RangeError|TypeError|ReferenceError|InternalError|Error|ComponentError|WasiError)): (.*)$/;
 const V8_AT_RE = /^\s+at\s+(.*?)\s*$/;
 /** `wasm://wasm/[name-]hash:wasm-function[N]:0xOFF`; older V8 prints `wasm-function[N]:0xOFF` or `<anonymous>:wasm-function[N]:0xOFF`. */
 const V8_WASM_LOC_RE = /^(?:wasm:\/\/wasm\/(?:(.*)-)?([0-9a-f]+):|<anonymous>:)?wasm-function\[(\d+)\]:(0x[0-9a-f]+)$/;
@@ -212,7 +269,8 @@ function parseV8(lines: string[]): V8Error | undefined {
     }
     const errorName = m[1]!.replace(/^WebAssembly\./, '');
     const hasWasmFrames = frames.some((f) => f.origin !== 'host');
-    const wasmError = /^(?:RuntimeError|CompileError|LinkError)$/.test(errorName);
+    // The WebAssembly JS API throws TypeErrors too (`TypeError: WebAssembly.instantiate(): Import #1 module="env" …`).
+    const wasmError = /^(?:RuntimeError|CompileError|LinkError)$/.test(errorName) || /^WebAssembly\.\w+(?:\.\w+)?\(\)/.test(m[2]!);
     const stackError = errorName === 'RangeError' && /call stack/i.test(m[2]!);
     if (!wasmError && !stackError && !hasWasmFrames) continue;
     refineOrigins(frames);
@@ -336,7 +394,10 @@ export function parseTrap(text: string): Trap | undefined {
   const v8 = backtrace ? undefined : parseV8(lines);
 
   let trap: Trap | undefined;
-  if (chain && (!v8 || chain.root <= v8.line)) {
+  // preview2-shim reports traps as `RuntimeError: wasm trap: …`, which is also a wasmtime root marker: on the same
+  // line, a V8 error with its stack (or without a wasmtime `Caused by:` chain) is V8's.
+  const v8First = v8 !== undefined && chain !== undefined && v8.line === chain.root && (v8.frames.length > 0 || chain.causes.length === 1);
+  if (chain && (!v8 || chain.root <= v8.line) && !v8First) {
     const causes = chain.causes;
     let specific = [...causes].reverse().find((c) => !BACKTRACE_HEADER_RE.test(c)) ?? causes[causes.length - 1]!;
     // Embedders that fold the trap into the header: `… (wasm trap: X): error while executing at wasm backtrace:`
