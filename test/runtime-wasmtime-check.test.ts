@@ -5,8 +5,6 @@
  * see test/harness/wasmtime-run.py). The adapter is given as a file (the bundled jco 1.35 one), so nothing is
  * downloaded. Skipped, with the reason printed, only when .venv has no wasmtime.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,21 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../src/check.js';
 import type { ArtifactResult, Report } from '../src/model.js';
 import { createRunner } from '../src/runtime/index.js';
+import { engineUnavailable, harness } from './harness/engine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const harness = path.join(root, 'test', 'harness', 'wasmtime');
-const venvPython = path.join(root, '.venv', 'bin', 'python');
-
-function engineAvailable(): string | undefined {
-  if (!existsSync(venvPython)) return `${venvPython} does not exist (create it as .ci/run does)`;
-  try {
-    execFileSync(venvPython, ['-c', 'import wasmtime'], { stdio: 'ignore', timeout: 30_000 });
-    return undefined;
-  } catch {
-    return '.venv has no wasmtime wheel';
-  }
-}
-const skipReason = engineAvailable();
+const skipReason = engineUnavailable();
 if (skipReason) console.warn(`runtime-wasmtime-check: skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)('check() on the wasmtime runtime (test harness engine)', () => {

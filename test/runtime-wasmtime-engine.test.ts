@@ -6,8 +6,6 @@
  * the runner passes. The runner drives it exactly as it drives the CLI. Skipped (with the reason printed) only when
  * .venv has no wasmtime.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,22 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner, Sandbox } from '../src/model.js';
 import { resolveWasmtime } from '../src/runtime/wasmtime/install.js';
 import { createWasmtimeRunner, wasmtimeRunArgs } from '../src/runtime/wasmtime/runner.js';
+import { engineUnavailable, harness } from './harness/engine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(root, 'test', 'fixtures');
-const harness = path.join(root, 'test', 'harness', 'wasmtime');
-const venvPython = path.join(root, '.venv', 'bin', 'python');
-
-function engineAvailable(): string | undefined {
-  if (!existsSync(venvPython)) return `${venvPython} does not exist (create it as .ci/run does)`;
-  try {
-    execFileSync(venvPython, ['-c', 'import wasmtime'], { stdio: 'ignore', timeout: 30_000 });
-    return undefined;
-  } catch {
-    return `.venv has no wasmtime wheel (pip install --no-index <wasmtime-49*.whl>)`;
-  }
-}
-const skipReason = engineAvailable();
+const skipReason = engineUnavailable();
 if (skipReason) console.warn(`runtime-wasmtime-engine: skipped: ${skipReason}`);
 
 const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({
