@@ -4,6 +4,7 @@
  * output / conversion error of each failing fixture is saved verbatim to test/fixtures/signatures/transcripts/
  * for the explain tests.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,18 +19,31 @@ interface ManifestFixture {
   name: string;
   file: string;
   external?: boolean;
-  check?: { adapter?: string };
+  /** runtime 'wasmtime': the wasmtime 49 engine through test/harness/wasmtime, bundled adapter. */
+  check?: { adapter?: string; runtime?: 'wasmtime' };
   expect: { signature: string | null; verdict: string; confidence?: string };
 }
 const manifest = JSON.parse(await readFile(path.join(sigDir, 'manifest.json'), 'utf8')) as { fixtures: ManifestFixture[] };
 const record = process.env.RECORD_TRANSCRIPTS === '1';
+const harness = path.resolve(import.meta.dirname, 'harness', 'wasmtime');
+const venvPython = path.resolve(import.meta.dirname, '..', '.venv', 'bin', 'python');
+function wasmtimeEngine(): boolean {
+  try {
+    execFileSync(venvPython, ['-c', 'import wasmtime'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const haveWasmtime = existsSync(venvPython) && wasmtimeEngine();
 
 async function run(f: ManifestFixture): Promise<ArtifactResult> {
   const report = await check({
     patterns: [f.file],
     cwd: fixturesDir,
-    runtime: 'embedded',
-    adapter: f.check?.adapter,
+    ...(f.check?.runtime === 'wasmtime'
+      ? { runtime: 'wasmtime' as const, wasmtime: { binary: harness }, adapter: f.check.adapter ?? 'bundled' }
+      : { runtime: 'embedded' as const, adapter: f.check?.adapter }),
     sandbox: { args: [], env: {}, dirs: [], timeoutMs: f.expect.verdict === 'TIMEOUT' ? 5000 : 20000, outputCapBytes: 65536 },
   });
   expect(report.results).toHaveLength(1);
@@ -54,12 +68,12 @@ async function saveTranscript(f: ManifestFixture, r: ArtifactResult): Promise<vo
   await writeFile(manifestFile, `${JSON.stringify(m, null, 2)}\n`);
 }
 
-describe('signature fixtures, live with check() (embedded runtime)', () => {
+describe('signature fixtures, live with check() (embedded runtime; wasmtime 49 harness where marked)', () => {
   for (const f of manifest.fixtures) {
-    const present = existsSync(path.join(fixturesDir, f.file));
+    const present = existsSync(path.join(fixturesDir, f.file)) && (f.check?.runtime !== 'wasmtime' || haveWasmtime);
     it.skipIf(!present)(`${f.name} → ${f.expect.signature ?? 'no diagnosis'} (${f.expect.verdict})`, async () => {
       const r = await run(f);
-      if (record && f.expect.signature) await saveTranscript(f, r);
+      if (record && f.expect.signature && f.check?.runtime !== 'wasmtime') await saveTranscript(f, r);
       expect(r.verdict, JSON.stringify({ p1: r.p1?.exitCode, p2: r.p2?.exitCode, conv: r.conversion?.error, p2err: r.p2?.stderr.text.slice(0, 400) })).toBe(f.expect.verdict);
       if (f.expect.signature === null) {
         expect(r.diagnoses.filter((d) => d.severity !== 'note').map((d) => d.signatureId)).toEqual([]);
