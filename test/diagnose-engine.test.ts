@@ -142,3 +142,35 @@ describe('predict / confirmPredictions', () => {
     expect(confirmPredictions(preds, [], undefined)[0]!.confirmed).toBeNull();
   });
 });
+
+describe('new signatures against check() results', () => {
+  const panicTrap = (): Trap => ({
+    kind: 'unreachable',
+    message: 'RuntimeError: unreachable',
+    causes: ['RuntimeError: unreachable'],
+    frames: [frame(0, '__rust_start_panic', 'guest', 0x5e9f), frame(1, 'rust_panic', 'guest'), frame(2, 'panic::main', 'guest')],
+    format: 'v8',
+  });
+  const panicText = "thread 'main' panicked at src/main.rs:5:5:\nindex out of bounds\n";
+
+  it('a Rust panic in both runs (PRE-EXISTING): guest-rust-panic, high, the message as evidence', () => {
+    const p1 = run('p1', null, { trap: panicTrap(), stderr: out(panicText) });
+    const p2 = run('p2', null, { trap: panicTrap(), stderr: out(panicText) });
+    const { diagnoses, unknown } = diagnose({ verdict: 'PRE-EXISTING', p1, p2 }, db);
+    expect(diagnoses[0]!.signatureId).toBe('guest-rust-panic');
+    expect(diagnoses[0]!.confidence).toBe('high');
+    expect(diagnoses[0]!.evidence.join('\n')).toMatch(/index out of bounds/);
+    expect(unknown).toBeUndefined();
+  });
+
+  it('a panic message without the panic runtime frames (a host panic) is not a guest panic', () => {
+    const trap: Trap = { ...panicTrap(), frames: [frame(0, 'wasm-function[3]', 'unknown')] };
+    const { diagnoses } = diagnose({ trap, text: `${panicText}RuntimeError: unreachable\n` }, db);
+    expect(diagnoses.map((d) => d.signatureId)).not.toContain('guest-rust-panic');
+  });
+
+  it('passing runs still match none of them', () => {
+    const r = diagnose({ artifact: go122, verdict: 'PASS', p1: run('p1', 0, { stdout: out('hi\n') }), p2: run('p2', 0, { stdout: out('hi\n') }) }, db);
+    expect(r.diagnoses).toEqual([]);
+  });
+});

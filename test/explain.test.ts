@@ -74,3 +74,109 @@ describe('explain on recorded real outputs (jco/Node, encoder errors)', () => {
     expect(renderExplanation(r, { color: false })).toContain('No known signature');
   });
 });
+
+describe('explain on public transcripts and host-side error texts (text only)', () => {
+  const pub = (name: string) => readFile(path.join(fixturesDir, name), 'utf8');
+  const top = async (logText: string) => {
+    const r = await explain({ logText });
+    const failures = r.diagnoses.filter((d) => d.severity !== 'note');
+    return { r, first: failures[0], second: failures[1] };
+  };
+
+  it('a component given to a core-module loader: wasmtime-dotnet, component model off, V8 — high, nothing tied', async () => {
+    for (const f of ['transcripts/wasmtime-dotnet-345-component-as-module.txt', 'transcripts/wasmtime-7653-component-model-disabled.txt', 'signatures/transcripts/node20-compile-component.txt']) {
+      const { r, first, second } = await top(await pub(f));
+      expect(first?.signatureId, f).toBe('component-given-to-core-loader');
+      expect(first!.confidence).toBe('high');
+      expect(second?.score ?? 0).toBeLessThan(first!.score);
+      expect(r.unknown).toBeUndefined();
+    }
+    // The host's own Rust panic around it (7653) is not a guest panic.
+    const { r } = await top(await pub('transcripts/wasmtime-7653-component-model-disabled.txt'));
+    expect(r.diagnoses.map((d) => d.signatureId)).not.toContain('guest-rust-panic');
+  });
+
+  it('unknown imports are told apart by their module part, and the evidence names it', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['transcripts/wasmtime-7536-unknown-import.txt', 'wasip2-core-module-not-a-component', /wasi:sockets\/network@0\.2\.0-rc-2023-11-10 :: \[resource-drop\]network/],
+      ['wasmtime-cli/wasmtime-5621-unknown-import.txt', 'unknown-import-at-instantiation', /import `::hello`/],
+      ['signatures/transcripts/wasmtime49-env-imports-p1.txt', 'unknown-import-at-instantiation', /import `env::abort`/],
+      ['signatures/transcripts/wasmtime49-p1-without-wasi-linker.txt', 'p1-imports-without-wasi-host', /wasi_snapshot_preview1/],
+      ['signatures/transcripts/node20-p1-without-wasi-imports.txt', 'p1-imports-without-wasi-host', /wasi_snapshot_preview1/],
+    ];
+    for (const [f, id, evidence] of cases) {
+      const { r, first } = await top(await pub(f));
+      expect(r.diagnoses.filter((d) => d.severity !== 'note').map((d) => d.signatureId), f).toEqual([id]);
+      expect(first!.evidence.join('\n'), f).toMatch(evidence);
+    }
+    // A function P1 does not have is the module's mistake, not a missing WASI host.
+    const { r } = await top('unknown import: `wasi_snapshot_preview1::get_random_seed` has not been defined\n');
+    expect(r.diagnoses.map((d) => d.signatureId)).not.toContain('p1-imports-without-wasi-host');
+    // wasi_unstable without a host for it is wasi-unstable-imports' case.
+    const u = await top('TypeError: WebAssembly.instantiate(): Import #0 module="wasi_unstable" error: module is not an object or function\n');
+    expect(u.r.diagnoses.map((d) => d.signatureId)).not.toContain('p1-imports-without-wasi-host');
+  });
+
+  it('proc_exit >= 126 refused by wasmtime: text only is medium (P2 exit and imports unknown)', async () => {
+    for (const f of ['transcripts/wasmtime-6919-exit-status.txt', 'signatures/transcripts/wasmtime49-proc-exit-200.txt']) {
+      const { first } = await top(await pub(f));
+      expect(first?.signatureId, f).toBe('invalid-exit-status');
+      expect(first!.confidence).toBe('medium');
+    }
+  });
+
+  it('adapter line 214 "out of memory": the v17-v21 BumpArena, with the release range as evidence', async () => {
+    const { first } = await top(await pub('transcripts/jco-453-adapter-out-of-memory.txt'));
+    expect(first?.signatureId).toBe('adapter-out-of-memory');
+    expect(first!.evidence.join('\n')).toMatch(/BumpArena::alloc.*v17\.0\.0–v21\.0\.2/);
+    expect(first!.links.map((l) => l.url)).toContain('https://github.com/bytecodealliance/wasmtime/pull/8594');
+    // Line 214 printed by an adapter release where it is something else: no claim.
+    const r = await explain({ logText: 'unreachable executed at adapter line 214: out of memory\nRuntimeError: unreachable\n', adapterVersion: '33.0.0' });
+    expect(r.diagnoses.map((d) => d.signatureId)).not.toContain('adapter-out-of-memory');
+  });
+
+  it('fuel and epoch limits: the host budget, with the unsafe "remove the limit" flagged', async () => {
+    for (const f of ['transcripts/wasmex-620-fuel.txt', 'signatures/transcripts/wasmtime49-fuel.txt', 'signatures/transcripts/wasmtime49-epoch-interrupt.txt']) {
+      const { first } = await top(await pub(f));
+      expect(first?.signatureId, f).toBe('execution-limits');
+    }
+    const { first } = await top(await pub('transcripts/wasmex-620-fuel.txt'));
+    expect(first!.workarounds.filter((w) => !w.safe).map((w) => w.text)).toEqual([expect.stringMatching(/Remove the limit/)]);
+  });
+
+  it('a Rust panic: the panic message as evidence, medium from text alone', async () => {
+    for (const f of ['transcripts/local-jco-rust-panic.txt', 'transcripts/local-nodewasi-rust-panic.txt']) {
+      const { first } = await top(await pub(f));
+      expect(first?.signatureId, f).toBe('guest-rust-panic');
+      expect(first!.confidence).toBe('medium');
+      expect(first!.evidence.join('\n')).toMatch(/rust-panic: deliberate panic/);
+    }
+    // Newer Rust: the message on the line after `panicked at`.
+    const { first } = await top("thread 'main' panicked at src/main.rs:2:5:\nboom\nnote: run with `RUST_BACKTRACE=1`\nRuntimeError: unreachable\n    at __rust_start_panic (wasm://wasm/0001:wasm-function[9]:0x10)\n    at rust_panic (wasm://wasm/0001:wasm-function[8]:0x20)\n");
+    expect(first?.signatureId).toBe('guest-rust-panic');
+    expect(first!.evidence.join('\n')).toMatch(/panic message: boom/);
+  });
+
+  it('abort() and an embedder printing proc_exit as an error', async () => {
+    expect((await top(await pub('transcripts/lind-wasm-792-dwarf-frames.txt'))).first?.signatureId).toBe('guest-abort');
+    const e = await top(await pub('transcripts/enarx-2094-exit-status-0.txt'));
+    expect(e.first?.signatureId).toBe('embedder-reports-proc-exit');
+    expect(e.first!.evidence.join('\n')).toMatch(/proc_exit\(0\)/);
+  });
+
+  it('unclear causes stay unknown: bare V8 unreachable, anonymous-frame traps, parse errors', async () => {
+    for (const f of [
+      'transcripts/blum-scripts-2-node-unreachable.txt',
+      'transcripts/webassembly-spec-1112-chrome-unreachable.txt',
+      'transcripts/componentizejs-74-embedded-unreachable.txt',
+      'transcripts/grain-2153-componentized-wasip1.txt',
+      'transcripts/spin-631-duplicate-import.txt',
+      'transcripts/wasmtime-12154-parse-error.txt',
+      'wasmtime-cli/tvm-6816-command-export-not-function.txt',
+    ]) {
+      const r = await explain({ logText: await pub(f) });
+      expect(r.diagnoses.filter((d) => d.severity !== 'note').map((d) => d.signatureId), f).toEqual([]);
+      expect(r.unknown, f).toBeDefined();
+    }
+  });
+});
