@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactResult, Report } from '../src/model.js';
+import { engineUnavailable } from './harness/engine.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli.js');
@@ -143,6 +144,12 @@ describe('wasm-p2-check CLI usage', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('an already-built component alone: no P1 run, the P2 run only', async () => {
+    const r = await runCli(['--runtime', 'embedded', '--quiet', fx('c-hello.component.wasm')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/PASS/);
+  });
+
   it('a preopened directory is copied fresh for each run', async () => {
     const data = mkdtempSync(path.join(tmpdir(), 'wpc-data-'));
     writeFileSync(path.join(data, 'input.txt'), 'from the preopen\n');
@@ -157,9 +164,7 @@ describe('wasm-p2-check CLI usage', () => {
 });
 
 // The wasmtime runtime through the CLI, on the real wasmtime 49 engine behind the test harness (test/harness/).
-const harness = path.join(root, 'test/harness/wasmtime');
-const hasEngine = existsSync(path.join(root, '.venv/bin/python'));
-describe.skipIf(!hasEngine)('wasm-p2-check CLI (wasmtime runtime, engine test harness)', () => {
+describe.skipIf(engineUnavailable() !== undefined)('wasm-p2-check CLI (wasmtime runtime, engine test harness)', () => {
   it('runs P1 and P2 on one engine and diagnoses the seed case', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wpc-wt-'));
     const json = path.join(dir, 'r.json');

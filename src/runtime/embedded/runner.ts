@@ -108,6 +108,7 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
     },
     async runComponent(file, sandbox) {
       const started = performance.now();
+      await mkdir(options.workDir, { recursive: true });
       const dir = await mkdtemp(path.join(options.workDir, 'transpiled-'));
       let style: 'command' | 'reactor' = 'reactor';
       try {
