@@ -38468,6 +38468,10 @@ import path19 from "node:path";
 function runFailed(run) {
   return !!run && !run.timedOut && (run.trap !== void 0 || run.harnessError !== void 0);
 }
+function isReactor(artifact) {
+  if (artifact.kind === "module") return artifact.module?.style === "reactor";
+  return artifact.kind === "component" && !artifact.component?.exports.some((e) => e.startsWith("wasi:cli/run"));
+}
 function clip(text, max = 200) {
   return text.length > max ? `${text.slice(0, max)}\u2026` : text;
 }
@@ -38487,7 +38491,7 @@ function compare(artifact, p1, conversion, p2) {
     return { verdict: "INVALID-INPUT", differences, notes };
   }
   if (conversion && !conversion.ok) return { verdict: "CONVERT-FAIL", differences, notes };
-  if (p2 && (artifact.module?.style === "reactor" || artifact.kind === "component" && !artifact.component?.exports.some((e) => e.startsWith("wasi:cli/run")))) {
+  if (p2 && isReactor(artifact)) {
     notes.push({
       code: "reactor-exports-not-run",
       message: "Reactor: only instantiation and `_initialize` were checked; its own exports were not called."
@@ -86916,7 +86920,8 @@ function adapterSource(options, selection) {
 async function checkOne(absPath, shownPath, options, selection, db, adapters, workDir) {
   const progress = (stage, message) => options.onProgress?.({ artifact: shownPath, stage, message });
   progress("inspect");
-  const artifact = { ...await inspectFile(absPath), path: shownPath };
+  const bytes = await readFile6(absPath).then((b) => new Uint8Array(b), () => void 0);
+  const artifact = { ...bytes ? inspectBytes(absPath, bytes) : await inspectFile(absPath), path: shownPath };
   if (artifact.kind === "not-wasm" || artifact.kind === "invalid") {
     progress("done", "INVALID-INPUT");
     return invalidResult(artifact);
@@ -86935,7 +86940,7 @@ async function checkOne(absPath, shownPath, options, selection, db, adapters, wo
     progress("convert");
     try {
       const adapter = await adapters(adapterKindFor(artifact));
-      conversion = await convertModule(new Uint8Array(await readFile6(absPath)), adapter, path19.join(scratch, path19.basename(absPath)));
+      conversion = await convertModule(bytes, adapter, path19.join(scratch, path19.basename(absPath)));
     } catch (e) {
       conversion = { ok: false, skipped: false, error: e.message, durationMs: 0 };
     }
@@ -86944,8 +86949,7 @@ async function checkOne(absPath, shownPath, options, selection, db, adapters, wo
     conversion = { ok: true, skipped: true, durationMs: 0 };
   }
   let p2;
-  const reactor = artifact.kind === "module" ? artifact.module.style === "reactor" : !artifact.component?.exports.some((e) => e.startsWith("wasi:cli/run"));
-  const runnable = !reactor || selection.runner.runsReactors === true;
+  const runnable = !isReactor(artifact) || selection.runner.runsReactors === true;
   if (conversion.ok && runnable) {
     progress("p2");
     p2 = await selection.runner.runComponent(componentPath, options.sandbox);
@@ -87042,14 +87046,15 @@ var explainSpec = {
   "no-color": { type: "boolean" },
   help: { type: "boolean", short: "h" }
 };
-function parseExplain(argv2) {
-  let parsed;
+function parseStrict(argv2, options) {
   try {
-    parsed = parseArgs({ args: argv2, options: explainSpec, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv2, options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(e.message);
   }
-  const { values: v, positionals } = parsed;
+}
+function parseExplain(argv2) {
+  const { values: v, positionals } = parseStrict(argv2, explainSpec);
   if (v.help) return { kind: "help" };
   const log2 = positionals[0];
   if (!log2 || positionals.length > 1) throw new UsageError("explain takes one log file (or - for stdin)");
@@ -87085,13 +87090,7 @@ function parseFailOn(text, what = "--fail-on") {
 }
 function parseCli(argv2) {
   if (argv2[0] === "explain") return parseExplain(argv2.slice(1));
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv2, options: checkSpec, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError(e.message);
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseStrict(argv2, checkSpec);
   if (v.help) return { kind: "help" };
   if (v.version) return { kind: "version" };
   const color = v["no-color"] ? false : v.color ? true : void 0;

@@ -42939,6 +42939,10 @@ import path21 from "node:path";
 function runFailed(run2) {
   return !!run2 && !run2.timedOut && (run2.trap !== void 0 || run2.harnessError !== void 0);
 }
+function isReactor(artifact) {
+  if (artifact.kind === "module") return artifact.module?.style === "reactor";
+  return artifact.kind === "component" && !artifact.component?.exports.some((e) => e.startsWith("wasi:cli/run"));
+}
 function clip(text, max = 200) {
   return text.length > max ? `${text.slice(0, max)}\u2026` : text;
 }
@@ -42958,7 +42962,7 @@ function compare(artifact, p1, conversion, p2) {
     return { verdict: "INVALID-INPUT", differences, notes };
   }
   if (conversion && !conversion.ok) return { verdict: "CONVERT-FAIL", differences, notes };
-  if (p2 && (artifact.module?.style === "reactor" || artifact.kind === "component" && !artifact.component?.exports.some((e) => e.startsWith("wasi:cli/run")))) {
+  if (p2 && isReactor(artifact)) {
     notes.push({
       code: "reactor-exports-not-run",
       message: "Reactor: only instantiation and `_initialize` were checked; its own exports were not called."
@@ -89490,7 +89494,8 @@ function adapterSource(options, selection) {
 async function checkOne(absPath, shownPath, options, selection, db, adapters, workDir) {
   const progress = (stage, message) => options.onProgress?.({ artifact: shownPath, stage, message });
   progress("inspect");
-  const artifact = { ...await inspectFile(absPath), path: shownPath };
+  const bytes = await readFile6(absPath).then((b) => new Uint8Array(b), () => void 0);
+  const artifact = { ...bytes ? inspectBytes(absPath, bytes) : await inspectFile(absPath), path: shownPath };
   if (artifact.kind === "not-wasm" || artifact.kind === "invalid") {
     progress("done", "INVALID-INPUT");
     return invalidResult(artifact);
@@ -89509,7 +89514,7 @@ async function checkOne(absPath, shownPath, options, selection, db, adapters, wo
     progress("convert");
     try {
       const adapter = await adapters(adapterKindFor(artifact));
-      conversion = await convertModule(new Uint8Array(await readFile6(absPath)), adapter, path21.join(scratch, path21.basename(absPath)));
+      conversion = await convertModule(bytes, adapter, path21.join(scratch, path21.basename(absPath)));
     } catch (e) {
       conversion = { ok: false, skipped: false, error: e.message, durationMs: 0 };
     }
@@ -89518,8 +89523,7 @@ async function checkOne(absPath, shownPath, options, selection, db, adapters, wo
     conversion = { ok: true, skipped: true, durationMs: 0 };
   }
   let p2;
-  const reactor = artifact.kind === "module" ? artifact.module.style === "reactor" : !artifact.component?.exports.some((e) => e.startsWith("wasi:cli/run"));
-  const runnable = !reactor || selection.runner.runsReactors === true;
+  const runnable = !isReactor(artifact) || selection.runner.runsReactors === true;
   if (conversion.ok && runnable) {
     progress("p2");
     p2 = await selection.runner.runComponent(componentPath, options.sandbox);

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { compare } from './compare/index.js';
+import { compare, isReactor } from './compare/index.js';
 import { adapterFromFile, adapterKindFor, bundledAdapter, convertModule, type ResolvedAdapter } from './convert/index.js';
 import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
 import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
 import { discover } from './discover.js';
-import { inspectFile } from './inspect/index.js';
+import { inspectBytes, inspectFile } from './inspect/index.js';
 import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult } from './model.js';
 import type { CheckOptions } from './options.js';
 import { summarize } from './report/summary.js';
@@ -106,7 +106,9 @@ async function checkOne(
   const progress = (stage: Parameters<NonNullable<CheckOptions['onProgress']>>[0]['stage'], message?: string) =>
     options.onProgress?.({ artifact: shownPath, stage, message });
   progress('inspect');
-  const artifact = { ...(await inspectFile(absPath)), path: shownPath };
+  // Read once: inspect and convert share the bytes. A file that cannot be read is inspect's to report.
+  const bytes = await readFile(absPath).then((b) => new Uint8Array(b), () => undefined);
+  const artifact = { ...(bytes ? inspectBytes(absPath, bytes) : await inspectFile(absPath)), path: shownPath };
   if (artifact.kind === 'not-wasm' || artifact.kind === 'invalid') {
     progress('done', 'INVALID-INPUT');
     return invalidResult(artifact);
@@ -128,7 +130,7 @@ async function checkOne(
     try {
       const adapter = await adapters(adapterKindFor(artifact));
       // Named like the artifact: the file name is argv[0] for the guest, as it was for the P1 run.
-      conversion = await convertModule(new Uint8Array(await readFile(absPath)), adapter, path.join(scratch, path.basename(absPath)));
+      conversion = await convertModule(bytes!, adapter, path.join(scratch, path.basename(absPath)));
     } catch (e) {
       // The adapter itself could not be had (bad file, download failed): the conversion could not happen.
       conversion = { ok: false, skipped: false, error: (e as Error).message, durationMs: 0 };
@@ -139,8 +141,7 @@ async function checkOne(
   }
 
   let p2: RunResult | undefined;
-  const reactor = artifact.kind === 'module' ? artifact.module!.style === 'reactor' : !artifact.component?.exports.some((e) => e.startsWith('wasi:cli/run'));
-  const runnable = !reactor || selection.runner.runsReactors === true;
+  const runnable = !isReactor(artifact) || selection.runner.runsReactors === true;
   if (conversion.ok && runnable) {
     progress('p2');
     p2 = await selection.runner.runComponent(componentPath, options.sandbox);

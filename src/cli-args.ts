@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Preopen } from './model.js';
 import type { CheckOptions, RuntimeChoice } from './options.js';
 
@@ -89,14 +89,17 @@ const explainSpec = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function parseExplain(argv: string[]): CliCommand {
-  let parsed;
+/** node:util parseArgs with its errors as usage errors. */
+function parseStrict<T extends ParseArgsConfig['options']>(argv: string[], options: T) {
   try {
-    parsed = parseArgs({ args: argv, options: explainSpec, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const { values: v, positionals } = parsed;
+}
+
+function parseExplain(argv: string[]): CliCommand {
+  const { values: v, positionals } = parseStrict(argv, explainSpec);
   if (v.help) return { kind: 'help' };
   const log = positionals[0];
   if (!log || positionals.length > 1) throw new UsageError('explain takes one log file (or - for stdin)');
@@ -141,13 +144,7 @@ export function parseFailOn(text: string | undefined, what = '--fail-on'): FailO
 /** Pure: argv (without node and script) → what to do. Throws UsageError. */
 export function parseCli(argv: string[]): CliCommand {
   if (argv[0] === 'explain') return parseExplain(argv.slice(1));
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: checkSpec, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseStrict(argv, checkSpec);
   if (v.help) return { kind: 'help' };
   if (v.version) return { kind: 'version' };
   const color = v['no-color'] ? false : v.color ? true : undefined;

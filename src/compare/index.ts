@@ -5,6 +5,12 @@ export function runFailed(run: RunResult | undefined): boolean {
   return !!run && !run.timedOut && (run.trap !== undefined || run.harnessError !== undefined);
 }
 
+/** A reactor (library) module, or a component without a `wasi:cli/run` export: nothing to run but instantiation. */
+export function isReactor(artifact: Artifact): boolean {
+  if (artifact.kind === 'module') return artifact.module?.style === 'reactor';
+  return artifact.kind === 'component' && !artifact.component?.exports.some((e) => e.startsWith('wasi:cli/run'));
+}
+
 function clip(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
@@ -33,7 +39,7 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
   }
   if (conversion && !conversion.ok) return { verdict: 'CONVERT-FAIL', differences, notes };
 
-  if (p2 && (artifact.module?.style === 'reactor' || (artifact.kind === 'component' && !artifact.component?.exports.some((e) => e.startsWith('wasi:cli/run'))))) {
+  if (p2 && isReactor(artifact)) {
     notes.push({
       code: 'reactor-exports-not-run',
       message: 'Reactor: only instantiation and `_initialize` were checked; its own exports were not called.',
