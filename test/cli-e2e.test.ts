@@ -150,6 +150,20 @@ describe('wasm-p2-check CLI usage', () => {
     expect(r.stdout).toMatch(/PASS/);
   });
 
+  it('stdin comes from --stdin; large output arrives whole (files, not pipes) and is kept up to the cap', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wpc-io-'));
+    writeFileSync(path.join(dir, 'in.txt'), 'line one\nline two\n');
+    const r = await runCli(['--runtime', 'embedded', '--quiet', '--stdin', path.join(dir, 'in.txt'), '--output-cap', '1000', '--json', '-', fx('c-stdin-echo.wasm'), fx('c-big-output.wasm')]);
+    const [echo, big] = (JSON.parse(r.stdout) as Report).results;
+    for (const run of [echo!.p1!, echo!.p2!]) expect(run.stdout.text).toBe('line one\nline two\n');
+    for (const run of [big!.p1!, big!.p2!]) {
+      expect(run.stdout).toMatchObject({ bytes: 204_800, truncated: true });
+      expect(Buffer.byteLength(run.stdout.text)).toBeLessThanOrEqual(1000);
+    }
+    expect(big!.verdict).toBe('PASS');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a preopened directory is copied fresh for each run', async () => {
     const data = mkdtempSync(path.join(tmpdir(), 'wpc-data-'));
     writeFileSync(path.join(data, 'input.txt'), 'from the preopen\n');
