@@ -2615,7 +2615,7 @@ var require_codegen = __commonJS({
       AND: new code_1._Code("&&"),
       ADD: new code_1._Code("+")
     };
-    var Node = class {
+    var Node2 = class {
       optimizeNodes() {
         return this;
       }
@@ -2623,7 +2623,7 @@ var require_codegen = __commonJS({
         return this;
       }
     };
-    var Def = class extends Node {
+    var Def = class extends Node2 {
       constructor(varKind, name, rhs) {
         super();
         this.varKind = varKind;
@@ -2646,7 +2646,7 @@ var require_codegen = __commonJS({
         return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
       }
     };
-    var Assign = class extends Node {
+    var Assign = class extends Node2 {
       constructor(lhs, rhs, sideEffects) {
         super();
         this.lhs = lhs;
@@ -2676,7 +2676,7 @@ var require_codegen = __commonJS({
         return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
       }
     };
-    var Label = class extends Node {
+    var Label = class extends Node2 {
       constructor(label) {
         super();
         this.label = label;
@@ -2686,7 +2686,7 @@ var require_codegen = __commonJS({
         return `${this.label}:` + _n;
       }
     };
-    var Break = class extends Node {
+    var Break = class extends Node2 {
       constructor(label) {
         super();
         this.label = label;
@@ -2697,7 +2697,7 @@ var require_codegen = __commonJS({
         return `break${label};` + _n;
       }
     };
-    var Throw = class extends Node {
+    var Throw = class extends Node2 {
       constructor(error2) {
         super();
         this.error = error2;
@@ -2709,7 +2709,7 @@ var require_codegen = __commonJS({
         return this.error.names;
       }
     };
-    var AnyCode = class extends Node {
+    var AnyCode = class extends Node2 {
       constructor(code) {
         super();
         this.code = code;
@@ -2728,7 +2728,7 @@ var require_codegen = __commonJS({
         return this.code instanceof code_1._CodeOrName ? this.code.names : {};
       }
     };
-    var ParentNode = class extends Node {
+    var ParentNode = class extends Node2 {
       constructor(nodes = []) {
         super();
         this.nodes = nodes;
@@ -10322,9 +10322,9 @@ var require_Alias = __commonJS({
     var anchors = require_anchors();
     var visit = require_visit();
     var identity3 = require_identity();
-    var Node = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node.NodeBase {
+    var Alias = class extends Node2.NodeBase {
       constructor(source) {
         super(identity3.ALIAS);
         this.source = source;
@@ -10438,10 +10438,10 @@ var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var Node = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar = class extends Node2.NodeBase {
       constructor(value) {
         super(identity3.SCALAR);
         this.value = value;
@@ -10544,7 +10544,7 @@ var require_Collection = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var identity3 = require_identity();
-    var Node = require_Node();
+    var Node2 = require_Node();
     function collectionFromPath(schema, path20, value) {
       let v = value;
       for (let i2 = path20.length - 1; i2 >= 0; --i2) {
@@ -10568,7 +10568,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
-    var Collection = class extends Node.NodeBase {
+    var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -38461,7 +38461,178 @@ import { readFile as readFile7, writeFile as writeFile5 } from "node:fs/promises
 // src/check.ts
 import { createHash as createHash4 } from "node:crypto";
 import { mkdir as mkdir7, mkdtemp as mkdtemp5, readFile as readFile6, rm as rm4 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
+import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
+
+// node_modules/yocto-queue/index.js
+var Node = class {
+  value;
+  next;
+  constructor(value) {
+    this.value = value;
+  }
+};
+var Queue = class {
+  #head;
+  #tail;
+  #size;
+  constructor() {
+    this.clear();
+  }
+  enqueue(value) {
+    const node = new Node(value);
+    if (this.#head) {
+      this.#tail.next = node;
+      this.#tail = node;
+    } else {
+      this.#head = node;
+      this.#tail = node;
+    }
+    this.#size++;
+  }
+  dequeue() {
+    const current = this.#head;
+    if (!current) {
+      return;
+    }
+    this.#head = this.#head.next;
+    this.#size--;
+    if (!this.#head) {
+      this.#tail = void 0;
+    }
+    return current.value;
+  }
+  peek() {
+    if (!this.#head) {
+      return;
+    }
+    return this.#head.value;
+  }
+  clear() {
+    this.#head = void 0;
+    this.#tail = void 0;
+    this.#size = 0;
+  }
+  get size() {
+    return this.#size;
+  }
+  *[Symbol.iterator]() {
+    let current = this.#head;
+    while (current) {
+      yield current.value;
+      current = current.next;
+    }
+  }
+  *drain() {
+    while (this.#head) {
+      yield this.dequeue();
+    }
+  }
+};
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run = async (function_, resolve6, arguments_) => {
+    const result = (async () => function_(...arguments_))();
+    resolve6(result);
+    try {
+      await result;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve6, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run.bind(void 0, function_, resolve6, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve6, reject) => {
+    enqueue(function_, resolve6, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises3 = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise2 = generator(function_, value, index);
+            promises3.push(promise2);
+            return promise2;
+          });
+        } catch (error2) {
+          for (const promise2 of promises3) {
+            promise2.catch(() => {
+            });
+          }
+          throw error2;
+        }
+        return Promise.all(promises3);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+
+// src/check.ts
 import path19 from "node:path";
 
 // src/compare/index.ts
@@ -61974,7 +62145,7 @@ var walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
 function build(isSynchronous) {
   return isSynchronous ? walkSync : walkAsync;
 }
-var Queue = class {
+var Queue2 = class {
   count = 0;
   constructor(onQueueEmpty) {
     this.onQueueEmpty = onQueueEmpty;
@@ -62044,7 +62215,7 @@ var Walker = class {
       groups: [],
       counts: new Counter(),
       options,
-      queue: new Queue((error2, state) => this.callbackInvoker(state, error2, callback$1)),
+      queue: new Queue2((error2, state) => this.callbackInvoker(state, error2, callback$1)),
       symlinks: /* @__PURE__ */ new Map(),
       visited: [""].slice(0, 0),
       controller: new Aborter(),
@@ -86832,6 +87003,7 @@ var package_default2 = {
     "@octokit/plugin-throttling": "11.0.5",
     ajv: "8.20.0",
     execa: "9.6.0",
+    "p-limit": "7.3.3",
     semver: "7.8.6",
     tinyglobby: "0.2.17",
     yaml: "2.9.1"
@@ -86874,9 +87046,12 @@ async function check(options) {
     for (const missing of found.missing) {
       results.push(invalidResult({ path: missing, size: 0, sha256: "", kind: "invalid", error: "no such file" }));
     }
-    for (const file of found.files) {
-      results.push(await checkOne(path19.resolve(options.cwd, file), file, options, selection, db, adapters, workDir));
-    }
+    const limit = pLimit(Math.max(1, options.concurrency ?? Math.min(4, availableParallelism())));
+    results.push(
+      ...await Promise.all(
+        found.files.map((file) => limit(() => checkOne(path19.resolve(options.cwd, file), file, options, selection, db, adapters, workDir)))
+      )
+    );
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: "wasm-p2-check", version: VERSION },
@@ -87013,6 +87188,7 @@ Diagnosis and output
   --color / --no-color   force colour on/off (default: on for a TTY)
   --quiet                no progress on stderr
   --keep-work-dir        keep the scratch directory (components, captured output)
+  -j, --jobs N           artifacts checked at once (default: CPUs, at most 4)
   -h, --help             this text
   -v, --version          print the version
 `;
@@ -87035,6 +87211,7 @@ var checkSpec = {
   "no-color": { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   "keep-work-dir": { type: "boolean" },
+  jobs: { type: "string", short: "j" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" }
 };
@@ -87113,7 +87290,8 @@ function parseCli(argv2) {
         outputCapBytes
       },
       signatureDirs: v.signatures ?? [],
-      keepWorkDir: v["keep-work-dir"] ?? false
+      keepWorkDir: v["keep-work-dir"] ?? false,
+      ...v.jobs !== void 0 ? { concurrency: Math.floor(parsePositiveNumber(v.jobs, "--jobs")) } : {}
     },
     json: v.json,
     markdown: v.markdown,

@@ -21,7 +21,10 @@ const which = arg('--runtime', 'all');
 const fixtures = ['c-hello.wasm', 'rust-hello.wasm', 'go122-hello.wasm', 'go124-hello.wasm', 'c-big-output.wasm'].map((f) => path.join('test/fixtures', f));
 const harness = path.join(root, 'test/harness/wasmtime');
 const runtimes = [];
-if (which === 'all' || which === 'embedded') runtimes.push({ name: 'embedded', args: ['--runtime', 'embedded'] });
+if (which === 'all' || which === 'embedded') {
+  runtimes.push({ name: 'embedded', args: ['--runtime', 'embedded'] });
+  runtimes.push({ name: 'embedded --jobs 1', args: ['--runtime', 'embedded', '--jobs', '1'] });
+}
 if ((which === 'all' || which === 'wasmtime') && existsSync(harness) && existsSync(path.join(root, '.venv/bin/python'))) {
   // The bundled adapter: the harness's own release adapter cannot be downloaded offline.
   runtimes.push({ name: 'wasmtime (py-harness)', args: ['--runtime', 'wasmtime', '--wasmtime', harness, '--adapter', 'bundled'] });
@@ -72,7 +75,10 @@ const walls = new Map();
 for (const r of rows.filter((x) => x.wall !== undefined)) walls.set(r.runtime, [...(walls.get(r.runtime) ?? []), r.wall]);
 console.log('');
 for (const [rt, w] of walls) console.log(`${rt}: whole run over ${fixtures.length} artifacts, median ${ms(median(w))}`);
-if (walls.size === 2) {
-  const [a, b] = [...walls.values()].map(median);
-  console.log(`embedded / wasmtime whole-run ratio: ${ratio(a, b)}`);
+const wall = (name) => median(walls.get(name) ?? []);
+if (walls.has('embedded') && walls.has('embedded --jobs 1')) {
+  console.log(`embedded, default jobs / --jobs 1 whole-run ratio: ${ratio(wall('embedded'), wall('embedded --jobs 1'))}`);
+}
+if (walls.has('embedded') && walls.has('wasmtime (py-harness)')) {
+  console.log(`embedded / wasmtime whole-run ratio: ${ratio(wall('embedded'), wall('wasmtime (py-harness)'))}`);
 }

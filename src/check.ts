@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import pLimit from 'p-limit';
 import path from 'node:path';
 import { compare, isReactor } from './compare/index.js';
 import { adapterFromFile, adapterKindFor, bundledAdapter, convertModule, type ResolvedAdapter } from './convert/index.js';
@@ -45,9 +46,13 @@ export async function check(options: CheckOptions): Promise<Report> {
     for (const missing of found.missing) {
       results.push(invalidResult({ path: missing, size: 0, sha256: '', kind: 'invalid', error: 'no such file' }));
     }
-    for (const file of found.files) {
-      results.push(await checkOne(path.resolve(options.cwd, file), file, options, selection, db, adapters, workDir));
-    }
+    // Artifacts are independent: check a few at once (each run is its own child process), report in input order.
+    const limit = pLimit(Math.max(1, options.concurrency ?? Math.min(4, availableParallelism())));
+    results.push(
+      ...(await Promise.all(
+        found.files.map((file) => limit(() => checkOne(path.resolve(options.cwd, file), file, options, selection, db, adapters, workDir))),
+      )),
+    );
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: 'wasm-p2-check', version: VERSION },

@@ -53,6 +53,7 @@ Diagnosis and output
   --color / --no-color   force colour on/off (default: on for a TTY)
   --quiet                no progress on stderr
   --keep-work-dir        keep the scratch directory (components, captured output)
+  -j, --jobs N           artifacts checked at once (default: CPUs, at most 4)
   -h, --help             this text
   -v, --version          print the version
 `;
@@ -76,6 +77,7 @@ const checkSpec = {
   'no-color': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   'keep-work-dir': { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -170,6 +172,7 @@ export function parseCli(argv: string[]): CliCommand {
       },
       signatureDirs: v.signatures ?? [],
       keepWorkDir: v['keep-work-dir'] ?? false,
+      ...(v.jobs !== undefined ? { concurrency: Math.floor(parsePositiveNumber(v.jobs, '--jobs')) } : {}),
     },
     json: v.json,
     markdown: v.markdown,

@@ -41,4 +41,6 @@ export interface CheckOptions {
   /** Keep the scratch directory after the run (for debugging). */
   keepWorkDir?: boolean;
   onProgress?: (event: ProgressEvent) => void;
+  /** Artifacts checked at once (default: the number of CPUs, at most 4). Timing-sensitive runs may want 1. */
+  concurrency?: number;
 }

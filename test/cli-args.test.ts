@@ -22,6 +22,8 @@ describe('parseCli', () => {
   it('defaults: auto runtime, empty sandbox, fail on regressions', () => {
     const c = parseCli(['a.wasm']);
     expect(c).toMatchObject({ kind: 'check', failOn: 'regression', options: { runtime: 'auto', sandbox: { args: [], env: {}, dirs: [], timeoutMs: 30000 } } });
+    expect(c.kind === 'check' ? c.options.concurrency : 'not check').toBeUndefined();
+    expect(parseCli(['a.wasm', '-j', '1'])).toMatchObject({ options: { concurrency: 1 } });
   });
 
   it('parses explain', () => {
