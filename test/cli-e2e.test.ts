@@ -34,7 +34,7 @@ describe('wasm-p2-check CLI (embedded runtime)', () => {
   };
 
   beforeAll(async () => {
-    const files = ['go124-hello.wasm', 'go122-hello.wasm', 'c-exit3.wasm', 'c-oob-trap.wasm', 'not-wasm.wasm', 'truncated.wasm', 'c-hello.wasm', 'c-args-env.wasm', 'c-hello.component.wasm', 'c-reactor.wasm'];
+    const files = ['go124-hello.wasm', 'go123-hello.wasm', 'go122-hello.wasm', 'c-exit3.wasm', 'c-oob-trap.wasm', 'not-wasm.wasm', 'truncated.wasm', 'c-hello.wasm', 'c-args-env.wasm', 'c-hello.component.wasm', 'c-reactor.wasm'];
     result = await runCli(['--runtime', 'embedded', '--json', path.join(tmp, 'r.json'), '--markdown', path.join(tmp, 'r.md'), '--arg', 'one', '--env', 'GREETING=hi', '--timeout', '20', ...files.map(fx)]);
     report = JSON.parse(readFileSync(path.join(tmp, 'r.json'), 'utf8')) as Report;
   }, 300_000);
@@ -59,7 +59,10 @@ describe('wasm-p2-check CLI (embedded runtime)', () => {
     expect(unsafe.some((w) => /random_get/.test(w.text))).toBe(true);
   });
 
-  it('Go <= 1.23: PASS', () => {
+  it('Go <= 1.23: PASS (1.23 is the last release before the heap change)', () => {
+    expect(byFile('go123-hello.wasm').artifact.module?.toolchain?.version).toBe('1.23.5');
+    expect(byFile('go123-hello.wasm').verdict).toBe('PASS');
+    expect(byFile('go123-hello.wasm').predictions).toEqual([]);
     expect(byFile('go122-hello.wasm').verdict).toBe('PASS');
     expect(byFile('c-hello.wasm').verdict).toBe('PASS');
   });
@@ -84,7 +87,7 @@ describe('wasm-p2-check CLI (embedded runtime)', () => {
     expect(byFile('not-wasm.wasm').artifact.error).toMatch(/magic/i);
     expect(byFile('truncated.wasm')).toMatchObject({ verdict: 'INVALID-INPUT', artifact: { kind: 'invalid' } });
     expect(byFile('truncated.wasm').artifact.error).toMatch(/truncated|past the end|remain/i);
-    expect(report.results).toHaveLength(10);
+    expect(report.results).toHaveLength(11);
   });
 
   it('the guest sees only the given args and env: HOME is not inherited', () => {
@@ -182,17 +185,17 @@ describe.skipIf(engineUnavailable() !== undefined)('wasm-p2-check CLI (wasmtime 
   it('runs P1 and P2 on one engine and diagnoses the seed case', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wpc-wt-'));
     const json = path.join(dir, 'r.json');
-    const r = await runCli(['--runtime', 'wasmtime', '--wasmtime', 'test/harness/wasmtime', '--adapter', 'bundled', '--json', json, fx('go124-hello.wasm'), fx('go122-hello.wasm'), fx('c-exit3.wasm')]);
+    const r = await runCli(['--runtime', 'wasmtime', '--wasmtime', 'test/harness/wasmtime', '--adapter', 'bundled', '--json', json, fx('go124-hello.wasm'), fx('go123-hello.wasm'), fx('c-exit3.wasm')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/using wasmtime 49\.0\.0/);
     const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
     expect(rep.runtime).toMatchObject({ requested: 'wasmtime', p1: { version: '49.0.0' }, p2: { version: '49.0.0' } });
-    const [go124, go122, exit3] = rep.results;
+    const [go124, go123, exit3] = rep.results;
     expect(go124!.verdict).toBe('REGRESSION');
     expect(go124!.p2!.trap?.adapterLine?.line).toBe(2857);
     expect(go124!.p2!.trap?.frames.map((f) => f.name)).toEqual(expect.arrayContaining(['args_sizes_get', 'runtime.goenvs']));
     expect(go124!.diagnoses[0]?.signatureId).toBe('go-heap-clobbers-adapter-state');
-    expect(go122!.verdict).toBe('PASS');
+    expect(go123!.verdict).toBe('PASS');
     expect(exit3!.verdict).toBe('PASS');
     expect(exit3!.notes.map((n) => n.code)).not.toContain('hosts-differ');
     rmSync(dir, { recursive: true, force: true });
