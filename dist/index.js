@@ -89199,7 +89199,7 @@ var import_semver5 = __toESM(require_semver2(), 1);
 
 // src/runtime/wasmtime/release.ts
 var import_semver4 = __toESM(require_semver2(), 1);
-var DEFAULT_WASMTIME_VERSION = "49.0.7";
+var DEFAULT_WASMTIME_VERSION = "49.0.4";
 var DEFAULT_DOWNLOAD_BASE_URL = "https://github.com/bytecodealliance/wasmtime/releases/download";
 var DEFAULT_API_BASE_URL = "https://api.github.com";
 var MIN_SUPPORTED_VERSION = "14.0.0";

@@ -2,11 +2,13 @@
 import semver from 'semver';
 
 /**
- * The release used when none is requested. 49.0.7 (2026-11-19) is the newest patch of the 49 line: the same major as
- * the engine the test suite runs (the wasmtime 49 Python wheel) and the one the field notes' conformance runs measured,
- * with the 49.x security fixes to the WASI sandbox (49.0.5, 49.0.7). Bump deliberately, with the suite re-run.
+ * The release used when none is requested: 49.0.4 (2026-10-19), a 49.x patch whose release assets (incl.
+ * `wasmtime-v49.0.4-x86_64-linux.tar.xz`) we have seen published — the same major as the engine the test suite runs
+ * (the wasmtime 49 Python wheel) and the one the field notes' conformance runs measured. A default that 404s would
+ * break every user who does not pin, so it names only a release known to exist. Bump deliberately, with the suite
+ * re-run; users who want newer security patches set `wasmtime-version` (or `latest`).
  */
-export const DEFAULT_WASMTIME_VERSION = '49.0.7';
+export const DEFAULT_WASMTIME_VERSION = '49.0.4';
 
 export const DEFAULT_DOWNLOAD_BASE_URL = 'https://github.com/bytecodealliance/wasmtime/releases/download';
 export const DEFAULT_API_BASE_URL = 'https://api.github.com';
