@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commentMarker } from '../src/github/sticky-comment.js';
 import { parseReport } from '../src/report/json.js';
-import { GitHubEmulator } from './github/emulator.js';
+import { GitHubEmulator, secondaryRateLimit } from './github/emulator.js';
 import { pullRequestEvent, workflowRunEvent } from './github/events.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -227,13 +227,7 @@ describe('the Action end to end', () => {
 
   it('retries a 500 and waits out a secondary rate limit', async () => {
     gh.inject({ operation: 'issues/create-comment', times: 1, status: 500 });
-    gh.inject({
-      operation: 'issues/list-comments',
-      times: 1,
-      status: 403,
-      headers: { 'retry-after': '1' },
-      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
-    });
+    gh.inject(secondaryRateLimit('issues/list-comments'));
     const r = await runAction({ inputs: { artifacts: 'build/*.wasm' }, artifacts: [REGRESSING] });
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(/secondary rate limit .*retrying after 1s/);

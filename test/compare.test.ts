@@ -1,40 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../src/compare/index.js';
 import type { Artifact, ConversionResult, RunResult } from '../src/model.js';
+import { makeArtifact, makeRun } from './report-factory.js';
 
-const moduleArtifact: Artifact = {
-  path: 'x.wasm',
-  size: 10,
-  sha256: 'ab',
-  kind: 'module',
-  module: {
-    imports: [],
-    importsByModule: {},
-    exports: [{ name: '_start', kind: 'func' }],
-    style: 'command',
-    hasStart: true,
-    hasInitialize: false,
-    hasCabiRealloc: false,
-    memory: { count: 1, imported: false, exported: true, shared: false, memory64: false },
-    wasiUnstable: false,
-    nonWasiImportModules: [],
-    customSections: [],
-    features: [],
-  },
-};
+const moduleArtifact = makeArtifact('x.wasm');
 const converted: ConversionResult = { ok: true, skipped: false, durationMs: 1 };
 
+/** A run on one engine for both phases (no hosts-differ note), printing `hello`. */
 function run(phase: 'p1' | 'p2', over: Partial<RunResult> = {}): RunResult {
-  return {
-    phase,
-    runtime: phase === 'p1' ? { name: 'wasmtime', version: '49.0.0' } : { name: 'wasmtime', version: '49.0.0' },
-    exitCode: 0,
+  return makeRun(phase, {
+    runtime: { name: 'wasmtime', version: '49.0.0' },
     stdout: { text: 'hello\n', bytes: 6, truncated: false },
-    stderr: { text: '', bytes: 0, truncated: false },
     durationMs: 1,
-    timedOut: false,
     ...over,
-  };
+  });
 }
 const trap = { kind: 'unreachable' as const, message: 'unreachable', causes: [], frames: [], format: 'text' as const };
 

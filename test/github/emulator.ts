@@ -75,6 +75,20 @@ export interface Fault {
   body?: Json;
 }
 
+/** GitHub's secondary rate-limit answer: 403 with `retry-after` (seconds) and its documented message. */
+export function secondaryRateLimit(operation: string, retryAfterSeconds = 1): Fault {
+  return {
+    operation,
+    times: 1,
+    status: 403,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    body: {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+    },
+  };
+}
+
 export interface LoggedRequest {
   method: string;
   path: string;

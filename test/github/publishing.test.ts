@@ -7,7 +7,7 @@ import { ANNOTATIONS_PER_REQUEST, finishCheckRun, startCheckRun, type CheckRunAn
 import { createOctokit, isPermissionDenied, type Octokit } from '../../src/github/client.js';
 import { verifyPullRequest } from '../../src/github/context.js';
 import { commentMarker, publishStickyComment, type StickyCommentRequest } from '../../src/github/sticky-comment.js';
-import { GitHubEmulator } from './emulator.js';
+import { GitHubEmulator, secondaryRateLimit } from './emulator.js';
 
 const SHA = '1234567890abcdef1234567890abcdef12345678';
 let gh: GitHubEmulator;
@@ -137,13 +137,7 @@ describe('client resilience', () => {
   });
 
   it('waits out a secondary rate limit (retry-after) and retries', async () => {
-    gh.inject({
-      operation: 'issues/list-comments',
-      times: 1,
-      status: 403,
-      headers: { 'retry-after': '1' },
-      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
-    });
+    gh.inject(secondaryRateLimit('issues/list-comments'));
     await publishStickyComment(octokit, comment());
     const lists = gh.requests.filter((r) => r.operationId === 'issues/list-comments');
     expect(lists.map((r) => r.status)).toEqual([403, 200]);
