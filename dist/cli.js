@@ -87155,6 +87155,18 @@ async function checkOne(absPath, shownPath, options, selection, db, adapters, wo
 
 // src/cli-args.ts
 import { parseArgs } from "node:util";
+
+// src/sandbox-syntax.ts
+function splitEnvPair(text) {
+  const i2 = text.indexOf("=");
+  return i2 < 0 ? void 0 : [text.slice(0, i2), text.slice(i2 + 1)];
+}
+function splitPreopen(text) {
+  const i2 = text.indexOf("::");
+  return i2 < 0 ? { host: text, guest: text } : { host: text.slice(0, i2), guest: text.slice(i2 + 2) };
+}
+
+// src/cli-args.ts
 var UsageError = class extends Error {
 };
 var DEFAULT_TIMEOUT_SECONDS = 30;
@@ -87239,16 +87251,14 @@ function parseExplain(argv2) {
   return { kind: "explain", log: log2, module: v.module, signatureDirs: v.signatures ?? [], json: v.json ?? false, color };
 }
 function parseEnvPair(text, what = "--env") {
-  const i2 = text.indexOf("=");
-  if (i2 <= 0) throw new UsageError(`${what} '${text}': expected KEY=VALUE`);
-  return [text.slice(0, i2), text.slice(i2 + 1)];
+  const pair = splitEnvPair(text);
+  if (!pair || !pair[0]) throw new UsageError(`${what} '${text}': expected KEY=VALUE`);
+  return pair;
 }
 function parseDir(text, what = "--dir") {
-  const i2 = text.indexOf("::");
-  const host = i2 < 0 ? text : text.slice(0, i2);
-  const guest = i2 < 0 ? text : text.slice(i2 + 2);
-  if (!host || !guest) throw new UsageError(`${what} '${text}': expected HOST::GUEST`);
-  return { host, guest };
+  const dir = splitPreopen(text);
+  if (!dir.host || !dir.guest) throw new UsageError(`${what} '${text}': expected HOST::GUEST`);
+  return dir;
 }
 function parsePositiveNumber(text, what) {
   const n2 = Number(text);

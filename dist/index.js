@@ -94753,6 +94753,18 @@ async function writeJobSummary(markdown, log2) {
 
 // src/inputs.ts
 import path23 from "node:path";
+
+// src/sandbox-syntax.ts
+function splitEnvPair(text) {
+  const i2 = text.indexOf("=");
+  return i2 < 0 ? void 0 : [text.slice(0, i2), text.slice(i2 + 1)];
+}
+function splitPreopen(text) {
+  const i2 = text.indexOf("::");
+  return i2 < 0 ? { host: text, guest: text } : { host: text.slice(0, i2), guest: text.slice(i2 + 2) };
+}
+
+// src/inputs.ts
 var InputError = class extends Error {
   constructor(input, value, expected) {
     super(`Input '${input}' has an invalid value '${value}': ${expected}`);
@@ -94815,18 +94827,18 @@ function parseByteSize(name, value) {
 function parseEnv(name, text) {
   const env3 = {};
   for (const line of lines(text)) {
-    const i2 = line.indexOf("=");
-    const key = i2 < 0 ? "" : line.slice(0, i2).trim();
+    const [rawKey, value] = splitEnvPair(line) ?? ["", ""];
+    const key = rawKey.trim();
     if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) throw new InputError(name, line, "expected KEY=VALUE lines");
-    env3[key] = line.slice(i2 + 1);
+    env3[key] = value;
   }
   return env3;
 }
 function parseDirs(name, text, cwd2) {
   return lines(text).map((line) => {
-    const i2 = line.indexOf("::");
-    const host = (i2 < 0 ? line : line.slice(0, i2)).trim();
-    const guest = (i2 < 0 ? line : line.slice(i2 + 2)).trim();
+    const split = splitPreopen(line);
+    const host = split.host.trim();
+    const guest = split.guest.trim();
     if (!host || !guest) throw new InputError(name, line, "expected HOST::GUEST lines");
     return { host: path23.resolve(cwd2, host), guest };
   });

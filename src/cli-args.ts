@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Preopen } from './model.js';
+import { splitEnvPair, splitPreopen } from './sandbox-syntax.js';
 import type { CheckOptions, RuntimeChoice } from './options.js';
 
 export class UsageError extends Error {}
@@ -111,18 +112,16 @@ function parseExplain(argv: string[]): CliCommand {
 
 /** `K=V` → [K, V]; the key must be non-empty and have no `=`. */
 export function parseEnvPair(text: string, what = '--env'): [string, string] {
-  const i = text.indexOf('=');
-  if (i <= 0) throw new UsageError(`${what} '${text}': expected KEY=VALUE`);
-  return [text.slice(0, i), text.slice(i + 1)];
+  const pair = splitEnvPair(text);
+  if (!pair || !pair[0]) throw new UsageError(`${what} '${text}': expected KEY=VALUE`);
+  return pair;
 }
 
 /** `HOST::GUEST` (or just `DIR`, mapped to the same path in the guest). */
 export function parseDir(text: string, what = '--dir'): Preopen {
-  const i = text.indexOf('::');
-  const host = i < 0 ? text : text.slice(0, i);
-  const guest = i < 0 ? text : text.slice(i + 2);
-  if (!host || !guest) throw new UsageError(`${what} '${text}': expected HOST::GUEST`);
-  return { host, guest };
+  const dir = splitPreopen(text);
+  if (!dir.host || !dir.guest) throw new UsageError(`${what} '${text}': expected HOST::GUEST`);
+  return dir;
 }
 
 export function parsePositiveNumber(text: string, what: string): number {

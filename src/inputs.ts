@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { FailOn } from './fail-on.js';
 import type { Preopen } from './model.js';
 import type { CheckOptions, RuntimeChoice } from './options.js';
+import { splitEnvPair, splitPreopen } from './sandbox-syntax.js';
 
 /** Like `core.getInput(name)`: the raw value, '' when unset. */
 export type GetInput = (name: string) => string;
@@ -119,10 +120,10 @@ export function parseByteSize(name: InputName, value: string): number {
 export function parseEnv(name: InputName, text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of lines(text)) {
-    const i = line.indexOf('=');
-    const key = i < 0 ? '' : line.slice(0, i).trim();
+    const [rawKey, value] = splitEnvPair(line) ?? ['', ''];
+    const key = rawKey.trim();
     if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) throw new InputError(name, line, 'expected KEY=VALUE lines');
-    env[key] = line.slice(i + 1);
+    env[key] = value;
   }
   return env;
 }
@@ -130,9 +131,9 @@ export function parseEnv(name: InputName, text: string): Record<string, string> 
 /** Multi-line `HOST::GUEST` (a bare `DIR` maps to the same path in the guest). */
 export function parseDirs(name: InputName, text: string, cwd: string): Preopen[] {
   return lines(text).map((line) => {
-    const i = line.indexOf('::');
-    const host = (i < 0 ? line : line.slice(0, i)).trim();
-    const guest = (i < 0 ? line : line.slice(i + 2)).trim();
+    const split = splitPreopen(line);
+    const host = split.host.trim();
+    const guest = split.guest.trim();
     if (!host || !guest) throw new InputError(name, line, 'expected HOST::GUEST lines');
     return { host: path.resolve(cwd, host), guest };
   });
