@@ -230,10 +230,32 @@ export interface RunResult {
   trap?: Trap;
   durationMs: number;
   timedOut: boolean;
-  /** The harness itself failed (could not start the host, …): not the guest's fault. */
+  /**
+   * The guest could not be loaded or linked by the host (e.g. unknown imports at instantiation): a fact about the
+   * artifact, kept with a trap so the diagnosis sees it.
+   */
   harnessError?: string;
+  /**
+   * The checker could not carry out this run: the host process could not start, crashed, or reported an internal
+   * error. Not the guest's fault; the artifact's verdict becomes ERROR.
+   */
+  hostError?: string;
+  /** A limit the checker set was hit during this run (the run was ended, or its output cut, because of it). */
+  limit?: RunLimit;
+  /** Time spent compiling/loading before the guest started (outside the time limit), when the host reports it. */
+  compileMs?: number;
   /** The command line used, for reproduction (no secrets: env values are the user's own). */
   command?: string[];
+}
+
+export type LimitKind = 'time' | 'output' | 'memory' | 'disk' | 'budget';
+
+export interface RunLimit {
+  kind: LimitKind;
+  /** The limit's value in its unit (ms for time/budget, bytes otherwise). */
+  value: number;
+  /** Human sentence, e.g. 'output cap 1 MiB reached: stdout cut at 1048576 of 5242880 bytes'. */
+  message: string;
 }
 
 /** One runtime implementation. Only runtime/ starts processes. */
@@ -252,7 +274,14 @@ export interface Runner {
 
 /* ───────────────────────────── compare ───────────────────────────── */
 
-export type Verdict = 'PASS' | 'REGRESSION' | 'PRE-EXISTING' | 'CONVERT-FAIL' | 'TIMEOUT' | 'INVALID-INPUT';
+/**
+ * PASS: P2 behaves like P1. REGRESSION: works as P1, fails or differs as P2. PRE-EXISTING: already fails as P1.
+ * CONVERT-FAIL: could not be converted. TIMEOUT: a run hit the time limit. INVALID-INPUT: not a usable wasm file.
+ * NOT-WASI: not a WASI program (needs a specific non-WASI host: Node-API, a plugin host, a dynamic linker, a JS bridge).
+ * ERROR: the checker could not carry out a run (host failed to start or crashed, harness error, a checker-set resource
+ * limit made the comparison inconclusive): never PASS, never REGRESSION.
+ */
+export type Verdict = 'PASS' | 'REGRESSION' | 'PRE-EXISTING' | 'CONVERT-FAIL' | 'TIMEOUT' | 'INVALID-INPUT' | 'NOT-WASI' | 'ERROR';
 
 export interface Difference {
   field: 'exitCode' | 'stdout' | 'stderr' | 'trap';

@@ -25,6 +25,8 @@ const WHAT: Record<Verdict, string> = {
   'PRE-EXISTING': 'fails as a P1 module already (not a P2 regression)',
   TIMEOUT: 'timed out',
   'INVALID-INPUT': 'is not a usable wasm module',
+  'NOT-WASI': 'is not a WASI program (needs a specific non-WASI host)',
+  ERROR: 'could not be checked (the checker could not carry out a run)',
 };
 
 /**

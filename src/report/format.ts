@@ -8,6 +8,8 @@ export const VERDICT_ICON: Record<Verdict, string> = {
   'PRE-EXISTING': '⚠️',
   TIMEOUT: '⏱️',
   'INVALID-INPUT': '🚫',
+  'NOT-WASI': '🔌',
+  ERROR: '🛑',
 };
 
 /** One line saying what a verdict means, for people who have not read the docs. */
@@ -18,6 +20,8 @@ export const VERDICT_MEANING: Record<Verdict, string> = {
   'PRE-EXISTING': 'already fails as a P1 module: not a conversion problem',
   TIMEOUT: 'did not finish within the time limit',
   'INVALID-INPUT': 'is not a usable WebAssembly file',
+  'NOT-WASI': 'is not a WASI program: it needs a specific non-WASI host',
+  ERROR: 'could not be checked: the checker could not carry out a run',
 };
 
 const LANGUAGE_NAMES: Record<string, string> = {

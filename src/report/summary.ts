@@ -1,7 +1,16 @@
 import type { ArtifactResult, ReportSummary, Verdict } from '../model.js';
 
 /** Every verdict, in the order reports list them (worst first after PASS). */
-export const VERDICTS: readonly Verdict[] = ['PASS', 'REGRESSION', 'CONVERT-FAIL', 'PRE-EXISTING', 'TIMEOUT', 'INVALID-INPUT'];
+export const VERDICTS: readonly Verdict[] = [
+  'PASS',
+  'REGRESSION',
+  'CONVERT-FAIL',
+  'ERROR',
+  'PRE-EXISTING',
+  'TIMEOUT',
+  'NOT-WASI',
+  'INVALID-INPUT',
+];
 
 /** Verdicts that mean "the conversion to P2 broke something that worked". */
 export const REGRESSION_VERDICTS: readonly Verdict[] = ['REGRESSION', 'CONVERT-FAIL'];

@@ -23,6 +23,8 @@ const VERDICT_STYLE: Record<Verdict, { mark: string; style: Style }> = {
   'PRE-EXISTING': { mark: '!', style: 'yellow' },
   TIMEOUT: { mark: '⧗', style: 'yellow' },
   'INVALID-INPUT': { mark: '!', style: 'yellow' },
+  'NOT-WASI': { mark: '-', style: 'cyan' },
+  ERROR: { mark: '✖', style: 'red' },
 };
 
 /** Guest output lines shown per stream: the first few and the last ones. */
