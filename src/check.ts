@@ -10,7 +10,7 @@ import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
 import { discover } from './discover.js';
 import { inspectBytes, inspectFile } from './inspect/index.js';
 import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult } from './model.js';
-import type { CheckOptions } from './options.js';
+import type { CheckOptions } from './options/index.js';
 import { summarize } from './report/summary.js';
 import { createRunner, type RuntimeSelection } from './runtime/index.js';
 import { wasmtimeReleaseAdapter } from './runtime/wasmtime/adapter.js';
@@ -83,14 +83,18 @@ type AdapterSource = (kind: 'command' | 'reactor') => Promise<ResolvedAdapter>;
 /** Which adapter converts: the user's (file or wasmtime version), else the runtime's matching one, else the bundled one. */
 function adapterSource(options: CheckOptions, selection: RuntimeSelection): AdapterSource {
   const cache = new Map<string, Promise<ResolvedAdapter>>();
-  const spec = options.adapter?.trim() === 'auto' ? undefined : options.adapter?.trim();
+  const spec = options.adapter ?? { kind: 'auto' };
   const load = (kind: 'command' | 'reactor'): Promise<ResolvedAdapter> => {
-    if (spec && spec !== 'bundled') {
-      if (/^v?\d+\.\d+\.\d+$/.test(spec)) return wasmtimeReleaseAdapter(spec.replace(/^v/, ''), kind, options.wasmtime ?? {});
-      return adapterFromFile(path.resolve(options.cwd, spec));
+    switch (spec.kind) {
+      case 'release':
+        return wasmtimeReleaseAdapter(spec.version, kind, options.wasmtime ?? {});
+      case 'file':
+        return adapterFromFile(path.resolve(options.cwd, spec.path));
+      case 'auto':
+        return selection.matchingAdapter ? selection.matchingAdapter(kind) : bundledAdapter(kind);
+      case 'bundled':
+        return bundledAdapter(kind);
     }
-    if (!spec && selection.matchingAdapter) return selection.matchingAdapter(kind);
-    return bundledAdapter(kind);
   };
   return (kind) => {
     let p = cache.get(kind);

@@ -1,15 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Preopen } from './model.js';
-import { splitEnvPair, splitPreopen } from './sandbox-syntax.js';
-import type { CheckOptions, RuntimeChoice } from './options.js';
+import type { FailOn } from './fail-on.js';
+import { buildCheckOptions, type OptionReader } from './options/build.js';
+import type { CheckOptions } from './options/index.js';
+import { cliOptions, DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS, readOption, type OptionName, type RawValue } from './options/table.js';
+
+export { DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS };
+export type { FailOn };
 
 export class UsageError extends Error {}
-
-export const DEFAULT_TIMEOUT_SECONDS = 30;
-export const DEFAULT_OUTPUT_CAP = 1024 * 1024;
-
-import type { FailOn } from './fail-on.js';
-export type { FailOn };
 
 export type CliCommand =
   | { kind: 'help' }
@@ -25,63 +23,52 @@ export type CliCommand =
     }
   | { kind: 'explain'; log: string; module?: string; signatureDirs: string[]; json: boolean; color?: boolean };
 
-export const HELP = `Usage: wasm-p2-check [options] <artifact globs…>
+const GROUP_TITLES = {
+  Runtime: 'Runtime',
+  'Guest sandbox': 'Guest sandbox (the same for the P1 and the P2 run; nothing else is inherited)',
+  'Diagnosis and output': 'Diagnosis and output',
+} as const;
+
+/** --help, from the option table. */
+function helpText(): string {
+  const sections: string[] = [];
+  for (const [group, title] of Object.entries(GROUP_TITLES)) {
+    const rows = cliOptions()
+      .filter((o) => o.cli.group === group)
+      .map(({ cli }) => {
+        const label = `${cli.short ? `-${cli.short}, ` : ''}--${cli.flag}${cli.value ? ` ${cli.value}` : ''}`;
+        const [first, ...rest] = cli.help.split('\n');
+        return [`  ${label.padEnd(22)} ${first}`, ...rest.map((l) => `${' '.repeat(25)}${l}`)].join('\n');
+      });
+    sections.push(`${title}\n${rows.join('\n')}`);
+  }
+  return `Usage: wasm-p2-check [options] <artifact globs…>
        wasm-p2-check explain <log file | -> [--module FILE] [--json]
 
 Checks that WASI Preview 1 wasm modules still work once converted to WASI Preview 2
 components, and explains failures. Exit status: 0 nothing regressed, 1 a regression or
-conversion failure was found (see --fail-on), 2 usage error.
+conversion failure was found (see --fail-on), 2 usage error (bad option, nothing matched,
+a runtime or adapter that cannot be had).
 
-Runtime
-  --runtime R            auto (default: wasmtime on PATH, else embedded) | wasmtime | embedded
-  --wasmtime-version V   wasmtime release to use/install (e.g. 39.0.1, latest)
-  --wasmtime PATH        a wasmtime executable to use as is
-  --adapter A            adapter to convert with: auto (default: the wasmtime runtime's own release
-                         adapter, else the bundled one), bundled (shipped with wasm-p2-check), a
-                         wasi_snapshot_preview1.*.wasm file, or a wasmtime version (its release's)
-Guest sandbox (the same for the P1 and the P2 run; nothing else is inherited)
-  --arg ARG              argument passed to the guest (repeatable)
-  --env K=V              environment variable for the guest (repeatable)
-  --dir HOST::GUEST      preopened directory; each run gets its own fresh copy (repeatable)
-  --stdin FILE           file given to the guest as stdin (default: empty)
-  --timeout SECONDS      wall-clock limit per run (default ${DEFAULT_TIMEOUT_SECONDS})
-  --output-cap BYTES     bytes kept of each of stdout/stderr (default ${DEFAULT_OUTPUT_CAP})
-Diagnosis and output
-  --signatures DIR       extra signature directory (repeatable)
-  --json FILE            write the JSON report ('-' for stdout)
-  --markdown FILE        write the Markdown report ('-' for stdout)
-  --fail-on WHAT         regression (default) | any | never
-  --color / --no-color   force colour on/off (default: on for a TTY)
-  --quiet                no progress on stderr
-  --keep-work-dir        keep the scratch directory (components, captured output)
-  -j, --jobs N           artifacts checked at once (default: CPUs, at most 4)
+${sections.join('\n')}
   -h, --help             this text
   -v, --version          print the version
 `;
+}
 
-const checkSpec = {
-  runtime: { type: 'string' },
-  'wasmtime-version': { type: 'string' },
-  wasmtime: { type: 'string' },
-  adapter: { type: 'string' },
-  arg: { type: 'string', multiple: true },
-  env: { type: 'string', multiple: true },
-  dir: { type: 'string', multiple: true },
-  stdin: { type: 'string' },
-  timeout: { type: 'string' },
-  'output-cap': { type: 'string' },
-  signatures: { type: 'string', multiple: true },
-  json: { type: 'string' },
-  markdown: { type: 'string' },
-  'fail-on': { type: 'string' },
-  color: { type: 'boolean' },
-  'no-color': { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  'keep-work-dir': { type: 'boolean' },
-  jobs: { type: 'string', short: 'j' },
+export const HELP = helpText();
+
+/** node:util parseArgs options for the check command, from the table. */
+const checkSpec: NonNullable<ParseArgsConfig['options']> = {
+  ...Object.fromEntries(
+    cliOptions().map(({ kind, cli }) => [
+      cli.flag,
+      { type: kind === 'flag' ? 'boolean' : 'string', multiple: kind === 'list', ...(cli.short ? { short: cli.short } : {}) },
+    ]),
+  ),
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
-} as const;
+};
 
 const explainSpec = {
   module: { type: 'string' },
@@ -110,73 +97,30 @@ function parseExplain(argv: string[]): CliCommand {
   return { kind: 'explain', log, module: v.module, signatureDirs: v.signatures ?? [], json: v.json ?? false, color };
 }
 
-/** `K=V` → [K, V]; the key must be non-empty and have no `=`. */
-export function parseEnvPair(text: string, what = '--env'): [string, string] {
-  const pair = splitEnvPair(text);
-  if (!pair || !pair[0]) throw new UsageError(`${what} '${text}': expected KEY=VALUE`);
-  return pair;
-}
-
-/** `HOST::GUEST` (or just `DIR`, mapped to the same path in the guest). */
-export function parseDir(text: string, what = '--dir'): Preopen {
-  const dir = splitPreopen(text);
-  if (!dir.host || !dir.guest) throw new UsageError(`${what} '${text}': expected HOST::GUEST`);
-  return dir;
-}
-
-export function parsePositiveNumber(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${what} '${text}': expected a positive number`);
-  return n;
-}
-
-export function parseRuntime(text: string | undefined, what = '--runtime'): RuntimeChoice {
-  const r = text ?? 'auto';
-  if (r !== 'auto' && r !== 'wasmtime' && r !== 'embedded') throw new UsageError(`${what} '${r}': expected auto, wasmtime or embedded`);
-  return r;
-}
-
-export function parseFailOn(text: string | undefined, what = '--fail-on'): FailOn {
-  const f = text ?? 'regression';
-  if (f !== 'regression' && f !== 'any' && f !== 'never') throw new UsageError(`${what} '${f}': expected regression, any or never`);
-  return f;
-}
-
-/** Pure: argv (without node and script) → what to do. Throws UsageError. */
-export function parseCli(argv: string[]): CliCommand {
+/** Pure: argv (without node and script) → what to do. Relative paths are resolved against `cwd`. Throws UsageError. */
+export function parseCli(argv: string[], cwd: string = process.cwd()): CliCommand {
   if (argv[0] === 'explain') return parseExplain(argv.slice(1));
-  const { values: v, positionals } = parseStrict(argv, checkSpec);
-  if (v.help) return { kind: 'help' };
-  if (v.version) return { kind: 'version' };
-  const color = v['no-color'] ? false : v.color ? true : undefined;
+  const { values, positionals } = parseStrict(argv, checkSpec);
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const flagOf = new Map(cliOptions().map((o) => [o.name, o.cli.flag]));
+  const read: OptionReader = (name) =>
+    readOption(name, values[flagOf.get(name) ?? ''] as RawValue, { cwd }, (text, expected) => new UsageError(`--${flagOf.get(name)} '${text}': ${expected}`));
 
   if (positionals.length === 0) throw new UsageError('no artifacts given (e.g. wasm-p2-check build/*.wasm)');
-
-  const timeoutMs = Math.round(parsePositiveNumber(v.timeout ?? String(DEFAULT_TIMEOUT_SECONDS), '--timeout') * 1000);
-  const outputCapBytes = Math.round(parsePositiveNumber(v['output-cap'] ?? String(DEFAULT_OUTPUT_CAP), '--output-cap'));
+  const { cwd: _cwd, ...options } = buildCheckOptions(read, positionals, cwd);
   return {
     kind: 'check',
-    options: {
-      patterns: positionals,
-      runtime: parseRuntime(v.runtime),
-      wasmtime: { version: v['wasmtime-version'], binary: v.wasmtime },
-      adapter: v.adapter,
-      sandbox: {
-        args: v.arg ?? [],
-        env: Object.fromEntries((v.env ?? []).map((e) => parseEnvPair(e))),
-        dirs: (v.dir ?? []).map((d) => parseDir(d)),
-        stdinFile: v.stdin,
-        timeoutMs,
-        outputCapBytes,
-      },
-      signatureDirs: v.signatures ?? [],
-      keepWorkDir: v['keep-work-dir'] ?? false,
-      ...(v.jobs !== undefined ? { concurrency: Math.floor(parsePositiveNumber(v.jobs, '--jobs')) } : {}),
-    },
-    json: v.json,
-    markdown: v.markdown,
-    failOn: parseFailOn(v['fail-on']),
-    color,
-    quiet: v.quiet ?? false,
+    options: { ...options, keepWorkDir: read('keep-work-dir') },
+    json: read('json') || undefined,
+    markdown: read('markdown') || undefined,
+    failOn: read('fail-on'),
+    color: read('no-color') ? false : read('color') ? true : undefined,
+    quiet: read('quiet'),
   };
+}
+
+/** Every CLI flag an option has (for tests and docs). */
+export function cliFlags(): { name: OptionName; flag: string }[] {
+  return cliOptions().map((o) => ({ name: o.name, flag: o.cli.flag }));
 }

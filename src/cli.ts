@@ -4,7 +4,7 @@ import { check } from './check.js';
 import { HELP, parseCli, UsageError } from './cli-args.js';
 import { explain, renderExplanation } from './explain.js';
 import { reportFails } from './fail-on.js';
-import type { ProgressEvent } from './options.js';
+import type { ProgressEvent } from './options/index.js';
 import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';

@@ -29,7 +29,7 @@ describe('action.yml', () => {
 
   it('declares exactly the inputs src/inputs.ts reads, with the same defaults', () => {
     const declared = Object.fromEntries(Object.entries(actionYml.inputs).map(([k, v]) => [k, v.default ?? '']));
-    expect(declared).toEqual({ ...INPUT_DEFAULTS, 'github-token': '${{ github.token }}' });
+    expect(declared).toEqual(INPUT_DEFAULTS);
     for (const [name, spec] of Object.entries(actionYml.inputs)) {
       expect(name).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(spec.description.length, name).toBeGreaterThan(10);
@@ -62,7 +62,7 @@ describe('parseInputs', () => {
       cwd,
       runtime: 'wasmtime',
       wasmtime: {},
-      adapter: undefined,
+      adapter: { kind: 'auto' },
       sandbox: { args: [], env: {}, dirs: [], stdinFile: undefined, timeoutMs: 30_000, outputCapBytes: 1_048_576 },
       signatureDirs: [],
     });
@@ -87,8 +87,8 @@ describe('parseInputs', () => {
     );
     expect(check).toMatchObject({
       runtime: 'embedded',
-      wasmtime: { version: 'v39.0.1' },
-      adapter: '/work/space/adapters/wasi_snapshot_preview1.command.wasm',
+      wasmtime: { version: '39.0.1' },
+      adapter: { kind: 'file', path: '/work/space/adapters/wasi_snapshot_preview1.command.wasm' },
       sandbox: {
         args: ['--name', 'hello world'],
         env: { A: '1', B: 'x=y' },
@@ -102,10 +102,10 @@ describe('parseInputs', () => {
       },
       signatureDirs: ['/work/space/sigs'],
     });
-    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: '39.0.1' }), cwd).check?.adapter).toBe('39.0.1');
-    // auto = the runtime's own release adapter (undefined for check()); bundled = the one shipped with wasm-p2-check.
-    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'auto' }), cwd).check?.adapter).toBeUndefined();
-    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'bundled' }), cwd).check?.adapter).toBe('bundled');
+    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: '39.0.1' }), cwd).check?.adapter).toEqual({ kind: 'release', version: '39.0.1' });
+    // auto = the runtime's own release adapter; bundled = the one shipped with wasm-p2-check.
+    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'auto' }), cwd).check?.adapter).toEqual({ kind: 'auto' });
+    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'bundled' }), cwd).check?.adapter).toEqual({ kind: 'bundled' });
   });
 
   it('parses the publishing inputs', () => {

@@ -3,7 +3,7 @@ import { parseCli, UsageError } from '../src/cli-args.js';
 
 describe('parseCli', () => {
   it('parses a full check command', () => {
-    const c = parseCli(['build/*.wasm', 'x.wasm', '--runtime', 'embedded', '--arg', 'a', '--arg=--b', '--env', 'K=V=W', '--dir', 'data::/data', '--stdin', 'in.txt', '--timeout', '2.5', '--json', 'r.json', '--markdown', '-', '--adapter', 'ad.wasm', '--signatures', 'sigs', '--fail-on', 'any']);
+    const c = parseCli(['build/*.wasm', 'x.wasm', '--runtime', 'embedded', '--arg', 'a', '--arg=--b', '--env', 'K=V=W', '--dir', 'data::/data', '--stdin', 'in.txt', '--timeout', '2.5', '--json', 'r.json', '--markdown', '-', '--adapter', 'ad.wasm', '--signatures', 'sigs', '--fail-on', 'any'], '/w');
     expect(c).toMatchObject({
       kind: 'check',
       json: 'r.json',
@@ -12,9 +12,9 @@ describe('parseCli', () => {
       options: {
         patterns: ['build/*.wasm', 'x.wasm'],
         runtime: 'embedded',
-        adapter: 'ad.wasm',
-        signatureDirs: ['sigs'],
-        sandbox: { args: ['a', '--b'], env: { K: 'V=W' }, dirs: [{ host: 'data', guest: '/data' }], stdinFile: 'in.txt', timeoutMs: 2500 },
+        adapter: { kind: 'file', path: '/w/ad.wasm' },
+        signatureDirs: ['/w/sigs'],
+        sandbox: { args: ['a', '--b'], env: { K: 'V=W' }, dirs: [{ host: '/w/data', guest: '/data' }], stdinFile: '/w/in.txt', timeoutMs: 2500 },
       },
     });
   });

@@ -31,7 +31,7 @@ describe.skipIf(skipReason !== undefined)('check() on the wasmtime runtime (test
       cwd: path.join(root, 'test', 'fixtures'),
       runtime: 'wasmtime',
       wasmtime: { binary: harness },
-      adapter: path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm'),
+      adapter: { kind: 'file', path: path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm') },
       sandbox: { args: ['one'], env: { GREETING: 'hi' }, dirs: [], timeoutMs: 60_000, outputCapBytes: 64 * 1024 },
       workDir: work,
     });

@@ -4,6 +4,7 @@
  * output / conversion error of each failing fixture is saved verbatim to test/fixtures/signatures/transcripts/
  * for the explain tests.
  */
+import { parseAdapter } from '../src/options/parsers.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -42,8 +43,8 @@ async function run(f: ManifestFixture): Promise<ArtifactResult> {
     patterns: [f.file],
     cwd: fixturesDir,
     ...(f.check?.runtime === 'wasmtime'
-      ? { runtime: 'wasmtime' as const, wasmtime: { binary: harness }, adapter: f.check.adapter ?? 'bundled' }
-      : { runtime: 'embedded' as const, adapter: f.check?.adapter }),
+      ? { runtime: 'wasmtime' as const, wasmtime: { binary: harness }, adapter: parseAdapter(f.check.adapter ?? 'bundled', { cwd: fixturesDir }) }
+      : { runtime: 'embedded' as const, adapter: parseAdapter(f.check?.adapter ?? 'auto', { cwd: fixturesDir }) }),
     sandbox: { args: [], env: {}, dirs: [], timeoutMs: f.expect.verdict === 'TIMEOUT' ? 5000 : 20000, outputCapBytes: 65536 },
   });
   expect(report.results).toHaveLength(1);

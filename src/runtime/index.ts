@@ -1,6 +1,6 @@
 import type { ResolvedAdapter } from '../convert/adapter.js';
 import type { Runner } from '../model.js';
-import type { RuntimeChoice, WasmtimeOptions } from '../options.js';
+import type { RuntimeChoice, WasmtimeOptions } from '../options/index.js';
 import { createEmbeddedRunner } from './embedded/runner.js';
 import { resolveWasmtime } from './wasmtime/install.js';
 import { wasmtimeReleaseAdapter } from './wasmtime/adapter.js';

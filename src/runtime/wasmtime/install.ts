@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { execa } from 'execa';
 import semver from 'semver';
-import type { WasmtimeOptions } from '../../options.js';
+import type { WasmtimeOptions } from '../../options/index.js';
 import { minimalHostEnv } from '../process.js';
 import {
   DEFAULT_API_BASE_URL,

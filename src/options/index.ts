@@ -1,6 +1,20 @@
-import type { Sandbox } from './model.js';
+import type { Sandbox } from '../model.js';
 
 export type RuntimeChoice = 'embedded' | 'wasmtime' | 'auto';
+
+/**
+ * The adapter the configuration names, decoded once by the shells (`--adapter` / `adapter:`):
+ * - `auto`: the wasmtime runtime's own release adapter (when the runtime is wasmtime), else the bundled one;
+ * - `bundled`: the one shipped with wasm-p2-check (from jco);
+ * - `file`: a user-given `wasi_snapshot_preview1.*.wasm` (absolute path);
+ * - `release`: the adapter of that wasmtime release (plain version, no `v`).
+ * convert/ resolves it once, before any artifact runs.
+ */
+export type AdapterSpec =
+  | { kind: 'auto' }
+  | { kind: 'bundled' }
+  | { kind: 'file'; path: string }
+  | { kind: 'release'; version: string };
 
 export interface WasmtimeOptions {
   /** Release to use ('49.0.0', 'v49.0.0' or 'latest'); a matching `wasmtime` on PATH is used first. */
@@ -27,12 +41,8 @@ export interface CheckOptions {
   cwd: string;
   runtime: RuntimeChoice;
   wasmtime?: WasmtimeOptions;
-  /**
-   * Adapter to convert with: undefined/'auto' = the wasmtime runtime's own release adapter, else the bundled one;
-   * 'bundled' = the one shipped with wasm-p2-check (from jco); a path to a `wasi_snapshot_preview1.*.wasm` file; or a
-   * wasmtime version (that release's adapter).
-   */
-  adapter?: string;
+  /** Adapter to convert with (default `{ kind: 'auto' }`). */
+  adapter?: AdapterSpec;
   sandbox: Sandbox;
   /** Extra signature directories (user-provided). */
   signatureDirs?: string[];

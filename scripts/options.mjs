@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Writes the option table (src/options/table.ts) out to where it is published: the `inputs:` of action.yml and the
+// README's Action inputs table. test/options.test.ts fails when they are out of date.
+//
+//   node scripts/options.mjs          (npm run options)
+import { build } from 'esbuild';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bundled = await build({
+  entryPoints: [path.join(root, 'src/options/table.ts')],
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'node',
+});
+const table = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+const inputs = table.actionInputs();
+
+const scalar = (v) => stringify(v, { lineWidth: 0, singleQuote: true }).trimEnd();
+const yml = inputs.map((i) => `  ${i.name}:\n    description: ${scalar(i.description)}\n    default: ${scalar(i.default)}\n`).join('');
+const actionFile = path.join(root, 'action.yml');
+const action = await readFile(actionFile, 'utf8');
+const a = action.indexOf('inputs:\n');
+const b = action.indexOf('\noutputs:');
+await writeFile(actionFile, `${action.slice(0, a)}inputs:\n${yml}${action.slice(b)}`);
+
+const code = (s) => (s === '' ? '' : `\`${s}\``);
+const rows = inputs.map((i) => `| ${code(i.name)} | ${code(i.default)} | ${i.description.replace(/\|/g, '\\|')} |`).join('\n');
+const readmeFile = path.join(root, 'README.md');
+const readme = await readFile(readmeFile, 'utf8');
+const header = '| Input | Default | Description |\n| --- | --- | --- |\n';
+const start = readme.indexOf(header);
+if (start < 0) throw new Error('README has no inputs table');
+const end = readme.indexOf('\n\n', start);
+await writeFile(readmeFile, `${readme.slice(0, start)}${header}${rows}${readme.slice(end)}`);
+console.log(`action.yml and README: ${inputs.length} inputs`);

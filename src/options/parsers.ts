@@ -1,0 +1,146 @@
+/**
+ * Value parsers shared by the CLI flags and the Action inputs. Each takes the raw text of one value (one flag
+ * occurrence, one input, or one line of a multi-line input) and either returns the typed value or throws an
+ * `OptionError` whose message says what was expected. The shells add the flag or input name in their own wording
+ * (`--timeout '0': expected …` / `Input 'timeout' has an invalid value '0': expected …`).
+ */
+import path from 'node:path';
+import type { Preopen } from '../model.js';
+import type { AdapterSpec } from './index.js';
+
+/** A value that does not parse; the message is the "expected …" part, without the option's name. */
+export class OptionError extends Error {
+  constructor(expected: string) {
+    super(expected);
+    this.name = 'OptionError';
+  }
+}
+
+/** What a parser may need besides the text: relative paths are resolved against `cwd`. */
+export interface ParseContext {
+  cwd: string;
+}
+
+export function oneOf<T extends string>(allowed: readonly T[]): (text: string) => T {
+  return (text) => {
+    if ((allowed as readonly string[]).includes(text)) return text as T;
+    throw new OptionError(`expected one of ${allowed.join(', ')}`);
+  };
+}
+
+/** Seconds (a positive number, at most a day; an `s` suffix is allowed) → milliseconds. */
+export function parseSeconds(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*s?$/.exec(text);
+  const seconds = m ? Number(m[1]) : NaN;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+    throw new OptionError('expected a number of seconds greater than 0 and at most 86400');
+  }
+  return Math.round(seconds * 1000);
+}
+
+export const MAX_OUTPUT_CAP = 64 * 1024 * 1024;
+
+/** Bytes, optionally with a binary suffix: `65536`, `64k`, `64KiB`, `1M`, `1MiB`; more than 0, at most 64 MiB. */
+export function parseByteSize(text: string): number {
+  const m = /^(\d+)\s*(?:([kKmM])(?:i?[bB])?)?$/.exec(text);
+  if (!m) throw new OptionError('expected a number of bytes, e.g. 65536, 64KiB or 1MiB');
+  const unit = m[2]?.toLowerCase();
+  const bytes = Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1);
+  if (bytes <= 0 || bytes > MAX_OUTPUT_CAP) throw new OptionError('expected more than 0 bytes and at most 64MiB');
+  return bytes;
+}
+
+/** A whole number from 1 to `max`. */
+export function positiveInteger(max: number): (text: string) => number {
+  return (text) => {
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new OptionError(`expected a whole number from 1 to ${max}`);
+    return Number(text);
+  };
+}
+
+/** The YAML 1.2 core schema booleans, which is what `core.getBooleanInput` accepts. */
+export function parseBoolean(text: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(text)) return true;
+  if (['false', 'False', 'FALSE'].includes(text)) return false;
+  throw new OptionError('expected true or false');
+}
+
+/** `KEY=VALUE` split at the first `=` (values may contain `=`); the key is a plain environment variable name. */
+export function parseEnvPair(text: string): [string, string] {
+  const i = text.indexOf('=');
+  const key = i < 0 ? '' : text.slice(0, i).trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) throw new OptionError('expected KEY=VALUE');
+  return [key, text.slice(i + 1)];
+}
+
+/** `HOST::GUEST`, or `DIR` for both; the host side is resolved against the working directory. */
+export function parsePreopen(text: string, ctx: ParseContext): Preopen {
+  const i = text.indexOf('::');
+  const host = (i < 0 ? text : text.slice(0, i)).trim();
+  const guest = (i < 0 ? text : text.slice(i + 2)).trim();
+  if (!host || !guest) throw new OptionError('expected HOST::GUEST');
+  return { host: path.resolve(ctx.cwd, host), guest };
+}
+
+/** A path, resolved against the working directory; '' = not given. */
+export function parseOptionalPath(text: string, ctx: ParseContext): string | undefined {
+  return text === '' ? undefined : path.resolve(ctx.cwd, text);
+}
+
+export function parsePath(text: string, ctx: ParseContext): string {
+  if (text === '') throw new OptionError('expected a path');
+  return path.resolve(ctx.cwd, text);
+}
+
+const RELEASE = /^v?(\d+\.\d+\.\d+)$/;
+
+/** A wasmtime release (`49.0.4`, `v49.0.4`) or `latest`; '' = the default release. */
+export function parseWasmtimeVersion(text: string): string | undefined {
+  if (text === '') return undefined;
+  if (text === 'latest') return text;
+  const m = RELEASE.exec(text);
+  if (!m) throw new OptionError("expected a release like 39.0.1 or 'latest'");
+  return m[1];
+}
+
+/**
+ * `auto` | `bundled` | a wasmtime release (`39.0.1`, `v39.0.1`) | a path to an adapter file. Decoded here once; whether
+ * the file exists or the release can be had is checked when the adapter is resolved, before any artifact runs.
+ */
+export function parseAdapter(text: string, ctx: ParseContext): AdapterSpec {
+  if (text === '' || text === 'auto') return { kind: 'auto' };
+  if (text === 'bundled') return { kind: 'bundled' };
+  const m = RELEASE.exec(text);
+  if (m) return { kind: 'release', version: m[1]! };
+  if (/^v?\d+(\.\d+)*$/.test(text)) throw new OptionError('expected auto, bundled, a wasmtime release like 39.0.1, or an adapter file');
+  return { kind: 'file', path: path.resolve(ctx.cwd, text) };
+}
+
+/** The `matrix` input: a JSON object (`${{ toJSON(matrix) }}`); `null`/empty = no matrix. */
+export function parseMatrix(text: string): Record<string, unknown> | undefined {
+  if (text === '' || text === 'null') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new OptionError('expected a JSON object, e.g. ${{ toJSON(matrix) }}');
+  }
+  if (value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new OptionError('expected a JSON object, e.g. ${{ toJSON(matrix) }}');
+  return value as Record<string, unknown>;
+}
+
+/** A sticky-comment key: it ends up inside an HTML comment, so only a safe alphabet and no `--`. */
+export function parseCommentKey(text: string): string | undefined {
+  if (text === '') return undefined;
+  if (!/^[A-Za-z0-9_.:/@+=-]{1,100}$/.test(text) || text.includes('--')) {
+    throw new OptionError('expected up to 100 characters of A-Z a-z 0-9 _ . : / @ + = - (and no "--")');
+  }
+  return text;
+}
+
+/** One line of at most 255 characters (a check-run name). */
+export function parseCheckName(text: string): string {
+  if (text.length > 255 || /[\r\n]/.test(text)) throw new OptionError('expected one line of at most 255 characters');
+  return text;
+}

@@ -1,0 +1,339 @@
+/**
+ * Every option of wasm-p2-check, declared once: its CLI flag and/or Action input, default, parser, help text and
+ * action.yml description. The CLI (cli-args.ts) and the Action (inputs.ts) both read values through `readOption`, so
+ * they accept the same values, apply the same limits and give the same "expected …" message, each naming the option
+ * in its own words. action.yml and the README tables are checked against this table (test/options.test.ts).
+ *
+ * To add an option: add an entry here, then run `npm run options` (rewrites action.yml's inputs and the README tables)
+ * and use the value in the shell(s) that have it.
+ */
+import type { FailOn } from '../fail-on.js';
+import {
+  OptionError,
+  oneOf,
+  parseAdapter,
+  parseBoolean,
+  parseByteSize,
+  parseCheckName,
+  parseCommentKey,
+  parseEnvPair,
+  parseMatrix,
+  parseOptionalPath,
+  parsePath,
+  parsePreopen,
+  parseSeconds,
+  parseWasmtimeVersion,
+  positiveInteger,
+  type ParseContext,
+} from './parsers.js';
+
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_OUTPUT_CAP = 1024 * 1024;
+
+/** How an option appears on the command line. */
+export interface CliSurface {
+  /** Flag without `--`. */
+  flag: string;
+  short?: string;
+  /** Placeholder in --help (`SECONDS`); absent for a boolean flag. */
+  value?: string;
+  /** Section of --help. */
+  group: 'Runtime' | 'Guest sandbox' | 'Diagnosis and output';
+  /** --help text (may span lines; the default is appended). */
+  help: string;
+}
+
+/** How an option appears in action.yml. */
+export interface InputSurface {
+  description: string;
+  /** action.yml default when it differs from the option's own default (e.g. an expression). */
+  default?: string;
+}
+
+interface Base {
+  cli?: CliSurface;
+  input?: InputSurface;
+  /** The default as text, parsed like a given value ('' = not given). */
+  default: string;
+}
+
+/** One value. */
+export interface ScalarOption<T> extends Base {
+  kind: 'scalar';
+  parse: (text: string, ctx: ParseContext) => T;
+}
+
+/** Many values: a repeated flag on the command line, one value per line in the Action. */
+export interface ListOption<I, T> extends Base {
+  kind: 'list';
+  item: (text: string, ctx: ParseContext) => I;
+  collect: (items: I[]) => T;
+  /** How the Action splits its input: trimmed non-empty lines where `#` starts a comment, or raw non-blank lines. */
+  lines: 'trimmed' | 'raw';
+}
+
+/** A CLI switch with no value. */
+export interface FlagOption extends Base {
+  kind: 'flag';
+}
+
+// A list's item type is only known inside its own entry (collect takes what item returns).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyOption = ScalarOption<unknown> | ListOption<any, unknown> | FlagOption;
+
+const scalar = <T>(o: Omit<ScalarOption<T>, 'kind'>): ScalarOption<T> => ({ kind: 'scalar', ...o });
+const list = <I, T>(o: Omit<ListOption<I, T>, 'kind'>): ListOption<I, T> => ({ kind: 'list', ...o });
+const flag = (cli: CliSurface): FlagOption => ({ kind: 'flag', cli, default: '' });
+const strings = (items: string[]) => items;
+const text = (t: string) => t;
+
+export const OPTIONS = {
+  artifacts: list({
+    default: '',
+    lines: 'trimmed',
+    item: text,
+    collect: strings,
+    input: { description: 'Wasm files to check, as globs, one per line (relative to the workspace). Needed unless `mode` is `post-from-report`.' },
+  }),
+  runtime: scalar({
+    default: 'auto',
+    parse: oneOf(['auto', 'wasmtime', 'embedded'] as const),
+    cli: {
+      flag: 'runtime',
+      value: 'R',
+      group: 'Runtime',
+      help: 'auto (default: wasmtime on PATH, else embedded) | wasmtime | embedded',
+    },
+    input: {
+      default: 'wasmtime',
+      description:
+        "Runtime for the P1 and P2 runs: `wasmtime` (installed with the tool cache unless on PATH), `embedded` (Node's WASI and jco's preview2-shim, no download), or `auto` (wasmtime on PATH or in the tool cache, else embedded).",
+    },
+  }),
+  'wasmtime-version': scalar({
+    default: '',
+    parse: parseWasmtimeVersion,
+    cli: { flag: 'wasmtime-version', value: 'V', group: 'Runtime', help: 'wasmtime release to use/install (e.g. 39.0.1, latest)' },
+    input: {
+      description:
+        'wasmtime release to use, e.g. `39.0.1` or `latest`; empty = the version wasm-p2-check is tested with (a matching `wasmtime` on PATH is used first).',
+    },
+  }),
+  wasmtime: scalar({
+    default: '',
+    parse: parseOptionalPath,
+    cli: { flag: 'wasmtime', value: 'PATH', group: 'Runtime', help: 'a wasmtime executable to use as is' },
+  }),
+  adapter: scalar({
+    default: 'auto',
+    parse: parseAdapter,
+    cli: {
+      flag: 'adapter',
+      value: 'A',
+      group: 'Runtime',
+      help:
+        "adapter to convert with: auto (default: the wasmtime runtime's own release\nadapter, else the bundled one), bundled (shipped with wasm-p2-check), a\nwasi_snapshot_preview1.*.wasm file, or a wasmtime version (its release's)",
+    },
+    input: {
+      description:
+        "Adapter for the P1 → P2 conversion: `auto` (with runtime `wasmtime` the adapter of the runtime's own release, else the bundled one), `bundled` (the one shipped with wasm-p2-check, from jco), a path to a `wasi_snapshot_preview1.*.wasm`, or a wasmtime version (that release's adapter).",
+    },
+  }),
+  args: list({
+    default: '',
+    lines: 'raw',
+    item: text,
+    collect: strings,
+    cli: { flag: 'arg', value: 'ARG', group: 'Guest sandbox', help: 'argument passed to the guest (repeatable)' },
+    input: { description: 'Arguments passed to each guest, one per line (so an argument may contain spaces).' },
+  }),
+  env: list({
+    default: '',
+    lines: 'trimmed',
+    item: parseEnvPair,
+    collect: (pairs) => Object.fromEntries(pairs) as Record<string, string>,
+    cli: { flag: 'env', value: 'K=V', group: 'Guest sandbox', help: 'environment variable for the guest (repeatable)' },
+    input: { description: "Environment of the guest, `KEY=VALUE` lines. Nothing from the runner's environment is passed." },
+  }),
+  dirs: list({
+    default: '',
+    lines: 'trimmed',
+    item: parsePreopen,
+    collect: (dirs) => dirs,
+    cli: { flag: 'dir', value: 'HOST::GUEST', group: 'Guest sandbox', help: 'preopened directory; each run gets its own fresh copy (repeatable)' },
+    input: { description: 'Directories preopened for the guest, `HOST::GUEST` lines; every run gets a fresh copy.' },
+  }),
+  stdin: scalar({
+    default: '',
+    parse: parseOptionalPath,
+    cli: { flag: 'stdin', value: 'FILE', group: 'Guest sandbox', help: 'file given to the guest as stdin (default: empty)' },
+    input: { description: "File whose content is the guest's standard input (empty input when not set)." },
+  }),
+  timeout: scalar({
+    default: String(DEFAULT_TIMEOUT_SECONDS),
+    parse: parseSeconds,
+    cli: { flag: 'timeout', value: 'SECONDS', group: 'Guest sandbox', help: `wall-clock limit per run, at most 86400 (default ${DEFAULT_TIMEOUT_SECONDS})` },
+    input: { description: 'Wall-clock limit per run, in seconds (at most 86400).' },
+  }),
+  'output-cap': scalar({
+    default: String(DEFAULT_OUTPUT_CAP),
+    parse: parseByteSize,
+    cli: {
+      flag: 'output-cap',
+      value: 'BYTES',
+      group: 'Guest sandbox',
+      help: `bytes kept of each of stdout/stderr, e.g. 65536, 64KiB, 1MiB; at most\n64MiB (default ${DEFAULT_OUTPUT_CAP})`,
+    },
+    input: { description: "Bytes kept of each of the guest's stdout and stderr (e.g. `65536`, `64KiB`, `1MiB`; at most 64MiB)." },
+  }),
+  signatures: list({
+    default: '',
+    lines: 'trimmed',
+    item: parsePath,
+    collect: strings,
+    cli: { flag: 'signatures', value: 'DIR', group: 'Diagnosis and output', help: 'extra signature directory (repeatable)' },
+    input: { description: 'Extra signature directories, one per line, added to the built-in failure signatures.' },
+  }),
+  comment: scalar({
+    default: 'on-failure',
+    parse: oneOf(['on-failure', 'always', 'never', 'update-only'] as const),
+    input: {
+      description:
+        'Sticky PR comment: `on-failure` (create when something fails, update an existing one either way), `always`, `update-only` (never create), or `never`.',
+    },
+  }),
+  'fail-on': scalar({
+    default: 'regression',
+    parse: oneOf<FailOn>(['regression', 'any', 'never']),
+    cli: { flag: 'fail-on', value: 'WHAT', group: 'Diagnosis and output', help: 'regression (default) | any | never' },
+    input: { description: 'What fails the step and the check run: `regression` (a REGRESSION or CONVERT-FAIL), `any` (anything but PASS), or `never`.' },
+  }),
+  'github-token': scalar({
+    default: '',
+    parse: text,
+    input: {
+      default: '${{ github.token }}',
+      description:
+        'Token for the check run and the PR comment. Needs `checks:write` and `pull-requests:write`; with a read-only token (fork PRs) the step falls back to the job summary and the report file.',
+    },
+  }),
+  mode: scalar({
+    default: 'check',
+    parse: oneOf(['check', 'report-only', 'post-from-report'] as const),
+    input: {
+      description:
+        '`check` (run and publish), `report-only` (run and write the JSON report, post nothing: the fork-safe first stage), or `post-from-report` (publish a saved report in a `workflow_run` workflow; runs no PR code).',
+    },
+  }),
+  report: scalar({
+    default: '',
+    parse: parseOptionalPath,
+    input: {
+      description:
+        'Path of the JSON report. `check` and `report-only` write it there (default `$RUNNER_TEMP/wasm-p2-check/report.json`), with `<name>.meta.json` beside it; `post-from-report` reads it.',
+    },
+  }),
+  'check-name': scalar({
+    default: 'wasm-p2-check',
+    parse: parseCheckName,
+    input: { description: 'Name of the check run; keep it stable to make it a required status check.' },
+  }),
+  'check-run': scalar({
+    default: 'true',
+    parse: parseBoolean,
+    input: { description: 'Whether to create a check run (`true`/`false`).' },
+  }),
+  'comment-key': scalar({
+    default: '',
+    parse: parseCommentKey,
+    input: { description: 'Key of the sticky comment; empty = derived from the workflow, the job and `matrix`, so each job keeps its own comment.' },
+  }),
+  matrix: scalar({
+    default: '',
+    parse: parseMatrix,
+    input: { description: "The job's matrix as JSON (the expression `toJSON(matrix)`), to keep one comment per matrix combination and name it." },
+  }),
+  json: scalar({
+    default: '',
+    parse: text,
+    cli: { flag: 'json', value: 'FILE', group: 'Diagnosis and output', help: "write the JSON report ('-' for stdout)" },
+  }),
+  markdown: scalar({
+    default: '',
+    parse: text,
+    cli: { flag: 'markdown', value: 'FILE', group: 'Diagnosis and output', help: "write the Markdown report ('-' for stdout)" },
+  }),
+  color: flag({ flag: 'color', group: 'Diagnosis and output', help: 'force colour on (default: on for a TTY)' }),
+  'no-color': flag({ flag: 'no-color', group: 'Diagnosis and output', help: 'force colour off' }),
+  quiet: flag({ flag: 'quiet', short: 'q', group: 'Diagnosis and output', help: 'no progress on stderr' }),
+  'keep-work-dir': flag({ flag: 'keep-work-dir', group: 'Diagnosis and output', help: 'keep the scratch directory (components, captured output)' }),
+  jobs: scalar({
+    default: '',
+    parse: (t) => (t === '' ? undefined : positiveInteger(64)(t)),
+    cli: { flag: 'jobs', short: 'j', value: 'N', group: 'Diagnosis and output', help: 'artifacts checked at once (default: CPUs, at most 4)' },
+  }),
+} satisfies Record<string, AnyOption>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+/** The parsed value of an option. */
+export type OptionValue<K extends OptionName> = (typeof OPTIONS)[K] extends ScalarOption<infer T>
+  ? T
+  : (typeof OPTIONS)[K] extends ListOption<infer _I, infer T>
+    ? T
+    : boolean;
+
+/** Raw text of one option as a shell found it: undefined = not given; a list option's values one by one. */
+export type RawValue = string | string[] | boolean | undefined;
+
+/**
+ * Parses one option. `fail(text, expected)` builds the shell's error for a value that does not parse (for a list,
+ * `text` is the one item that failed).
+ */
+export function readOption<K extends OptionName>(
+  name: K,
+  raw: RawValue,
+  ctx: ParseContext,
+  fail: (text: string, expected: string) => Error,
+): OptionValue<K> {
+  const spec: AnyOption = OPTIONS[name];
+  const guard = <T>(t: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof OptionError) throw fail(t, e.message);
+      throw e;
+    }
+  };
+  if (spec.kind === 'flag') return (raw === true) as OptionValue<K>;
+  if (spec.kind === 'scalar') {
+    const t = typeof raw === 'string' ? raw : spec.default;
+    return guard(t, () => spec.parse(t, ctx)) as OptionValue<K>;
+  }
+  const items = Array.isArray(raw) ? raw : [];
+  return spec.collect(items.map((t) => guard(t, () => spec.item(t, ctx)))) as OptionValue<K>;
+}
+
+/** A multi-line Action input split the way the option wants it. */
+export function inputLines(name: OptionName, text: string): string[] {
+  const spec: AnyOption = OPTIONS[name];
+  if (spec.kind === 'list' && spec.lines === 'raw') return text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** The Action's inputs with their action.yml defaults, in declaration order. */
+export function actionInputs(): { name: OptionName; default: string; description: string }[] {
+  return (Object.entries(OPTIONS) as [OptionName, AnyOption][])
+    .filter(([, o]) => o.input)
+    .map(([name, o]) => ({ name, default: o.input!.default ?? o.default, description: o.input!.description }));
+}
+
+/** The CLI's options with their flags, in declaration order. */
+export function cliOptions(): { name: OptionName; kind: AnyOption['kind']; cli: CliSurface; default: string }[] {
+  return (Object.entries(OPTIONS) as [OptionName, AnyOption][])
+    .filter(([, o]) => o.cli)
+    .map(([name, o]) => ({ name, kind: o.kind, cli: o.cli!, default: o.default }));
+}
