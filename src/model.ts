@@ -163,23 +163,26 @@ export interface CapturedOutput {
   truncated: boolean;
 }
 
-export type TrapKind =
-  | 'unreachable'
-  | 'out-of-bounds'
-  | 'stack-overflow'
-  | 'indirect-call'
-  | 'integer-overflow'
-  | 'divide-by-zero'
-  | 'unaligned-atomic'
-  | 'null-reference'
-  | 'cannot-leave-instance'
-  | 'link-error'
-  | 'instantiation-error'
-  | 'invalid-exit-status'
-  | 'host-error'
-  | 'other';
+export const TRAP_KINDS = [
+  'unreachable',
+  'out-of-bounds',
+  'stack-overflow',
+  'indirect-call',
+  'integer-overflow',
+  'divide-by-zero',
+  'unaligned-atomic',
+  'null-reference',
+  'cannot-leave-instance',
+  'link-error',
+  'instantiation-error',
+  'invalid-exit-status',
+  'host-error',
+  'other',
+] as const;
+export type TrapKind = (typeof TRAP_KINDS)[number];
 
-export type FrameOrigin = 'adapter' | 'shim' | 'guest' | 'host' | 'unknown';
+export const FRAME_ORIGINS = ['adapter', 'shim', 'guest', 'host', 'unknown'] as const;
+export type FrameOrigin = (typeof FRAME_ORIGINS)[number];
 
 export interface Frame {
   /** Position in the backtrace, 0 = innermost. */
@@ -281,7 +284,8 @@ export interface Runner {
  * ERROR: the checker could not carry out a run (host failed to start or crashed, harness error, a checker-set resource
  * limit made the comparison inconclusive): never PASS, never REGRESSION.
  */
-export type Verdict = 'PASS' | 'REGRESSION' | 'PRE-EXISTING' | 'CONVERT-FAIL' | 'TIMEOUT' | 'INVALID-INPUT' | 'NOT-WASI' | 'ERROR';
+export const VERDICTS = ['PASS', 'REGRESSION', 'PRE-EXISTING', 'CONVERT-FAIL', 'TIMEOUT', 'INVALID-INPUT', 'NOT-WASI', 'ERROR'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 export interface Difference {
   field: 'exitCode' | 'stdout' | 'stderr' | 'trap';
@@ -303,7 +307,8 @@ export interface Comparison {
 
 /* ───────────────────────────── diagnose ───────────────────────────── */
 
-export type Confidence = 'high' | 'medium' | 'low';
+export const CONFIDENCES = ['high', 'medium', 'low'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
 
 export interface Workaround {
   text: string;

@@ -26,8 +26,11 @@ import type {
   UnknownFailure,
   Verdict,
 } from '../model.js';
-import { formatVersionRange, lookupAdapterLine } from './adapter-lines/index.js';
+import { type AdapterCheckCategory, formatVersionRange, lookupAdapterLine } from './adapter-lines/index.js';
 import { unknownFailure } from './fingerprint.js';
+import { findMatch, type PatternMatch, testPattern } from './pattern.js';
+import { PLACEHOLDER_RE } from './placeholders.js';
+import { boundText } from './text-bounds.js';
 import type {
   ConversionPattern,
   FactsPattern,
@@ -38,6 +41,7 @@ import type {
   Matchers,
   RunPattern,
   SignatureDb,
+  TextPattern,
 } from './signatures.js';
 
 export interface DiagnoseContext {
@@ -93,12 +97,6 @@ const OBSERVATIONS: MatcherKey[] = ['message', 'trapKind', 'frames', 'framesAnyw
 const DEFAULT_KEY_EVIDENCE: MatcherKey[] = ['message', 'trapKind', 'frames', 'framesAnywhere', 'adapterLine', 'facts', 'conversion'];
 const CONFIDENCE_ORDER: Confidence[] = ['high', 'medium', 'low'];
 
-const regexCache = new Map<string, RegExp>();
-function re(source: string): RegExp {
-  let r = regexCache.get(source);
-  if (!r) regexCache.set(source, (r = new RegExp(source, 'im')));
-  return r;
-}
 
 function lower(c: Confidence, steps: number): Confidence {
   return CONFIDENCE_ORDER[Math.min(CONFIDENCE_ORDER.indexOf(c) + steps, CONFIDENCE_ORDER.length - 1)]!;
@@ -119,6 +117,7 @@ function hasRunEvidence(ctx: DiagnoseContext): boolean {
   return ctx.trap !== undefined || ctx.text !== undefined || ctx.p1 !== undefined || ctx.p2 !== undefined;
 }
 
+/** Texts signature patterns read, each bounded (`boundText`): untrusted output never costs more than its bound. */
 function messageSources(ctx: DiagnoseContext): string[] {
   const out: string[] = [];
   const trap = primaryTrap(ctx);
@@ -130,13 +129,14 @@ function messageSources(ctx: DiagnoseContext): string[] {
     if (run.harnessError) out.push(run.harnessError);
   }
   if (ctx.text !== undefined) out.push(ctx.text);
-  return out;
+  return out.map(boundText);
 }
 
-function firstMatch(patterns: readonly string[], sources: readonly string[]): RegExpExecArray | undefined {
+function firstMatch(patterns: readonly TextPattern[], sources: readonly string[]): PatternMatch | undefined {
   for (const p of patterns) {
+    const [source, unless] = typeof p === 'string' ? [p, undefined] : [p.pattern, p.unless];
     for (const s of sources) {
-      const m = re(p).exec(s);
+      const m = findMatch(source, s, unless);
       if (m) return m;
     }
   }
@@ -149,18 +149,18 @@ function lineOf(text: string, index: number): string {
   return text.slice(start, end < 0 ? undefined : end).trim();
 }
 
-function recordMatch(bag: Bag, prefix: string, m: RegExpExecArray): void {
+function recordMatch(bag: Bag, prefix: string, m: PatternMatch): void {
   bag.set(prefix, lineOf(m.input, m.index));
-  for (const [k, v] of Object.entries(m.groups ?? {})) if (v !== undefined) bag.set(`m.${k}`, v);
+  for (const [k, v] of Object.entries(m.groups)) bag.set(`m.${k}`, v);
 }
 
 function frameMatches(f: Frame, p: FramePattern): boolean {
-  if (!re(p.name).test(f.name) && !re(p.name).test(f.rawName)) return false;
+  if (!testPattern(p.name, f.name) && !testPattern(p.name, f.rawName)) return false;
   if (p.origin !== undefined) {
     const origins = Array.isArray(p.origin) ? p.origin : [p.origin];
     if (!origins.includes(f.origin)) return false;
   }
-  if (p.module !== undefined && !re(p.module).test(f.module ?? '')) return false;
+  if (p.module !== undefined && !testPattern(p.module, f.module ?? '')) return false;
   return true;
 }
 
@@ -170,7 +170,7 @@ function describeFrame(f: Frame): string {
 }
 
 function recordFrame(bag: Bag, p: FramePattern, f: Frame): void {
-  bag.set(`frame:${p.name}`, describeFrame(f));
+  if (p.as !== undefined) bag.set(`frame.${p.as}`, describeFrame(f));
 }
 
 /* ───────────────────────────── adapter lines ───────────────────────────── */
@@ -179,7 +179,7 @@ function recordFrame(bag: Bag, p: FramePattern, f: Frame): void {
 export interface AdapterSiteReading {
   versions: string[];
   check: string;
-  category: string;
+  category: AdapterCheckCategory;
   fn?: string;
   kind?: string;
 }
@@ -227,7 +227,7 @@ function evalRun(key: 'p1' | 'p2', p: RunPattern, run: RunResult | undefined, ba
   for (const stream of ['stdout', 'stderr'] as const) {
     const pats = p[stream];
     if (!pats) continue;
-    const m = firstMatch(pats, [run[stream].text]);
+    const m = firstMatch(pats, [boundText(run[stream].text)]);
     if (!m) return fail;
     recordMatch(bag, `${key}.${stream}.match`, m);
     weight += WEIGHT.run;
@@ -236,7 +236,7 @@ function evalRun(key: 'p1' | 'p2', p: RunPattern, run: RunResult | undefined, ba
 }
 
 function importMatches(imp: { module: string; name: string }, p: ImportPattern): boolean {
-  return (p.module === undefined || re(p.module).test(imp.module)) && (p.name === undefined || re(p.name).test(imp.name));
+  return (p.module === undefined || testPattern(p.module, imp.module)) && (p.name === undefined || testPattern(p.name, imp.name));
 }
 
 function evalFacts(p: FactsPattern, artifact: Artifact | undefined, bag: Bag): Evaluation {
@@ -249,7 +249,7 @@ function evalFacts(p: FactsPattern, artifact: Artifact | undefined, bag: Bag): E
   if (p.toolchain) {
     const tc = m.toolchain;
     if (!tc) return miss;
-    if (p.toolchain.language !== undefined && !re(`^(?:${p.toolchain.language})$`).test(tc.language)) return miss;
+    if (p.toolchain.language !== undefined && !testPattern(`^(?:${p.toolchain.language})$`, tc.language)) return miss;
     if (p.toolchain.version !== undefined) {
       const v = loosen(tc.version);
       if (!v || !semver.satisfies(v, p.toolchain.version, { includePrerelease: true })) return miss;
@@ -267,13 +267,13 @@ function evalFacts(p: FactsPattern, artifact: Artifact | undefined, bag: Bag): E
     weight += WEIGHT.fact;
   }
   if (p.exports) {
-    const hits = m.exports.filter((e) => p.exports!.some((r) => re(r).test(e.name)));
+    const hits = m.exports.filter((e) => p.exports!.some((r) => testPattern(r, e.name)));
     if (hits.length === 0) return miss;
     bag.set('exports.matched', hits.map((e) => e.name).join(', '));
     weight += WEIGHT.fact;
   }
   if (p.noExports) {
-    if (m.exports.some((e) => p.noExports!.some((r) => re(r).test(e.name)))) return miss;
+    if (m.exports.some((e) => p.noExports!.some((r) => testPattern(r, e.name)))) return miss;
     weight += WEIGHT.fact;
   }
   const bools: [keyof FactsPattern, boolean][] = [
@@ -293,7 +293,7 @@ function evalFacts(p: FactsPattern, artifact: Artifact | undefined, bag: Bag): E
     weight += WEIGHT.fact;
   }
   if (p.nonWasiImportModule !== undefined) {
-    const hits = m.nonWasiImportModules.filter((mod) => re(p.nonWasiImportModule!).test(mod));
+    const hits = m.nonWasiImportModules.filter((mod) => testPattern(p.nonWasiImportModule!, mod));
     if (hits.length === 0) return miss;
     weight += WEIGHT.fact;
   }
@@ -321,7 +321,7 @@ function evalConversion(p: ConversionPattern, ctx: DiagnoseContext, bag: Bag): E
   let weight = 0;
   let unknown = false;
   if (p.error) {
-    const sources = conv ? (conv.error !== undefined ? [conv.error] : []) : ctx.text !== undefined ? [ctx.text] : undefined;
+    const sources = conv ? (conv.error !== undefined ? [boundText(conv.error)] : []) : ctx.text !== undefined ? [boundText(ctx.text)] : undefined;
     if (sources === undefined) unknown = true;
     else {
       const m = firstMatch(p.error, sources);
@@ -335,8 +335,8 @@ function evalConversion(p: ConversionPattern, ctx: DiagnoseContext, bag: Bag): E
     [p.adapter !== undefined, () => (p.adapter === 'present') === (adapter !== undefined)],
     [p.adapterSha256 !== undefined, () => adapter !== undefined && p.adapterSha256!.includes(adapter.sha256)],
     [p.adapterKind !== undefined, () => adapter !== undefined && adapter.kind === p.adapterKind],
-    [p.adapterName !== undefined, () => adapter !== undefined && re(p.adapterName!).test(adapter.name)],
-    [p.adapterNameNot !== undefined, () => adapter !== undefined && !re(p.adapterNameNot!).test(adapter.name)],
+    [p.adapterName !== undefined, () => adapter !== undefined && testPattern(p.adapterName!, adapter.name)],
+    [p.adapterNameNot !== undefined, () => adapter !== undefined && !testPattern(p.adapterNameNot!, adapter.name)],
     [p.adapterVersion !== undefined, () => inRange(adapter?.version ?? ctx.adapterVersion, p.adapterVersion!)],
     [p.adapterWasiVersion !== undefined, () => inRange(adapter?.wasiVersion, p.adapterWasiVersion!)],
   ];
@@ -369,8 +369,8 @@ function evalAdapterLine(p: NonNullable<Matchers['adapterLine']>, ctx: DiagnoseC
   const categories = p.category === undefined ? undefined : Array.isArray(p.category) ? p.category : [p.category];
   const fits = (r: AdapterSiteReading) =>
     (categories === undefined || categories.includes(r.category)) &&
-    (p.check === undefined || re(p.check).test(r.check)) &&
-    (p.fn === undefined || (r.fn !== undefined && re(p.fn).test(r.fn)));
+    (p.check === undefined || testPattern(p.check, r.check)) &&
+    (p.fn === undefined || (r.fn !== undefined && testPattern(p.fn, r.fn)));
   const matching = readings.filter(fits);
   bag.set('trap.adapterLine.line', String(line.line));
   bag.set('trap.adapterLine.text', line.text);
@@ -536,7 +536,7 @@ function baseBag(ctx: DiagnoseContext): Bag {
 /** Fill `{placeholders}`; a line with any unknown placeholder is dropped (returns undefined). */
 export function renderTemplate(template: string, bag: ReadonlyMap<string, string>): string | undefined {
   let missing = false;
-  const out = template.replace(/\{([^{}\s]+)\}/g, (_, key: string) => {
+  const out = template.replace(PLACEHOLDER_RE, (_, key: string) => {
     const v = bag.get(key);
     if (v === undefined) {
       missing = true;

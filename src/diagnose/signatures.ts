@@ -9,105 +9,21 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import semver from 'semver';
 import { parse as parseYaml } from 'yaml';
-import type { Confidence, FrameOrigin, Verdict } from '../model.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { placeholderProblems } from './placeholders.js';
+import { patternProblem } from './pattern.js';
+import { signatureSchema } from './signature-schema.js';
 
-export type MatcherKey =
-  | 'message'
-  | 'trapKind'
-  | 'frames'
-  | 'framesAnywhere'
-  | 'adapterLine'
-  | 'facts'
-  | 'conversion'
-  | 'verdict'
-  | 'p1'
-  | 'p2'
-  | 'diff';
-
-export interface FramePattern {
-  /** Regex over the demangled frame name. */
-  name: string;
-  origin?: FrameOrigin | FrameOrigin[];
-  /** Regex over the frame's module part as printed. */
-  module?: string;
-}
-
-export interface ImportPattern {
-  module?: string;
-  name?: string;
-}
-
-export interface RunPattern {
-  exitCode?: number | number[] | 'zero' | 'nonzero' | 'none';
-  trapped?: boolean;
-  timedOut?: boolean;
-  stdout?: string[];
-  stderr?: string[];
-}
-
-export interface FactsPattern {
-  toolchain?: { language?: string; version?: string };
-  imports?: ImportPattern[];
-  noImports?: ImportPattern[];
-  exports?: string[];
-  noExports?: string[];
-  hasCabiRealloc?: boolean;
-  hasStart?: boolean;
-  hasInitialize?: boolean;
-  style?: 'command' | 'reactor';
-  wasiUnstable?: boolean;
-  nonWasiImports?: boolean;
-  nonWasiImportModule?: string;
-  memory?: { shared?: boolean; memory64?: boolean; imported?: boolean; exported?: boolean; multiple?: boolean };
-  features?: string[];
-}
-
-export interface ConversionPattern {
-  error?: string[];
-  adapter?: 'present' | 'absent';
-  adapterKind?: 'command' | 'reactor';
-  /** sha256 of adapter files known to have the problem (released adapters whose version convert cannot name). */
-  adapterSha256?: string[];
-  adapterName?: string;
-  adapterNameNot?: string;
-  adapterVersion?: string;
-  adapterWasiVersion?: string;
-}
-
-export interface Matchers {
-  message?: string[];
-  trapKind?: string[];
-  frames?: FramePattern[];
-  framesAnywhere?: FramePattern[];
-  adapterLine?: { category?: string | string[]; check?: string; fn?: string; kind?: 'assertion' | 'unreachable' };
-  facts?: FactsPattern;
-  conversion?: ConversionPattern;
-  verdict?: Verdict[];
-  p1?: RunPattern;
-  p2?: RunPattern;
-  diff?: { exitCode?: boolean; stdout?: boolean; stderr?: boolean };
-}
-
-/** One signature as written in its YAML file. */
-export interface Signature {
-  id: string;
-  title: string;
-  cause: string;
-  severity?: 'failure' | 'note';
-  confidence: Confidence;
-  verdicts?: Verdict[];
-  keyEvidence?: MatcherKey[];
-  matchers: Matchers;
-  /** Conditions that add to the score when they hold and never reject; none holding lowers confidence a step. */
-  supporting?: Matchers;
-  evidence: string[];
-  affected?: { toolchain?: Record<string, string>; adapter?: string; runtime?: Record<string, string> };
-  workarounds: { text: string; safe: boolean; why: string }[];
-  links: { title: string; url: string }[];
-  fixtures: string[];
-  predict?: string;
-  notes?: string;
-}
+/** One signature as written in its YAML file: the type is the schema's (one description of a signature). */
+export type Signature = FromSchema<typeof signatureSchema>;
+export type Matchers = Signature['matchers'];
+export type MatcherKey = keyof Matchers;
+export type FramePattern = NonNullable<Matchers['frames']>[number];
+export type TextPattern = NonNullable<Matchers['message']>[number];
+export type FactsPattern = NonNullable<Matchers['facts']>;
+export type ImportPattern = NonNullable<FactsPattern['imports']>[number];
+export type ConversionPattern = NonNullable<Matchers['conversion']>;
+export type RunPattern = NonNullable<Matchers['p1']>;
 
 export interface LoadedSignature extends Signature {
   /** File it was loaded from. */
@@ -132,7 +48,6 @@ export class SignatureError extends Error {
   }
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * Where the built-in signatures are. Bundled (`dist/cli.js` etc.), the build copies them to `dist/signatures/`
@@ -151,17 +66,33 @@ export function signatureSchemaPath(base: string | URL = import.meta.url): strin
   return path.join(path.dirname(builtinSignatureDir(base)), 'signature.schema.json');
 }
 
-let validatorPromise: Promise<(data: unknown) => ErrorObject[] | undefined> | undefined;
+let validate: ((data: unknown) => ErrorObject[] | undefined) | undefined;
 
-async function validator(): Promise<(data: unknown) => ErrorObject[] | undefined> {
-  validatorPromise ??= (async () => {
-    const schemaFile = existsSync(signatureSchemaPath()) ? signatureSchemaPath() : path.join(here, 'signature.schema.json');
-    const schema = JSON.parse(await readFile(schemaFile, 'utf8')) as object;
+/**
+ * Ajv with the schema's two own keywords: `re2` (the string compiles as an RE2 regex: linear-time matching on
+ * untrusted text) and `semverRange` (the string is a semver range). A typo fails at load time, naming the path.
+ */
+function validator(): (data: unknown) => ErrorObject[] | undefined {
+  if (!validate) {
     const ajv = new Ajv2020.default({ allErrors: true, strict: true });
-    const validate = ajv.compile(schema);
-    return (data: unknown) => (validate(data) ? undefined : (validate.errors ?? []));
-  })();
-  return validatorPromise;
+    const keyword = (name: string, problem: (s: string) => string | undefined) => {
+      const check = (schema: boolean, data: unknown): boolean => {
+        const why = schema && typeof data === 'string' ? problem(data) : undefined;
+        check.errors = why ? [{ keyword: name, message: why, params: {} }] : [];
+        return why === undefined;
+      };
+      check.errors = [] as Partial<ErrorObject>[];
+      ajv.addKeyword({ keyword: name, type: 'string', schemaType: 'boolean', errors: true, validate: check });
+    };
+    keyword('re2', (s) => {
+      const why = patternProblem(s);
+      return why && `invalid regex ${JSON.stringify(s)} (${why}; signature regexes are RE2: no lookaround or backreferences — use 'unless')`;
+    });
+    keyword('semverRange', (s) => (semver.validRange(s) === null ? `invalid semver range ${JSON.stringify(s)}` : undefined));
+    const compiled = ajv.compile(signatureSchema);
+    validate = (data: unknown) => (compiled(data) ? undefined : (compiled.errors ?? []));
+  }
+  return validate;
 }
 
 function formatAjvError(e: ErrorObject): string {
@@ -169,71 +100,6 @@ function formatAjvError(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') return `${where}: unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'`;
   if (e.keyword === 'enum') return `${where}: ${e.message} (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`;
   return `${where}: ${e.message}`;
-}
-
-/** Every regex and semver range in a signature must compile: a typo should fail at load time, not match nothing. */
-function checkPatterns(sig: Signature): string[] {
-  const problems = checkMatchers(sig.matchers, '/matchers');
-  if (sig.supporting) problems.push(...checkMatchers(sig.supporting, '/supporting'));
-  if (sig.affected) {
-    for (const [k, r] of Object.entries(sig.affected.toolchain ?? {})) checkRange(problems, `/affected/toolchain/${k}`, r);
-    for (const [k, r] of Object.entries(sig.affected.runtime ?? {})) checkRange(problems, `/affected/runtime/${k}`, r);
-    checkRange(problems, '/affected/adapter', sig.affected.adapter);
-  }
-  return problems;
-}
-
-function checkRange(problems: string[], at: string, r: string | undefined): void {
-  if (r !== undefined && semver.validRange(r) === null) problems.push(`${at}: invalid semver range ${JSON.stringify(r)}`);
-}
-
-function checkMatchers(m: Matchers, base: string): string[] {
-  const problems: string[] = [];
-  const re = (at: string, source: string | undefined) => {
-    if (source === undefined) return;
-    try {
-      new RegExp(source, 'im');
-    } catch (e) {
-      problems.push(`${at}: invalid regex ${JSON.stringify(source)} (${(e as Error).message})`);
-    }
-  };
-  const range = (at: string, r: string | undefined) => checkRange(problems, at, r);
-  m.message?.forEach((s, i) => re(`${base}/message/${i}`, s));
-  for (const key of ['frames', 'framesAnywhere'] as const) {
-    m[key]?.forEach((f, i) => {
-      re(`${base}/${key}/${i}/name`, f.name);
-      re(`${base}/${key}/${i}/module`, f.module);
-    });
-  }
-  re(`${base}/adapterLine/check`, m.adapterLine?.check);
-  re(`${base}/adapterLine/fn`, m.adapterLine?.fn);
-  const f = m.facts;
-  if (f) {
-    re(`${base}/facts/toolchain/language`, f.toolchain?.language);
-    range(`${base}/facts/toolchain/version`, f.toolchain?.version);
-    for (const key of ['imports', 'noImports'] as const) {
-      f[key]?.forEach((p, i) => {
-        re(`${base}/facts/${key}/${i}/module`, p.module);
-        re(`${base}/facts/${key}/${i}/name`, p.name);
-      });
-    }
-    f.exports?.forEach((s, i) => re(`${base}/facts/exports/${i}`, s));
-    f.noExports?.forEach((s, i) => re(`${base}/facts/noExports/${i}`, s));
-    re(`${base}/facts/nonWasiImportModule`, f.nonWasiImportModule);
-  }
-  const c = m.conversion;
-  if (c) {
-    c.error?.forEach((s, i) => re(`${base}/conversion/error/${i}`, s));
-    re(`${base}/conversion/adapterName`, c.adapterName);
-    re(`${base}/conversion/adapterNameNot`, c.adapterNameNot);
-    range(`${base}/conversion/adapterVersion`, c.adapterVersion);
-    range(`${base}/conversion/adapterWasiVersion`, c.adapterWasiVersion);
-  }
-  for (const phase of ['p1', 'p2'] as const) {
-    m[phase]?.stdout?.forEach((s, i) => re(`${base}/${phase}/stdout/${i}`, s));
-    m[phase]?.stderr?.forEach((s, i) => re(`${base}/${phase}/stderr/${i}`, s));
-  }
-  return problems;
 }
 
 /**
@@ -247,10 +113,10 @@ export async function parseSignature(text: string, file: string, origin = 'built
   } catch (e) {
     throw new SignatureError(file, `not valid YAML: ${(e as Error).message}`);
   }
-  const errors = (await validator())(data);
+  const errors = validator()(data);
   if (errors) throw new SignatureError(file, `does not match signature.schema.json:\n  ${errors.map(formatAjvError).join('\n  ')}`);
   const sig = data as Signature;
-  const problems = checkPatterns(sig);
+  const problems = placeholderProblems(sig);
   if (problems.length > 0) throw new SignatureError(file, problems.join('\n  '));
   const expected = path.basename(file).replace(/\.ya?ml$/, '');
   if (expected !== sig.id) throw new SignatureError(file, `/id: '${sig.id}' does not match the file name (expected '${expected}')`);

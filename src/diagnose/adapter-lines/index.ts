@@ -8,7 +8,8 @@
 import semver from 'semver';
 import table from './adapter-lines.json' with { type: 'json' };
 
-export type AdapterCheckCategory = 'state-canary' | 'allocator' | 'descriptor' | 'unsupported' | 'other';
+export const ADAPTER_CHECK_CATEGORIES = ['state-canary', 'allocator', 'descriptor', 'unsupported', 'other'] as const;
+export type AdapterCheckCategory = (typeof ADAPTER_CHECK_CATEGORIES)[number];
 
 export interface AdapterLineMatch {
   /** Adapter versions (wasmtime releases, ascending) in which line N is this check. */
