@@ -176,7 +176,7 @@ async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.info(`Report written to ${reportPath}`);
     }
     const render = (maxBytes: number) => renderMarkdown(report, { maxBytes, detailsUrl, heading });
-    await writeJobSummary(render(MAX_JOB_SUMMARY_BYTES - 4096), (m) => core.info(m));
+    await writeJobSummary(renderMarkdown(report, { maxBytes: MAX_JOB_SUMMARY_BYTES - 4096, heading, surface: 'job-summary' }), (m) => core.info(m));
     const findings = collectFindings(report, publish.failOn, runner.workspace);
     emitWorkflowAnnotations(findings);
     core.setOutput('result', resultOutput(report));

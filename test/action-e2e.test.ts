@@ -168,8 +168,7 @@ describe('the Action end to end', () => {
     expect(commentOps().map((r) => `${r.method} ${r.status}`)).toEqual([
       'GET 200', // run 1: no comment yet
       'POST 201',
-      'GET 200', // run 2: found, updated
-      'PATCH 200',
+      'GET 200', // run 2: found; same result, same body (no timestamp in it): not rewritten
       'GET 200', // run 3: found, turned into "fixed"
       'PATCH 200',
     ]);
@@ -182,7 +181,7 @@ describe('the Action end to end', () => {
     ]);
     const run1 = gh.checkRuns[0]!;
     expect(run1.history[0]).toMatchObject({ status: 'in_progress' });
-    expect(run1.output.title).toBe('1 of 1 artifact break as P2 components');
+    expect(run1.output.title).toBe('1 of 1 artifact breaks as a P2 component');
     expect(run1.output.annotations).toMatchObject([{ path: `build/${REGRESSING}`, annotation_level: 'failure' }]);
     expect(run1.output.summary!.length).toBeLessThanOrEqual(65_535);
     expect(run1.detailsUrl).toBe(`https://github.com/${gh.fullName}/actions/runs/4242`);

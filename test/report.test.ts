@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Marked, type Token } from 'marked';
 import { REPORT_SCHEMA_VERSION, type ArtifactResult, type Report } from '../src/model.js';
 import { parseReport, renderJson, reportSchema } from '../src/report/json.js';
 import { renderMarkdown, renderMarkdownAt } from '../src/report/markdown.js';
@@ -103,7 +104,7 @@ describe('summarize', () => {
     const s = summarize(mixedReport().results);
     expect(s).toEqual({
       total: 8,
-      counts: { PASS: 2, REGRESSION: 2, 'CONVERT-FAIL': 1, 'PRE-EXISTING': 1, TIMEOUT: 1, 'INVALID-INPUT': 1 },
+      counts: { PASS: 2, REGRESSION: 2, 'CONVERT-FAIL': 1, 'PRE-EXISTING': 1, TIMEOUT: 1, 'INVALID-INPUT': 1, 'NOT-WASI': 0, ERROR: 0 },
       regressions: 3,
       failures: 6,
     });
@@ -112,7 +113,7 @@ describe('summarize', () => {
   it('is all zeros for no results', () => {
     expect(summarize([])).toEqual({
       total: 0,
-      counts: { PASS: 0, REGRESSION: 0, 'CONVERT-FAIL': 0, 'PRE-EXISTING': 0, TIMEOUT: 0, 'INVALID-INPUT': 0 },
+      counts: { PASS: 0, REGRESSION: 0, 'CONVERT-FAIL': 0, 'PRE-EXISTING': 0, TIMEOUT: 0, 'INVALID-INPUT': 0, 'NOT-WASI': 0, ERROR: 0 },
       regressions: 0,
       failures: 0,
     });
@@ -255,7 +256,7 @@ describe('renderTerminal', () => {
     expect(out).toContain('diagnosis: no known signature (fingerprint f00dfeed1234)');
     expect(out).toContain('propose a signature: https://github.com/wasm-p2-check/wasm-p2-check/issues/new?');
     expect(out).toContain('    error: truncated: section 10 (code) declares 3536 bytes but only 1551 remain');
-    expect(lines.at(-2)).toBe('Result: 2 PASS, 2 REGRESSION, 1 CONVERT-FAIL, 1 PRE-EXISTING, 1 TIMEOUT, 1 INVALID-INPUT. 3 of 8 break as WASI P2 components.');
+    expect(lines.at(-2)).toBe('Result: 2 PASS, 2 REGRESSION, 1 CONVERT-FAIL, 1 PRE-EXISTING, 1 TIMEOUT, 1 INVALID-INPUT. 3 of 8 artifacts break as WASI P2 components.');
   });
 
   it('colours only when asked', () => {
@@ -267,7 +268,7 @@ describe('renderTerminal', () => {
 
   it('says so when everything passed', () => {
     const out = renderTerminal(makeReport([passResult(), exitCollapsePass()]), { color: false });
-    expect(out.trimEnd().split('\n').at(-1)).toBe('Result: 2 PASS. All 2 work as WASI P2 components.');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('Result: 2 PASS. All 2 artifacts work as WASI P2 components.');
   });
 
   it('keeps guest text from faking colours, clearing the screen or issuing workflow commands, and trims it', () => {
@@ -294,32 +295,136 @@ function expectSafe(md: string): void {
 }
 
 describe('renderMarkdown', () => {
-  it('renders the mixed report: heading, table, a section per non-PASS artifact', async () => {
+  it('renders the mixed report: verdict heading, one line per cause with its fix, then folded detail per cause', async () => {
     const md = renderMarkdown(mixedReport());
     await expect(md).toMatchFileSnapshot('__outputs__/mixed.md');
     expectSafe(md);
-    expect(md.split('\n')[0]).toBe('## ❌ wasm-p2-check: 3 of 8 artifacts break as WASI P2 components');
-    expect(md).toContain('| Artifact | Toolchain | Verdict | Diagnosis |');
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('## ❌ wasm-p2-check: 3 of 8 artifacts break as WASI P2 components');
+    // Right under the heading, before any detail: one line per distinct cause, worst verdict first.
+    const causes = lines.slice(2, lines.indexOf('', 2));
+    expect(causes).toEqual([
+      '- ❌ **Go ≥ 1.24 heap overwrites the adapter state**: go124-hello.wasm (REGRESSION, high confidence, predicted before running). **Fix:** Build a component directly: TinyGo with `-target=wasip2`.',
+      '- ❌ **No known signature: P2 exited 134 with no trap**: mystery.wasm (REGRESSION). **Fix:** none known yet: [propose a signature](https://github.com/wasm-p2-check/wasm-p2-check/issues/new?template=signature.yml&fingerprint=f00dfeed1234)',
+      '- ❌ **Module imports something other than WASI**: as-env.wasm (CONVERT-FAIL, high confidence). **Fix:** Provide `abort` yourself (AssemblyScript: `--use abort=`).',
+      '- ⚠️ **The guest traps as P1 too**: c-oob-trap.wasm (PRE-EXISTING, high confidence). **Fix:** fix it as a P1 module first: this is not a conversion problem',
+      '- ⏱️ **Did not finish within the time limit**: c-loop.wasm (TIMEOUT). **Fix:** raise `timeout` if the program needs longer; a P2-only hang is a regression',
+      '- 🚫 **Not a usable WebAssembly file: truncated: section 10 (code) declares 3536 bytes but only 1551 remain**: truncated.wasm (INVALID-INPUT). **Fix:** point `artifacts` at WebAssembly modules only',
+    ]);
+    // The table of every artifact is folded.
+    expect(md).toContain('<details><summary>All 8 artifacts (2 passing)</summary>\n\n| Artifact | Toolchain | Verdict | Diagnosis |');
     expect(md).toContain('| go124-hello.wasm | Go 1.24.4 | ❌ REGRESSION | Go ≥ 1.24 heap overwrites the adapter state (high) |');
-    expect(md).toContain('| c-hello.wasm | clang 14.0.6 (C) | ✅ PASS | — |');
     expect(md).toContain('| mystery.wasm | clang 14.0.6 (C) | ❌ REGRESSION | no known signature (`f00dfeed1234`) |');
-    for (const v of ['REGRESSION', 'CONVERT-FAIL', 'PRE-EXISTING', 'TIMEOUT', 'INVALID-INPUT']) expect(md).toMatch(new RegExp(`^### .* ${v}$`, 'm'));
-    expect(md).not.toMatch(/^### .*PASS$/m);
-    // Diagnosis, workarounds (safe first; the unsafe one flagged with its reason), links, predictions, notes, hosts.
-    expect(md).toContain('**Go ≥ 1.24 heap overwrites the adapter state** · high confidence · `go-heap-clobbers-adapter-state`');
+    // A section per cause; the safe workarounds in the open, the unsafe one flagged with its reason.
+    expect(md).toContain('### ❌ Go ≥ 1.24 heap overwrites the adapter state\n\ngo124-hello.wasm (Go 1.24.4) works as a P1 module but fails or behaves differently as a P2 component. P1 exited 0; P2 trapped: assertion failed at adapter line 2786; stdout differs.');
     expect(md).toContain('4. ⚠️ **Unsafe:** Replace `random_get` with a fake generator. (hides the symptom, makes randomness predictable: insecure)');
     expect(md.indexOf('1. Build a component directly')).toBeLessThan(md.indexOf('**Unsafe:**'));
+    // Cause, evidence and links folded; the confirmed prediction is not a second copy of the diagnosis.
+    expect(md).toContain('<details><summary>Why: cause and evidence (high confidence, go-heap-clobbers-adapter-state)</summary>');
     expect(md).toContain('[golang/go#\u200b72123](https://github.com/golang/go/issues/72123)');
-    expect(md).toContain('(confirmed by the run)');
-    expect(md).toContain('- c-exit3.wasm: P1 exited 3, P2 exited 1');
+    expect(md).not.toContain('Predicted before running');
+    expect(md).not.toContain('expected to trap at the first adapter call');
+    // The trap appears once in the open (the line above) and once in the backtrace block, not in the differences.
+    expect(md.match(/assertion failed at adapter line 2786/g)!.length).toBe(3); // line, evidence (folded), stderr (folded)
+    expect(md).not.toMatch(/^\| trap \|/m);
     expect(md).toContain('**Hosts:** P1 node:wasi 20.20.2 · P2 preview2-shim 0.26.1 · adapter wasi\\_snapshot\\_preview1.command.wasm 33.0.0 (bundled, WASI 0.2.3), sha256 2a652d711c1f');
     expect(md).toContain('<details><summary>P2 stderr (38 bytes)</summary>');
-    // Unknown failure: no known signature, fingerprint, evidence, the propose link.
-    expect(md).toContain('**No known signature matched.** P2 exited 134 with no trap');
     expect(md).toContain('Fingerprint: `f00dfeed1234`');
-    expect(md).toContain('[Propose a signature for this failure](https://github.com/wasm-p2-check/wasm-p2-check/issues/new?template=signature.yml&fingerprint=f00dfeed1234)');
-    expect(md).toContain('**Conversion error**');
-    expect(md).toContain('**Why:** truncated: section 10 (code) declares 3536 bytes but only 1551 remain');
+    expect(md).toContain('<details><summary>Conversion error</summary>');
+    // No timestamp: the same report renders the same bytes whenever it is rendered.
+    expect(md).not.toContain(mixedReport().createdAt);
+    expect(renderMarkdown({ ...mixedReport(), createdAt: '2030-01-01T00:00:00.000Z' })).toBe(md);
+  });
+
+  it('an unconfirmed or other prediction is still shown, folded', () => {
+    const r = goRegression();
+    r.predictions = [{ ...r.predictions[0]!, signatureId: 'other-thing', title: 'Something else', confirmed: false }];
+    const md = renderMarkdown(makeReport([r]));
+    expect(md).toContain('**Predicted before running**\n\n- Something else: Go 1.24.4 without `cabi_realloc`: expected to trap at the first adapter call (not confirmed: the run did not fail that way)');
+    expect(md).not.toContain('predicted before running)');
+  });
+
+  it('groups identical failures: "12 artifacts, same cause", the list folded, details once', () => {
+    const results = Array.from({ length: 12 }, (_, i) => ({ ...goRegression(), artifact: { ...goRegression().artifact, path: `go-${i}.wasm` } }));
+    const md = renderMarkdown(makeReport([...results, passResult()]));
+    expectSafe(md);
+    expect(md.split('\n')[0]).toBe('## ❌ wasm-p2-check: 12 of 13 artifacts break as WASI P2 components');
+    expect(md).toContain('- ❌ **Go ≥ 1.24 heap overwrites the adapter state**: 12 artifacts, same cause (REGRESSION, high confidence, predicted before running). **Fix:** Build a component directly');
+    expect(md).toContain('12 artifacts, same cause: 12 artifacts work as P1 modules but fail or behave differently as P2 components. The details below are for go-0.wasm: P1 exited 0;');
+    expect(md).toContain('<details><summary>The 12 artifacts</summary>\n\n- go-0.wasm (Go 1.24.4)\n- go-1.wasm (Go 1.24.4)');
+    expect(md.match(/^### /gm)).toHaveLength(1);
+    expect(md.match(/<summary>P2 error chain and backtrace<\/summary>/g)).toHaveLength(1);
+    // 200 of them: the folded list stops at 100 and says how many more.
+    const many = makeReport(Array.from({ length: 200 }, (_, i) => ({ ...goRegression(), artifact: { ...goRegression().artifact, path: `go-${i}.wasm` } })));
+    const big = renderMarkdown(many);
+    expect(big).toContain('- … and 100 more (all of them are in the JSON report)');
+    expect(big.match(/^### /gm)).toHaveLength(1);
+  });
+
+  it('strips the checker\'s scratch paths from output and traps', () => {
+    const r = goRegression();
+    const stack = 'RuntimeError: boom\n    at fn (file:///tmp/wasm-p2-check-IfuMH0/runs/transpiled-BGz68a/component.js:8516:25)\n    at file:///home/u/.npm/_npx/x/node_modules/wasm-p2-check/dist/embedded-p2-host.js:3026:9\n';
+    r.p2!.stderr = { text: stack, bytes: stack.length, truncated: false };
+    r.p2!.trap!.causes = ['at /var/folders/ab/T/wasm-p2-check-Zz9Yy8/work/component.wasm'];
+    const md = renderMarkdown(makeReport([r]));
+    expect(md).toContain('    at fn (component.js:8516:25)\n    at embedded-p2-host.js:3026:9');
+    expect(md).toContain('Caused by: at component.wasm');
+    expect(md).not.toMatch(/wasm-p2-check-[A-Za-z0-9]{6}/);
+    expect(md).not.toContain('/home/u');
+  });
+
+  it('says "1 of 1 artifact breaks", "the artifact works", "1 of 2 artifacts needs": number agrees everywhere', () => {
+    expect(renderMarkdown(makeReport([goRegression()])).split('\n')[0]).toBe('## ❌ wasm-p2-check: 1 of 1 artifact breaks as a WASI P2 component');
+    const one = renderMarkdown(makeReport([passResult()]));
+    expect(one.split('\n')[0]).toBe('## ✅ wasm-p2-check: the artifact works as a WASI P2 component');
+    expect(one).toContain('It behaves the same as a WASI Preview 1 module and as a Preview 2 component.');
+    expect(one).toContain('<summary>1 artifact checked</summary>');
+    expect(one).not.toMatch(/\ball 1\b|\b1 artifacts\b|\b1 of 1 artifacts\b/i);
+    expect(renderMarkdown(makeReport([passResult(), preExisting()])).split('\n')[0]).toBe('## ⚠️ wasm-p2-check: no regressions; 1 of 2 artifacts needs attention');
+    expect(renderMarkdown(makeReport([preExisting(), { ...preExisting(), artifact: makeArtifact('b.wasm') }])).split('\n')[0]).toBe(
+      '## ⚠️ wasm-p2-check: no regressions; 2 of 2 artifacts need attention',
+    );
+    const oneByte = goRegression();
+    oneByte.p2!.stderr = { text: 'x', bytes: 1, truncated: false };
+    expect(renderMarkdown(makeReport([oneByte]))).toContain('<summary>P2 stderr (1 byte)</summary>');
+    expect(renderTerminal(makeReport([goRegression()]), { color: false }).trimEnd().split('\n').at(-1)).toBe('Result: 1 REGRESSION. 1 of 1 artifact breaks as a WASI P2 component.');
+  });
+
+  it('renders NOT-WASI and ERROR: what happened, why, and the safe next step', () => {
+    const notWasi = makeResult('napi-addon.wasm', 'NOT-WASI', {
+      p1: undefined,
+      p2: undefined,
+      diagnoses: [
+        {
+          signatureId: 'emnapi-node-api',
+          title: 'Node-API addon built with emnapi: needs a Node.js host',
+          confidence: 'high',
+          score: 90,
+          cause: 'The module imports `napi_*` functions from `env`, which only a Node.js host with emnapi provides.',
+          evidence: ['imports from `env`: `napi_create_function`, `napi_get_cb_info`'],
+          workarounds: [{ text: 'Load it with emnapi in Node.js; it is not meant to run under WASI.', safe: true }],
+          links: [],
+        },
+      ],
+    });
+    const hostDied = makeResult('c-hello.wasm', 'ERROR', {
+      p2: makeRun('p2', { exitCode: null, hostError: 'embedded P2 host exited with signal SIGKILL before the guest started' }),
+    });
+    const outOfMemory = makeResult('big.wasm', 'ERROR', {
+      p2: makeRun('p2', { exitCode: null, limit: { kind: 'memory', value: 1 << 30, message: 'guest memory limit 1 GiB reached' } }),
+    });
+    const md = renderMarkdown(makeReport([passResult('ok.wasm'), notWasi, hostDied, outOfMemory]));
+    expectSafe(md);
+    expect(md.split('\n')[0]).toBe('## 🛑 wasm-p2-check: no regressions found, but 2 of 4 artifacts could not be checked');
+    expect(md).toContain('- 🛑 **The checker could not run it: embedded P2 host exited with signal SIGKILL before the guest started**: c-hello.wasm (ERROR). **Fix:** re-run; if it persists, report it with the job log');
+    expect(md).toContain('- 🛑 **The checker could not run it: guest memory limit 1 GiB reached**: big.wasm (ERROR). **Fix:** raise the memory limit, or check why the run needs more');
+    expect(md).toContain('- 🔌 **Node-API addon built with emnapi: needs a Node.js host**: napi-addon.wasm (NOT-WASI, high confidence). **Fix:** Load it with emnapi in Node.js; it is not meant to run under WASI.');
+    expect(md).toContain('could not be checked: the checker could not carry out a run. P1 exited 0; P2 could not be run by the checker.');
+    expect(md).toContain("**P2 host error** (not the guest's fault): embedded P2 host exited with signal SIGKILL before the guest started");
+    expect(md).toContain('**P2 limit:** guest memory limit 1 GiB reached');
+    // ERROR ranks above NOT-WASI; nothing calls them regressions.
+    expect(md.indexOf('(ERROR)')).toBeLessThan(md.indexOf('(NOT-WASI'));
+    expect(md).not.toContain('REGRESSION');
   });
 
   it('note-level diagnoses are notes: never the explanation of a failure, never said twice', () => {
@@ -331,7 +436,7 @@ describe('renderMarkdown', () => {
     expect(md.match(/c-exit3\.wasm: /g)).toHaveLength(1);
     const pass = exitCollapsePass();
     pass.notes = [];
-    const md2 = renderMarkdown(makeReport([pass]));
+    const md2 = renderMarkdown(makeReport([pass, passResult()]));
     expect(md2).toContain('| c-exit3.wasm | clang 14.0.6 (C) | ✅ PASS | note: Exit code collapses to 1 |');
     expect(md2).toContain('- c-exit3.wasm: **Exit code collapses to 1**: WASI 0.2');
     expect(renderTerminal(makeReport([pass]), { color: false })).toContain('    note: Exit code collapses to 1: WASI 0.2');
@@ -349,7 +454,7 @@ describe('renderMarkdown', () => {
 
   it('no regressions but failures: a warning heading; custom heading is escaped', () => {
     const md = renderMarkdown(makeReport([passResult(), preExisting()]), { heading: 'Wasm <check> @team' });
-    expect(md.split('\n')[0]).toBe('## ⚠️ Wasm &lt;check&gt; @\u200bteam: no regressions; 1 of 2 artifacts need attention');
+    expect(md.split('\n')[0]).toBe('## ⚠️ Wasm &lt;check&gt; @\u200bteam: no regressions; 1 of 2 artifacts needs attention');
     expect(renderMarkdown(makeReport([])).split('\n')[0]).toBe('## ⚪ wasm-p2-check: no artifacts were checked');
   });
 
@@ -374,7 +479,20 @@ describe('renderMarkdown', () => {
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(maxBytes);
     expectSafe(md);
     expect(md.split('\n')[0]).toMatch(/^## ❌ wasm-p2-check: 60 of 60 artifacts break/);
-    expect(md).toMatch(/\[the job summary\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1#summary\)/);
+    // Grouped by cause, 60 failures of two kinds fit whole in a comment; smaller budgets point to the job summary.
+    if (Buffer.byteLength(renderMarkdownAt(many, 'full')) > maxBytes) expect(md).toMatch(/\[the job summary\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1#summary\)/);
+    else expect(md).toBe(renderMarkdownAt(many, 'full'));
+  });
+
+  it('the job summary never tells its reader to see the job summary', () => {
+    const many = makeReport(Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? adversarialResult() : { ...goRegression(), artifact: makeArtifact(`go-${i}.wasm`) })));
+    for (const maxBytes of [1500, 3000, 8000]) {
+      const md = renderMarkdown(many, { maxBytes, detailsUrl: 'https://github.com/o/r/actions/runs/1#summary', surface: 'job-summary' });
+      expect(Buffer.byteLength(md)).toBeLessThanOrEqual(maxBytes);
+      expect(md).not.toMatch(/job summary/);
+      expect(md).toMatch(/the JSON report/);
+      expectSafe(md);
+    }
   });
 
   it('falls back full → compact → table → cut table', async () => {
@@ -392,11 +510,12 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(report, { maxBytes: Buffer.byteLength(full) })).toBe(full);
     const c = renderMarkdown(report, { maxBytes: Buffer.byteLength(full) - 1 });
     expect(c).toBe(compact);
-    expect(c).not.toContain('<details>');
+    expect(c).not.toContain('error chain and backtrace');
     expect(c).toContain('_Guest output and backtraces are left out to fit');
     const t = renderMarkdown(report, { maxBytes: Buffer.byteLength(compact) - 1 });
     expect(t).toBe(tableOnly);
     expect(t).not.toContain('###');
+    expect(t).toContain('- ❌ **Go ≥ 1.24 heap overwrites the adapter state**: 40 artifacts, same cause');
     const cut = renderMarkdown(report, { maxBytes: 1500, detailsUrl: 'https://example.test/s' });
     await expect(cut).toMatchFileSnapshot('__outputs__/truncated.md');
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(1500);
@@ -406,5 +525,91 @@ describe('renderMarkdown', () => {
 
   it('writes the terminal rendering next to the Markdown examples', async () => {
     await expect(renderTerminal(mixedReport(), { color: false })).toMatchFileSnapshot('__outputs__/mixed.terminal.txt');
+  });
+});
+
+/* ───────────── As GitHub renders it (GFM, with the `marked` renderer) ───────────── */
+
+describe('the Markdown, parsed as GitHub-Flavoured Markdown', () => {
+  interface Parsed {
+    headings: { depth: number; text: string }[];
+    tables: { header: number; rows: number[] }[];
+    html: string[];
+    links: string[];
+    htmlOut: string;
+  }
+
+  function parse(md: string): Parsed {
+    const lexer = new Marked({ gfm: true });
+    const tokens = lexer.lexer(md);
+    const out: Parsed = { headings: [], tables: [], html: [], links: [], htmlOut: lexer.parser(tokens) };
+    lexer.walkTokens(tokens, (t: Token) => {
+      if (t.type === 'heading') out.headings.push({ depth: t.depth as number, text: t.text as string });
+      if (t.type === 'table') out.tables.push({ header: (t.header as unknown[]).length, rows: (t.rows as unknown[][]).map((r) => r.length) });
+      if (t.type === 'html') out.html.push((t.raw as string).trim());
+      if (t.type === 'link' || t.type === 'image') out.links.push(t.href as string);
+    });
+    return out;
+  }
+
+  /** Our own tags only, one `<details>` per `<summary>`, every `<details>` closed, in order. */
+  function expectOwnHtmlOnly(p: Parsed): void {
+    let open = 0;
+    for (const h of p.html) {
+      if (/^<details><summary>[^<>]*<\/summary>$/.test(h)) open++;
+      else if (h === '</details>') {
+        open--;
+        expect(open, 'a </details> without its <details>').toBeGreaterThanOrEqual(0);
+      } else expect(['<sub>', '</sub>'], `raw HTML: ${h}`).toContain(h);
+    }
+    expect(open, 'unclosed <details>').toBe(0);
+    // What a reader's browser gets: no element a guest wrote.
+    expect(p.htmlOut).not.toMatch(/<(img|script|b|i|a\s+href="javascript)[\s>]/i);
+    expect(p.htmlOut).not.toMatch(/<details open/);
+    for (const href of p.links) expect(href).toMatch(/^https?:\/\//);
+  }
+
+  it('the mixed report: one h2 verdict, an h3 per cause, 4-column tables, closed <details>', () => {
+    const p = parse(renderMarkdown(mixedReport()));
+    expect(p.headings[0]).toEqual({ depth: 2, text: '❌ wasm-p2-check: 3 of 8 artifacts break as WASI P2 components' });
+    expect(p.headings.filter((h) => h.depth === 2)).toHaveLength(1);
+    expect(p.headings.filter((h) => h.depth === 3)).toHaveLength(6);
+    expect(p.tables[0]).toEqual({ header: 4, rows: Array(8).fill(4) });
+    for (const t of p.tables.slice(1)) expect(t.rows.every((n) => n === 3) && t.header === 3).toBe(true);
+    expectOwnHtmlOnly(p);
+    expect(p.html).toContain('<sub>');
+    expect(p.html.filter((h) => h.startsWith('<details>')).length).toBeGreaterThan(10);
+    // The cause lines come before any folded detail.
+    const md = renderMarkdown(mixedReport());
+    expect(md.indexOf('**Fix:**')).toBeLessThan(md.indexOf('<details>'));
+  });
+
+  it('hostile names, output, traps and signature text: no raw HTML, no broken table, nothing left open', () => {
+    for (const level of ['full', 'compact', 'table'] as const) {
+      const p = parse(renderMarkdownAt(adversarialReport(), level));
+      expectOwnHtmlOnly(p);
+      expect(p.headings.filter((h) => h.depth <= 2)).toHaveLength(1);
+      for (const t of p.tables) expect(t.rows.every((n) => n === t.header)).toBe(true);
+    }
+  });
+
+  it('grouped, cut and ERROR/NOT-WASI reports stay well formed', () => {
+    const results = Array.from({ length: 200 }, (_, i) => (i % 7 === 0 ? adversarialResult() : { ...goRegression(), artifact: makeArtifact(`go-${i}.wasm`) }));
+    const hostileUnknown = { ...unknownRegression(), unknown: { ...unknownRegression().unknown!, fingerprint: '</summary><img src=x onerror=alert(1)>' } };
+    const report = makeReport([
+      ...results,
+      passResult(),
+      hostileUnknown,
+      makeResult('x.wasm', 'ERROR', { p2: makeRun('p2', { exitCode: null, hostError: 'host <b>crashed</b>' }) }),
+    ]);
+    for (const maxBytes of [1500, 8000, 65_000]) {
+      for (const surface of ['comment', 'job-summary'] as const) {
+        const md = renderMarkdown(report, { maxBytes, surface, detailsUrl: 'https://github.com/o/r/actions/runs/1' });
+        expect(Buffer.byteLength(md)).toBeLessThanOrEqual(maxBytes);
+        const p = parse(md);
+        expectOwnHtmlOnly(p);
+        expect(p.headings[0]!.depth).toBe(2);
+      }
+    }
   });
 });

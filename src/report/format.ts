@@ -118,3 +118,65 @@ export function guestStreams(r: ArtifactResult): GuestStream[] {
   }
   return out;
 }
+
+/** 'artifact breaks' / 'artifacts break': a count with its noun and a verb that agrees. */
+export function agree(n: number, noun: string, singularVerb: string, pluralVerb: string): string {
+  return `${plural(n, noun)} ${n === 1 ? singularVerb : pluralVerb}`;
+}
+
+/**
+ * The one-sentence result both the terminal and the Markdown renderers lead with, in correct number:
+ * '1 of 1 artifact breaks as a WASI P2 component', '3 of 8 artifacts break as WASI P2 components',
+ * 'the artifact works as a WASI P2 component', 'all 3 artifacts work as WASI P2 components'.
+ */
+export function statusSentence(s: { total: number; regressions: number; failures: number; counts: Record<Verdict, number> }): string {
+  const of = (n: number) => `${n} of ${plural(s.total, 'artifact')}`;
+  const verb = (n: number, one: string, many: string) => (n === 1 ? one : many);
+  if (s.total === 0) return 'no artifacts were checked';
+  if (s.regressions > 0) {
+    return `${of(s.regressions)} ${verb(s.regressions, 'breaks as a WASI P2 component', 'break as WASI P2 components')}`;
+  }
+  const errors = s.counts.ERROR ?? 0;
+  if (errors > 0) return `no regressions found, but ${of(errors)} could not be checked`;
+  if (s.failures > 0) return `no regressions; ${of(s.failures)} ${verb(s.failures, 'needs', 'need')} attention`;
+  return s.total === 1 ? 'the artifact works as a WASI P2 component' : `all ${plural(s.total, 'artifact')} work as WASI P2 components`;
+}
+
+/** Failures that share a cause: the same verdict and the same diagnosis (or unknown fingerprint, or reason). */
+export interface CauseGroup {
+  verdict: Verdict;
+  /** The diagnosis explaining the failure (first failure-level one), if any. */
+  diagnosis?: Diagnosis;
+  results: ArtifactResult[];
+}
+
+/** The first line of why the checker, the converter or the reader gave up, when no diagnosis says more. */
+export function failureReason(r: ArtifactResult): string | undefined {
+  const run = [r.p2, r.p1].find((x) => x?.hostError || x?.limit);
+  const text =
+    (r.verdict === 'INVALID-INPUT' || r.verdict === 'NOT-WASI' ? r.artifact.error : undefined) ??
+    run?.hostError ??
+    run?.limit?.message ??
+    (r.conversion && !r.conversion.ok ? r.conversion.error : undefined) ??
+    r.artifact.error;
+  const first = text?.split('\n').find((l) => l.trim() !== '');
+  return first?.trim();
+}
+
+/**
+ * Non-PASS results grouped by cause, worst verdict first (in `order`), then in order of first appearance: 200 Go
+ * binaries that trap the same way are one group, not 200 rows.
+ */
+export function causeGroups(results: ArtifactResult[], order: readonly Verdict[]): CauseGroup[] {
+  const groups = new Map<string, CauseGroup>();
+  for (const r of results) {
+    if (r.verdict === 'PASS') continue;
+    const diagnosis = splitDiagnoses(r).failures[0];
+    const why = diagnosis ? `sig:${diagnosis.signatureId}` : r.unknown ? `unknown:${r.unknown.fingerprint}` : `reason:${failureReason(r) ?? ''}`;
+    const key = `${r.verdict}\u0000${why}`;
+    const g = groups.get(key);
+    if (g) g.results.push(r);
+    else groups.set(key, { verdict: r.verdict, diagnosis, results: [r] });
+  }
+  return [...groups.values()].sort((a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict));
+}

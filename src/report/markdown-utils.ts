@@ -180,8 +180,7 @@ function step(state: OpenState, line: string): void {
 }
 
 /** The bold line appended to a cut report. */
-export function truncationNotice(detailsUrl?: string): string {
-  const where = detailsUrl ? link('the job summary', detailsUrl) : 'the job summary and the JSON report artifact';
+export function truncationNotice(detailsUrl?: string, where = detailsUrl ? link('the job summary', detailsUrl) : 'the job summary and the JSON report artifact'): string {
   return `**⚠️ This report was cut to fit GitHub's size limit: see ${where} for the full report.**`;
 }
 
@@ -189,10 +188,11 @@ export function truncationNotice(detailsUrl?: string): string {
  * Cuts Markdown to at most `maxBytes` UTF-8 bytes at a line boundary, closes an open fence and any open
  * `<details>`, and appends a bold pointer line. Returns `md` unchanged when it fits.
  * @param pointer URL of the full report (job summary), if known.
+ * @param where Names the full report instead (the job summary itself points to the JSON report).
  */
-export function truncateMarkdown(md: string, maxBytes: number, pointer?: string): string {
+export function truncateMarkdown(md: string, maxBytes: number, pointer?: string, where?: string): string {
   if (Buffer.byteLength(md) <= maxBytes) return md;
-  const notice = `\n\n${truncationNotice(pointer)}\n`;
+  const notice = `\n\n${truncationNotice(pointer, where)}\n`;
   const noticeBytes = Buffer.byteLength(notice);
   const lines = md.split('\n');
   const state: OpenState = { details: 0 };
@@ -216,4 +216,17 @@ export function truncateMarkdown(md: string, maxBytes: number, pointer?: string)
     for (const l of kept) step(keptState, l);
   }
   return `${kept.join('\n').replace(/\n+$/, '')}${closers(keptState)}${notice}`;
+}
+
+// The checker's own scratch folders (`<tmp>/wasm-p2-check-XXXXXX/…`, as `file://` URLs in V8 stacks too) and the
+// install path of its host scripts: noise that differs on every run and says nothing about the artifact.
+const SCRATCH_PATH = /(?:file:\/\/)?\/[^\s()'"`]*?\/wasm-p2-check-[A-Za-z0-9]{6}\/(?:[^\s()'"`/]+\/)*/g;
+const HOST_SCRIPT = /(?:file:\/\/)?\/[^\s()'"`]*\/(embedded-p[12]-host\.js)/g;
+
+/**
+ * Removes the checker's scratch paths from already capped text (`/tmp/wasm-p2-check-Ab12Cd/runs/x/component.js:8:2`
+ * → `component.js:8:2`). Apply after `sanitizeGuestText`: the text must be bounded (the patterns backtrack per path).
+ */
+export function stripScratchPaths(text: string): string {
+  return text.replace(SCRATCH_PATH, '').replace(HOST_SCRIPT, '$1');
 }

@@ -1,22 +1,32 @@
 /**
- * The Markdown report: the PR comment and the job summary. A pure function of `Report`.
- * Every string that can come from a guest or a file (output, trap text, paths, evidence) goes
- * through `markdown-utils` so it cannot break out of its fence, inject HTML, ping users or break a table.
+ * The Markdown report: the PR comment, the check-run summary and the job summary. A pure function of `Report`.
+ *
+ * Shape (for a maintainer with ten seconds): a heading with the verdict, then one line per distinct cause — what
+ * broke, which or how many artifacts, the safe fix — before any detail. Below that, one section per cause: the
+ * workarounds in the open, everything else (cause, evidence, trap and backtrace, differences, hosts, guest output)
+ * folded in `<details>`. Identical failures are one section ("12 artifacts, same cause") with the list folded. The
+ * body carries no timestamp, so re-running on the same result renders the same bytes.
+ *
+ * Every string that can come from a guest or a file (output, trap text, paths, evidence) goes through
+ * `markdown-utils` so it cannot break out of its fence, inject HTML, ping users or break a table.
  */
-import type { ArtifactResult, Diagnosis, Report } from '../model.js';
+import type { ArtifactResult, Diagnosis, Report, RunResult } from '../model.js';
 import {
   adapterLabel,
-  countsLine,
+  causeGroups,
+  failureReason,
   guestStreams,
   orderWorkarounds,
   plural,
   predictionStatus,
   runtimeLabel,
   splitDiagnoses,
+  statusSentence,
   toolchainLabel,
   unknownSummary,
   VERDICT_ICON,
   VERDICT_MEANING,
+  type CauseGroup,
 } from './format.js';
 import {
   DEFAULT_MAX_BYTES,
@@ -27,6 +37,7 @@ import {
   inlineMarkdown,
   link,
   sanitizeGuestText,
+  stripScratchPaths,
   table,
   truncateMarkdown,
 } from './markdown-utils.js';
@@ -39,9 +50,14 @@ export interface MarkdownOptions {
   detailsUrl?: string;
   /** Report title (default 'wasm-p2-check'). */
   heading?: string;
+  /**
+   * Where the Markdown goes. A PR comment or check run that had to be shortened points to the job summary; the job
+   * summary itself points to the JSON report (never to itself).
+   */
+  surface?: 'comment' | 'job-summary';
 }
 
-/** How much to show: everything; failure sections without guest output; the table alone. */
+/** How much to show: everything; failure sections without guest output and backtraces; the cause lines alone. */
 export type MarkdownDetail = 'full' | 'compact' | 'table';
 
 /** Characters of each guest stream kept in the report. */
@@ -50,11 +66,13 @@ const GUEST_CHARS = 3000;
 const DIFF_CHARS = 160;
 /** Backtrace frames shown. */
 const MAX_FRAMES = 12;
+/** Artifacts named in a folded list of one cause before "… and N more". */
+const MAX_LISTED = 100;
 
 /**
- * Renders the report as Markdown within `maxBytes`: full detail when it fits, else failure sections
- * without guest output, else the table alone; as a last resort the table is cut by lines, with a bold
- * pointer to `detailsUrl`.
+ * Renders the report as Markdown within `maxBytes`: full detail when it fits, else cause sections without guest
+ * output, else the cause lines and the folded table; as a last resort that is cut by lines, with a bold pointer to
+ * `detailsUrl`.
  */
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -63,18 +81,21 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     md = renderMarkdownAt(report, level, opts);
     if (Buffer.byteLength(md) <= maxBytes) return md;
   }
-  return truncateMarkdown(md, maxBytes, opts.detailsUrl);
+  return truncateMarkdown(md, maxBytes, opts.surface === 'job-summary' ? undefined : opts.detailsUrl, opts.surface === 'job-summary' ? 'the JSON report' : undefined);
 }
 
 /** Renders at one level of detail, without a size limit. */
 export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: MarkdownOptions = {}): string {
   const { summary, results } = report;
   const out: string[] = [];
-  out.push(`## ${statusIcon(report)} ${escapeInline(opts.heading ?? 'wasm-p2-check')}: ${statusText(report)}`, '');
+  out.push(`## ${statusIcon(report)} ${escapeInline(opts.heading ?? 'wasm-p2-check')}: ${statusSentence(summary)}`, '');
 
-  if (summary.total > 0 && summary.failures === 0) {
+  const groups = causeGroups(results, VERDICTS);
+  if (summary.total > 0 && groups.length === 0) {
     out.push(
-      `All ${plural(summary.total, 'artifact')} behave the same as WASI Preview 1 modules and as Preview 2 components.`,
+      summary.total === 1
+        ? 'It behaves the same as a WASI Preview 1 module and as a Preview 2 component.'
+        : `All ${plural(summary.total, 'artifact')} behave the same as WASI Preview 1 modules and as Preview 2 components.`,
       '',
     );
     const notes = passNotes(results);
@@ -84,67 +105,250 @@ export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: Ma
     return out.join('\n');
   }
 
-  if (summary.total > 0) {
-    const counts = countsLine(summary.counts, VERDICTS);
-    out.push(`${counts}.`, '', artifactTable(results), '');
-  }
+  if (groups.length) out.push(...groups.map(causeLine), '');
+  const passing = summary.counts.PASS;
+  // One artifact: its cause line already says everything the table would.
+  if (summary.total > 1) out.push(details(`All ${plural(summary.total, 'artifact')}${passing ? ` (${passing} passing)` : ''}`, artifactTable(results)), '');
 
   if (level !== 'table') {
-    for (const r of results) {
-      if (r.verdict === 'PASS') continue;
-      out.push(...artifactSection(r, report, level), '');
-    }
-    if (level === 'full') {
-      const notes = passNotes(results);
-      if (notes.length) out.push('**Notes on passing artifacts**', '', ...notes, '');
-    }
+    for (const g of groups) out.push(...causeSection(g, report, level), '');
+    const notes = passNotes(results);
+    if (notes.length) out.push(details('Notes on passing artifacts', notes.join('\n')), '');
   }
   if (level !== 'full') {
-    const where = opts.detailsUrl ? link('the job summary', opts.detailsUrl) : 'the job summary';
-    const what = level === 'compact' ? 'Guest output and backtraces are' : 'Details of each failure are';
-    out.push(`_${what} left out to fit GitHub's size limit: see ${where} or the JSON report for everything._`, '');
+    const what = level === 'compact' ? 'Guest output and backtraces are' : 'Details of each cause are';
+    out.push(`_${what} left out to fit GitHub's size limit: see ${fullReportPointer(opts)} for everything._`, '');
   }
   out.push(footer(report));
   return out.join('\n');
+}
+
+function fullReportPointer(opts: MarkdownOptions): string {
+  if (opts.surface === 'job-summary') return 'the JSON report';
+  const where = opts.detailsUrl ? link('the job summary', opts.detailsUrl) : 'the job summary';
+  return `${where} or the JSON report`;
 }
 
 function statusIcon(report: Report): string {
   const s = report.summary;
   if (s.total === 0) return '⚪';
   if (s.regressions > 0) return '❌';
+  if (s.counts.ERROR > 0) return VERDICT_ICON.ERROR;
   return s.failures > 0 ? '⚠️' : '✅';
 }
 
-function statusText(report: Report): string {
-  const s = report.summary;
-  if (s.total === 0) return 'no artifacts were checked';
-  if (s.regressions > 0) return `${s.regressions} of ${plural(s.total, 'artifact')} ${s.regressions === 1 ? 'breaks' : 'break'} as WASI P2 components`;
-  if (s.failures > 0) return `no regressions; ${s.failures} of ${plural(s.total, 'artifact')} need attention`;
-  return `all ${plural(s.total, 'artifact')} work as WASI P2 components`;
+/* ───────────── the cause lines ───────────── */
+
+/** What broke, in a few words: the diagnosis title, else what the verdict alone says. */
+function causeTitle(g: CauseGroup): string {
+  if (g.diagnosis) return inlineMarkdown(g.diagnosis.title);
+  const r = g.results[0]!;
+  if (r.unknown) return `No known signature: ${inlineMarkdown(unknownSummary(r.unknown.summary))}`;
+  const reason = failureReason(r);
+  const base = VERDICT_TITLE[g.verdict];
+  return reason ? `${base}: ${escapeInline(shorten(cleanText(reason), 160))}` : base;
 }
 
-function artifactTable(results: ArtifactResult[]): string {
-  return table(
-    ['Artifact', 'Toolchain', 'Verdict', 'Diagnosis'],
-    results.map((r) => [
-      escapeInline(r.artifact.path),
-      escapeInline(toolchainLabel(r)),
-      `${VERDICT_ICON[r.verdict]} ${r.verdict}`,
-      diagnosisCell(r),
-    ]),
-  );
+const VERDICT_TITLE: Record<ArtifactResult['verdict'], string> = {
+  PASS: 'Works',
+  REGRESSION: 'Behaves differently as a P2 component',
+  'CONVERT-FAIL': 'Conversion to a component failed',
+  'PRE-EXISTING': 'Already fails as a P1 module',
+  TIMEOUT: 'Did not finish within the time limit',
+  'INVALID-INPUT': 'Not a usable WebAssembly file',
+  'NOT-WASI': 'Not a WASI program',
+  ERROR: 'The checker could not run it',
+};
+
+/** The safe thing to do, in one sentence (never an unsafe workaround). */
+function causeFix(g: CauseGroup): string {
+  const d = g.diagnosis;
+  const safe = d?.workarounds.find((w) => w.safe);
+  if (safe) return inlineMarkdown(safe.text);
+  const r = g.results[0]!;
+  if (d && d.workarounds.length) return 'no safe workaround is known (see the unsafe ones below, and why)';
+  if (r.unknown) return `none known yet: ${link('propose a signature', r.unknown.proposeUrl)}`;
+  switch (g.verdict) {
+    case 'PRE-EXISTING':
+      return 'fix it as a P1 module first: this is not a conversion problem';
+    case 'TIMEOUT':
+      return 'raise `timeout` if the program needs longer; a P2-only hang is a regression';
+    case 'INVALID-INPUT':
+      return 'point `artifacts` at WebAssembly modules only';
+    case 'NOT-WASI':
+      return 'run it on the host it was built for, and leave it out of `artifacts`';
+    case 'ERROR': {
+      const limit = [r.p2, r.p1].find((x) => x?.limit)?.limit;
+      return limit ? `raise the ${limit.kind} limit, or check why the run needs more` : 're-run; if it persists, report it with the job log';
+    }
+    default:
+      return 'see the details below';
+  }
 }
 
-function diagnosisCell(r: ArtifactResult): string {
-  const { failures, notes } = splitDiagnoses(r);
-  const top = failures[0];
-  if (top) return `${inlineMarkdown(top.title, true)} (${top.confidence})`;
-  if (r.unknown) return `no known signature (\`${escapeCode(r.unknown.fingerprint)}\`)`;
-  if (r.verdict === 'INVALID-INPUT' && r.artifact.error) return escapeInline(shorten(r.artifact.error, 120));
-  if (notes[0]) return `note: ${inlineMarkdown(notes[0].title, true)}`;
-  if (r.verdict === 'PASS') return r.notes.length ? `note: ${r.notes.map((n) => escapeInline(n.code)).join(', ')}` : '—';
-  if (r.conversion && !r.conversion.ok) return 'conversion failed';
-  return '—';
+function causeLine(g: CauseGroup): string {
+  const [first] = g.results;
+  const who = g.results.length === 1 ? escapeInline(first!.artifact.path) : `${plural(g.results.length, 'artifact')}, same cause`;
+  const tags: string[] = [g.verdict];
+  if (g.diagnosis) tags.push(`${g.diagnosis.confidence} confidence`);
+  if (g.diagnosis && predictedAndConfirmed(first!, g.diagnosis)) tags.push('predicted before running');
+  return `- ${VERDICT_ICON[g.verdict]} **${causeTitle(g)}**: ${who} (${tags.join(', ')}). **Fix:** ${causeFix(g)}`;
+}
+
+function predictedAndConfirmed(r: ArtifactResult, d: Diagnosis): boolean {
+  return r.predictions.some((p) => p.signatureId === d.signatureId && p.confirmed === true);
+}
+
+/* ───────────── the cause sections ───────────── */
+
+function causeSection(g: CauseGroup, report: Report, level: MarkdownDetail): string[] {
+  const r = g.results[0]!;
+  const out: string[] = [`### ${VERDICT_ICON[g.verdict]} ${causeTitle(g)}`, ''];
+  const what = whatHappened(r);
+  if (g.results.length === 1) {
+    out.push(`${named(r)} ${VERDICT_MEANING[r.verdict]}.${what ? ` ${what}.` : ''}`, '');
+  } else {
+    out.push(
+      `${plural(g.results.length, 'artifact')}, same cause: ${plural(g.results.length, 'artifact')} ${g.results.length === 1 ? VERDICT_MEANING[r.verdict] : VERDICT_MEANING_PLURAL[r.verdict]}. The details below are for ${escapeInline(r.artifact.path)}${what ? `: ${what}` : ''}.`,
+      '',
+      details(`The ${plural(g.results.length, 'artifact')}`, artifactList(g.results)),
+      '',
+    );
+  }
+
+  const d = g.diagnosis;
+  if (d?.workarounds.length) out.push(...workarounds(d), '');
+  const why = whyBody(g, r);
+  if (why) out.push(details(whySummary(g), why), '');
+
+  if (r.conversion && !r.conversion.ok && r.conversion.error) {
+    out.push(details('Conversion error', fence(guestText(r.conversion.error))), '');
+  }
+  const trap = r.p2?.trap ?? r.p1?.trap;
+  if (trap && level === 'full' && (trap.frames.length || trap.causes.length)) {
+    const phase = r.p2?.trap ? 'P2' : 'P1';
+    const frames = trap.frames.slice(0, MAX_FRAMES).map((f) => `${f.index}: ${f.name} [${f.origin}]`);
+    if (trap.frames.length > MAX_FRAMES) frames.push(`… ${trap.frames.length - MAX_FRAMES} more frames`);
+    const body = [...trap.causes.map((c) => `Caused by: ${c}`), ...(frames.length ? ['', 'Backtrace (innermost first):', ...frames] : [])].join('\n');
+    out.push(details(`${phase} error chain and backtrace`, fence(guestText(body))), '');
+  }
+  if (r.p1 || r.p2 || r.conversion) out.push(details('Run details: differences, notes, hosts', runDetails(r, report)), '');
+  if (level === 'full') out.push(...guestOutput(r));
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+const VERDICT_MEANING_PLURAL: Record<ArtifactResult['verdict'], string> = {
+  PASS: 'behave the same as P1 modules and as P2 components',
+  REGRESSION: 'work as P1 modules but fail or behave differently as P2 components',
+  'CONVERT-FAIL': 'could not be converted to P2 components',
+  'PRE-EXISTING': 'already fail as P1 modules: not a conversion problem',
+  TIMEOUT: 'did not finish within the time limit',
+  'INVALID-INPUT': 'are not usable WebAssembly files',
+  'NOT-WASI': 'are not WASI programs: they need a specific non-WASI host',
+  ERROR: 'could not be checked: the checker could not carry out a run',
+};
+
+/** 'P1 exited 0; P2 trapped: assertion failed at adapter line 2857; stdout differs' (the trap, shown once). */
+function whatHappened(r: ArtifactResult): string {
+  const parts: string[] = [];
+  const p1 = runOutcome(r.p1);
+  const p2 = runOutcome(r.p2);
+  if (p1) parts.push(`P1 ${p1}`);
+  if (p2) parts.push(`P2 ${p2}`);
+  const other = r.differences.filter((d) => d.field === 'stdout' || d.field === 'stderr').map((d) => d.field);
+  if (other.length) parts.push(`${other.join(' and ')} ${other.length === 1 ? 'differs' : 'differ'}`);
+  return parts.join('; ');
+}
+
+function runOutcome(run: RunResult | undefined): string | undefined {
+  if (!run) return undefined;
+  if (run.hostError) return 'could not be run by the checker';
+  if (run.timedOut) return 'timed out';
+  if (run.trap) return `trapped: ${escapeInline(shorten(cleanText(run.trap.adapterLine?.text ?? run.trap.message), 200))}`;
+  if (run.harnessError) return 'could not be loaded';
+  if (run.limit) return `hit the ${run.limit.kind} limit`;
+  if (run.exitCode !== null) return `exited ${run.exitCode}`;
+  return 'ended without an exit code';
+}
+
+/** 'go124-hello.wasm (Go 1.24.4)', or the path alone when the toolchain is unknown. */
+function named(r: ArtifactResult): string {
+  const t = toolchainLabel(r);
+  return t === '—' ? escapeInline(r.artifact.path) : `${escapeInline(r.artifact.path)} (${escapeInline(t)})`;
+}
+
+function artifactList(results: ArtifactResult[]): string {
+  const lines = results.slice(0, MAX_LISTED).map((r) => `- ${named(r)}`);
+  if (results.length > MAX_LISTED) lines.push(`- … and ${formatCount(results.length - MAX_LISTED)} more (all of them are in the JSON report)`);
+  return lines.join('\n');
+}
+
+function workarounds(d: Diagnosis): string[] {
+  const out = ['**What to do** (best first)', ''];
+  orderWorkarounds(d.workarounds).forEach((w, i) => {
+    const why = w.why ? ` (${inlineMarkdown(w.why)})` : '';
+    out.push(w.safe ? `${i + 1}. ${inlineMarkdown(w.text)}${why}` : `${i + 1}. ⚠️ **Unsafe:** ${inlineMarkdown(w.text)}${why || ' (works around the symptom, not the cause)'}`);
+  });
+  return out;
+}
+
+function whySummary(g: CauseGroup): string {
+  const d = g.diagnosis;
+  if (d) return `Why: cause and evidence (${d.confidence} confidence, ${d.signatureId})`;
+  const u = g.results[0]!.unknown;
+  return u ? `Why: what is known (fingerprint ${u.fingerprint})` : 'Why: other candidates and predictions';
+}
+
+function whyBody(g: CauseGroup, r: ArtifactResult): string {
+  const out: string[] = [];
+  const { failures } = splitDiagnoses(r);
+  const d = g.diagnosis;
+  if (d) {
+    out.push(inlineMarkdown(d.cause), '');
+    if (d.evidence.length) out.push('**Evidence**', '', ...d.evidence.map((e) => `- ${inlineMarkdown(e)}`), '');
+    if (d.links.length) out.push(`**Links:** ${d.links.map((l) => link(l.title, l.url)).join(' · ')}`, '');
+  } else if (r.unknown) {
+    const u = r.unknown;
+    out.push(`No known signature matched. ${inlineMarkdown(unknownSummary(u.summary))}`, '', `Fingerprint: ${codeSpan(u.fingerprint)}`, '');
+    if (u.evidence.length) out.push('**Evidence**', '', ...u.evidence.map((e) => `- ${inlineMarkdown(e)}`), '');
+    out.push(link('Propose a signature for this failure', u.proposeUrl), '');
+  }
+  const others = failures.filter((x) => x !== d);
+  if (others.length) out.push(`**Other candidates:** ${others.map((x) => `${inlineMarkdown(x.title)} (${x.confidence})`).join(' · ')}`, '');
+  // A prediction that the run confirmed is the diagnosis itself (the cause line says "predicted before running").
+  const predictions = r.predictions.filter((p) => !(d && p.signatureId === d.signatureId && p.confirmed === true));
+  if (predictions.length) {
+    out.push('**Predicted before running**', '', ...predictions.map((p) => `- ${inlineMarkdown(p.title)}: ${inlineMarkdown(p.message)} (${predictionStatus(p)})`), '');
+  }
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return out.join('\n');
+}
+
+function runDetails(r: ArtifactResult, report: Report): string {
+  const out: string[] = [];
+  // The trap is already in the line above and in the backtrace block: not a third time here.
+  const diffs = r.differences.filter((d) => d.field !== 'trap');
+  if (diffs.length) out.push(table(['', 'P1', 'P2'], diffs.map((d) => [d.field, diffCell(d.p1), diffCell(d.p2)])), '');
+  const noteDiagnoses = splitDiagnoses(r).notes;
+  if (r.notes.length || noteDiagnoses.length) {
+    out.push(...r.notes.map((n) => `- ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`), ...noteDiagnoses.map((d) => `- ${noteDiagnosis(d)}`), '');
+  }
+  for (const run of [r.p1, r.p2]) {
+    if (!run) continue;
+    const phase = run.phase.toUpperCase();
+    if (run.harnessError) out.push(`**${phase} could not be loaded:** ${escapeInline(cleanText(run.harnessError))}`, '');
+    if (run.hostError) out.push(`**${phase} host error** (not the guest's fault): ${escapeInline(cleanText(run.hostError))}`, '');
+    if (run.limit) out.push(`**${phase} limit:** ${escapeInline(run.limit.message)}`, '');
+  }
+  out.push(hostsLine(r, report));
+  return out.join('\n');
+}
+
+/** A note-level diagnosis on one line: title, cause, the first workaround. */
+function noteDiagnosis(d: Diagnosis): string {
+  const w = orderWorkarounds(d.workarounds)[0];
+  return `**${inlineMarkdown(d.title)}**: ${inlineMarkdown(d.cause)}${w ? ` ${inlineMarkdown(w.text)}` : ''} (${codeSpan(d.signatureId)})`;
 }
 
 function passNotes(results: ArtifactResult[]): string[] {
@@ -156,100 +360,23 @@ function passNotes(results: ArtifactResult[]): string[] {
     ]);
 }
 
-/** A note-level diagnosis on one line: title, cause, the first workaround. */
-function noteDiagnosis(d: Diagnosis): string {
-  const w = orderWorkarounds(d.workarounds)[0];
-  return `**${inlineMarkdown(d.title)}**: ${inlineMarkdown(d.cause)}${w ? ` ${inlineMarkdown(w.text)}` : ''} (${codeSpan(d.signatureId)})`;
+function artifactTable(results: ArtifactResult[]): string {
+  return table(
+    ['Artifact', 'Toolchain', 'Verdict', 'Diagnosis'],
+    results.map((r) => [escapeInline(r.artifact.path), escapeInline(toolchainLabel(r)), `${VERDICT_ICON[r.verdict]} ${r.verdict}`, diagnosisCell(r)]),
+  );
 }
 
-function artifactSection(r: ArtifactResult, report: Report, level: MarkdownDetail): string[] {
-  const out: string[] = [`### ${VERDICT_ICON[r.verdict]} ${escapeInline(r.artifact.path)}: ${r.verdict}`, ''];
-  out.push(`_This artifact ${VERDICT_MEANING[r.verdict]}._`, '');
-
-  if (r.verdict === 'INVALID-INPUT' && r.artifact.error) {
-    out.push(`**Why:** ${escapeInline(r.artifact.error)}`, '');
-  }
-  if (r.conversion && !r.conversion.ok && r.conversion.error) {
-    out.push('**Conversion error**', '', fence(sanitizeGuestText(r.conversion.error, GUEST_CHARS)), '');
-  }
-
-  const { failures, notes: noteDiagnoses } = splitDiagnoses(r);
-  const [top, ...others] = failures;
-  if (top) out.push(...diagnosisBlock(top));
-  else if (r.unknown) {
-    const u = r.unknown;
-    out.push(`**No known signature matched.** ${inlineMarkdown(unknownSummary(u.summary))}`, '', `Fingerprint: ${codeSpan(u.fingerprint)}`, '');
-    if (u.evidence.length) out.push('**Evidence**', '', ...u.evidence.map((e) => `- ${inlineMarkdown(e)}`), '');
-    out.push(`${link('Propose a signature for this failure', u.proposeUrl)}`, '');
-  }
-  if (others.length) {
-    out.push(`**Other candidates:** ${others.map((d) => `${inlineMarkdown(d.title)} (${d.confidence})`).join(' · ')}`, '');
-  }
-
-  if (r.predictions.length) {
-    out.push(
-      '**Predicted before running**',
-      '',
-      ...r.predictions.map((p) => `- ${inlineMarkdown(p.title)}: ${inlineMarkdown(p.message)} (${predictionStatus(p)})`),
-      '',
-    );
-  }
-  if (r.notes.length || noteDiagnoses.length) {
-    out.push(
-      '**Notes**',
-      '',
-      ...r.notes.map((n) => `- ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`),
-      ...noteDiagnoses.map((d) => `- ${noteDiagnosis(d)}`),
-      '',
-    );
-  }
-  if (r.differences.length) {
-    out.push(
-      '**Differences**',
-      '',
-      table(
-        ['', 'P1', 'P2'],
-        r.differences.map((d) => [d.field, diffCell(d.p1), diffCell(d.p2)]),
-      ),
-      '',
-    );
-  }
-  const trap = r.p2?.trap ?? r.p1?.trap;
-  if (trap) {
-    const phase = r.p2?.trap ? 'P2' : 'P1';
-    out.push(`**${phase} trap** (${trap.kind}): ${escapeInline(shorten(trap.message, 300))}`, '');
-    if (trap.adapterLine) out.push(`Adapter line: ${escapeInline(trap.adapterLine.text)}`, '');
-    if (level === 'full' && (trap.frames.length || trap.causes.length)) {
-      const frames = trap.frames.slice(0, MAX_FRAMES).map((f) => `${f.index}: ${f.name} [${f.origin}]`);
-      if (trap.frames.length > MAX_FRAMES) frames.push(`… ${trap.frames.length - MAX_FRAMES} more frames`);
-      const body = [...trap.causes.map((c) => `Caused by: ${c}`), ...(frames.length ? ['', 'Backtrace (innermost first):', ...frames] : [])].join('\n');
-      out.push(details(`${phase} error chain and backtrace`, fence(sanitizeGuestText(body, GUEST_CHARS))), '');
-    }
-  }
-  for (const run of [r.p1, r.p2]) {
-    if (run?.harnessError) out.push(`**${run.phase.toUpperCase()} harness error** (not the guest's fault): ${escapeInline(run.harnessError)}`, '');
-  }
-
-  if (r.p1 || r.p2 || r.conversion) out.push(hostsLine(r, report), '');
-
-  if (level === 'full') out.push(...guestOutput(r));
-  while (out.length && out[out.length - 1] === '') out.pop();
-  return out;
-}
-
-function diagnosisBlock(d: Diagnosis): string[] {
-  const out = [`**${inlineMarkdown(d.title)}** · ${d.confidence} confidence · ${codeSpan(d.signatureId)}`, '', inlineMarkdown(d.cause), ''];
-  if (d.evidence.length) out.push('**Evidence**', '', ...d.evidence.map((e) => `- ${inlineMarkdown(e)}`), '');
-  if (d.workarounds.length) {
-    out.push('**Workarounds** (best first)', '');
-    orderWorkarounds(d.workarounds).forEach((w, i) => {
-      const why = w.why ? ` (${inlineMarkdown(w.why)})` : '';
-      out.push(w.safe ? `${i + 1}. ${inlineMarkdown(w.text)}${why}` : `${i + 1}. ⚠️ **Unsafe:** ${inlineMarkdown(w.text)}${why || ' (works around the symptom, not the cause)'}`);
-    });
-    out.push('');
-  }
-  if (d.links.length) out.push(`**Links:** ${d.links.map((l) => link(l.title, l.url)).join(' · ')}`, '');
-  return out;
+function diagnosisCell(r: ArtifactResult): string {
+  const { failures, notes } = splitDiagnoses(r);
+  const top = failures[0];
+  if (top) return `${inlineMarkdown(top.title, true)} (${top.confidence})`;
+  if (r.unknown) return `no known signature (\`${escapeCode(r.unknown.fingerprint)}\`)`;
+  const reason = r.verdict !== 'PASS' ? failureReason(r) : undefined;
+  if (reason) return escapeInline(shorten(cleanText(reason), 120));
+  if (notes[0]) return `note: ${inlineMarkdown(notes[0].title, true)}`;
+  if (r.verdict === 'PASS') return r.notes.length ? `note: ${r.notes.map((n) => escapeInline(n.code)).join(', ')}` : '—';
+  return '—';
 }
 
 function hostsLine(r: ArtifactResult, report: Report): string {
@@ -260,19 +387,30 @@ function hostsLine(r: ArtifactResult, report: Report): string {
 
 function guestOutput(r: ArtifactResult): string[] {
   return guestStreams(r).flatMap(({ label, output }) => {
-    const size = `${formatCount(output.bytes)} bytes${output.truncated ? `, first ${formatCount(Buffer.byteLength(output.text))} kept` : ''}`;
-    return [details(`${label} (${size})`, fence(sanitizeGuestText(output.text, GUEST_CHARS), 'text')), ''];
+    const size = `${formatCount(output.bytes)} ${output.bytes === 1 ? 'byte' : 'bytes'}${output.truncated ? `, first ${formatCount(Buffer.byteLength(output.text))} kept` : ''}`;
+    return [details(`${label} (${size})`, fence(guestText(output.text), 'text')), ''];
   });
 }
 
+/** No timestamp: the same result renders the same bytes, so a re-run does not rewrite the comment. */
 function footer(report: Report): string {
   const rt = report.runtime;
-  return `<sub>${escapeInline(`${report.tool.name} ${report.tool.version}`)} · runtime ${escapeInline(rt.requested)}: P1 ${escapeInline(runtimeLabel(rt.p1))}, P2 ${escapeInline(runtimeLabel(rt.p2))} · ${escapeInline(report.createdAt)}</sub>`;
+  return `<sub>${escapeInline(`${report.tool.name} ${report.tool.version}`)} · runtime ${escapeInline(rt.requested)}: P1 ${escapeInline(runtimeLabel(rt.p1))}, P2 ${escapeInline(runtimeLabel(rt.p2))}</sub>`;
+}
+
+/** Guest/host text for a fence: sanitised, capped, and without the checker's scratch paths. */
+function guestText(text: string): string {
+  return stripScratchPaths(sanitizeGuestText(text, GUEST_CHARS));
+}
+
+/** One-line text from the checker or a host (reasons, host errors): capped, without scratch paths. */
+function cleanText(text: string): string {
+  return stripScratchPaths(sanitizeGuestText(text, 600));
 }
 
 function diffCell(value: string): string {
   if (value === '') return '_(empty)_';
-  const oneLine = sanitizeGuestText(value, DIFF_CHARS).replace(/\n/g, '⏎').replace(/\t/g, '⇥');
+  const oneLine = sanitizeGuestText(cleanText(value), DIFF_CHARS).replace(/\n/g, '⏎').replace(/\t/g, '⇥');
   return escapeInline(oneLine);
 }
 

@@ -4,7 +4,7 @@
  * colours nor start a line with a workflow command (`::…`).
  */
 import type { ArtifactResult, Diagnosis, Report, Verdict } from '../model.js';
-import { adapterLabel, countsLine, guestStreams, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, toolchainLabel, unknownSummary } from './format.js';
+import { adapterLabel, countsLine, guestStreams, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, statusSentence, toolchainLabel, unknownSummary } from './format.js';
 import { sanitizeGuestText } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
 
@@ -62,14 +62,9 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
 
   const s = report.summary;
   const counts = countsLine(s.counts, VERDICTS) || 'nothing checked';
-  const status =
-    s.total === 0
-      ? c('yellow', 'No artifacts were checked.')
-      : s.regressions > 0
-        ? c('red', `${s.regressions} of ${s.total} break as WASI P2 components.`)
-        : s.failures > 0
-          ? c('yellow', `No regressions; ${s.failures} of ${s.total} need attention.`)
-          : c('green', `All ${s.total} work as WASI P2 components.`);
+  const sentence = statusSentence(s);
+  const colour = s.total === 0 || (s.regressions === 0 && s.failures > 0) ? 'yellow' : s.regressions > 0 ? 'red' : 'green';
+  const status = c(colour, `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`);
   out.push(`${c('bold', 'Result:')} ${counts}. ${status}`);
   return `${out.join('\n')}\n`;
 }

@@ -74,7 +74,9 @@ describe('outcome', () => {
     expect([checkConclusion(preexisting, 'regression'), checkConclusion(preexisting, 'any')]).toEqual(['neutral', 'failure']);
     expect(resultOutput(regress)).toBe('regression');
     expect(resultOutput(preexisting)).toBe('fail');
-    expect(checkTitle(regress)).toBe('1 of 2 artifacts break as P2 components');
+    expect(checkTitle(regress)).toBe('1 of 2 artifacts breaks as a P2 component');
+    expect(checkTitle(report(['REGRESSION', 'REGRESSION']))).toBe('2 of 2 artifacts break as P2 components');
+    expect(checkTitle(preexisting)).toBe('1 of 2 artifacts fails (not a P2 regression)');
   });
 
   it('makes one finding per non-PASS artifact, level by fail-on', () => {
