@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import pLimit from 'p-limit';
 import path from 'node:path';
@@ -8,11 +8,12 @@ import { adapterFromFile, adapterKindFor, bundledAdapter, convertModule, type Re
 import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
 import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
 import { discover } from './discover.js';
-import { inspectBytes, inspectFile } from './inspect/index.js';
+import { loadArtifact } from './inspect/index.js';
 import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult } from './model.js';
 import type { CheckOptions } from './options/index.js';
 import { summarize } from './report/summary.js';
 import { createRunner, type RuntimeSelection } from './runtime/index.js';
+import { prepareSandbox } from './runtime/sandbox.js';
 import { wasmtimeReleaseAdapter } from './runtime/wasmtime/adapter.js';
 import { VERSION } from './version.js';
 
@@ -29,6 +30,8 @@ export async function check(options: CheckOptions): Promise<Report> {
     if (found.files.length === 0 && found.missing.length === 0) {
       throw new Error(`no artifacts matched ${options.patterns.map((p) => `'${p}'`).join(', ') || '(no patterns given)'}`);
     }
+    // The stdin file and preopen folders are untrusted data: checked and snapshotted once, before anything runs.
+    const sandbox = await prepareSandbox(options.sandbox, options.cwd, path.join(workDir, 'sandbox'));
     const wasmtime = options.wasmtime?.binary?.includes(path.sep)
       ? { ...options.wasmtime, binary: path.resolve(options.cwd, options.wasmtime.binary) } // runs start in scratch dirs
       : options.wasmtime;
@@ -50,7 +53,7 @@ export async function check(options: CheckOptions): Promise<Report> {
     const limit = pLimit(Math.max(1, options.concurrency ?? Math.min(4, availableParallelism())));
     results.push(
       ...(await Promise.all(
-        found.files.map((file) => limit(() => checkOne(path.resolve(options.cwd, file), file, options, selection, db, adapters, workDir))),
+        found.files.map((file) => limit(() => checkOne(path.resolve(options.cwd, file), file, { ...options, sandbox }, selection, db, adapters, workDir))),
       )),
     );
     return {
@@ -115,9 +118,10 @@ async function checkOne(
   const progress = (stage: Parameters<NonNullable<CheckOptions['onProgress']>>[0]['stage'], message?: string) =>
     options.onProgress?.({ artifact: shownPath, stage, message });
   progress('inspect');
-  // Read once: inspect and convert share the bytes. A file that cannot be read is inspect's to report.
-  const bytes = await readFile(absPath).then((b) => new Uint8Array(b), () => undefined);
-  const artifact = { ...(bytes ? inspectBytes(absPath, bytes) : await inspectFile(absPath)), path: shownPath };
+  // Read once (lstat first, regular files only, size-capped: see runtime/safe-fs.ts): inspect and convert share the bytes.
+  const loaded = await loadArtifact(absPath, options.maxArtifactBytes);
+  const bytes = loaded.bytes;
+  const artifact = { ...loaded.artifact, path: shownPath };
   if (artifact.kind === 'not-wasm' || artifact.kind === 'invalid') {
     progress('done', 'INVALID-INPUT');
     return invalidResult(artifact);

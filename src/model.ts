@@ -153,6 +153,14 @@ export interface Sandbox {
   timeoutMs: number;
   /** Bytes kept of each of stdout and stderr. */
   outputCapBytes: number;
+  /** Bytes of stdout + stderr one run may write; the run is ended beyond it. Default max(64 MiB, 16 × cap). */
+  maxOutputBytes?: number;
+  /** Disk one run's preopen copies may use (copy + guest writes); the run is ended beyond it. Default 512 MiB. */
+  maxDiskBytes?: number;
+  /** Size each guest linear memory may grow to. Default 2 GiB. */
+  maxMemoryBytes?: number;
+  /** Size of the stdin file. Default 64 MiB. */
+  maxStdinBytes?: number;
 }
 
 export interface CapturedOutput {

@@ -368,6 +368,6 @@ describe('inspectFile', () => {
     writeFileSync(file, buildModule({ funcExports: ['_start'] }));
     await expect(inspectFile(file)).resolves.toMatchObject({ path: file, kind: 'module' });
     await expect(inspectFile(join(dir, 'missing.wasm'))).resolves.toMatchObject({ kind: 'invalid', error: 'cannot read file: file not found' });
-    await expect(inspectFile(dir)).resolves.toMatchObject({ kind: 'invalid', error: 'cannot read file: is a directory' });
+    await expect(inspectFile(dir)).resolves.toMatchObject({ kind: 'invalid', error: 'cannot read file: is a folder: only regular files are accepted' });
   });
 });

@@ -178,10 +178,11 @@ describe.skipIf(skipReason !== undefined)('wasmtime runner on the wasmtime 49 en
     expect(p1.trap).toBeDefined();
   });
 
-  it('reports a binary that cannot start as a harness error', async () => {
+  it('reports a binary that cannot start as a host error (the checker could not run it)', async () => {
     const broken = createWasmtimeRunner({ binary: path.join(work, 'no-wasmtime'), version: '49.0.0', workDir: path.join(work, 'runs') });
     const r = await broken.runModule(path.join(fixtures, 'c-hello.wasm'), sandbox());
-    expect(r.harnessError).toMatch(/cannot start wasmtime/);
+    expect(r.hostError).toMatch(/cannot start wasmtime/);
+    expect(r.harnessError).toBeUndefined();
     expect(r.exitCode).toBeNull();
   });
 

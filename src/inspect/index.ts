@@ -3,8 +3,9 @@
  * `inspectBytes` is pure; `inspectFile` only adds the read.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Artifact } from '../model.js';
+import { DEFAULT_LIMITS } from '../runtime/limits.js';
+import { readRegularFile, UnsafeFileError } from '../runtime/safe-fs.js';
 import { parseComponent } from './component.js';
 import { parseModule, validateModule } from './module.js';
 import { InspectError } from './reader.js';
@@ -95,14 +96,21 @@ export function inspectBytes(path: string, bytes: Uint8Array): Artifact {
  * Reads and inspects a file. Never throws for a bad file: a read error is an 'invalid' artifact.
  * @param path Path to read, recorded as given.
  */
-export async function inspectFile(path: string): Promise<Artifact> {
+export async function inspectFile(path: string, maxBytes: number = DEFAULT_LIMITS.artifactBytes): Promise<Artifact> {
+  return (await loadArtifact(path, maxBytes)).artifact;
+}
+
+/**
+ * Reads an artifact the safe way (lstat first, a regular file or a link to one, at most `maxBytes`; never a FIFO or a
+ * device: runtime/safe-fs.ts) and inspects it. The bytes are returned for the later stages (conversion).
+ */
+export async function loadArtifact(path: string, maxBytes: number = DEFAULT_LIMITS.artifactBytes): Promise<{ artifact: Artifact; bytes?: Uint8Array }> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = new Uint8Array(await readRegularFile(path, maxBytes, 'artifact'));
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code === 'ENOENT' ? 'file not found' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-    return { path, size: 0, sha256: '', kind: 'invalid', error: `cannot read file: ${reason}` };
+    const reason = e instanceof UnsafeFileError ? e.reason : (e as Error).message;
+    return { artifact: { path, size: 0, sha256: '', kind: 'invalid', error: `cannot read file: ${reason}` } };
   }
-  return inspectBytes(path, bytes);
+  return { artifact: inspectBytes(path, bytes), bytes };
 }

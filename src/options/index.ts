@@ -51,6 +51,8 @@ export interface CheckOptions {
   /** Keep the scratch directory after the run (for debugging). */
   keepWorkDir?: boolean;
   onProgress?: (event: ProgressEvent) => void;
+  /** Largest artifact file read (default 512 MiB); a larger one is INVALID-INPUT naming the limit. */
+  maxArtifactBytes?: number;
   /** Artifacts checked at once (default: the number of CPUs, at most 4). Timing-sensitive runs may want 1. */
   concurrency?: number;
 }

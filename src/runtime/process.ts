@@ -8,12 +8,14 @@
  * - the child environment is exactly `env` (no inheritance);
  * - a wall-clock timeout kills the whole process group (the child is started `detached`, i.e. in its own group).
  */
-import { closeSync, openSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, open, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { mkdir, mkdtemp, open, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import type { CapturedOutput, Preopen } from '../model.js';
+import type { CapturedOutput, Preopen, RunLimit, RunResult, RuntimeId } from '../model.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import { copyTreeSafely, describeType, SandboxInputError } from './safe-fs.js';
 
 export interface SandboxedProcessOptions {
   command: string;
@@ -151,6 +153,20 @@ function decodeUtf8Prefix(buf: Buffer, cut: boolean): string {
   return buf.subarray(0, end).toString('utf8');
 }
 
+/**
+ * Opens the stdin file without following a final link and without blocking (a FIFO opens at once); anything but a
+ * regular file is refused. (check() hands runners a checked copy; this holds for any caller.)
+ */
+function openStdin(file: string): number {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
+    closeSync(fd);
+    throw new Error(`stdin file ${file} is ${describeType(st)}: only regular files are accepted`);
+  }
+  return fd;
+}
+
 /** Runs `command` sandboxed as described at the top of this file. Never throws for guest/host failures. */
 export async function runSandboxedProcess(options: SandboxedProcessOptions): Promise<SandboxedProcessResult> {
   await mkdir(options.scratchDir, { recursive: true });
@@ -171,7 +187,7 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
   let signal: string | undefined;
 
   try {
-    stdinFd = options.stdinFile !== undefined ? openSync(options.stdinFile, 'r') : undefined;
+    stdinFd = options.stdinFile !== undefined ? openStdin(options.stdinFile) : undefined;
     const child = execa(options.command, options.args, {
       cwd: options.cwd,
       env: options.env,
@@ -237,25 +253,31 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
 
 /**
  * Gives a run its own fresh copy of each preopened directory (guests modify their preopens; the P2 run must not see
- * what the P1 run left behind). Returns the preopens pointing at the copies, guest paths unchanged.
+ * what the P1 run left behind). Returns the preopens pointing at the copies, guest paths unchanged. The copies hold
+ * only regular files and folders (see safe-fs.ts): a link out of the folder or a special file refuses the run.
  */
-export async function copyPreopens(dirs: Preopen[], scratchDir: string): Promise<Preopen[]> {
+export async function copyPreopens(dirs: Preopen[], scratchDir: string, diskBytes = DEFAULT_LIMITS.diskBytes): Promise<Preopen[]> {
   if (dirs.length === 0) return [];
   await mkdir(scratchDir, { recursive: true });
   const root = await mkdtemp(join(scratchDir, 'preopens-'));
   const copies: Preopen[] = [];
+  const budget = { bytes: diskBytes, limitBytes: diskBytes };
   for (const [i, dir] of dirs.entries()) {
-    const source = resolve(dir.host);
-    let info;
+    let source: string;
     try {
-      info = await stat(source);
+      source = await realpath(resolve(dir.host));
     } catch {
-      throw new Error(`preopen ${dir.host} (guest ${dir.guest}) does not exist`);
+      throw new SandboxInputError(`preopen ${dir.host} (guest ${dir.guest}) does not exist`);
     }
-    if (!info.isDirectory()) throw new Error(`preopen ${dir.host} (guest ${dir.guest}) is not a directory`);
     const target = join(root, `${i}-${basename(source) || 'root'}`);
-    await cp(source, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    await copyTreeSafely(source, target, dir.host, budget);
     copies.push({ host: target, guest: dir.guest });
   }
   return copies;
+}
+
+/** A run the checker could not carry out (nothing ran, or not as configured): the result says why (`hostError`). */
+export function notRunResult(phase: 'p1' | 'p2', runtime: RuntimeId, hostError: string, limit?: RunLimit): RunResult {
+  const empty = { text: '', bytes: 0, truncated: false };
+  return { phase, runtime, exitCode: null, stdout: empty, stderr: empty, durationMs: 0, timedOut: false, hostError, ...(limit ? { limit } : {}) };
 }

@@ -10,8 +10,15 @@ export function readConfig(): HostConfig {
   return JSON.parse(readFileSync(file, 'utf8')) as HostConfig;
 }
 
+/** Marks the start of the guest (see HostStatus 'running'). */
+let compiledIn: number | undefined;
+export function started(config: HostConfig, compileMs: number): void {
+  compiledIn = compileMs;
+  writeFileSync(config.statusFile, JSON.stringify({ outcome: 'running', compileMs } satisfies HostStatus));
+}
+
 export function finish(config: HostConfig, status: HostStatus): never {
-  writeFileSync(config.statusFile, JSON.stringify(status));
+  writeFileSync(config.statusFile, JSON.stringify({ ...status, ...(compiledIn !== undefined ? { compileMs: compiledIn } : {}) }));
   process.exit(status.outcome === 'exit' ? status.code : status.outcome === 'trap' ? TRAP_EXIT_CODE : HOST_ERROR_EXIT_CODE);
 }
 

@@ -16,9 +16,14 @@ export interface HostConfig {
 }
 
 export type HostStatus =
+  /** Written right before the guest starts: from here on an exit code without a final status is the guest's own. */
+  | { outcome: 'running'; compileMs: number }
   | { outcome: 'exit'; code: number }
   | { outcome: 'trap'; name: string; message: string; stack: string }
   | { outcome: 'error'; message: string; stack?: string };
+
+/** What the host writes: the status, plus the compile time once the guest has started. */
+export type HostStatusFile = HostStatus & { compileMs?: number };
 
 /** Exit code the hosts use when the guest trapped: 128 + SIGABRT, as the wasmtime CLI does on Unix. */
 export const TRAP_EXIT_CODE = 134;

@@ -5,7 +5,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
-import { finish, readConfig, reportThrown } from './host-common.js';
+import { finish, readConfig, reportThrown, started } from './host-common.js';
+
+/** WASI errno `perm` (operation not permitted). */
+const ERRNO_PERM = 63;
+
+/**
+ * node:wasi is not a security boundary (Node's own documentation): uvwasi checks paths lexically and lets the OS
+ * follow links, so a link the guest makes is a way out of the preopen waiting for a lexical/physical mismatch.
+ * The guest gets node:wasi's functions except the two that make links, which answer `perm`; its preopens are
+ * sanitised copies holding only regular files and folders (runtime/safe-fs.ts), so it meets no link at all.
+ * The P2 host denies the same two operations, so both phases of the embedded runtime behave alike.
+ */
+function guardedImports(wasi: WASI): WebAssembly.Imports {
+  const p1 = (wasi.getImportObject() as { wasi_snapshot_preview1: Record<string, unknown> }).wasi_snapshot_preview1;
+  return {
+    wasi_snapshot_preview1: { ...p1, path_symlink: () => ERRNO_PERM, path_link: () => ERRNO_PERM },
+  } as WebAssembly.Imports;
+}
 
 const config = readConfig();
 let instance: WebAssembly.Instance;
@@ -18,8 +35,10 @@ try {
     preopens: config.preopens,
     returnOnExit: true,
   });
+  const compileStart = performance.now();
   const module = await WebAssembly.compile(readFileSync(config.target));
-  instance = await WebAssembly.instantiate(module, wasi.getImportObject() as WebAssembly.Imports);
+  instance = await WebAssembly.instantiate(module, guardedImports(wasi));
+  started(config, Math.round(performance.now() - compileStart));
 } catch (e) {
   reportThrown(config, e, 'link');
 }

@@ -3,11 +3,11 @@
  * `@bytecodealliance/preview2-shim`'s WASIShim in sandbox mode (only the configured args/env/preopens, network off).
  * We deliberately don't use `jco run`: it hands the guest the host's environment and gives no control of preopens.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
-import { finish, readConfig, reportThrown } from './host-common.js';
+import { finish, readConfig, reportThrown, started } from './host-common.js';
 
 const config = readConfig();
 
@@ -18,6 +18,17 @@ try {
     sandbox: { preopens: config.preopens, env: config.env, args: config.args, enableNetwork: false },
   });
   const imports = shim.getImportObject() as Record<string, Record<string, unknown>>;
+  // The guest cannot make links (as in the P1 host): preview2-shim resolves paths itself and refuses absolute and
+  // escaping targets, but a guest-made link is a way out waiting for one resolution mistake, and the two phases
+  // must behave alike. Its preopens hold only regular files and folders (runtime/safe-fs.ts).
+  const types = imports['wasi:filesystem/types'] as { Descriptor?: { prototype: Record<string, unknown> } } | undefined;
+  if (!types?.Descriptor) throw new Error('preview2-shim: wasi:filesystem/types has no Descriptor to guard');
+  types.Descriptor.prototype.symlinkAt = () => {
+    throw 'not-permitted';
+  };
+  types.Descriptor.prototype.linkAt = () => {
+    throw 'not-permitted';
+  };
   // Don't leak the host's working directory to the guest.
   const env = imports['wasi:cli/environment'];
   if (env) imports['wasi:cli/environment'] = { ...env, initialCwd: () => undefined };
@@ -28,7 +39,15 @@ try {
   const mod = (await import(pathToFileURL(path.join(config.target, 'component.js')).href)) as {
     instantiate: (getCoreModule: (name: string) => Promise<WebAssembly.Module>, imports: unknown) => Promise<Instance>;
   };
-  instance = await mod.instantiate((name) => WebAssembly.compile(readFileSync(path.join(config.target, name))), lookup);
+  // Compile every core module first (outside the guest's time limit), then start the guest: instantiation already
+  // runs guest code (start functions, a reactor's `_initialize`), which may exit through wasi:cli/exit.
+  const compileStart = performance.now();
+  const names = readdirSync(config.target).filter((name) => name.endsWith('.wasm'));
+  const modules = new Map(
+    await Promise.all(names.map(async (name) => [name, await WebAssembly.compile(readFileSync(path.join(config.target, name)))] as const)),
+  );
+  started(config, Math.round(performance.now() - compileStart));
+  instance = await mod.instantiate(async (name) => modules.get(name) ?? WebAssembly.compile(readFileSync(path.join(config.target, name))), lookup);
 } catch (e) {
   reportThrown(config, e, 'link');
 }

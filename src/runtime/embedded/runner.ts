@@ -5,8 +5,9 @@ import { embeddedHostScript } from '../../assets.js';
 import { inspectBytes } from '../../inspect/index.js';
 import { parseTrap } from '../../diagnose/trap/parse.js';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
-import { copyPreopens, runSandboxedProcess } from '../process.js';
-import { HOST_ERROR_EXIT_CODE, type HostConfig, type HostStatus } from './host-protocol.js';
+import { copyPreopens, notRunResult, runSandboxedProcess } from '../process.js';
+import type { HostConfig, HostStatusFile } from './host-protocol.js';
+import { limitsOf } from '../limits.js';
 // The package does not export its package.json; read it by path (the bundler inlines it).
 import preview2ShimPackage from '../../../node_modules/@bytecodealliance/preview2-shim/package.json' with { type: 'json' };
 
@@ -30,7 +31,12 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
   ): Promise<RunResult> {
     const runDir = path.join(options.workDir, `run-${++counter}-${phase}`);
     await mkdir(runDir, { recursive: true });
-    const preopens = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'));
+    let preopens: Preopen[];
+    try {
+      preopens = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'), limitsOf(sandbox).diskBytes);
+    } catch (e) {
+      return notRunResult(phase, phase === 'p1' ? p1 : p2, `cannot prepare the preopen folders: ${(e as Error).message}`);
+    }
     const config: HostConfig = {
       target,
       args: [programName, ...sandbox.args],
@@ -64,12 +70,21 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
       timedOut: proc.timedOut,
       command: [node, ...nodeArgs],
     };
-    if (!proc.timedOut) {
-      if (status?.outcome === 'error' || (!status && proc.exitCode === HOST_ERROR_EXIT_CODE)) {
+    if (status?.compileMs !== undefined) result.compileMs = status.compileMs;
+    if (proc.spawnError !== undefined) {
+      result.hostError = `cannot start the embedded host (${node}): ${proc.spawnError}`;
+    } else if (!proc.timedOut && !status) {
+      // The host never reached the guest: it could not read its config, crashed or was killed while loading.
+      const how = proc.signal ? `was killed by ${proc.signal}` : `exited with code ${proc.exitCode}`;
+      result.hostError = `the embedded host ${how} before the guest started${tailOf(proc.stderr.text)}`;
+    } else if (!proc.timedOut && status?.outcome === 'running' && proc.signal) {
+      result.hostError = `the embedded host was killed by ${proc.signal} while the guest ran${tailOf(proc.stderr.text)}`;
+    } else if (!proc.timedOut) {
+      if (status?.outcome === 'error') {
         // The guest could not even be loaded or linked: a fact about the artifact (e.g. unknown imports),
         // kept as a trap so the diagnosis sees it, and flagged so it is not taken for guest behaviour.
-        result.harnessError = status?.outcome === 'error' ? status.message : 'host failed before the guest ran';
-        result.trap = parseTrap(status?.outcome === 'error' ? (status.stack ?? status.message) : proc.stderr.text) ?? {
+        result.harnessError = status.message;
+        result.trap = parseTrap(status.stack ?? status.message) ?? {
           kind: 'instantiation-error',
           message: result.harnessError,
           causes: [result.harnessError],
@@ -84,9 +99,6 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
           frames: [],
           format: 'v8',
         };
-      } else if (!status && proc.signal) {
-        result.harnessError = `host process killed by ${proc.signal}`;
-        result.trap = parseTrap(proc.stderr.text);
       } else if (proc.exitCode !== 0) {
         // The adapter prints its assertion before `unreachable`; a guest may print a panic before exiting.
         result.trap = parseTrap(proc.stderr.text);
@@ -148,9 +160,15 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
   };
 }
 
-async function readStatus(file: string): Promise<HostStatus | undefined> {
+/** The end of the host's stderr, for a host error message. */
+function tailOf(stderr: string): string {
+  const text = stderr.trim();
+  return text ? `: ${text.length > 500 ? `…${text.slice(-500)}` : text}` : '';
+}
+
+async function readStatus(file: string): Promise<HostStatusFile | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as HostStatus;
+    return JSON.parse(await readFile(file, 'utf8')) as HostStatusFile;
   } catch {
     return undefined; // the guest exited through proc_exit / wasi:cli/exit, or the process was killed
   }

@@ -10,7 +10,8 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { parseTrap } from '../../diagnose/trap/parse.js';
 import type { RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
-import { copyPreopens, minimalHostEnv, readTail, runSandboxedProcess } from '../process.js';
+import { copyPreopens, minimalHostEnv, notRunResult, readTail, runSandboxedProcess } from '../process.js';
+import { limitsOf } from '../limits.js';
 import { cliFeatures } from './release.js';
 
 export interface WasmtimeRunnerOptions {
@@ -63,15 +64,13 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
   async function run(phase: 'p1' | 'p2', file: string, sandbox: Sandbox): Promise<RunResult> {
     await mkdir(opts.workDir, { recursive: true });
     const runDir = await mkdtemp(path.join(opts.workDir, `wasmtime-${++counter}-${phase}-`));
-    const empty = { text: '', bytes: 0, truncated: false };
     let args: string[];
     let cwd: string | undefined;
     try {
-      const dirs = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'));
+      const dirs = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'), limitsOf(sandbox).diskBytes);
       ({ args, cwd } = wasmtimeRunArgs(opts.version, phase, file, { ...sandbox, dirs }));
     } catch (e) {
-      const message = (e as Error).message;
-      return { phase, runtime, exitCode: null, stdout: empty, stderr: empty, durationMs: 0, timedOut: false, harnessError: message };
+      return notRunResult(phase, runtime, `cannot prepare the run: ${(e as Error).message}`);
     }
     const proc = await runSandboxedProcess({
       command: opts.binary,
@@ -94,7 +93,7 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
       command: [opts.binary, ...args],
     };
     if (proc.spawnError !== undefined) {
-      result.harnessError = `cannot start wasmtime (${opts.binary}): ${proc.spawnError}`;
+      result.hostError = `cannot start wasmtime (${opts.binary}): ${proc.spawnError}`;
       return result;
     }
     if (proc.outputLimitExceeded) {
@@ -103,7 +102,7 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
     }
     if (proc.timedOut) return result;
     if (proc.signal) {
-      result.harnessError = `wasmtime was killed by ${proc.signal}`;
+      result.hostError = `wasmtime was killed by ${proc.signal}`;
     }
     if (proc.exitCode !== 0) {
       // The trap is at the end of stderr: when the kept part is cut, parse the tail of the full file instead.

@@ -1,0 +1,34 @@
+/** The resource limits a run is held to, with their defaults in one place. */
+import type { Sandbox } from '../model.js';
+
+export const DEFAULT_LIMITS = {
+  /** Disk one run's preopen copies may use: the copy plus what the guest writes (512 MiB). */
+  diskBytes: 512 * 1024 * 1024,
+  /** Size of each guest linear memory (2 GiB). */
+  memoryBytes: 2 * 1024 * 1024 * 1024,
+  /** The stdin file (64 MiB): it is copied before the runs. */
+  stdinBytes: 64 * 1024 * 1024,
+  /** An artifact file (512 MiB). */
+  artifactBytes: 512 * 1024 * 1024,
+} as const;
+
+/** Bytes of stdout + stderr one run may write before it is ended (also what the checker keeps on disk per run). */
+export function defaultOutputLimit(outputCapBytes: number): number {
+  return Math.max(64 * 1024 * 1024, outputCapBytes * 16);
+}
+
+export interface EffectiveLimits {
+  diskBytes: number;
+  memoryBytes: number;
+  stdinBytes: number;
+  outputBytes: number;
+}
+
+export function limitsOf(sandbox: Sandbox): EffectiveLimits {
+  return {
+    diskBytes: sandbox.maxDiskBytes ?? DEFAULT_LIMITS.diskBytes,
+    memoryBytes: sandbox.maxMemoryBytes ?? DEFAULT_LIMITS.memoryBytes,
+    stdinBytes: sandbox.maxStdinBytes ?? DEFAULT_LIMITS.stdinBytes,
+    outputBytes: sandbox.maxOutputBytes ?? defaultOutputLimit(sandbox.outputCapBytes),
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * Reading untrusted files without being led astray: everything the configuration points at (preopen folders, the
+ * stdin file, artifacts) may come from a pull request, and may be a symbolic link to `/proc`, a FIFO that never ends
+ * or a sparse file of a terabyte. The rules, in one place:
+ *
+ * - **lstat first.** Only regular files and folders are carried anywhere. FIFOs, sockets and devices are refused by
+ *   their type, before they are opened (no read of a FIFO or device ever starts).
+ * - **Files are opened `O_NOFOLLOW | O_NONBLOCK`** and checked again with fstat, so a file swapped for a link or a
+ *   FIFO after the lstat is refused too, and opening a FIFO can never block.
+ * - **Symbolic links are not followed out of where they were granted.** A link inside a preopen folder is carried as
+ *   a copy of its target only when the target is a regular file inside that folder; any other link (absolute, with
+ *   `..` out of the folder, to `/proc` or `/dev`, to a folder — including the folder itself —, dangling) refuses the run
+ *   with an error naming the link. A path the configuration names that lies inside the workspace may itself be (or
+ *   pass through) a link only when the link stays inside the workspace. Host pseudo file systems (`/proc`, `/sys`,
+ *   `/dev`) are never data.
+ * - **Copies are independent.** Hard links inside a folder become independent copies (the guest's writes through one
+ *   name never reach another file or the original).
+ * - **Sizes are capped** while reading, not only by what stat claims.
+ */
+import { constants, type Stats } from 'node:fs';
+import { lstat, mkdir, open, readdir, realpath, utimes, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A file or folder named by the configuration cannot be used safely: a usage-level error, raised before any run. */
+export class SandboxInputError extends Error {
+  override name = 'SandboxInputError';
+}
+
+/** Refusal of one file, with the reason alone (e.g. 'is a FIFO (named pipe): only regular files are accepted'). */
+export class UnsafeFileError extends SandboxInputError {
+  override name = 'UnsafeFileError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    what: string,
+  ) {
+    super(`${what} ${file} ${reason}`);
+  }
+}
+
+/** Host pseudo file systems: never data, never followed into. */
+const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
+
+/** Flags for opening an untrusted file: no final symlink, never block (a FIFO opens at once and is then refused). */
+const SAFE_READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3 && n % 1024 ** 3 === 0) return `${n / 1024 ** 3} GiB`;
+  if (n >= 1024 ** 2 && n % 1024 ** 2 === 0) return `${n / 1024 ** 2} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+/** What kind of file system object `st` is, as words for an error message. */
+export function describeType(st: Stats): string {
+  if (st.isFile()) return 'a regular file';
+  if (st.isDirectory()) return 'a folder';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'a special file';
+}
+
+/** `inner` is `root` or below it (both absolute, normalised). */
+export function isInside(root: string, inner: string): boolean {
+  const rel = path.relative(root, inner);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+function isPseudo(real: string): boolean {
+  return process.platform !== 'win32' && PSEUDO_ROOTS.some((root) => isInside(root, real));
+}
+
+/**
+ * Resolves a path the configuration names (`what`: e.g. "--stdin", "preopen"), relative to the workspace `cwd`, to
+ * its real path. Refused: missing, a host pseudo file system, and — when the path as written lies inside the
+ * workspace — a link (in any component) that leads out of the workspace.
+ */
+export async function resolveGranted(given: string, cwd: string, what: string): Promise<string> {
+  const abs = path.resolve(cwd, given);
+  let real: string;
+  try {
+    real = await realpath(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist (or is a dangling link)' : code === 'ELOOP' ? 'is a symbolic link loop' : (e as Error).message;
+    throw new SandboxInputError(`${what} ${given} ${why}`);
+  }
+  if (isPseudo(real)) {
+    throw new SandboxInputError(`${what} ${given} resolves to ${real}: host pseudo file systems (/proc, /sys, /dev) are never given to a guest`);
+  }
+  const workspace = path.resolve(cwd);
+  if (isInside(workspace, abs)) {
+    const realWorkspace = await realpath(workspace).catch(() => workspace);
+    if (!isInside(realWorkspace, real)) {
+      throw new SandboxInputError(
+        `${what} ${given} is, or passes through, a symbolic link to ${real}, outside the workspace ${workspace}: links are not followed out of the workspace`,
+      );
+    }
+  }
+  return real;
+}
+
+/** Opens `real` (already resolved) for reading; refuses anything but a regular file, without blocking. */
+async function openRegular(real: string, shown: string, what: string): Promise<{ fh: FileHandle; st: Stats }> {
+  const before = await lstat(real);
+  if (!before.isFile()) throw new UnsafeFileError(shown, `is ${describeType(before)}: only regular files are accepted`, what);
+  let fh: FileHandle;
+  try {
+    fh = await open(real, SAFE_READ_FLAGS);
+  } catch (e) {
+    throw new UnsafeFileError(shown, `cannot be opened: ${(e as Error).message}`, what);
+  }
+  const st = await fh.stat();
+  if (!st.isFile()) {
+    await fh.close();
+    throw new UnsafeFileError(shown, `is ${describeType(st)}: only regular files are accepted`, what);
+  }
+  return { fh, st };
+}
+
+/** Reads at most `maxBytes` from an open file; more than that (whatever stat said) refuses it. */
+async function readCappedWhole(fh: FileHandle, maxBytes: number, shown: string, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, maxBytes - total + 1));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) throw new UnsafeFileError(shown, `is larger than the limit of ${formatBytes(maxBytes)}`, what);
+    chunks.push(buf.subarray(0, bytesRead));
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Reads a whole untrusted file: a regular file, or a symbolic link that ends at one; at most `maxBytes` (checked by
+ * stat before reading and while reading). Throws `SandboxInputError` naming the file and the limit.
+ */
+export async function readRegularFile(file: string, maxBytes: number, what = 'file'): Promise<Buffer> {
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UnsafeFileError(file, code === 'ENOENT' ? 'file not found' : code === 'ELOOP' ? 'is a symbolic link loop' : (e as Error).message, what);
+  }
+  if (isPseudo(real)) throw new UnsafeFileError(file, `resolves to ${real}: host pseudo file systems are never read`, what);
+  const { fh, st } = await openRegular(real, file, what);
+  try {
+    if (st.size > maxBytes) {
+      throw new UnsafeFileError(file, `is ${st.size} bytes, larger than the limit of ${formatBytes(maxBytes)}`, what);
+    }
+    return await readCappedWhole(fh, maxBytes, file, what);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Bytes and entries a copy may still use; shared across the folders of one copy. */
+export interface CopyBudget {
+  bytes: number;
+  /** The limit, for messages. */
+  limitBytes: number;
+}
+
+/** Bytes charged per copied entry (file or folder) on top of its size: metadata is disk too. */
+export const ENTRY_COST_BYTES = 512;
+
+async function copyRegularFile(real: string, target: string, st: Stats, shown: string, budget: CopyBudget, what: string): Promise<void> {
+  const { fh } = await openRegular(real, shown, what);
+  try {
+    budget.bytes -= ENTRY_COST_BYTES;
+    if (st.size > budget.bytes) {
+      throw new SandboxInputError(`${what}: copying ${shown} would exceed the disk limit of ${formatBytes(budget.limitBytes)}`);
+    }
+    // 'wx': a fresh file, never through an existing name; the copy keeps only the permission bits.
+    const out = await open(target, 'wx', st.mode & 0o755);
+    try {
+      const buf = Buffer.allocUnsafe(1024 * 1024);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) break;
+        budget.bytes -= bytesRead;
+        if (budget.bytes < 0) {
+          throw new SandboxInputError(`${what}: copying ${shown} would exceed the disk limit of ${formatBytes(budget.limitBytes)}`);
+        }
+        await out.write(buf, 0, bytesRead);
+      }
+    } finally {
+      await out.close();
+    }
+    await utimes(target, st.atime, st.mtime);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Copies the folder `realRoot` (already resolved) to `target` (must not exist): regular files and folders only,
+ * links handled as described at the top of this file; special files and escaping links throw `SandboxInputError`
+ * naming the entry (`shownRoot` is the folder as the user named it).
+ */
+export async function copyTreeSafely(realRoot: string, target: string, shownRoot: string, budget: CopyBudget, what = 'preopen'): Promise<void> {
+  const rootSt = await lstat(realRoot);
+  if (!rootSt.isDirectory()) throw new SandboxInputError(`${what} ${shownRoot} is ${describeType(rootSt)}, not a folder`);
+  await walk(realRoot, target, rootSt);
+
+  async function walk(dir: string, out: string, st: Stats): Promise<void> {
+    budget.bytes -= ENTRY_COST_BYTES;
+    if (budget.bytes < 0) throw new SandboxInputError(`${what} ${shownRoot} exceeds the disk limit of ${formatBytes(budget.limitBytes)}`);
+    await mkdir(out);
+    const entries = await readdir(dir);
+    for (const name of entries.sort()) {
+      const src = path.join(dir, name);
+      const dst = path.join(out, name);
+      const shown = path.join(shownRoot, path.relative(realRoot, src));
+      const est = await lstat(src);
+      if (est.isDirectory()) {
+        await walk(src, dst, est);
+      } else if (est.isFile()) {
+        await copyRegularFile(src, dst, est, shown, budget, what);
+      } else if (est.isSymbolicLink()) {
+        let resolved: string;
+        try {
+          resolved = await realpath(src);
+        } catch {
+          throw new SandboxInputError(`${what}: symbolic link ${shown} is dangling or a loop; links are not carried into the sandbox`);
+        }
+        if (!isInside(realRoot, resolved)) {
+          throw new SandboxInputError(
+            `${what}: symbolic link ${shown} points outside the granted folder (to ${resolved}); links out of a preopen are never followed`,
+          );
+        }
+        const tst = await lstat(resolved);
+        if (!tst.isFile()) {
+          throw new SandboxInputError(
+            `${what}: symbolic link ${shown} points to ${describeType(tst)}; only links to regular files inside the folder are carried (as copies)`,
+          );
+        }
+        await copyRegularFile(resolved, dst, tst, shown, budget, what);
+      } else {
+        throw new SandboxInputError(`${what}: ${shown} is ${describeType(est)}; special files are never carried into the sandbox`);
+      }
+    }
+    await utimes(out, st.atime, st.mtime);
+  }
+}
