@@ -2,7 +2,6 @@
  * One finding per artifact that is not PASS, shown two ways: workflow annotations (`::error file=…`) in the run's
  * log and summary, and check-run annotations on the file in the PR.
  */
-import * as core from '@actions/core';
 import path from 'node:path';
 import type { FailOn } from '../fail-on.js';
 import type { ArtifactResult, Report, Verdict } from '../model.js';
@@ -96,8 +95,14 @@ export function toCheckRunAnnotations(findings: Finding[]): CheckRunAnnotation[]
   }));
 }
 
+/** Where workflow annotations go: `core.error` / `core.warning` on a runner. */
+export interface AnnotationSink {
+  error(message: string, props: { file: string; title: string }): void;
+  warning(message: string, props: { file: string; title: string }): void;
+}
+
 /** Workflow annotations: `core.error` for failures, `core.warning` for the rest, each on the artifact's file. */
-export function emitWorkflowAnnotations(findings: Finding[], sink: Pick<typeof core, 'error' | 'warning'> = core): void {
+export function emitWorkflowAnnotations(findings: Finding[], sink: AnnotationSink): void {
   for (const f of findings) {
     const props = { file: f.path, title: f.title };
     if (f.level === 'failure') sink.error(f.message, props);

@@ -6,6 +6,7 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck/light.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -17,6 +18,12 @@ export interface ClientOptions {
   /** Retries of one request after a rate limit before giving up. */
   rateLimitRetries?: number;
   userAgent?: string;
+  /**
+   * Milliseconds per second of waiting the plugins decide (retry back-off 1 s, 4 s, 9 s; `retry-after`; the 1 s
+   * pacing of writes and 3 s of notification-triggering writes that GitHub asks for). 1000 on a runner; tests
+   * shrink it so a persistent fault costs milliseconds, with the same decisions.
+   */
+  waitUnitMs?: number;
 }
 
 /**
@@ -25,6 +32,7 @@ export interface ClientOptions {
  */
 export function createOctokit(token: string, options: ClientOptions): Octokit {
   const maxRetries = options.rateLimitRetries ?? 3;
+  const unit = options.waitUnitMs ?? 1000;
   const onLimit =
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
@@ -40,8 +48,15 @@ export function createOctokit(token: string, options: ClientOptions): Octokit {
     {
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       userAgent: options.userAgent ?? 'wasm-p2-check',
-      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        retryAfterBaseValue: unit,
+        // The plugin's own pacing groups, per client instead of per process, scaled like every other wait.
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: unit }),
+        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 3 * unit }),
+      },
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], retryAfterBaseValue: unit },
       log: {
         debug: () => {},
         info: () => {},

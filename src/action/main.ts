@@ -3,24 +3,23 @@
  * With cli.ts, the only module that reads the environment. Local results (report file, job summary, annotations,
  * outputs) are written before anything goes to the API, so a read-only token or an API outage loses nothing.
  */
-import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { check } from './check.js';
-import { reportFails } from './fail-on.js';
-import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from './github/annotations.js';
-import { finishCheckRun, startCheckRun, type CheckRunHandle, type CheckRunRef } from './github/check-run.js';
-import { createOctokit, describeError, isPermissionDenied, tokenLogin, type Octokit } from './github/client.js';
-import { metadataPath, parseRunMetadata, resolveTarget, verifyPullRequest, type EventContext, type RunMetadata, type Target } from './github/context.js';
-import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from './github/markdown-limits.js';
-import { checkConclusion, checkTitle, resultOutput } from './github/outcome.js';
-import { deriveCommentKey, matrixHeading, publishStickyComment } from './github/sticky-comment.js';
-import { writeJobSummary } from './github/summary.js';
-import { parseInputs, type ActionInputs } from './inputs.js';
-import type { Report } from './model.js';
-import { parseReport, renderJson } from './report/json.js';
-import { renderMarkdown } from './report/markdown.js';
+import { check } from '../check.js';
+import { reportFails } from '../fail-on.js';
+import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../github/annotations.js';
+import { finishCheckRun, startCheckRun, type CheckRunHandle, type CheckRunRef } from '../github/check-run.js';
+import { createOctokit, describeError, isPermissionDenied, tokenLogin, type ClientOptions, type Octokit } from '../github/client.js';
+import { metadataPath, parseRunMetadata, resolveTarget, verifyPullRequest, type EventContext, type RunMetadata, type Target } from '../github/context.js';
+import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from '../github/markdown-limits.js';
+import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js';
+import { deriveCommentKey, matrixHeading, publishStickyComment } from '../github/sticky-comment.js';
+import type { ActionIO } from './io.js';
+import { parseInputs, type ActionInputs } from '../inputs.js';
+import type { Report } from '../model.js';
+import { parseReport, renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
 
 const FORK_HELP = "the README's 'Pull requests from forks' section";
 
@@ -35,7 +34,7 @@ interface RunnerEnv {
   tempDir: string;
 }
 
-async function readRunnerEnv(env: NodeJS.ProcessEnv): Promise<RunnerEnv> {
+async function readRunnerEnv(env: Record<string, string | undefined>): Promise<RunnerEnv> {
   let payload: Record<string, unknown> = {};
   if (env.GITHUB_EVENT_PATH && existsSync(env.GITHUB_EVENT_PATH)) {
     payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as Record<string, unknown>;
@@ -62,6 +61,7 @@ class GitHubWriter {
   refused: string[] = [];
   constructor(
     readonly octokit: Octokit | undefined,
+    private readonly io: ActionIO,
     private readonly target: Target,
     private readonly reportPath: string,
   ) {}
@@ -73,7 +73,7 @@ class GitHubWriter {
     } catch (e) {
       if (!isPermissionDenied(e)) throw e;
       this.refused.push(step);
-      core.warning(
+      this.io.warning(
         `Could not ${step} (${describeError(e)}). ` +
           (this.target.isFork
             ? 'This pull request comes from a fork, so its token is read-only: '
@@ -86,7 +86,7 @@ class GitHubWriter {
 }
 
 /** The report to publish and where it belongs, from a fresh check or from a saved report. */
-async function obtainReport(inputs: ActionInputs, runner: RunnerEnv): Promise<{ report: Report; meta?: RunMetadata }> {
+async function obtainReport(io: ActionIO, inputs: ActionInputs, runner: RunnerEnv): Promise<{ report: Report; meta?: RunMetadata }> {
   if (inputs.mode === 'post-from-report') {
     const file = inputs.reportPath!;
     const report = parseReport(await readFile(file, 'utf8').catch((e: Error) => {
@@ -96,7 +96,7 @@ async function obtainReport(inputs: ActionInputs, runner: RunnerEnv): Promise<{ 
     const meta = existsSync(metaFile) ? parseRunMetadata(await readFile(metaFile, 'utf8')) : undefined;
     return { report, meta };
   }
-  core.startGroup('wasm-p2-check');
+  io.startGroup('wasm-p2-check');
   try {
     const options = inputs.check!;
     const report = await check({
@@ -108,30 +108,44 @@ async function obtainReport(inputs: ActionInputs, runner: RunnerEnv): Promise<{ 
         apiBaseUrl: 'https://api.github.com',
         ...(runner.apiUrl.replace(/\/+$/, '') === 'https://api.github.com' && inputs.publish.token ? { token: inputs.publish.token } : {}),
       },
-      onProgress: (e) => core.info(e.artifact ? `${e.artifact}: ${e.stage}${e.message ? ` (${e.message})` : ''}` : (e.message ?? e.stage)),
+      onProgress: (e) => io.info(e.artifact ? `${e.artifact}: ${e.stage}${e.message ? ` (${e.message})` : ''}` : (e.message ?? e.stage)),
     });
     return { report };
   } finally {
-    core.endGroup();
+    io.endGroup();
   }
 }
 
-async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export interface ActionDeps {
+  /** The runner's environment (`process.env` on a runner). */
+  env: Record<string, string | undefined>;
+  io: ActionIO;
+  /** Builds the API client; tests shorten its waits (see `ClientOptions.waitUnitMs`). */
+  createClient?: (token: string, options: ClientOptions) => Octokit;
+}
+
+/**
+ * The Action: inputs → check() or a saved report → local results → GitHub. Never throws: a failure is reported
+ * through `io.setFailed`.
+ */
+export async function run(deps: ActionDeps): Promise<void> {
+  const { env, io } = deps;
+  const createClient = deps.createClient ?? createOctokit;
   let closeCheckRun: ((message: string) => Promise<unknown>) | undefined;
   try {
     const runner = await readRunnerEnv(env);
-    const inputs = parseInputs((name) => core.getInput(name), runner.workspace);
+    const inputs = parseInputs((name) => io.getInput(name), runner.workspace);
     const { publish } = inputs;
     let target = resolveTarget(runner.event);
     const reportPath = inputs.reportPath ?? path.join(runner.tempDir, 'wasm-p2-check', 'report.json');
-    const octokit = publish.token && inputs.mode !== 'report-only' ? createOctokit(publish.token, { baseUrl: runner.apiUrl, log: (m) => core.info(m) }) : undefined;
-    const writer = new GitHubWriter(octokit, target, reportPath);
+    const octokit = publish.token && inputs.mode !== 'report-only' ? createClient(publish.token, { baseUrl: runner.apiUrl, log: (m) => io.info(m) }) : undefined;
+    const writer = new GitHubWriter(octokit, io, target, reportPath);
     const checkRef = (t: Target): CheckRunRef | undefined =>
       publish.checkRun && inputs.mode !== 'report-only' && t.headSha
         ? { owner: t.owner, repo: t.repo, name: publish.checkName, headSha: t.headSha, detailsUrl: runner.runUrl }
         : undefined;
     if (target.isFork && inputs.mode === 'check') {
-      core.info(`This pull request comes from a fork: its token is likely read-only (see ${FORK_HELP}).`);
+      io.info(`This pull request comes from a fork: its token is likely read-only (see ${FORK_HELP}).`);
     }
 
     // The check run shows as in progress while the check runs, and is completed whatever happens next.
@@ -148,7 +162,7 @@ async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       }
     }
 
-    const obtained = await obtainReport(inputs, runner);
+    const obtained = await obtainReport(io, inputs, runner);
     const { report } = obtained;
 
     // Where the report belongs: this run, or (post-from-report) the run that wrote the report.
@@ -156,7 +170,7 @@ async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const commentKey = publish.commentKey ?? meta?.commentKey ?? deriveCommentKey(runner.workflow, runner.job, publish.matrix);
     const heading = meta?.heading ?? matrixHeading('wasm-p2-check', publish.matrix);
     const detailsUrl = meta?.runUrl ?? runner.runUrl;
-    if (inputs.mode === 'post-from-report') target = await postTarget(target, meta, writer);
+    if (inputs.mode === 'post-from-report') target = await postTarget(io, target, meta, writer);
 
     // Local results first.
     if (inputs.mode !== 'post-from-report') {
@@ -173,16 +187,16 @@ async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         runUrl: runner.runUrl,
       };
       await writeFile(metadataPath(reportPath), `${JSON.stringify(metadata, null, 2)}\n`);
-      core.info(`Report written to ${reportPath}`);
+      io.info(`Report written to ${reportPath}`);
     }
     const render = (maxBytes: number) => renderMarkdown(report, { maxBytes, detailsUrl, heading });
-    await writeJobSummary(renderMarkdown(report, { maxBytes: MAX_JOB_SUMMARY_BYTES - 4096, heading, surface: 'job-summary' }), (m) => core.info(m));
+    await io.writeSummary(renderMarkdown(report, { maxBytes: MAX_JOB_SUMMARY_BYTES - 4096, heading, surface: 'job-summary' }));
     const findings = collectFindings(report, publish.failOn, runner.workspace);
-    emitWorkflowAnnotations(findings);
-    core.setOutput('result', resultOutput(report));
-    core.setOutput('regressions', report.summary.regressions);
-    core.setOutput('failures', report.summary.failures);
-    core.setOutput('report-json', reportPath);
+    emitWorkflowAnnotations(findings, io);
+    io.setOutput('result', resultOutput(report));
+    io.setOutput('regressions', report.summary.regressions);
+    io.setOutput('failures', report.summary.failures);
+    io.setOutput('report-json', reportPath);
 
     // Then GitHub.
     const ref = checkRef(target);
@@ -198,7 +212,7 @@ async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         }),
       );
       closeCheckRun = undefined;
-      if (handle?.url) core.info(`Check run: ${handle.url}`);
+      if (handle?.url) io.info(`Check run: ${handle.url}`);
     }
     if (inputs.mode !== 'report-only' && target.pullNumber !== undefined && publish.comment !== 'never' && octokit) {
       const author = await tokenLogin(octokit);
@@ -217,17 +231,17 @@ async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           author,
         }),
       );
-      if (outcome) core.info(outcome.action === 'skipped' ? `No comment: ${outcome.reason}` : `Comment ${outcome.action}: ${outcome.url}`);
+      if (outcome) io.info(outcome.action === 'skipped' ? `No comment: ${outcome.reason}` : `Comment ${outcome.action}: ${outcome.url}`);
       if (outcome && outcome.action !== 'skipped' && outcome.duplicates > 0) {
-        core.warning(`${outcome.duplicates} more comment(s) carry the marker for '${commentKey}'; the oldest one was updated.`);
+        io.warning(`${outcome.duplicates} more comment(s) carry the marker for '${commentKey}'; the oldest one was updated.`);
       }
     } else if (inputs.mode !== 'report-only' && publish.comment !== 'never' && octokit) {
-      core.info('No pull request for this run: no comment.');
+      io.info('No pull request for this run: no comment.');
     }
 
     if (reportFails(report, publish.failOn) && inputs.mode !== 'post-from-report') {
       const { regressions, failures } = report.summary;
-      core.setFailed(
+      io.setFailed(
         publish.failOn === 'any'
           ? `${failures} artifact(s) do not pass (fail-on: any)`
           : `${regressions} artifact(s) break when converted to P2 components (fail-on: regression)`,
@@ -236,7 +250,7 @@ async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (closeCheckRun) await closeCheckRun(message).catch(() => undefined);
-    core.setFailed(message);
+    io.setFailed(message);
   }
 }
 
@@ -244,17 +258,15 @@ async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
  * Where a saved report belongs. The commit comes from the `workflow_run` event (GitHub's word); a PR number from
  * the saved metadata (written by PR code) is used only when that PR's head really is that commit.
  */
-async function postTarget(target: Target, meta: RunMetadata | undefined, writer: GitHubWriter): Promise<Target> {
+async function postTarget(io: ActionIO, target: Target, meta: RunMetadata | undefined, writer: GitHubWriter): Promise<Target> {
   if (meta && meta.headSha !== target.headSha) {
-    core.warning(`The saved report is for ${meta.headSha}, the triggering run for ${target.headSha}: posting on the latter.`);
+    io.warning(`The saved report is for ${meta.headSha}, the triggering run for ${target.headSha}: posting on the latter.`);
   }
   if (target.pullNumber !== undefined || meta?.pullNumber === undefined || !writer.octokit) return target;
   const number = meta.pullNumber;
   const ok = await writer.attempt('look up the pull request', (o) => verifyPullRequest(o, target, number));
   if (ok) return { ...target, pullNumber: number };
-  core.warning(`Pull request #${number} named in the saved report does not have head ${target.headSha}: no comment.`);
+  io.warning(`Pull request #${number} named in the saved report does not have head ${target.headSha}: no comment.`);
   return target;
 }
 
-
-await run();
