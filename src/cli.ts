@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { readFile, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { check } from './check.js';
 import { HELP, parseCli, UsageError } from './cli-args.js';
+import { readBoundedLog } from './diagnose/text-bounds.js';
 import { explain, renderExplanation } from './explain.js';
 import { reportFails } from './fail-on.js';
 import type { ProgressEvent } from './options/index.js';
@@ -21,7 +23,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`wasm-p2-check ${VERSION}\n`);
       return 0;
     case 'explain': {
-      const logText = command.log === '-' ? await readStdin() : await readFile(command.log, 'utf8').catch((e: Error) => {
+      // Read in one bounded pass: a log of any size costs a fixed amount of memory and matching.
+      const logText = await readBoundedLog(command.log === '-' ? process.stdin : createReadStream(command.log)).catch((e: Error) => {
         throw new UsageError(`explain: cannot read ${command.log}: ${e.message}`);
       });
       const result = await explain({ logText, modulePath: command.module, signatureDirs: command.signatureDirs });
@@ -59,12 +62,6 @@ function progressPrinter(): (event: ProgressEvent) => void {
 async function output(target: string, text: string): Promise<void> {
   if (target === '-') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   else await writeFile(target, text);
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 main(process.argv.slice(2)).then(

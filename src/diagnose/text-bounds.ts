@@ -39,3 +39,43 @@ export function boundText(text: string): string {
   }
   return long ? out.split('\n').map((l) => (l.length > MAX_LINE_CHARS ? cutLine(l) : l)).join('\n') : out;
 }
+
+/**
+ * Read a log of any size (a file stream, stdin) keeping only what `boundText` would keep: the first quarter and the
+ * last three quarters of `MAX_TEXT_CHARS` bytes, with how much was left out between. Memory stays bounded however
+ * large the log (a 500 MB CI log is read in one pass, never held whole).
+ */
+export async function readBoundedLog(source: AsyncIterable<Uint8Array | string>): Promise<string> {
+  const headMax = MAX_TEXT_CHARS / 4;
+  // Room for the marker, so that boundText leaves the result's ends where they are.
+  const tailMax = MAX_TEXT_CHARS - headMax - 64;
+  const head: Buffer[] = [];
+  let headLen = 0;
+  let tail: Buffer[] = [];
+  let tailLen = 0;
+  let total = 0;
+  for await (const piece of source) {
+    let chunk = typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    total += chunk.length;
+    if (headLen < headMax) {
+      const take = Math.min(headMax - headLen, chunk.length);
+      head.push(Buffer.from(chunk.subarray(0, take)));
+      headLen += take;
+      chunk = chunk.subarray(take);
+    }
+    if (chunk.length === 0) continue;
+    tail.push(Buffer.from(chunk.subarray(Math.max(0, chunk.length - tailMax))));
+    tailLen += Math.min(chunk.length, tailMax);
+    while (tailLen - tail[0]!.length >= tailMax) tailLen -= tail.shift()!.length;
+    if (tail.length > 64) {
+      const joined = Buffer.concat(tail);
+      tail = [joined.subarray(Math.max(0, joined.length - tailMax))];
+      tailLen = tail[0]!.length;
+    }
+  }
+  const tailBuf = Buffer.concat(tail);
+  const kept = tailBuf.subarray(Math.max(0, tailBuf.length - tailMax));
+  const left = total - headLen - kept.length;
+  const text = Buffer.concat(head).toString('utf8') + (left > 0 ? `\n…[${left} bytes left out]…\n` : '') + kept.toString('utf8');
+  return boundText(text);
+}

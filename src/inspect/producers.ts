@@ -44,7 +44,8 @@ export function decodeProducers(payload: Uint8Array): Producers {
 
 /** The first semver-like version in a string: 'go1.24.4' → '1.24.4', '1.63.0 (4b91a6ea7 2022-08-08)' → '1.63.0'. */
 export function versionIn(text: string): string | undefined {
-  const m = /(\d+\.\d+(?:\.\d+)?(?:-?(?:rc|beta|alpha|dev|pre)[.-]?\d*)?)/i.exec(text);
+  // (?<!\d): a digit run is tried from its start only (linear on a producer string of any length).
+  const m = /(?<!\d)(\d+\.\d+(?:\.\d+)?(?:-?(?:rc|beta|alpha|dev|pre)[.-]?\d*)?)/i.exec(text);
   return m?.[1];
 }
 

@@ -215,7 +215,7 @@ export function truncateMarkdown(md: string, maxBytes: number, pointer?: string,
     keptState = { details: 0 };
     for (const l of kept) step(keptState, l);
   }
-  return `${kept.join('\n').replace(/\n+$/, '')}${closers(keptState)}${notice}`;
+  return `${kept.join('\n').replace(/(?<!\n)\n+$/, '')}${closers(keptState)}${notice}`;
 }
 
 // The checker's own scratch folders (`<tmp>/wasm-p2-check-XXXXXX/…`, as `file://` URLs in V8 stacks too) and the

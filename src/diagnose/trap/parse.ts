@@ -15,6 +15,15 @@
  */
 import type { AdapterLine, Frame, FrameOrigin, Trap, TrapKind } from '../../model.js';
 import { demangle } from '../demangle.js';
+import { boundText } from '../text-bounds.js';
+
+/*
+ * Every regex here reads untrusted text (guest output shares stderr with the runtime's error), so each is linear in
+ * its input: no two adjacent quantifiers that can match the same characters, no lazy `.*?` before an optional tail
+ * (trailing whitespace is trimmed in code instead), no unanchored pattern that rescans a run from every start.
+ * test/hostile-text.test.ts checks them with scslre and runs each worst case on 1 MiB; parseTrap also bounds its
+ * input (text-bounds.ts) first.
+ */
 
 /** Strip ANSI escapes and normalise line endings. */
 export function normalizeLog(text: string): string {
@@ -147,7 +156,8 @@ function makeFrame(index: number, rawName: string, module: string | undefined, o
   return frame;
 }
 
-const WT_FRAME_RE = /^(\s*)(\d+):\s+(?:(0x[0-9a-fA-F]+)\s+-\s+)?(\S.*?)\s*$/;
+/** On a line with trailing whitespace trimmed. */
+const WT_FRAME_RE = /^(\s*)(\d+):\s+(?:(0x[0-9a-fA-F]+)\s+-\s+)?(\S.*)$/;
 
 /** `module!function` (module may itself contain `:`); a name without `!` is a DWARF symbol. */
 function splitWasmtimeName(text: string): { module?: string; rawName: string } {
@@ -175,7 +185,7 @@ function parseWasmtimeBacktrace(lines: string[]): Backtrace | undefined {
     let elided = false;
     for (; i < lines.length; i++) {
       const line = lines[i]!;
-      const m = WT_FRAME_RE.exec(line);
+      const m = WT_FRAME_RE.exec(line.trimEnd());
       const number = m ? Number(m[2]) : NaN;
       if (m && (number === lastNumber + 1 || (elided && number > lastNumber))) {
         const indent = m[1]!.length;
@@ -209,19 +219,21 @@ function parseWasmtimeBacktrace(lines: string[]): Backtrace | undefined {
 
 /** The adapter prints its message without a newline, so a digit may precede the error name. */
 const V8_ERROR_RE = /(?:^|[\s\d:'"(\[])((?:WebAssembly\.)?(?:RuntimeError|CompileError|LinkError|RangeError|TypeError|ReferenceError|InternalError|Error|ComponentError|WasiError)): (.*)$/;
-const V8_AT_RE = /^\s+at\s+(.*?)\s*$/;
+/** On a line with trailing whitespace trimmed. */
+const V8_AT_RE = /^\s+at\s+(\S.*)$/;
 /** `wasm://wasm/[name-]hash:wasm-function[N]:0xOFF`; older V8 prints `wasm-function[N]:0xOFF` or `<anonymous>:wasm-function[N]:0xOFF`. */
 const V8_WASM_LOC_RE = /^(?:wasm:\/\/wasm\/(?:(.*)-)?([0-9a-f]+):|<anonymous>:)?wasm-function\[(\d+)\]:(0x[0-9a-f]+)$/;
 
-function parseV8Frame(index: number, body: string): Frame {
+export function parseV8Frame(index: number, body: string): Frame {
   let name: string | undefined;
   let location = body;
-  const paren = /^(?:async\s+)?(.*?)\s+\((.*)\)$/.exec(body);
-  if (paren) {
-    name = paren[1]!;
-    location = paren[2]!;
+  // `name (location)`: the first `(` after whitespace opens the location when the line ends with `)`.
+  const open = body.endsWith(')') ? body.search(/\s\(/) : -1;
+  if (open >= 0) {
+    name = body.slice(0, open).trimEnd().replace(/^async\s/, '').trimStart();
+    location = body.slice(open + 2, -1);
   } else {
-    location = body.replace(/^async\s+/, '');
+    location = body.replace(/^async\s/, '').trimStart();
   }
   const wasm = V8_WASM_LOC_RE.exec(location);
   if (wasm) {
@@ -253,15 +265,16 @@ function parseV8(lines: string[]): V8Error | undefined {
     let i = e + 1;
     for (; i < lines.length; i++) {
       const line = lines[i]!;
-      const at = V8_AT_RE.exec(line);
+      const at = V8_AT_RE.exec(line.trimEnd());
       if (at) {
         if (at[1] === '...' || /^\.\.\. \d+ more/.test(at[1]!)) continue;
         frames.push(parseV8Frame(frames.length, at[1]!));
         continue;
       }
-      const cause = /^\s*\[cause\]:\s*(.*)$/.exec(line);
+      const cause = /^\s*\[cause\]:(.*)$/.exec(line);
       if (cause) {
-        causes.push(cause[1]!.replace(/^\{\s*$/, '').trim() || 'cause');
+        const text = cause[1]!.trim();
+        causes.push((text === '{' ? '' : text) || 'cause');
         continue;
       }
       if (/^\s+\.\.\. \d+ (?:more|lines matching)/.test(line)) continue;
@@ -303,21 +316,47 @@ const ROOT_MARKERS = [
   'Exited with i32 exit status',
 ];
 
-function stripPrefix(line: string): string {
+export function stripPrefix(line: string): string {
   let best = -1;
   for (const marker of ROOT_MARKERS) {
     const at = line.indexOf(marker);
     if (at >= 0 && (best < 0 || at < best)) best = at;
   }
   if (best >= 0) return line.slice(best).trim();
-  // `Error: x`, `wasmtime._error.WasmtimeError: x`, `GrainExceptionError: Error: x`
-  const m = /^(?:.*?\b[\w.]*(?:Error|Trap|Exception)\w*:\s+)+(.*)$/.exec(line.trim());
-  return (m ? m[1]! : line).trim();
+  // `Error: x`, `wasmtime._error.WasmtimeError: x`, `GrainExceptionError: Error: x`: what follows the last
+  // `…Error…: ` / `…Trap…: ` / `…Exception…: ` (a word holding one of those, then `:` and whitespace).
+  const text = line.trim();
+  let after = -1;
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    if (!/\s/.test(text[colon + 1] ?? '')) continue;
+    // The word before the colon: a run of [\w.] (runs before different colons never overlap: linear).
+    let start = colon;
+    while (start > 0 && /[\w.]/.test(text[start - 1]!)) start--;
+    const word = text.slice(start, colon);
+    const kw = Math.max(word.lastIndexOf('Error'), word.lastIndexOf('Trap'), word.lastIndexOf('Exception'));
+    if (kw >= 0 && !word.slice(kw).includes('.')) after = colon + 1;
+  }
+  return after < 0 ? text : text.slice(after).trim();
 }
 
 /** Panics end their message with `', src/main.rs:1:2` (old) — not part of the error. */
-function cleanCause(text: string): string {
-  return text.replace(/'?,\s*\S+\.rs:\d+:\d+\s*$/, '').trim();
+export function cleanCause(text: string): string {
+  const t = text.trimEnd();
+  const rs = /\.rs:\d+:\d+$/.exec(t);
+  if (!rs) return t.trim();
+  // `'?,\s*\S+` before `.rs:L:C`: the leftmost comma that starts it — before the whitespace in front of the file
+  // name, or else the first one inside it (with at least one character after it).
+  let run = rs.index;
+  while (run > 0 && !/\s/.test(t[run - 1]!)) run--;
+  let gap = run;
+  while (gap > 0 && /\s/.test(t[gap - 1]!)) gap--;
+  let comma = gap < run && run < rs.index && t[gap - 1] === ',' ? gap - 1 : -1;
+  if (comma < 0) {
+    const inside = t.indexOf(',', run);
+    if (inside >= 0 && inside < rs.index - 1) comma = inside;
+  }
+  if (comma < 0) return t.trim();
+  return t.slice(0, comma > 0 && t[comma - 1] === "'" ? comma - 1 : comma).trim();
 }
 
 interface Chain {
@@ -350,10 +389,10 @@ function parseChain(lines: string[], backtrace: Backtrace | undefined): Chain | 
         if (numberIndent < 0 && causes.length === 1) continue;
         break;
       }
-      const numbered = /^(\s*)(\d+):\s+(.*)$/.exec(line);
+      const numbered = /^(\s*)(\d+):(\s.*)$/.exec(line);
       if (numbered && (numberIndent < 0 || numbered[1]!.length === numberIndent) && Number(numbered[2]) === causes.length - 1) {
         numberIndent = numbered[1]!.length;
-        causes.push(cleanCause(numbered[3]!));
+        causes.push(cleanCause(numbered[3]!.trim()));
         end = i + 1;
         continue;
       }
@@ -381,12 +420,22 @@ function parseChain(lines: string[], backtrace: Backtrace | undefined): Chain | 
 
 const BACKTRACE_HEADER_RE = /^(?:error while executing at )?wasm backtrace:$/;
 
+/** `wasm trap: X` out of `… (wasm trap: X): … wasm backtrace:` (no parenthesis between `)` and the end). */
+export function foldedTrap(cause: string): string | undefined {
+  const tail = 'wasm backtrace:';
+  if (!cause.endsWith(tail)) return undefined;
+  const close = cause.lastIndexOf(')', cause.length - tail.length - 1);
+  if (close < 0 || cause.slice(close + 1, cause.length - tail.length).includes('(')) return undefined;
+  const start = cause.indexOf('wasm trap: ', cause.lastIndexOf(')', close - 1) + 1);
+  return start >= 0 && start < close ? cause.slice(start, close) : undefined;
+}
+
 /**
  * Parse a runtime's stderr/log into a `Trap`; `undefined` when it holds no runtime error.
  * Pure: no I/O, no globals.
  */
 export function parseTrap(text: string): Trap | undefined {
-  const normalized = normalizeLog(text);
+  const normalized = boundText(normalizeLog(text));
   const lines = normalized.split('\n');
   const adapterLine = parseAdapterLine(normalized);
   const backtrace = parseWasmtimeBacktrace(lines);
@@ -401,8 +450,8 @@ export function parseTrap(text: string): Trap | undefined {
     const causes = chain.causes;
     let specific = [...causes].reverse().find((c) => !BACKTRACE_HEADER_RE.test(c)) ?? causes[causes.length - 1]!;
     // Embedders that fold the trap into the header: `… (wasm trap: X): error while executing at wasm backtrace:`
-    const folded = /(wasm trap: [^)]*)\)[^()]*wasm backtrace:$/.exec(specific);
-    if (folded) specific = folded[1]!;
+    const folded = foldedTrap(specific);
+    if (folded) specific = folded;
     const message = BACKTRACE_HEADER_RE.test(specific) && adapterLine ? adapterLine.text : specific;
     // The CLI's own chains start with `failed to run main module` or, for link/parse errors
     // before running, `Error: <wasmtime message>`; everything else is an embedder's wording.
