@@ -3,11 +3,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import pLimit from 'p-limit';
 import path from 'node:path';
+import { contextDigest, decodeEntry, encodeEntry, isCacheable, resultKey, type ResultStore } from './cache/index.js';
 import { compare, isReactor } from './compare/index.js';
 import { adapterFromFile, adapterKindFor, bundledAdapter, convertModule, type ResolvedAdapter } from './convert/index.js';
 import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
 import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
-import { discover } from './discover.js';
+import { discover, selectShard } from './discover.js';
 import { loadArtifact } from './inspect/index.js';
 import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult } from './model.js';
 import type { CheckOptions } from './options/index.js';
@@ -26,10 +27,12 @@ export async function check(options: CheckOptions): Promise<Report> {
   await mkdir(workDir, { recursive: true });
   const progress = options.onProgress ?? (() => {});
   try {
-    const found = await discover(options.patterns, options.cwd);
-    if (found.files.length === 0 && found.missing.length === 0) {
+    const all = await discover(options.patterns, options.cwd);
+    if (all.files.length === 0 && all.missing.length === 0) {
       throw new Error(`no artifacts matched ${options.patterns.map((p) => `'${p}'`).join(', ') || '(no patterns given)'}`);
     }
+    // A shard may well be empty (few artifacts, many shards): an empty report, not an error.
+    const found = options.shard ? selectShard(all, options.shard) : all;
     // The stdin file and preopen folders are untrusted data: checked and snapshotted once, before anything runs.
     const sandbox = await prepareSandbox(options.sandbox, options.cwd, path.join(workDir, 'sandbox'));
     const wasmtime = options.wasmtime?.binary?.includes(path.sep)
@@ -44,6 +47,10 @@ export async function check(options: CheckOptions): Promise<Report> {
     const hosts = await selection.runner.describe();
     const db = await loadSignatures(options.signatureDirs ?? []);
     const adapters = adapterSource(options, selection);
+    const runtime = { requested: options.runtime, p1: hosts.p1, p2: hosts.p2 };
+    const cache: CacheUse | undefined = options.cache
+      ? { store: options.cache, context: await contextDigest({ runtime, sandbox, signatureDb: db }), hits: 0, misses: 0 }
+      : undefined;
 
     const results: ArtifactResult[] = [];
     for (const missing of found.missing) {
@@ -53,14 +60,16 @@ export async function check(options: CheckOptions): Promise<Report> {
     const limit = pLimit(Math.max(1, options.concurrency ?? Math.min(4, availableParallelism())));
     results.push(
       ...(await Promise.all(
-        found.files.map((file) => limit(() => checkOne(path.resolve(options.cwd, file), file, { ...options, sandbox }, selection, db, adapters, workDir))),
+        found.files.map((file) =>
+          limit(() => checkOne(path.resolve(options.cwd, file), file, { ...options, sandbox }, selection, db, adapters, workDir, cache)),
+        ),
       )),
     );
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: 'wasm-p2-check', version: VERSION },
       createdAt: new Date().toISOString(),
-      runtime: { requested: options.runtime, p1: hosts.p1, p2: hosts.p2 },
+      runtime,
       sandbox: {
         args: options.sandbox.args,
         envKeys: Object.keys(options.sandbox.env),
@@ -71,6 +80,9 @@ export async function check(options: CheckOptions): Promise<Report> {
       },
       results,
       summary: summarize(results),
+      ...(cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {}),
+      ...(options.shard ? { shard: options.shard } : {}),
+      ...(options.label ? { label: options.label } : {}),
     };
   } finally {
     if (!options.keepWorkDir && !options.workDir) await rm(workDir, { recursive: true, force: true });
@@ -79,6 +91,14 @@ export async function check(options: CheckOptions): Promise<Report> {
 
 function invalidResult(artifact: Artifact): ArtifactResult {
   return { artifact, predictions: [], verdict: 'INVALID-INPUT', differences: [], notes: [], diagnoses: [] };
+}
+
+/** The result cache during one run: the store, the key part every artifact shares, and the counts. */
+interface CacheUse {
+  store: ResultStore;
+  context: string;
+  hits: number;
+  misses: number;
 }
 
 type AdapterSource = (kind: 'command' | 'reactor') => Promise<ResolvedAdapter>;
@@ -114,9 +134,11 @@ async function checkOne(
   db: SignatureDb,
   adapters: AdapterSource,
   workDir: string,
+  cache: CacheUse | undefined,
 ): Promise<ArtifactResult> {
   const progress = (stage: Parameters<NonNullable<CheckOptions['onProgress']>>[0]['stage'], message?: string) =>
     options.onProgress?.({ artifact: shownPath, stage, message });
+  const log = (message: string) => options.onProgress?.({ artifact: '', stage: 'inspect', message: `${shownPath}: ${message}` });
   progress('inspect');
   // Read once (lstat first, regular files only, size-capped: see runtime/safe-fs.ts): inspect and convert share the bytes.
   const loaded = await loadArtifact(absPath, options.maxArtifactBytes);
@@ -126,6 +148,43 @@ async function checkOne(
     progress('done', 'INVALID-INPUT');
     return invalidResult(artifact);
   }
+  let key: string | undefined;
+  if (cache) {
+    // The adapter is part of the key: a module converted with another adapter may behave differently.
+    const adapterSha = artifact.kind === 'module' ? await adapters(adapterKindFor(artifact)).then((a) => a.info.sha256, () => undefined) : undefined;
+    if (artifact.kind !== 'module' || adapterSha) {
+      key = resultKey(cache.context, artifact.sha256, path.basename(absPath), adapterSha);
+      const text = await cache.store.read(key).catch(() => undefined);
+      const entry = text === undefined ? undefined : decodeEntry(text, key, artifact.sha256);
+      if (entry?.ok) {
+        cache.hits++;
+        progress('done', `${entry.result.verdict} (cached)`);
+        return { ...entry.result, artifact: { ...entry.result.artifact, path: shownPath }, cached: { key, storedAt: entry.storedAt } };
+      }
+      if (entry && !entry.ok) log(`cached result ignored (${entry.reason}); checking it again`);
+      cache.misses++;
+    }
+  }
+  const result = await checkFresh(absPath, shownPath, bytes, artifact, options, selection, db, adapters, workDir);
+  if (cache && key && isCacheable(result)) {
+    await cache.store.write(key, encodeEntry(key, result)).catch((e: Error) => log(`result not cached: ${e.message}`));
+  }
+  return result;
+}
+
+async function checkFresh(
+  absPath: string,
+  shownPath: string,
+  bytes: Uint8Array | undefined,
+  artifact: Artifact,
+  options: CheckOptions,
+  selection: RuntimeSelection,
+  db: SignatureDb,
+  adapters: AdapterSource,
+  workDir: string,
+): Promise<ArtifactResult> {
+  const progress = (stage: Parameters<NonNullable<CheckOptions['onProgress']>>[0]['stage'], message?: string) =>
+    options.onProgress?.({ artifact: shownPath, stage, message });
   const predictions = predict(artifact, db);
   const scratch = path.join(workDir, 'artifacts', createHash('sha256').update(absPath).digest('hex').slice(0, 12));
   await mkdir(scratch, { recursive: true });

@@ -14,19 +14,24 @@ export type CliCommand =
   | { kind: 'version' }
   | {
       kind: 'check';
-      options: Omit<CheckOptions, 'cwd' | 'onProgress'>;
+      options: Omit<CheckOptions, 'cwd' | 'onProgress' | 'cache'>;
       json?: string;
       markdown?: string;
       failOn: FailOn;
       color?: boolean;
       quiet: boolean;
+      /** Result cache on (default) or off (`--no-cache`); its folder (`--cache-dir`, else the user cache folder). */
+      cache: boolean;
+      cacheDir?: string;
     }
+  | { kind: 'merge'; reports: string[]; json?: string; markdown?: string; failOn: FailOn; color?: boolean }
   | { kind: 'explain'; log: string; module?: string; signatureDirs: string[]; json: boolean; color?: boolean };
 
 const GROUP_TITLES = {
   Runtime: 'Runtime',
   'Guest sandbox': 'Guest sandbox (the same for the P1 and the P2 run; nothing else is inherited)',
   'Diagnosis and output': 'Diagnosis and output',
+  'Speed and matrix jobs': 'Speed and matrix jobs',
 } as const;
 
 /** --help, from the option table. */
@@ -44,6 +49,7 @@ function helpText(): string {
   }
   return `Usage: wasm-p2-check [options] <artifact globs…>
        wasm-p2-check explain <log file | -> [--module FILE] [--json]
+       wasm-p2-check merge <report.json…> [--json FILE] [--markdown FILE] [--fail-on WHAT]
 
 Checks that WASI Preview 1 wasm modules still work once converted to WASI Preview 2
 components, and explains failures. Exit status: 0 nothing regressed, 1 a regression or
@@ -97,9 +103,30 @@ function parseExplain(argv: string[]): CliCommand {
   return { kind: 'explain', log, module: v.module, signatureDirs: v.signatures ?? [], json: v.json ?? false, color };
 }
 
+/** The flags `merge` shares with the check command (same table entries, same parsing). */
+const MERGE_OPTIONS = ['json', 'markdown', 'fail-on', 'color', 'no-color'] as const;
+
+function parseMerge(argv: string[], cwd: string): CliCommand {
+  const spec = Object.fromEntries(Object.entries(checkSpec).filter(([flag]) => (MERGE_OPTIONS as readonly string[]).includes(flag) || flag === 'help'));
+  const { values, positionals } = parseStrict(argv, spec);
+  if (values.help) return { kind: 'help' };
+  const read = <K extends (typeof MERGE_OPTIONS)[number]>(name: K) =>
+    readOption(name, values[name] as RawValue, { cwd }, (text, expected) => new UsageError(`--${name} '${text}': ${expected}`));
+  if (positionals.length === 0) throw new UsageError('merge takes the JSON reports to merge (e.g. wasm-p2-check merge reports/*.json)');
+  return {
+    kind: 'merge',
+    reports: positionals,
+    json: read('json') || undefined,
+    markdown: read('markdown') || undefined,
+    failOn: read('fail-on'),
+    color: read('no-color') ? false : read('color') ? true : undefined,
+  };
+}
+
 /** Pure: argv (without node and script) → what to do. Relative paths are resolved against `cwd`. Throws UsageError. */
 export function parseCli(argv: string[], cwd: string = process.cwd()): CliCommand {
   if (argv[0] === 'explain') return parseExplain(argv.slice(1));
+  if (argv[0] === 'merge') return parseMerge(argv.slice(1), cwd);
   const { values, positionals } = parseStrict(argv, checkSpec);
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
@@ -109,9 +136,13 @@ export function parseCli(argv: string[], cwd: string = process.cwd()): CliComman
 
   if (positionals.length === 0) throw new UsageError('no artifacts given (e.g. wasm-p2-check build/*.wasm)');
   const { cwd: _cwd, ...options } = buildCheckOptions(read, positionals, cwd);
+  const label = read('label');
+  const cacheDir = read('cache-dir');
   return {
     kind: 'check',
-    options: { ...options, keepWorkDir: read('keep-work-dir') },
+    options: { ...options, keepWorkDir: read('keep-work-dir'), ...(label ? { label } : {}) },
+    cache: !read('no-cache'),
+    ...(cacheDir ? { cacheDir } : {}),
     json: read('json') || undefined,
     markdown: read('markdown') || undefined,
     failOn: read('fail-on'),

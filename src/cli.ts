@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 import { createReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { directoryStore } from './cache/index.js';
 import { check } from './check.js';
 import { HELP, parseCli, UsageError } from './cli-args.js';
 import { readBoundedLog } from './diagnose/text-bounds.js';
 import { explain, renderExplanation } from './explain.js';
 import { reportFails } from './fail-on.js';
 import type { ProgressEvent } from './options/index.js';
-import { renderJson } from './report/json.js';
+import type { Report } from './model.js';
+import { parseReport, renderJson } from './report/json.js';
+import { mergeReports } from './report/merge.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';
 import { VERSION } from './version.js';
@@ -33,16 +38,50 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'check': {
       const onProgress = command.quiet ? undefined : progressPrinter();
-      const report = await check({ ...command.options, cwd: process.cwd(), onProgress });
-      const json = renderJson(report);
-      if (command.json) await output(command.json, json);
-      if (command.markdown) await output(command.markdown, renderMarkdown(report, {}));
-      if (command.json !== '-' && command.markdown !== '-') {
-        process.stdout.write(renderTerminal(report, { color: command.color ?? process.stdout.isTTY === true }));
+      const cache = command.cache ? directoryStore(path.join(command.cacheDir ?? userCacheDir(process.env), 'results')) : undefined;
+      const report = await check({ ...command.options, cwd: process.cwd(), onProgress, cache });
+      return emit(report, command);
+    }
+    case 'merge': {
+      const inputs = [];
+      for (const file of command.reports) {
+        const text = await readFile(file, 'utf8').catch((e: Error) => {
+          throw new UsageError(`merge: cannot read ${file}: ${e.message}`);
+        });
+        try {
+          inputs.push({ source: path.basename(file).replace(/\.json$/, ''), report: parseReport(text) });
+        } catch (e) {
+          throw new UsageError(`merge: ${file}: ${(e as Error).message}`);
+        }
       }
-      return reportFails(report, command.failOn) ? 1 : 0;
+      let report: Report;
+      try {
+        report = mergeReports(inputs);
+      } catch (e) {
+        throw new UsageError(`merge: ${(e as Error).message}`);
+      }
+      return emit(report, command);
     }
   }
+}
+
+/** Writes the requested outputs of a report; the exit status follows --fail-on. */
+async function emit(report: Report, command: { json?: string; markdown?: string; color?: boolean; failOn: Parameters<typeof reportFails>[1] }): Promise<number> {
+  if (command.json) await output(command.json, renderJson(report));
+  if (command.markdown) await output(command.markdown, renderMarkdown(report, {}));
+  if (command.json !== '-' && command.markdown !== '-') {
+    process.stdout.write(renderTerminal(report, { color: command.color ?? process.stdout.isTTY === true }));
+  }
+  return reportFails(report, command.failOn) ? 1 : 0;
+}
+
+/** The platform's per-user cache folder for wasm-p2-check (XDG on Linux and other Unixes). */
+function userCacheDir(env: NodeJS.ProcessEnv): string {
+  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(homedir(), 'AppData', 'Local'), 'wasm-p2-check', 'Cache');
+  if (process.platform === 'darwin') return path.join(homedir(), 'Library', 'Caches', 'wasm-p2-check');
+  const xdg = env.XDG_CACHE_HOME;
+  // The XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored.
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), '.cache'), 'wasm-p2-check');
 }
 
 function progressPrinter(): (event: ProgressEvent) => void {

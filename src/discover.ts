@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -41,3 +42,21 @@ export async function discover(patterns: string[], cwd: string): Promise<Discove
     files.push(shown);
   }
 }
+
+/**
+ * The shard (1-based, of `count`) a discovered path belongs to: a hash of the path as discover() shows it, with `/`
+ * separators and no leading `./`. Each path is placed on its own, so every artifact lands in exactly one shard and
+ * the same shard on every machine and every run, whatever else the other jobs found.
+ */
+export function shardOf(shownPath: string, count: number): number {
+  const normalised = shownPath.split(path.sep).join('/').replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  const digest = createHash('sha256').update(normalised).digest();
+  return (digest.readUInt32BE(0) % count) + 1;
+}
+
+/** Keeps the files and missing paths of one shard. */
+export function selectShard(found: Discovered, shard: { index: number; count: number }): Discovered {
+  const mine = (p: string) => shardOf(p, shard.count) === shard.index;
+  return { ...found, files: found.files.filter(mine), missing: found.missing.filter(mine) };
+}
+

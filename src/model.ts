@@ -376,6 +376,32 @@ export interface ArtifactResult {
   notes: Note[];
   diagnoses: Diagnosis[];
   unknown?: UnknownFailure;
+  /** Present when this result was taken from the result cache instead of being checked again. */
+  cached?: CachedFrom;
+  /** In a merged report: the shard or matrix entry whose report this result came from. */
+  group?: string;
+}
+
+/** Where a cached result came from: its content-addressed key (see src/cache/) and when it was stored. */
+export interface CachedFrom {
+  key: string;
+  storedAt: string;
+}
+
+/** One input of a merged report (`wasm-p2-check merge`). */
+export interface MergedPart {
+  /** The label its results carry in `ArtifactResult.group`. */
+  label: string;
+  createdAt: string;
+  runtime: { requested: string; p1: RuntimeId; p2: RuntimeId };
+  shard?: Shard;
+  total: number;
+}
+
+/** `--shard index/count`: this report covers the artifacts whose path hash falls in shard `index` (1-based) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
 }
 
 export interface ReportSummary {
@@ -396,4 +422,12 @@ export interface Report {
   sandbox: { args: string[]; envKeys: string[]; dirs: Preopen[]; stdin: boolean; timeoutMs: number; outputCapBytes: number };
   results: ArtifactResult[];
   summary: ReportSummary;
+  /** Result-cache use in this run (absent when the cache was off). */
+  cache?: { hits: number; misses: number };
+  /** The shard this report covers (absent when not sharded). */
+  shard?: Shard;
+  /** What this job is called in a merged report (e.g. its matrix entry); the report file name when absent. */
+  label?: string;
+  /** Present in a merged report: the reports it was made from, in input order. */
+  merged?: MergedPart[];
 }

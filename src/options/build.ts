@@ -9,6 +9,7 @@ export function buildCheckOptions(read: OptionReader, patterns: string[], cwd: s
   const binary = read('wasmtime');
   const version = read('wasmtime-version');
   const jobs = read('jobs');
+  const shard = read('shard');
   return {
     patterns,
     cwd,
@@ -25,5 +26,6 @@ export function buildCheckOptions(read: OptionReader, patterns: string[], cwd: s
     },
     signatureDirs: read('signatures'),
     ...(jobs !== undefined ? { concurrency: jobs } : {}),
+    ...(shard ? { shard } : {}),
   };
 }

@@ -1,4 +1,5 @@
-import type { Sandbox } from '../model.js';
+import type { ResultStore } from '../cache/index.js';
+import type { Sandbox, Shard } from '../model.js';
 
 export type RuntimeChoice = 'embedded' | 'wasmtime' | 'auto';
 
@@ -53,6 +54,15 @@ export interface CheckOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Largest artifact file read (default 512 MiB); a larger one is INVALID-INPUT naming the limit. */
   maxArtifactBytes?: number;
+  /**
+   * Result cache: a result whose inputs (artifact, adapter, runtime, options, signatures, tool build) are unchanged
+   * is taken from here instead of being checked again. No cache when absent.
+   */
+  cache?: ResultStore;
+  /** Check only this shard of the matched artifacts (see `selectShard()` in discover.ts). */
+  shard?: Shard;
+  /** What this run is called when its report is merged with others (e.g. the matrix entry). */
+  label?: string;
   /** Artifacts checked at once (default: the number of CPUs, at most 4). Timing-sensitive runs may want 1. */
   concurrency?: number;
 }

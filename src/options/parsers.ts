@@ -144,3 +144,13 @@ export function parseCheckName(text: string): string {
   if (text.length > 255 || /[\r\n]/.test(text)) throw new OptionError('expected one line of at most 255 characters');
   return text;
 }
+
+/** `INDEX/COUNT` (1-based, e.g. `2/3`) → a shard; '' → none. */
+export function parseShard(text: string): { index: number; count: number } | undefined {
+  if (text === '') return undefined;
+  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new OptionError('expected INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/3');
+  return { index, count };
+}

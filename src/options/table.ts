@@ -22,6 +22,7 @@ import {
   parsePath,
   parsePreopen,
   parseSeconds,
+  parseShard,
   parseWasmtimeVersion,
   positiveInteger,
   type ParseContext,
@@ -38,7 +39,7 @@ export interface CliSurface {
   /** Placeholder in --help (`SECONDS`); absent for a boolean flag. */
   value?: string;
   /** Section of --help. */
-  group: 'Runtime' | 'Guest sandbox' | 'Diagnosis and output';
+  group: 'Runtime' | 'Guest sandbox' | 'Diagnosis and output' | 'Speed and matrix jobs';
   /** --help text (may span lines; the default is appended). */
   help: string;
 }
@@ -271,6 +272,40 @@ export const OPTIONS = {
     default: '',
     parse: (t) => (t === '' ? undefined : positiveInteger(64)(t)),
     cli: { flag: 'jobs', short: 'j', value: 'N', group: 'Diagnosis and output', help: 'artifacts checked at once (default: CPUs, at most 4)' },
+  }),
+  'no-cache': flag({
+    flag: 'no-cache',
+    group: 'Speed and matrix jobs',
+    help: 'check every artifact again (default: reuse results whose artifact,\nadapter, runtime, options and signatures are unchanged)',
+  }),
+  'cache-dir': scalar({
+    default: '',
+    parse: parseOptionalPath,
+    cli: {
+      flag: 'cache-dir',
+      value: 'DIR',
+      group: 'Speed and matrix jobs',
+      help: 'result cache folder (default: the user cache folder,\n$XDG_CACHE_HOME/wasm-p2-check or ~/.cache/wasm-p2-check)',
+    },
+  }),
+  shard: scalar({
+    default: '',
+    parse: parseShard,
+    cli: {
+      flag: 'shard',
+      value: 'I/N',
+      group: 'Speed and matrix jobs',
+      help: "check only shard I of N (artifacts split by a hash of their path);\nmerge the shards' JSON reports with 'wasm-p2-check merge'",
+    },
+    input: {
+      description:
+        "Check only shard `I/N` (e.g. `2/3`) of the artifacts, split by a hash of their path so that every artifact is in exactly one shard; merge the jobs' reports with `mode: merge`.",
+    },
+  }),
+  label: scalar({
+    default: '',
+    parse: text,
+    cli: { flag: 'label', value: 'TEXT', group: 'Speed and matrix jobs', help: "this run's name in a merged report (e.g. the matrix entry)" },
   }),
 } satisfies Record<string, AnyOption>;
 

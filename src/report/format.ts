@@ -1,5 +1,5 @@
 /** Small pure helpers shared by the terminal and Markdown renderers. */
-import type { AdapterInfo, ArtifactResult, CapturedOutput, Diagnosis, Prediction, RuntimeId, Toolchain, Verdict, Workaround } from '../model.js';
+import type { AdapterInfo, ArtifactResult, CapturedOutput, Diagnosis, Prediction, Report, RuntimeId, Toolchain, Verdict, Workaround } from '../model.js';
 
 export const VERDICT_ICON: Record<Verdict, string> = {
   PASS: '✅',
@@ -179,4 +179,23 @@ export function causeGroups(results: ArtifactResult[], order: readonly Verdict[]
     else groups.set(key, { verdict: r.verdict, diagnosis, results: [r] });
   }
   return [...groups.values()].sort((a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict));
+}
+
+/** Which results were reused: undefined when the cache was off. */
+export function cacheLine(report: Report): string | undefined {
+  if (!report.cache) return undefined;
+  const reused = report.results.filter((r) => r.cached).length;
+  if (reused === 0) return `result cache: nothing reused (${plural(report.cache.misses, 'result')} checked and stored)`;
+  return `result cache: ${reused} of ${plural(report.results.length, 'result')} reused (artifact, adapter, runtime, options and signatures unchanged), ${report.cache.misses} checked`;
+}
+
+/** The reports a merged report was made from; undefined for a report of one run. */
+export function mergedLine(report: Report): string | undefined {
+  if (!report.merged) return undefined;
+  return `merged from ${plural(report.merged.length, 'report')}: ${report.merged.map((p) => `${p.label} (${p.total})`).join(', ')}`;
+}
+
+/** Where one result comes from besides a fresh check: its shard/matrix entry, the cache. */
+export function provenanceLabel(r: ArtifactResult): string {
+  return [r.group, r.cached ? 'cached' : undefined].filter(Boolean).join(', ');
 }

@@ -40,11 +40,29 @@ export class ReportFormatError extends Error {
   }
 }
 
-let validator: ValidateFunction | undefined;
+let ajv: Ajv2020 | undefined;
+const validators = new Map<string, ValidateFunction>();
 
-function validate(data: unknown): ErrorObject[] {
-  validator ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: true }).compile(schema);
-  return validator(data) ? [] : (validator.errors ?? []);
+/** Validates against the whole report schema, or (`def`) one of its `$defs`. */
+function validate(data: unknown, def?: string): ErrorObject[] {
+  let fn = validators.get(def ?? '');
+  if (!fn) {
+    if (!ajv) {
+      ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: true });
+      ajv.addSchema(schema);
+    }
+    fn = ajv.getSchema(def ? `${schema.$id}#/$defs/${def}` : schema.$id)!;
+    validators.set(def ?? '', fn);
+  }
+  return fn(data) ? [] : (fn.errors ?? []);
+}
+
+/**
+ * Checks that untrusted data (e.g. a result-cache entry) is one `ArtifactResult` of this schema version.
+ * @returns the problems, empty when valid.
+ */
+export function artifactResultProblems(data: unknown): string[] {
+  return validate(data, 'ArtifactResult').slice(0, 5).map(describeError);
 }
 
 function describeError(e: ErrorObject): string {

@@ -16,6 +16,7 @@ import {
   causeGroups,
   failureReason,
   guestStreams,
+  mergedLine,
   orderWorkarounds,
   plural,
   predictionStatus,
@@ -363,7 +364,9 @@ function passNotes(results: ArtifactResult[]): string[] {
 function artifactTable(results: ArtifactResult[]): string {
   return table(
     ['Artifact', 'Toolchain', 'Verdict', 'Diagnosis'],
-    results.map((r) => [escapeInline(r.artifact.path), escapeInline(toolchainLabel(r)), `${VERDICT_ICON[r.verdict]} ${r.verdict}`, diagnosisCell(r)]),
+    results.map((r) => [
+      escapeInline(r.artifact.path) + (r.group ? ` <sub>${escapeInline(r.group)}</sub>` : ''),
+      escapeInline(toolchainLabel(r)), `${VERDICT_ICON[r.verdict]} ${r.verdict}`, diagnosisCell(r)]),
   );
 }
 
@@ -392,10 +395,16 @@ function guestOutput(r: ArtifactResult): string[] {
   });
 }
 
-/** No timestamp: the same result renders the same bytes, so a re-run does not rewrite the comment. */
+/**
+ * No timestamp: the same result renders the same bytes, so a re-run does not rewrite the comment. For the same
+ * reason the result cache is not mentioned here (a warm re-run is the same result); the terminal and JSON say it.
+ */
 function footer(report: Report): string {
   const rt = report.runtime;
-  return `<sub>${escapeInline(`${report.tool.name} ${report.tool.version}`)} · runtime ${escapeInline(rt.requested)}: P1 ${escapeInline(runtimeLabel(rt.p1))}, P2 ${escapeInline(runtimeLabel(rt.p2))}</sub>`;
+  const merged = mergedLine(report);
+  const shard = report.shard ? `shard ${report.shard.index}/${report.shard.count}` : undefined;
+  const extra = [merged, shard].filter((x): x is string => x !== undefined).map((x) => ` · ${escapeInline(x)}`).join('');
+  return `<sub>${escapeInline(`${report.tool.name} ${report.tool.version}`)} · runtime ${escapeInline(rt.requested)}: P1 ${escapeInline(runtimeLabel(rt.p1))}, P2 ${escapeInline(runtimeLabel(rt.p2))}${extra}</sub>`;
 }
 
 /** Guest/host text for a fence: sanitised, capped, and without the checker's scratch paths. */

@@ -4,7 +4,7 @@
  * colours nor start a line with a workflow command (`::…`).
  */
 import type { ArtifactResult, Diagnosis, Report, Verdict } from '../model.js';
-import { adapterLabel, countsLine, guestStreams, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, statusSentence, toolchainLabel, unknownSummary } from './format.js';
+import { adapterLabel, cacheLine, countsLine, guestStreams, mergedLine, provenanceLabel, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, statusSentence, toolchainLabel, unknownSummary } from './format.js';
 import { sanitizeGuestText } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
 
@@ -43,14 +43,21 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   out.push(
     `${c('bold', `${report.tool.name} ${report.tool.version}`)}: ${report.summary.total} artifact${report.summary.total === 1 ? '' : 's'}` +
       ` · runtime ${oneLine(rt.requested)} (P1 ${oneLine(runtimeLabel(rt.p1))}, P2 ${oneLine(runtimeLabel(rt.p2))})`,
-    '',
   );
+  const merged = mergedLine(report);
+  if (merged) out.push(c('dim', oneLine(merged)));
+  if (report.shard) out.push(c('dim', `shard ${report.shard.index}/${report.shard.count}`));
+  out.push('');
   const width = Math.min(40, Math.max(0, ...report.results.map((r) => oneLine(r.artifact.path).length)));
   for (const r of report.results) {
     const v = VERDICT_STYLE[r.verdict];
     const path = oneLine(r.artifact.path);
     const tc = toolchainLabel(r);
-    out.push(`${c(v.style, `${v.mark} ${r.verdict.padEnd(13)}`)} ${c('bold', path)}${' '.repeat(Math.max(1, width - path.length + 2))}${c('dim', oneLine(tc))}`);
+    const from = provenanceLabel(r);
+    out.push(
+      `${c(v.style, `${v.mark} ${r.verdict.padEnd(13)}`)} ${c('bold', path)}${' '.repeat(Math.max(1, width - path.length + 2))}${c('dim', oneLine(tc))}` +
+        (from ? ` ${c('dim', `[${oneLine(from)}]`)}` : ''),
+    );
     if (r.verdict === 'PASS') {
       for (const n of r.notes) out.push(`    ${c('dim', 'note:')} ${oneLine(n.message)}`);
       for (const d of splitDiagnoses(r).notes) out.push(`    ${c('dim', 'note:')} ${noteDiagnosis(d)}`);
@@ -65,6 +72,8 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   const sentence = statusSentence(s);
   const colour = s.total === 0 || (s.regressions === 0 && s.failures > 0) ? 'yellow' : s.regressions > 0 ? 'red' : 'green';
   const status = c(colour, `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`);
+  const cache = cacheLine(report);
+  if (cache) out.push(c('dim', cache));
   out.push(`${c('bold', 'Result:')} ${counts}. ${status}`);
   return `${out.join('\n')}\n`;
 }
