@@ -5,7 +5,8 @@
 //
 //   node scripts/build.mjs [--outdir DIR]     (default dist/; the check-dist test builds into a temp dir)
 import { build } from 'esbuild';
-import { cp, mkdir, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,22 @@ const noNativeMinify = {
   },
 };
 
+// The build's identity (part of every result-cache key): a hash of what goes into it, so a rebuilt checker never
+// reuses results of another build of the same version. Deterministic, so dist/ stays reproducible.
+async function buildId() {
+  const hash = createHash('sha256');
+  const walk = async (rel) => {
+    for (const name of (await readdir(path.join(root, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const child = `${rel}/${name.name}`;
+      if (name.isDirectory()) await walk(child);
+      else hash.update(`${child}\0`).update(await readFile(path.join(root, child))).update('\0');
+    }
+  };
+  for (const dir of ['src', 'adapters']) await walk(dir);
+  hash.update(await readFile(path.join(root, 'package-lock.json')));
+  return hash.digest('hex').slice(0, 16);
+}
+
 await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 
@@ -62,6 +79,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [noNativeMinify],
+  define: { __WASM_P2_CHECK_BUILD__: JSON.stringify(await buildId()) },
 });
 
 // Run-time assets, resolved by the bundles relative to import.meta.url.

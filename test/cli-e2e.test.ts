@@ -14,7 +14,12 @@ const run = promisify(execFile);
 
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: '/root/secret-home' }, maxBuffer: 64 << 20 });
+    // A fresh result cache per run: every run here checks for real (test/cache.test.ts covers reuse).
+    const cacheHome = mkdtempSync(path.join(tmpdir(), 'p2c-e2e-cache-'));
+    const env = { PATH: process.env.PATH ?? '', HOME: '/root/secret-home', XDG_CACHE_HOME: cacheHome };
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root, env, maxBuffer: 64 << 20 }).finally(() =>
+      rmSync(cacheHome, { recursive: true, force: true }),
+    );
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -2,7 +2,11 @@
  * Sharding (every artifact in exactly one shard, the same one every time) and merging shard / matrix reports into
  * one report, refusing what cannot be merged honestly.
  */
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli, UsageError } from '../src/cli-args.js';
 import { selectShard, shardOf } from '../src/discover.js';
 import { parseReport, renderJson } from '../src/report/json.js';
@@ -118,5 +122,55 @@ describe('merge', () => {
     const merged = mergeReports(three());
     expect(() => mergeReports([{ source: 'm', report: merged }])).toThrow(/already a merged report/);
     expect(() => mergeReports([])).toThrow(/no reports/);
+  });
+});
+
+describe('CLI: shards, merge and the cache end to end (dist/cli.js)', () => {
+  const root = path.resolve(import.meta.dirname, '..');
+  const files = ['c-hello.wasm', 'c-exit3.wasm', 'rust-hello.wasm', 'wat-hello.wasm'].map((f) => `test/fixtures/${f}`);
+  let tmp: string;
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', XDG_CACHE_HOME: path.join(tmp, 'xdg') },
+      encoding: 'utf8',
+    });
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(tmpdir(), 'p2c-shard-e2e-'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('two shards cover the artifacts once; merge makes one report; a re-run comes from the user cache folder', () => {
+    for (const i of [1, 2]) {
+      const r = cli(['--runtime', 'embedded', '--quiet', '--shard', `${i}/2`, '--json', path.join(tmp, `shard-${i}.json`), ...files]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const shards = [1, 2].map((i) => parseReport(readFileSync(path.join(tmp, `shard-${i}.json`), 'utf8')));
+    expect(shards.flatMap((s) => s.results.map((r) => r.artifact.path)).sort()).toEqual([...files].sort());
+
+    const merged = cli(['merge', path.join(tmp, 'shard-1.json'), path.join(tmp, 'shard-2.json'), '--json', path.join(tmp, 'merged.json')]);
+    expect(merged.status, merged.stderr).toBe(0);
+    const report = parseReport(readFileSync(path.join(tmp, 'merged.json'), 'utf8'));
+    expect(report.summary.total).toBe(4);
+    expect(new Set(report.results.map((r) => r.group))).toEqual(new Set(['shard-1 shard 1/2', 'shard-2 shard 2/2']));
+    expect(merged.stdout).toContain('merged from 2 reports');
+
+    const missing = cli(['merge', path.join(tmp, 'shard-1.json')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/shard 2\/2 missing/);
+
+    // Same inputs again: every result from $XDG_CACHE_HOME/wasm-p2-check, and the report says so.
+    const again = cli(['--runtime', 'embedded', '--json', path.join(tmp, 'again.json'), ...files]);
+    expect(again.status, again.stderr).toBe(0);
+    const warm = parseReport(readFileSync(path.join(tmp, 'again.json'), 'utf8'));
+    expect(warm.cache).toEqual({ hits: 4, misses: 0 });
+    expect(again.stdout).toContain('4 of 4 results reused');
+    expect(existsSync(path.join(tmp, 'xdg', 'wasm-p2-check', 'results'))).toBe(true);
+
+    const off = cli(['--runtime', 'embedded', '--no-cache', '--json', path.join(tmp, 'off.json'), files[0]!]);
+    expect(off.status, off.stderr).toBe(0);
+    const fresh = parseReport(readFileSync(path.join(tmp, 'off.json'), 'utf8'));
+    expect(fresh.cache).toBeUndefined();
+    expect(fresh.results[0]!.cached).toBeUndefined();
   });
 });

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { LoadedSignature, SignatureDb } from '../diagnose/signatures.js';
 import { REPORT_SCHEMA_VERSION, type ArtifactResult, type Preopen, type RuntimeId, type Sandbox, type Verdict } from '../model.js';
 import { artifactResultProblems } from '../report/json.js';
-import { VERSION } from '../version.js';
+import { BUILD, VERSION } from '../version.js';
 
 /** Where results are kept. Text in, text out: the pipeline decodes and validates what it reads. */
 export interface ResultStore {
@@ -134,6 +134,7 @@ export async function contextDigest(context: RunContext): Promise<string> {
   return sha256(
     canonical({
       tool: VERSION,
+      build: BUILD,
       schemaVersion: REPORT_SCHEMA_VERSION,
       runtime: context.runtime,
       // Every sandbox setting (limits included, whatever is added later), with folders and stdin by content.
@@ -171,6 +172,7 @@ export function isCacheable(result: ArtifactResult): boolean {
 interface Entry {
   format: typeof ENTRY_FORMAT;
   tool: string;
+  build: string;
   schemaVersion: number;
   key: string;
   storedAt: string;
@@ -179,7 +181,7 @@ interface Entry {
 
 export function encodeEntry(key: string, result: ArtifactResult, storedAt: Date = new Date()): string {
   const { cached: _cached, group: _group, ...plain } = result;
-  const entry: Entry = { format: ENTRY_FORMAT, tool: VERSION, schemaVersion: REPORT_SCHEMA_VERSION, key, storedAt: storedAt.toISOString(), result: plain };
+  const entry: Entry = { format: ENTRY_FORMAT, tool: VERSION, build: BUILD, schemaVersion: REPORT_SCHEMA_VERSION, key, storedAt: storedAt.toISOString(), result: plain };
   return JSON.stringify(entry);
 }
 
@@ -199,8 +201,8 @@ export function decodeEntry(text: string, key: string, artifactSha256: string): 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return { ok: false, reason: 'not an entry' };
   const e = data as Partial<Entry>;
   if (e.format !== ENTRY_FORMAT) return { ok: false, reason: 'not a result-cache entry' };
-  if (e.tool !== VERSION || e.schemaVersion !== REPORT_SCHEMA_VERSION) {
-    return { ok: false, reason: `written by wasm-p2-check ${String(e.tool)} (schema ${String(e.schemaVersion)})` };
+  if (e.tool !== VERSION || e.build !== BUILD || e.schemaVersion !== REPORT_SCHEMA_VERSION) {
+    return { ok: false, reason: `written by wasm-p2-check ${String(e.tool)} build ${String(e.build)} (schema ${String(e.schemaVersion)})` };
   }
   if (e.key !== key) return { ok: false, reason: 'stored under another key' };
   if (typeof e.storedAt !== 'string' || Number.isNaN(Date.parse(e.storedAt))) return { ok: false, reason: 'no valid storedAt' };
