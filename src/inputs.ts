@@ -54,6 +54,8 @@ export interface ActionInputs {
   publish: PublishOptions;
   /** `report` input resolved against cwd: where to write the JSON report, or (post-from-report) where to read it. */
   reportPath?: string;
+  /** Mode `explain` (the bot) only. */
+  bot?: { onUnknown: OptionValue<'on-unknown'>; labels: boolean; signatureDirs: string[] };
 }
 
 /**
@@ -88,6 +90,9 @@ export function parseInputs(getInput: GetInput, cwd: string): ActionInputs {
   };
   const reportPath = read('report');
 
+  if (mode === 'explain') {
+    return { mode, publish, bot: { onUnknown: read('on-unknown'), labels: read('labels'), signatureDirs: read('signatures') } };
+  }
   if (mode === 'post-from-report') {
     if (!reportPath) throw new InputError('report', '', 'mode post-from-report needs the path of a saved JSON report');
     return { mode, publish, reportPath };

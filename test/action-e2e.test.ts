@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { commentMarker } from '../src/github/sticky-comment.js';
 import { parseReport } from '../src/report/json.js';
 import { GitHubEmulator } from './github/emulator.js';
-import { pullRequestEvent, workflowRunEvent } from './github/events.js';
+import { issueCommentEvent, issuesEvent, pullRequestEvent, workflowRunEvent } from './github/events.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const PASSING = 'wat-hello.wasm';
@@ -184,5 +184,67 @@ describe('the Action end to end (dist/index.js in a child process; the rest runs
     expect(post.outputs).toMatchObject({ result: 'regression', regressions: '1' });
     expect(gh.commentsOn(PR)).toHaveLength(1);
     expect(gh.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([[HEAD, 'failure']]);
+  });
+});
+
+describe('bot mode (mode: explain) end to end', () => {
+  const ISSUE = 77;
+  const trap = () => readFile(path.join(root, 'test', 'fixtures', 'transcripts', 'wasmtime33-go-default-adapter.txt'), 'utf8');
+  const debugTrap = () => readFile(path.join(root, 'test', 'fixtures', 'transcripts', 'wasmtime33-go-debug-adapter.txt'), 'utf8');
+  const report = (log: string) => `Go 1.24 wasip1 binary, converted with wasm-tools:\n\n\`\`\`\n${log.trimEnd()}\n\`\`\`\n`;
+
+  it('answers a pasted Go 1.24 trap once, labels the issue, updates the same reply after an edit, ignores bots', async () => {
+    gh.addIssue({ number: ISSUE });
+    const inputs = { mode: 'explain', labels: 'true', 'on-unknown': 'silent' };
+    const opened = await runAction({ inputs, eventName: 'issues', event: issuesEvent(gh.api, { repository: gh.fullName, action: 'opened', number: ISSUE, body: report(await trap()) }) });
+    expect(opened.code, opened.stdout).toBe(0);
+    expect(opened.outputs.result).toBe('created');
+    expect(gh.commentsOn(ISSUE)).toHaveLength(1);
+    expect(gh.commentsOn(ISSUE)[0]!.body).toContain('`go-heap-clobbers-adapter-state`');
+    expect(gh.labelsOn(ISSUE)).toEqual(['wasm:go-heap-clobbers-adapter-state']);
+    // Nothing was run: no check run, no job summary, no report.
+    expect(gh.checkRuns).toEqual([]);
+    expect(opened.summary).toBe('');
+
+    const edited = await runAction({
+      inputs,
+      eventName: 'issues',
+      event: issuesEvent(gh.api, { repository: gh.fullName, action: 'edited', number: ISSUE, body: report(await debugTrap()), previousBody: report(await trap()) }),
+    });
+    expect(edited.code, edited.stdout).toBe(0);
+    expect(edited.outputs.result).toBe('updated');
+    expect(gh.commentsOn(ISSUE)).toHaveLength(1);
+    expect(gh.commentsOn(ISSUE)[0]!.body).toContain('debug-adapter-instrumentation');
+
+    const before = gh.requests.length;
+    const byBot = await runAction({
+      inputs,
+      eventName: 'issue_comment',
+      event: issueCommentEvent(gh.api, { repository: gh.fullName, action: 'created', issueNumber: ISSUE, commentId: 5, body: report(await trap()), author: { login: 'github-actions[bot]', type: 'Bot' } }),
+    });
+    expect(byBot.code).toBe(0);
+    expect(byBot.stdout).toContain('No reply: the comment is written by a bot (github-actions[bot])');
+    // Only the GET /user probe of who the token is.
+    expect(gh.requests.slice(before).map((r) => r.operationId)).toEqual(['users/get-authenticated']);
+  });
+
+  it('runs the command on a pull request comment, and is silent on an unrelated issue', async () => {
+    gh.addIssue({ number: ISSUE });
+    const cmd = await runAction({
+      inputs: { mode: 'explain' },
+      eventName: 'issue_comment',
+      event: issueCommentEvent(gh.api, { repository: gh.fullName, action: 'created', issueNumber: PR, isPullRequest: true, commentId: 9, body: `/wasm-p2-check explain\n${report(await trap())}` }),
+    });
+    expect(cmd.code, cmd.stdout).toBe(0);
+    expect(gh.commentsOn(PR)).toHaveLength(1);
+    expect(gh.commentsOn(PR)[0]!.body).toContain('go-heap-clobbers-adapter-state');
+    const quiet = await runAction({
+      inputs: { mode: 'explain' },
+      eventName: 'issues',
+      event: issuesEvent(gh.api, { repository: gh.fullName, action: 'opened', number: ISSUE, body: 'Please add a logo to the README.' }),
+    });
+    expect(quiet.code, quiet.stdout).toBe(0);
+    expect(quiet.outputs.result).toBe('silent');
+    expect(gh.commentsOn(ISSUE)).toEqual([]);
   });
 });

@@ -88,6 +88,7 @@ describe('workflows', () => {
         'workflows/matrix.yml',
         'workflows/fork-ci.yml',
         'workflows/fork-report.yml',
+        'workflows/explain-bot.yml',
         '.github/workflows/ci.yml',
         '.github/workflows/check-dist.yml',
         '.github/workflows/self-test.yml',
@@ -117,5 +118,14 @@ describe('workflows', () => {
     expect(steps.some((s) => s.uses?.startsWith('actions/checkout'))).toBe(false);
     expect(steps.some((s) => s.run !== undefined)).toBe(false);
     expect(steps.find((s) => s.uses?.startsWith('wasm-p2-check/'))?.with?.mode).toBe('post-from-report');
+  });
+
+  it('the bot: issues and issue_comment only, issues: write only, runs no code', () => {
+    const bot = parse(read('workflows/explain-bot.yml')) as { on: Record<string, { types: string[] }>; permissions: Record<string, string>; jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }> };
+    expect(bot.on).toEqual({ issues: { types: ['opened', 'edited'] }, issue_comment: { types: ['created', 'edited'] } });
+    expect(bot.permissions).toEqual({ issues: 'write' });
+    const steps = Object.values(bot.jobs).flatMap((j) => j.steps);
+    expect(steps.some((s) => s.uses?.startsWith('actions/checkout') || s.run !== undefined)).toBe(false);
+    expect(steps.find((s) => s.uses?.startsWith('wasm-p2-check/'))?.with?.mode).toBe('explain');
   });
 });

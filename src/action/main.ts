@@ -9,6 +9,7 @@ import path from 'node:path';
 import { check } from '../check.js';
 import { reportFails } from '../fail-on.js';
 import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../github/annotations.js';
+import { answerEvent } from '../github/bot.js';
 import { finishCheckRun, startCheckRun, type CheckRunHandle, type CheckRunRef } from '../github/check-run.js';
 import { createOctokit, describeError, isPermissionDenied, tokenLogin, type ClientOptions, type Octokit } from '../github/client.js';
 import { metadataPath, parseRunMetadata, resolveTarget, verifyPullRequest, type EventContext, type RunMetadata, type Target } from '../github/context.js';
@@ -139,6 +140,7 @@ export async function run(deps: ActionDeps): Promise<void> {
     let target = resolveTarget(runner.event);
     const reportPath = inputs.reportPath ?? path.join(runner.tempDir, 'wasm-p2-check', 'report.json');
     const octokit = publish.token && inputs.mode !== 'report-only' ? createClient(publish.token, { baseUrl: runner.apiUrl, log: (m) => io.info(m) }) : undefined;
+    if (inputs.mode === 'explain') return await explainMode(io, octokit, runner.event, inputs.bot!);
     const writer = new GitHubWriter(octokit, io, target, reportPath);
     const checkRef = (t: Target): CheckRunRef | undefined =>
       publish.checkRun && inputs.mode !== 'report-only' && t.headSha
@@ -252,6 +254,14 @@ export async function run(deps: ActionDeps): Promise<void> {
     if (closeCheckRun) await closeCheckRun(message).catch(() => undefined);
     io.setFailed(message);
   }
+}
+
+/** Bot mode: answer the issue or comment of this event (see github/bot.ts). */
+async function explainMode(io: ActionIO, octokit: Octokit | undefined, event: EventContext, bot: NonNullable<ActionInputs['bot']>): Promise<void> {
+  if (!octokit) throw new Error("mode 'explain' needs a token (input 'github-token') with issues: write");
+  const outcome = await answerEvent(octokit, event, { ...bot, self: await tokenLogin(octokit), log: (m) => io.info(m) });
+  io.info(outcome.action === 'ignored' || outcome.action === 'silent' ? `No reply: ${outcome.reason}` : `Reply ${outcome.action}: ${outcome.url}`);
+  io.setOutput('result', outcome.action);
 }
 
 /**

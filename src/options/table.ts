@@ -220,11 +220,24 @@ export const OPTIONS = {
   }),
   mode: scalar({
     default: 'check',
-    parse: oneOf(['check', 'report-only', 'post-from-report'] as const),
+    parse: oneOf(['check', 'report-only', 'post-from-report', 'explain'] as const),
     input: {
       description:
-        '`check` (run and publish), `report-only` (run and write the JSON report, post nothing: the fork-safe first stage), or `post-from-report` (publish a saved report in a `workflow_run` workflow; runs no PR code).',
+        '`check` (run and publish), `report-only` (run and write the JSON report, post nothing: the fork-safe first stage), `post-from-report` (publish a saved report in a `workflow_run` workflow; runs no PR code), or `explain` (bot: answer WebAssembly errors pasted into issues and comments; runs nothing).',
     },
+  }),
+  'on-unknown': scalar({
+    default: 'silent',
+    parse: oneOf(['silent', 'reply'] as const),
+    input: {
+      description:
+        'Mode `explain`: when a pasted WebAssembly trap matches no known signature, stay `silent` or `reply` with its fingerprint and a link to propose a signature. Text with no recognised trap never gets a reply.',
+    },
+  }),
+  labels: scalar({
+    default: 'false',
+    parse: parseBoolean,
+    input: { description: 'Mode `explain`: add a `wasm:<signature-id>` label per diagnosis, creating missing labels (`true`/`false`).' },
   }),
   report: scalar({
     default: '',

@@ -285,7 +285,8 @@ function artifactList(results: ArtifactResult[]): string {
   return lines.join('\n');
 }
 
-function workarounds(d: Diagnosis): string[] {
+/** A diagnosis's workarounds as a numbered list, safe ones first, unsafe ones flagged with why (also the bot's). */
+export function workarounds(d: Diagnosis): string[] {
   const out = ['**What to do** (best first)', ''];
   orderWorkarounds(d.workarounds).forEach((w, i) => {
     const why = w.why ? ` (${inlineMarkdown(w.why)})` : '';
@@ -306,9 +307,7 @@ function whyBody(g: CauseGroup, r: ArtifactResult): string {
   const { failures } = splitDiagnoses(r);
   const d = g.diagnosis;
   if (d) {
-    out.push(inlineMarkdown(d.cause), '');
-    if (d.evidence.length) out.push('**Evidence**', '', ...d.evidence.map((e) => `- ${inlineMarkdown(e)}`), '');
-    if (d.links.length) out.push(`**Links:** ${d.links.map((l) => link(l.title, l.url)).join(' · ')}`, '');
+    out.push(...causeAndEvidence(d));
   } else if (r.unknown) {
     const u = r.unknown;
     out.push(`No known signature matched. ${inlineMarkdown(unknownSummary(u.summary))}`, '', `Fingerprint: ${codeSpan(u.fingerprint)}`, '');
@@ -324,6 +323,14 @@ function whyBody(g: CauseGroup, r: ArtifactResult): string {
   }
   while (out.length && out[out.length - 1] === '') out.pop();
   return out.join('\n');
+}
+
+/** A diagnosis's cause, evidence and links (what the "Why" folds hold; also the bot's). */
+export function causeAndEvidence(d: Diagnosis): string[] {
+  const out = [inlineMarkdown(d.cause), ''];
+  if (d.evidence.length) out.push('**Evidence**', '', ...d.evidence.map((e) => `- ${inlineMarkdown(e)}`), '');
+  if (d.links.length) out.push(`**Links:** ${d.links.map((l) => link(l.title, l.url)).join(' · ')}`, '');
+  return out;
 }
 
 function runDetails(r: ArtifactResult, report: Report): string {

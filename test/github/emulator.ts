@@ -49,6 +49,20 @@ export interface CommentState {
   updatedAt: string;
 }
 
+/** A plain issue (not a pull request). */
+export interface IssueState {
+  number: number;
+  title: string;
+  body: string;
+}
+
+export interface LabelState {
+  id: number;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
 export interface CheckRunState {
   id: number;
   name: string;
@@ -127,6 +141,11 @@ export class GitHubEmulator {
   readonly prefix: string;
   readonly tokens = new Map<string, TokenInfo>();
   readonly pulls = new Map<number, PullRequestState>();
+  readonly issues = new Map<number, IssueState>();
+  /** Repository labels by lower-cased name (GitHub's label names are case-insensitive). */
+  readonly labels = new Map<string, LabelState>();
+  /** Label names on each issue or pull request. */
+  readonly issueLabels = new Map<number, string[]>();
   readonly comments: CommentState[] = [];
   readonly checkRuns: CheckRunState[] = [];
   readonly faults: Fault[] = [];
@@ -194,6 +213,22 @@ export class GitHubEmulator {
     };
     this.pulls.set(full.number, full);
     return full;
+  }
+
+  addIssue(issue: Partial<IssueState> & { number: number }): IssueState {
+    const full: IssueState = { title: `Issue ${issue.number}`, body: '', ...issue };
+    this.issues.set(full.number, full);
+    return full;
+  }
+
+  addLabel(name: string, color = 'ededed', description: string | null = null): LabelState {
+    const l: LabelState = { id: this.nextId++, name, color, description };
+    this.labels.set(name.toLowerCase(), l);
+    return l;
+  }
+
+  labelsOn(issueNumber: number): string[] {
+    return this.issueLabels.get(issueNumber) ?? [];
   }
 
   /** Adds a comment as if someone had posted it (for pagination and "other people's comments" tests). */
@@ -426,7 +461,7 @@ export class GitHubEmulator {
       }
       case 'issues/list-comments': {
         const number = params.issue_number as number;
-        if (!this.pulls.has(number)) throw new HttpFailure(404, 'Not Found');
+        if (!this.hasIssue(number)) throw new HttpFailure(404, 'Not Found');
         const perPage = Math.min(100, (req.query.per_page as number | undefined) ?? 30);
         const page = Math.max(1, (req.query.page as number | undefined) ?? 1);
         const all = this.commentsOn(number).sort((a, b) => a.id - b.id);
@@ -436,7 +471,7 @@ export class GitHubEmulator {
       }
       case 'issues/create-comment': {
         const number = params.issue_number as number;
-        if (!this.pulls.has(number)) throw new HttpFailure(404, 'Not Found');
+        if (!this.hasIssue(number)) throw new HttpFailure(404, 'Not Found');
         write();
         const body = String(req.body!.body);
         if (body.length > 65_536) throw new HttpFailure(422, 'Validation Failed', { errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
@@ -455,6 +490,40 @@ export class GitHubEmulator {
         c.body = body;
         c.updatedAt = nowIso();
         return { status: 200, body: this.issueComment(c) };
+      }
+      case 'issues/get-label': {
+        const l = this.labels.get(String(params.name).toLowerCase());
+        if (!l) throw new HttpFailure(404, 'Not Found');
+        return { status: 200, body: this.label(l) };
+      }
+      case 'issues/create-label': {
+        write();
+        const b = req.body!;
+        const name = String(b.name);
+        if (this.labels.has(name.toLowerCase())) {
+          throw new HttpFailure(422, 'Validation Failed', { errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] });
+        }
+        if (name.length > 50) throw new HttpFailure(422, 'Validation Failed', { errors: [{ resource: 'Label', code: 'invalid', field: 'name' }] });
+        const color = typeof b.color === 'string' ? b.color.replace(/^#/, '') : 'ededed';
+        const l = this.addLabel(name, color, typeof b.description === 'string' ? b.description : null);
+        return { status: 201, body: this.label(l), headers: { location: this.label(l).url as string } };
+      }
+      case 'issues/add-labels': {
+        const number = params.issue_number as number;
+        if (!this.hasIssue(number)) throw new HttpFailure(404, 'Not Found');
+        write();
+        const b = req.body as Json | unknown[] | undefined;
+        // The documented shapes: {labels: [names]}, {labels: [{name}]}, [names], [{name}].
+        const list = (Array.isArray(b) ? b : ((b as Json | undefined)?.labels as unknown[] | undefined)) ?? [];
+        const names = list.map((x) => (typeof x === 'string' ? x : String((x as Json).name)));
+        const on = this.issueLabels.get(number) ?? [];
+        for (const n of names) {
+          // GitHub creates a label that does not exist yet, with the default colour.
+          const l = this.labels.get(n.toLowerCase()) ?? this.addLabel(n);
+          if (!on.includes(l.name)) on.push(l.name);
+        }
+        this.issueLabels.set(number, on);
+        return { status: 200, body: on.map((n) => this.label(this.labels.get(n.toLowerCase())!)) };
       }
       case 'checks/create': {
         write();
@@ -577,7 +646,7 @@ export class GitHubEmulator {
       id: c.id,
       node_id: Buffer.from(`012:IssueComment${c.id}`).toString('base64'),
       url: `${api}/repos/${this.fullName}/issues/comments/${c.id}`,
-      html_url: `https://github.com/${this.fullName}/pull/${c.issueNumber}#issuecomment-${c.id}`,
+      html_url: `https://github.com/${this.fullName}/${this.issues.has(c.issueNumber) ? 'issues' : 'pull'}/${c.issueNumber}#issuecomment-${c.id}`,
       issue_url: `${api}/repos/${this.fullName}/issues/${c.issueNumber}`,
       body: c.body,
       user: this.simpleUser(c.user),
@@ -585,6 +654,22 @@ export class GitHubEmulator {
       updated_at: c.updatedAt,
       author_association: c.user.type === 'Bot' ? 'NONE' : 'MEMBER',
       performed_via_github_app: null,
+    }) as Json;
+  }
+
+  private hasIssue(number: number): boolean {
+    return this.pulls.has(number) || this.issues.has(number);
+  }
+
+  private label(l: LabelState): Json {
+    return this.api.sample(this.api.componentSchema('label'), {
+      id: l.id,
+      node_id: Buffer.from(`05:Label${l.id}`).toString('base64'),
+      url: `${this.apiBase()}/repos/${this.fullName}/labels/${encodeURIComponent(l.name)}`,
+      name: l.name,
+      description: l.description,
+      color: l.color,
+      default: false,
     }) as Json;
   }
 

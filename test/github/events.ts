@@ -134,3 +134,110 @@ export function workflowRunEvent(api: GitHubOpenApi, o: WorkflowRunEventOptions)
   if (errors.length) throw new Error(`workflow_run payload does not match the webhook schema: ${formatErrors(errors)}`);
   return payload;
 }
+
+export interface Author {
+  login: string;
+  type?: 'User' | 'Bot';
+  id?: number;
+}
+
+function userObject(api: GitHubOpenApi, schema: Json, a: Author): Json {
+  return api.sample(schema, { login: a.login, id: a.id ?? 4242, type: a.type ?? 'User', html_url: `https://github.com/${a.login}` }) as Json;
+}
+
+function issueObject(api: GitHubOpenApi, schema: Json, repository: string, o: { number: number; title?: string; body: string | null; user: Author; isPullRequest?: boolean }): Json {
+  const html = `https://github.com/${repository}/${o.isPullRequest ? 'pull' : 'issues'}/${o.number}`;
+  return api.sample(schema, {
+    number: o.number,
+    id: 900000 + o.number,
+    title: o.title ?? `Issue ${o.number}`,
+    body: o.body,
+    state: 'open',
+    html_url: html,
+    url: `https://api.github.com/repos/${repository}/issues/${o.number}`,
+    user: userObject(api, subSchema(api, schema, ['user']), o.user),
+    ...(o.isPullRequest
+      ? {
+          pull_request: {
+            url: `https://api.github.com/repos/${repository}/pulls/${o.number}`,
+            html_url: html,
+            diff_url: `${html}.diff`,
+            patch_url: `${html}.patch`,
+            merged_at: null,
+          },
+        }
+      : {}),
+  }) as Json;
+}
+
+export interface IssuesEventOptions {
+  repository: string;
+  action: 'opened' | 'edited';
+  number: number;
+  title?: string;
+  body: string | null;
+  author?: Author;
+  /** For `edited`: what the body was before. */
+  previousBody?: string;
+}
+
+/** An `issues` (action `opened` or `edited`) payload. */
+export function issuesEvent(api: GitHubOpenApi, o: IssuesEventOptions): Json {
+  const name = `webhook-issues-${o.action}`;
+  const schema = api.componentSchema(name);
+  const author = o.author ?? { login: 'reporter' };
+  const payload = api.sample(schema, {
+    action: o.action,
+    issue: issueObject(api, subSchema(api, schema, ['issue']), o.repository, { ...o, user: author }),
+    ...(o.action === 'edited' ? { changes: { body: { from: o.previousBody ?? '' } } } : {}),
+    repository: repoObject(api, subSchema(api, schema, ['repository']), o.repository, 1296269),
+    sender: userObject(api, subSchema(api, schema, ['sender']), author),
+  }) as Json;
+  const errors = api.validateComponent(name, payload);
+  if (errors.length) throw new Error(`issues payload does not match the webhook schema: ${formatErrors(errors)}`);
+  return payload;
+}
+
+export interface IssueCommentEventOptions {
+  repository: string;
+  action: 'created' | 'edited';
+  issueNumber: number;
+  /** The comment is on a pull request (GitHub sends `issue_comment` for PR conversation comments too). */
+  isPullRequest?: boolean;
+  commentId: number;
+  body: string;
+  author?: Author;
+  issueBody?: string | null;
+}
+
+/** An `issue_comment` (action `created` or `edited`) payload. */
+export function issueCommentEvent(api: GitHubOpenApi, o: IssueCommentEventOptions): Json {
+  const name = `webhook-issue-comment-${o.action}`;
+  const schema = api.componentSchema(name);
+  const author = o.author ?? { login: 'commenter' };
+  const commentSchema = subSchema(api, schema, ['comment']);
+  const kind = o.isPullRequest ? 'pull' : 'issues';
+  const payload = api.sample(schema, {
+    action: o.action,
+    issue: issueObject(api, subSchema(api, schema, ['issue']), o.repository, {
+      number: o.issueNumber,
+      body: o.issueBody ?? null,
+      user: { login: 'reporter' },
+      isPullRequest: o.isPullRequest,
+    }),
+    comment: api.sample(commentSchema, {
+      id: o.commentId,
+      body: o.body,
+      html_url: `https://github.com/${o.repository}/${kind}/${o.issueNumber}#issuecomment-${o.commentId}`,
+      url: `https://api.github.com/repos/${o.repository}/issues/comments/${o.commentId}`,
+      issue_url: `https://api.github.com/repos/${o.repository}/issues/${o.issueNumber}`,
+      user: userObject(api, subSchema(api, commentSchema, ['user']), author),
+    }),
+    ...(o.action === 'edited' ? { changes: { body: { from: '' } } } : {}),
+    repository: repoObject(api, subSchema(api, schema, ['repository']), o.repository, 1296269),
+    sender: userObject(api, subSchema(api, schema, ['sender']), author),
+  }) as Json;
+  const errors = api.validateComponent(name, payload);
+  if (errors.length) throw new Error(`issue_comment payload does not match the webhook schema: ${formatErrors(errors)}`);
+  return payload;
+}
