@@ -135,7 +135,7 @@ export function readRequest(event: BotEvent, self?: string): BotRequest | { igno
   return { ignore: `'${event.eventName}' events are not answered in mode explain (use issues and issue_comment)` };
 }
 
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})\s*$/;
 
 /**
@@ -162,7 +162,8 @@ export function extractBlocks(text: string): string[] {
       continue;
     }
     const open = FENCE_OPEN.exec(line);
-    if (open && !(open[1]![0] === '`' && open[2]!.includes('`'))) {
+    // A backtick fence's info string may not contain a backtick (CommonMark).
+    if (open && !(open[1]![0] === '`' && line.slice(open[0].length).includes('`'))) {
       fence = open[1]!;
       if (depth > 0) current.push(line);
       continue;
