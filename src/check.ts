@@ -226,11 +226,11 @@ async function checkFresh(
     });
   }
   progress('diagnose');
-  const { diagnoses, unknown } = diagnose({ artifact, verdict: comparison.verdict, p1, p2, conversion }, db);
+  const { diagnoses, unknown, corroborated } = diagnose({ artifact, verdict: comparison.verdict, p1, p2, conversion }, db);
   progress('done', comparison.verdict);
   return {
     artifact,
-    predictions: confirmPredictions(predictions, diagnoses, comparison.verdict),
+    predictions: confirmPredictions(predictions, diagnoses, { verdict: comparison.verdict, conversion, p2 }, corroborated),
     p1,
     conversion: conversion.skipped ? conversion : { ...conversion, componentPath: undefined },
     p2,

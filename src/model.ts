@@ -58,6 +58,22 @@ export interface Toolchain {
   compiler?: string;
   /** Plain semver-ish version of the compiler, e.g. '1.24.4', '1.63.0', '14.0.6'. */
   version?: string;
+  /** What identified it, e.g. 'producers: Rust, C11, clang 18.1.2, rustc 1.92.0 (entry point: C main)', 'function ~start'. */
+  evidence?: string;
+}
+
+/**
+ * A module built for one specific non-WASI host (verdict NOT-WASI): it cannot run as a WASI command, P1 or P2.
+ * kind: napi-addon (Node-API, napi-rs/emnapi), plugin (a plugin host's ABI: SWC, Extism, Proxy-Wasm …), js-bridge
+ * (wasm-bindgen, Go GOOS=js, ruby.wasm's JS bridge), shared-library (dylink.0: for a dynamic linker), emscripten
+ * (needs its generated JS glue).
+ */
+export interface HostRequirement {
+  kind: 'napi-addon' | 'plugin' | 'js-bridge' | 'shared-library' | 'emscripten';
+  /** What it is, e.g. 'a Node-API addon (napi-rs / emnapi), loaded by Node.js'. */
+  name: string;
+  /** What showed it (imports, exports, custom sections). */
+  evidence: string[];
 }
 
 export interface ModuleFacts {
@@ -83,6 +99,8 @@ export interface ModuleFacts {
    * wasm32-wasip2 output before `component new`: no P1 host can run it, so it has no P1 baseline.
    */
   targetsWasiP2?: boolean;
+  /** Set when the module is built for a specific non-WASI host (see HostRequirement). */
+  host?: HostRequirement;
   producers?: Producers;
   toolchain?: Toolchain;
   customSections: string[];
@@ -350,8 +368,17 @@ export interface Prediction {
   signatureId: string;
   title: string;
   message: string;
-  /** true = the run confirmed it, false = the run did not fail that way, null = not run. */
+  /** true = the run confirmed it, false = the stage it is about ran and did not fail that way, null = not reached. */
   confirmed: boolean | null;
+  /**
+   * The same, said in words: 'confirmed'; 'contradicted' (the stage it is about ran and did not fail that way);
+   * 'not-reached' (that stage did not run, or stopped at an earlier problem, so the run cannot tell).
+   */
+  outcome: 'confirmed' | 'contradicted' | 'not-reached';
+  /** The stage the prediction is about: 'convert' (the encoder) or 'run' (the P2 run). */
+  stage: 'convert' | 'run';
+  /** Why it is not reached / contradicted, e.g. 'conversion stopped at an earlier problem: …'. */
+  reason?: string;
 }
 
 export interface UnknownFailure {

@@ -84,7 +84,7 @@ describe('toolchainOf', () => {
           { name: 'rustc', version: '1.63.0 (4b91a6ea7 2022-08-08)' },
         ],
       }),
-      { language: 'rust', compiler: 'rustc', version: '1.63.0' },
+      { language: 'c+rust', compiler: 'clang+rustc' },
     ],
     [
       'Debian clang, C',
@@ -112,7 +112,36 @@ describe('toolchainOf', () => {
     ['unknown tool', producers({ processedBy: [{ name: 'mycc', version: '2.1' }] }), { language: 'unknown', compiler: 'mycc', version: '2.1' }],
   ];
   it.each(cases)('%s', (_name, p, expected) => {
-    expect(toolchainOf(p)).toEqual(expected);
+    expect(toolchainOf(p)).toMatchObject(expected!);
+  });
+
+  it('Rust and C both linked in: the entry point in the name section decides, else both are named (no guess)', () => {
+    // Real producers: ruby.wasm from @ruby/3.3-wasm-wasi 2.10.1 (CRuby with Rust extensions, no name section).
+    const cruby = producers({
+      language: [{ name: 'Rust', version: '' }, { name: 'C11', version: '' }],
+      processedBy: [
+        { name: 'clang', version: '18.1.2 (https://github.com/llvm/llvm-project 26a1d6601d727a96f4301d0d8647b5a42760ae0c)' },
+        { name: 'rustc', version: '1.92.0 (ded5c06cf 2025-12-08)' },
+      ],
+    });
+    expect(toolchainOf(cruby)?.language).toBe('c+rust');
+    expect(toolchainOf(cruby)?.evidence).toMatch(/no name section/);
+    expect(toolchainOf(cruby, { functionNames: ['__main_void', 'ruby_init'] })).toMatchObject({ language: 'c', compiler: 'clang', version: '18.1.2' });
+    expect(toolchainOf(cruby, { functionNames: ['__main_void', '_ZN3std2rt10lang_start17h0E'] })).toMatchObject({ language: 'rust', compiler: 'rustc', version: '1.92.0' });
+  });
+
+  it('TinyGo: the version is TinyGo\'s, not that of the clang fork whose URL names tinygo-org', () => {
+    const gofmt = producers({
+      language: [{ name: 'C11', version: '' }, { name: 'C99', version: '' }],
+      processedBy: [{ name: 'clang', version: '20.1.1 (https://github.com/tinygo-org/llvm-project 670759811adc85df52f410d7306788fabfc6242d)' }, { name: 'TinyGo', version: '0.40.1' }],
+    });
+    expect(toolchainOf(gofmt)).toMatchObject({ language: 'tinygo', compiler: 'TinyGo', version: '0.40.1' });
+  });
+
+  it('binding generators imply the language; post-processors (wit-component, walrus) do not', () => {
+    expect(toolchainOf(producers({ processedBy: [{ name: 'walrus', version: '0.24.4' }, { name: 'wasm-bindgen', version: '0.2.108 (a788f58f9)' }] }))).toMatchObject({ language: 'rust' });
+    expect(toolchainOf(producers({ processedBy: [{ name: 'wit-component', version: '0.220.0' }, { name: 'wit-bindgen-rust', version: '0.36.0' }] }))).toMatchObject({ language: 'rust' });
+    expect(toolchainOf(producers({ processedBy: [{ name: 'wit-component', version: '0.220.0' }] }))).toBeUndefined();
   });
 
   it('is undefined without producers', () => {
@@ -169,7 +198,7 @@ describe('inspectBytes: modules', () => {
     expect(m.hasCabiRealloc).toBe(false);
     expect(m.memory).toEqual({ count: 1, imported: false, exported: true, shared: false, memory64: false, minPages: 17, maxPages: 256 });
     expect(m.customSections).toEqual(['producers', 'go:buildid']);
-    expect(m.toolchain).toEqual({ language: 'go', compiler: 'Go', version: '1.24.4' });
+    expect(m.toolchain).toMatchObject({ language: 'go', compiler: 'Go', version: '1.24.4' });
     expect(m.producers?.processedBy).toEqual([{ name: 'Go cmd/compile', version: 'go1.24.4' }]);
     expect(m.features).toEqual([]);
     expect(m.wasiUnstable).toBe(false);
@@ -244,7 +273,7 @@ describe('inspectBytes: modules', () => {
 
   it('falls back to names when there is no producers section', () => {
     const a = inspectBytes('g.wasm', buildModule({ customs: [['go:buildid', [...str('abc')]]] }));
-    expect(a.module!.toolchain).toEqual({ language: 'go', compiler: 'Go' });
+    expect(a.module!.toolchain).toEqual({ language: 'go', compiler: 'Go', evidence: 'custom section go:buildid' });
   });
 });
 

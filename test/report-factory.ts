@@ -127,6 +127,8 @@ export function goRegression(): ArtifactResult {
         title: GO_DIAGNOSIS.title,
         message: 'Go 1.24.4 without `cabi_realloc`: expected to trap at the first adapter call',
         confirmed: true,
+        outcome: 'confirmed',
+        stage: 'run',
       },
     ],
     p2: makeRun('p2', {

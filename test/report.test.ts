@@ -70,7 +70,7 @@ function adversarialResult(): ArtifactResult {
       { field: 'stderr', p1: '', p2: EVIL_OUTPUT },
     ],
     notes: [{ code: 'x|y`z', message: 'note @octocat <b>bold</b> | pipe' }],
-    predictions: [{ signatureId: 's', title: 'p <i>', message: 'm @octocat `ok` [x](javascript:y)', confirmed: false }],
+    predictions: [{ signatureId: 's', title: 'p <i>', message: 'm @octocat `ok` [x](javascript:y)', confirmed: false, outcome: 'contradicted', stage: 'run' }],
     diagnoses: [
       {
         signatureId: 'evil',
@@ -338,9 +338,12 @@ describe('renderMarkdown', () => {
 
   it('an unconfirmed or other prediction is still shown, folded', () => {
     const r = goRegression();
-    r.predictions = [{ ...r.predictions[0]!, signatureId: 'other-thing', title: 'Something else', confirmed: false }];
+    r.predictions = [{ ...r.predictions[0]!, signatureId: 'other-thing', title: 'Something else', confirmed: false, outcome: 'contradicted', reason: 'the P2 run did not fail that way' }];
     const md = renderMarkdown(makeReport([r]));
-    expect(md).toContain('**Predicted before running**\n\n- Something else: Go 1.24.4 without `cabi_realloc`: expected to trap at the first adapter call (not confirmed: the run did not fail that way)');
+    expect(md).toContain('**Predicted before running**\n\n- Something else: Go 1.24.4 without `cabi_realloc`: expected to trap at the first adapter call (contradicted: the P2 run did not fail that way)');
+    // A prediction whose stage never ran is "not reached", with the reason.
+    r.predictions = [{ ...r.predictions[0]!, confirmed: null, outcome: 'not-reached', stage: 'convert', reason: 'conversion stopped at an earlier problem: module requires an import interface named `env`' }];
+    expect(renderMarkdown(makeReport([r]))).toContain('(not reached: conversion stopped at an earlier problem: module requires an import interface named `env`)');
     expect(md).not.toContain('predicted before running)');
   });
 

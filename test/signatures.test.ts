@@ -9,6 +9,7 @@ import { builtinSignatureDir, loadSignatures, parseSignature, SignatureError, si
 const root = path.resolve(import.meta.dirname, '..');
 const fixturesDir = path.join(root, 'test', 'fixtures');
 const sigSrc = path.join(root, 'src', 'diagnose', 'signatures');
+const corpus = JSON.parse(await readFile(path.join(root, 'test', 'corpus', 'corpus.json'), 'utf8')) as { entries: { id: string; expected: { signature: string | null } }[] };
 const manifest = JSON.parse(await readFile(path.join(fixturesDir, 'signatures', 'manifest.json'), 'utf8')) as {
   fixtures: { name: string; file: string; expect: { signature: string | null } }[];
 };
@@ -26,7 +27,9 @@ describe('built-in signature files', async () => {
       const sig = await parseSignature(await readFile(path.join(sigSrc, f), 'utf8'), path.join(sigSrc, f));
       expect(sig.fixtures.length).toBeGreaterThan(0);
       for (const fx of sig.fixtures) {
-        const known = manifest.fixtures.some((m) => m.name === fx) || existsSync(path.join(fixturesDir, fx));
+        // `corpus/<id>`: a published module of the real-world corpus (test/corpus/corpus.json), fetched by the corpus test.
+        const inCorpus = fx.startsWith('corpus/') && corpus.entries.some((e) => `corpus/${e.id}` === fx && e.expected.signature === sig.id);
+        const known = inCorpus || manifest.fixtures.some((m) => m.name === fx) || existsSync(path.join(fixturesDir, fx));
         expect(known, `${f}: fixture ${fx}`).toBe(true);
       }
       expect(sig.workarounds.length).toBeGreaterThan(0);
@@ -35,7 +38,7 @@ describe('built-in signature files', async () => {
 
   it('every signature is some fixture\'s or transcript\'s expected result', async () => {
     const m = JSON.parse(await readFile(path.join(fixturesDir, 'signatures', 'manifest.json'), 'utf8')) as { transcripts: { signature: string | null }[] };
-    const expected = new Set([...manifest.fixtures.map((x) => x.expect.signature), ...m.transcripts.map((t) => t.signature)]);
+    const expected = new Set([...manifest.fixtures.map((x) => x.expect.signature), ...m.transcripts.map((t) => t.signature), ...corpus.entries.map((e) => e.expected.signature)]);
     const db = await loadSignatures();
     for (const s of db.signatures) if (s.id !== 'cannot-leave-component-instance') expect(expected.has(s.id), s.id).toBe(true);
   });

@@ -5,6 +5,12 @@ export function runFailed(run: RunResult | undefined): boolean {
   return !!run && !run.timedOut && (run.trap !== undefined || run.harnessError !== undefined);
 }
 
+/** Whether the module showed it runs as WASI: its P1 baseline ran, or it converted and its P2 run ran. */
+function ranAsWasi(p1: RunResult | undefined, conversion: ConversionResult | undefined, p2: RunResult | undefined): boolean {
+  const ran = (r: RunResult | undefined) => r !== undefined && r.harnessError === undefined && r.hostError === undefined && !(r.trap?.kind === 'link-error' || r.trap?.kind === 'instantiation-error');
+  return ran(p1) || (conversion?.ok === true && ran(p2));
+}
+
 /** A reactor (library) module, or a component without a `wasi:cli/run` export: nothing to run but instantiation. */
 export function isReactor(artifact: Artifact): boolean {
   if (artifact.kind === 'module') return artifact.module?.style === 'reactor';
@@ -36,6 +42,13 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
   const differences: Difference[] = []; // none before both runs exist
   if (artifact.kind === 'not-wasm' || artifact.kind === 'invalid') {
     return { verdict: 'INVALID-INPUT', differences, notes };
+  }
+  const host = artifact.module?.host;
+  if (host && !ranAsWasi(p1, conversion, p2)) {
+    // Built for one specific non-WASI host (inspect says which): it cannot run as a WASI command, P1 or P2, so its
+    // conversion failing is no regression. A module that did run as WASI is judged like any other.
+    notes.push({ code: 'not-wasi', message: `Not a WASI program: ${host.name} (${host.evidence[0] ?? host.kind}).` });
+    return { verdict: 'NOT-WASI', differences, notes };
   }
   if (conversion && !conversion.ok) return { verdict: 'CONVERT-FAIL', differences, notes };
 

@@ -22,10 +22,12 @@ import type {
   Frame,
   Prediction,
   RunResult,
+  Toolchain,
   Trap,
   UnknownFailure,
   Verdict,
 } from '../model.js';
+import { toolchainFromEvidence } from '../inspect/producers.js';
 import { type AdapterCheckCategory, formatVersionRange, lookupAdapterLine } from './adapter-lines/index.js';
 import { unknownFailure } from './fingerprint.js';
 import { findMatch, type PatternMatch, testPattern } from './pattern.js';
@@ -61,6 +63,11 @@ export interface DiagnoseContext {
 export interface DiagnoseResult {
   diagnoses: Diagnosis[];
   unknown?: UnknownFailure;
+  /**
+   * Signatures whose conditions held but that are not shown because the verdict is explained otherwise (NOT-WASI: the
+   * conversion error is a symptom of what the module is). They still confirm predictions.
+   */
+  corroborated?: string[];
 }
 
 type Outcome = 'hit' | 'miss' | 'unknown';
@@ -86,6 +93,8 @@ const WEIGHT = {
   adapterLineAmbiguous: 2,
   fact: 1,
   toolchain: 2,
+  /** A specific non-WASI host named by inspect: says more than the conversion error it causes. */
+  host: 4,
   conversionError: 3,
   conversionDetail: 1,
   verdict: 1,
@@ -239,9 +248,23 @@ function importMatches(imp: { module: string; name: string }, p: ImportPattern):
   return (p.module === undefined || testPattern(p.module, imp.module)) && (p.name === undefined || testPattern(p.name, imp.name));
 }
 
-function evalFacts(p: FactsPattern, artifact: Artifact | undefined, bag: Bag): Evaluation {
+/**
+ * Without the module (a pasted log), the guest frames still show what runtime the program has (`runtime.goenvs` → Go,
+ * `__main_void` → C/wasi-libc, `~lib/` → AssemblyScript, `std::` → Rust): enough to rule out a toolchain-specific
+ * explanation, never enough to confirm one (versions are unknown).
+ */
+function toolchainFromFrames(trap: Trap | undefined): Toolchain | undefined {
+  const names = (trap?.frames ?? []).filter((f) => f.origin === 'guest' || f.origin === 'unknown').map((f) => f.name);
+  return names.length > 0 ? toolchainFromEvidence([], names, []) : undefined;
+}
+
+function evalFacts(p: FactsPattern, artifact: Artifact | undefined, bag: Bag, trap?: Trap): Evaluation {
   const key = 'facts';
-  if (!artifact) return { key, outcome: 'unknown', weight: 0 };
+  if (!artifact) {
+    const seen = p.toolchain?.language !== undefined ? toolchainFromFrames(trap) : undefined;
+    if (seen && !testPattern(`^(?:${p.toolchain!.language})$`, seen.language)) return { key, outcome: 'miss', weight: 0 };
+    return { key, outcome: 'unknown', weight: 0 };
+  }
   const m = artifact.module;
   if (!m) return { key, outcome: 'miss', weight: 0 };
   const miss: Evaluation = { key, outcome: 'miss', weight: 0 };
@@ -296,6 +319,10 @@ function evalFacts(p: FactsPattern, artifact: Artifact | undefined, bag: Bag): E
     const hits = m.nonWasiImportModules.filter((mod) => testPattern(p.nonWasiImportModule!, mod));
     if (hits.length === 0) return miss;
     weight += WEIGHT.fact;
+  }
+  if (p.host) {
+    if (!m.host || !p.host.includes(m.host.kind)) return miss;
+    weight += WEIGHT.host;
   }
   if (p.memory) {
     const mem = m.memory;
@@ -457,7 +484,7 @@ function evaluate(m: Matchers, appliesTo: Verdict[] | undefined, ctx: DiagnoseCo
     }
   }
   if (m.adapterLine) out.push(evalAdapterLine(m.adapterLine, ctx, trap, bag));
-  if (m.facts) out.push(evalFacts(m.facts, ctx.artifact, bag));
+  if (m.facts) out.push(evalFacts(m.facts, ctx.artifact, bag, trap));
   if (m.conversion) out.push(evalConversion(m.conversion, ctx, bag));
   const verdicts = [...(m.verdict ?? []), ...(appliesTo ?? [])];
   if (verdicts.length > 0) {
@@ -506,6 +533,9 @@ function baseBag(ctx: DiagnoseContext): Bag {
     set('imports.modules', Object.keys(m.importsByModule).join(', '));
     set('features', m.features.join(', '));
     set('memory.pages', m.memory.minPages);
+    set('toolchain.evidence', m.toolchain?.evidence);
+    set('host.name', m.host?.name);
+    set('host.evidence', m.host?.evidence.join('; '));
   }
   const trap = primaryTrap(ctx);
   if (trap) {
@@ -564,6 +594,8 @@ function matchSignature(sig: LoadedSignature, ctx: DiagnoseContext): Candidate |
   // Without an explicit verdict list, a signature explains failures: a passing run matches nothing.
   const verdicts = [...(sig.matchers.verdict ?? []), ...(sig.verdicts ?? [])];
   if (ctx.verdict === 'PASS' && !verdicts.includes('PASS')) return undefined;
+  // A module that is not a WASI program is explained by what it is; its conversion error is a symptom of that.
+  if (ctx.verdict === 'NOT-WASI' && !verdicts.includes('NOT-WASI')) return undefined;
   const bag = baseBag(ctx);
   const evals = evaluate(sig.matchers, sig.verdicts, ctx, bag);
   if (evals.some((e) => e.outcome === 'miss')) return undefined;
@@ -625,9 +657,14 @@ export function diagnose(ctx: DiagnoseContext, db: SignatureDb): DiagnoseResult 
     ...(c.sig.severity === 'note' ? { severity: 'note' as const } : {}),
   }));
 
+  const corroborated =
+    ctx.verdict === 'NOT-WASI'
+      ? db.signatures.filter((sig) => !candidates.some((c) => c.sig === sig) && matchSignature(sig, { ...ctx, verdict: undefined })).map((sig) => sig.id)
+      : [];
   const failed = isFailure(ctx.verdict) || (ctx.verdict === undefined && (ctx.trap !== undefined || (ctx.text !== undefined && ctx.text.trim() !== '')));
-  if (failed && failures.length === 0) return { diagnoses, unknown: describeUnknown(ctx) };
-  return { diagnoses };
+  const extra = corroborated.length > 0 ? { corroborated } : {};
+  if (failed && failures.length === 0) return { diagnoses, unknown: describeUnknown(ctx), ...extra };
+  return { diagnoses, ...extra };
 }
 
 function describeUnknown(ctx: DiagnoseContext): UnknownFailure {
@@ -656,7 +693,7 @@ function describeUnknown(ctx: DiagnoseContext): UnknownFailure {
 
 /**
  * Failures predictable from inspect alone: signatures with a `predict` message whose `facts` all hold.
- * @returns one unconfirmed prediction per such signature.
+ * @returns one prediction per such signature, 'not-reached' until the runs tell.
  */
 export function predict(artifact: Artifact, db: SignatureDb): Prediction[] {
   const out: Prediction[] = [];
@@ -666,20 +703,45 @@ export function predict(artifact: Artifact, db: SignatureDb): Prediction[] {
     if (!sig.predict || facts.length === 0) continue;
     const bag = baseBag({ artifact });
     if (!facts.every((f) => evalFacts(f, artifact, bag).outcome === 'hit')) continue;
-    out.push({ signatureId: sig.id, title: sig.title, message: renderTemplate(sig.predict, bag) ?? sig.predict, confirmed: null });
+    const stage = sig.matchers.conversion !== undefined ? 'convert' : 'run';
+    out.push({ signatureId: sig.id, title: sig.title, message: renderTemplate(sig.predict, bag) ?? sig.predict, confirmed: null, outcome: 'not-reached', stage });
   }
   return out;
 }
 
+export interface PredictionEvidence {
+  verdict?: Verdict;
+  conversion?: ConversionResult;
+  p2?: RunResult;
+}
+
+function lastLine(text: string | undefined): string {
+  return (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean).at(-1)?.slice(0, 160) ?? '(no message)';
+}
+
 /**
- * Mark predictions against what the runs showed: true when a diagnosis with the same signature was made, false
- * when the artifact was converted and run and it was not, null when nothing ran that could tell.
+ * Mark predictions against what happened: confirmed when a diagnosis with the same signature was made;
+ * contradicted when the stage the prediction is about (conversion, or the P2 run) ran to its end without failing
+ * that way; not reached otherwise (that stage did not run, or stopped earlier at another problem: a conversion that
+ * failed on the first unresolvable import cannot tell whether a later one would have failed too).
  */
-export function confirmPredictions(predictions: Prediction[], diagnoses: Diagnosis[], verdict: Verdict | undefined): Prediction[] {
-  const seen = new Set(diagnoses.map((d) => d.signatureId));
-  return predictions.map((p) => {
-    if (seen.has(p.signatureId)) return { ...p, confirmed: true };
-    if (verdict === undefined || verdict === 'INVALID-INPUT' || verdict === 'TIMEOUT') return { ...p, confirmed: null };
-    return { ...p, confirmed: false };
+export function confirmPredictions(predictions: Prediction[], diagnoses: Diagnosis[], what: PredictionEvidence, corroborated: readonly string[] = []): Prediction[] {
+  const seen = new Set([...diagnoses.map((d) => d.signatureId), ...corroborated]);
+  const { verdict, conversion, p2 } = what;
+  return predictions.map((p): Prediction => {
+    const base = { signatureId: p.signatureId, title: p.title, message: p.message, stage: p.stage };
+    if (seen.has(p.signatureId)) return { ...base, confirmed: true, outcome: 'confirmed' };
+    const notReached = (reason: string): Prediction => ({ ...base, confirmed: null, outcome: 'not-reached', reason });
+    const contradicted = (reason: string): Prediction => ({ ...base, confirmed: false, outcome: 'contradicted', reason });
+    if (verdict === 'ERROR') return notReached('the checker could not carry out a run');
+    if (p.stage === 'convert') {
+      if (!conversion || conversion.skipped) return notReached('no conversion was needed or attempted');
+      if (conversion.ok) return contradicted('the module converted');
+      return notReached(`conversion stopped at an earlier problem: ${lastLine(conversion.error)}`);
+    }
+    if (conversion && !conversion.ok) return notReached('the module was not converted, so the P2 run did not happen');
+    if (!p2) return notReached('the component was not run');
+    if (p2.timedOut || p2.limit || p2.hostError) return notReached('the P2 run did not complete');
+    return contradicted('the P2 run did not fail that way');
   });
 }

@@ -399,6 +399,20 @@ export const signatureSchema = {
             "nonWasiImportModule": {
               "$ref": "#/$defs/regex"
             },
+            "host": {
+              "type": "array",
+              "minItems": 1,
+              "items": {
+                "enum": [
+                  "napi-addon",
+                  "plugin",
+                  "js-bridge",
+                  "shared-library",
+                  "emscripten"
+                ]
+              },
+              "description": "The module is built for one of these specific non-WASI hosts (inspect's host requirement)."
+            },
             "memory": {
               "type": "object",
               "additionalProperties": false,

@@ -3,7 +3,8 @@
  * Only what the conversion and diagnosis stages need is decoded; code and data are skipped by size.
  */
 import type { ExportEntry, ExternKind, ImportEntry, ModuleFacts, Producers } from '../model.js';
-import { decodeProducers, toolchainFromNames, toolchainOf } from './producers.js';
+import { hostRequirement } from './host.js';
+import { decodeProducers, toolchainFromEvidence, toolchainOf } from './producers.js';
 import { ByteReader, InspectError, hex, readSections, withSection } from './reader.js';
 
 const SECTION_NAMES: Record<number, string> = {
@@ -239,10 +240,16 @@ function deriveFacts(
   if (memory.shared || imports.some((i) => i.module === 'wasi' && i.name === 'thread-spawn')) features.push('threads');
   if (memory.memory64) features.push('memory64');
   if (memory.count > 1) features.push('multi-memory');
-  const toolchain = toolchainOf(producers) ?? toolchainFromNames(customSections, functionNames);
+  // Producers first; when it names no language (stripped, or only post-processors), the other evidence decides.
+  const fromProducers = toolchainOf(producers, { functionNames });
+  const toolchain =
+    fromProducers && fromProducers.language !== 'unknown'
+      ? fromProducers
+      : (toolchainFromEvidence(customSections, [...functionNames, ...exports.map((e) => e.name)], Object.keys(importsByModule), imports.map((i) => i.name)) ?? fromProducers);
   // `component-type…` custom sections carry the WIT world the imports are typed by (wit-bindgen / wasm32-wasip2 output):
   // imports from `ns:pkg/iface` modules are then satisfied through WIT, not by the P1 adapter.
   const witMetadata = customSections.some((name) => name.startsWith('component-type'));
+  const host = hostRequirement(imports, exports.map((e) => e.name), customSections);
   return {
     imports,
     importsByModule,
@@ -258,6 +265,7 @@ function deriveFacts(
     ),
     // Such modules (e.g. wasm32-wasip2 output: wasi-libc's P1 imports next to std's WASI 0.2 ones) have no P1 host.
     targetsWasiP2: witMetadata && Object.keys(importsByModule).some(isWitImportModule),
+    ...(host ? { host } : {}),
     ...(producers ? { producers } : {}),
     ...(toolchain ? { toolchain } : {}),
     customSections,

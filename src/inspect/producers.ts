@@ -49,63 +49,134 @@ export function versionIn(text: string): string | undefined {
   return m?.[1];
 }
 
-const joined = (e: ProducerEntry): string => `${e.name} ${e.version}`.trim();
-
-interface Rule {
-  language: string | ((p: Producers) => string);
+/**
+ * Toolchain identification, most reliable evidence first:
+ *  1. producers `processed-by` names a language's own compiler driver (TinyGo, Go, AssemblyScript, Zig): it also
+ *     lists clang (TinyGo, Zig use LLVM) and C (their libc), so it wins over both.
+ *  2. producers `language`: the source languages linked in. Rust's std links wasi-libc (C99/C11 + clang), and a C
+ *     program can link a Rust library (CRuby links Rust extensions): when both Rust and C/C++ appear, the language
+ *     that owns the entry point decides (Rust's `lang_start` / C's `__main_void` in the name section), else the one
+ *     listed first (wasm-ld merges producers in link order, and the program's own objects come first).
+ *  3. `processed-by` of a language binding generator (wit-bindgen-rust, wasm-bindgen → Rust; wit-bindgen-c → C).
+ *     Pure post-processors (wit-component, wasm-opt, walrus, wizer …) say nothing about the source language.
+ *  4. Without producers: custom sections, imports and function names (see `toolchainFromEvidence`).
+ */
+interface Driver {
+  language: string;
   compiler: string;
-  /** Matches a processed-by or language entry (name + version joined by a space). */
-  processedBy?: RegExp;
-  language_?: RegExp;
+  /** Matches the processed-by / language entry NAME only (versions may mention other tools' repositories). */
+  name: RegExp;
 }
 
-/** Most specific first: TinyGo also reports `Go`, Rust builds also list C99 and sometimes clang. */
-const RULES: Rule[] = [
-  { language: 'tinygo', compiler: 'TinyGo', processedBy: /\btinygo\b/i, language_: /\btinygo\b/i },
-  { language: 'go', compiler: 'Go', processedBy: /^go\b|\bcmd\/compile\b/i, language_: /^go\b/i },
-  { language: 'rust', compiler: 'rustc', processedBy: /\brustc\b/i, language_: /^rust\b/i },
-  { language: 'assemblyscript', compiler: 'AssemblyScript', processedBy: /\bassemblyscript\b|\basc\b/i, language_: /\bassemblyscript\b/i },
-  { language: 'zig', compiler: 'Zig', processedBy: /\bzig\b/i, language_: /^zig\b/i },
-  { language: cLanguage, compiler: 'clang', processedBy: /\bclang\b/i },
-  { language: 'wat', compiler: 'wat', processedBy: /^(wat|wat2wasm|wabt|wast)\b/i, language_: /^(wat|wast)\b/i },
+const DRIVERS: Driver[] = [
+  { language: 'tinygo', compiler: 'TinyGo', name: /^tinygo$/i },
+  { language: 'go', compiler: 'Go', name: /^go(\s+cmd\/compile)?$/i },
+  { language: 'assemblyscript', compiler: 'AssemblyScript', name: /^(assemblyscript|asc)$/i },
+  { language: 'zig', compiler: 'Zig', name: /^zig$/i },
 ];
 
-/** 'c++' when the language field names C++ (LLVM spells it `C_plus_plus_14`), else 'c'. */
-function cLanguage(p: Producers): string {
-  return p.language.some((e) => /^c(\+\+|_plus_plus|xx)/i.test(e.name)) ? 'c++' : 'c';
-}
+const LANGUAGES: { language: string | ((e: ProducerEntry) => string); name: RegExp; compiler: RegExp; compilerName: string }[] = [
+  { language: 'rust', name: /^rust$/i, compiler: /\brustc\b/i, compilerName: 'rustc' },
+  { language: (e) => (/^c(\+\+|_plus_plus|xx)/i.test(e.name) ? 'c++' : 'c'), name: /^(c\d*|c(\+\+|_plus_plus|xx)[_\d]*|objective-c.*)$/i, compiler: /\bclang\b/i, compilerName: 'clang' },
+  { language: 'swift', name: /^swift$/i, compiler: /^swiftc?$/i, compilerName: 'swiftc' },
+  { language: 'wat', name: /^(wat|wast)$/i, compiler: /^(wat|wat2wasm|wabt|wast|wasm-tools)$/i, compilerName: 'wat' },
+];
 
-/**
- * What built the module, from its producers section. Recognises Go, TinyGo, rustc, clang (C/C++),
- * AssemblyScript, Zig and WAT tools; anything else with a producers section is `unknown` with the
- * first processed-by tool as compiler.
- */
-export function toolchainOf(producers?: Producers): Toolchain | undefined {
-  if (!producers) return undefined;
-  for (const rule of RULES) {
-    const tool = rule.processedBy ? producers.processedBy.find((e) => rule.processedBy!.test(joined(e))) : undefined;
-    const lang = rule.language_ ? producers.language.find((e) => rule.language_!.test(joined(e))) : undefined;
-    if (!tool && !lang) continue;
-    const language = typeof rule.language === 'function' ? rule.language(producers) : rule.language;
-    const version = (tool && versionIn(tool.version || tool.name)) ?? (lang && versionIn(lang.version || lang.name));
-    return withVersion({ language, compiler: rule.compiler }, version);
-  }
-  const first = producers.processedBy[0] ?? producers.sdk[0];
-  if (!first && producers.language.length === 0) return undefined;
-  return withVersion({ language: 'unknown', ...(first ? { compiler: first.name } : {}) }, first && versionIn(joined(first)));
+/** Binding generators imply the source language; post-processors imply nothing. */
+const BINDGENS: { name: RegExp; language: string; compiler: string }[] = [
+  { name: /^(wit-bindgen-rust|wasm-bindgen)$/i, language: 'rust', compiler: 'rustc' },
+  { name: /^wit-bindgen-c$/i, language: 'c', compiler: 'clang' },
+  { name: /^wit-bindgen-go$/i, language: 'go', compiler: 'Go' },
+];
+const POST_PROCESSORS = /^(wit-component|wasm-opt|walrus|wizer|wasm-tools|wasm-metadata|wasm-snip|wasm-ld|binaryen|wasm-bindgen-cli|componentize-.*|wit-bindgen-.*)$/i;
+
+export interface ToolchainHints {
+  /** Function names from the name section. */
+  functionNames?: readonly string[];
 }
 
 function withVersion(t: Toolchain, version: string | undefined): Toolchain {
   return version ? { ...t, version } : t;
 }
 
-/** Fallback when there is no producers section: tell-tale custom sections and function names. */
-export function toolchainFromNames(customSections: string[], functionNames: string[]): Toolchain | undefined {
-  if (customSections.includes('go:buildid') || functionNames.some((n) => n === 'runtime.schedinit' || n === '_rt0_wasm_wasip1')) {
-    return { language: 'go', compiler: 'Go' };
+const entryLabel = (e: ProducerEntry): string => `${e.name}${e.version ? ` ${versionIn(e.version) ?? e.version}` : ''}`;
+
+/**
+ * What built the module, from its producers section (plus name-section hints for mixed-language links).
+ * `evidence` says which entries decided.
+ */
+export function toolchainOf(producers?: Producers, hints: ToolchainHints = {}): Toolchain | undefined {
+  if (!producers) return undefined;
+  for (const d of DRIVERS) {
+    const tool = producers.processedBy.find((e) => d.name.test(e.name)) ?? producers.language.find((e) => d.name.test(e.name));
+    if (tool) {
+      return withVersion({ language: d.language, compiler: d.compiler, evidence: `producers: ${entryLabel(tool)}` }, versionIn(tool.version || tool.name));
+    }
   }
-  if (functionNames.some((n) => /^(rust_begin_unwind|__rust_alloc|__rust_start_panic)$/.test(n) || /^_ZN4core9panicking/.test(n))) {
-    return { language: 'rust', compiler: 'rustc' };
+  const langs = producers.language
+    .map((e) => ({ e, rule: LANGUAGES.find((l) => l.name.test(e.name)) }))
+    .filter((x): x is { e: ProducerEntry; rule: (typeof LANGUAGES)[number] } => x.rule !== undefined);
+  if (langs.length > 0) {
+    let chosen = langs[0]!;
+    const rust = langs.find((l) => l.rule.compilerName === 'rustc');
+    const c = langs.find((l) => l.rule.compilerName === 'clang');
+    const listed = [...producers.language.map(entryLabel), ...producers.processedBy.map(entryLabel)].join(', ');
+    let why = '';
+    if (rust && c) {
+      // Rust's std links wasi-libc (C + clang), and C programs link Rust libraries: the entry point decides.
+      const names = hints.functionNames ?? [];
+      const rustMain = names.some((n) => /lang_start/.test(n));
+      const cMain = names.some((n) => n === '__main_void' || n === '__main_argc_argv' || n === '__original_main');
+      if (rustMain) chosen = rust;
+      else if (cMain) chosen = c;
+      else {
+        // Without a name section nothing says which language owns the program: say both rather than guess.
+        const cLang = typeof c.rule.language === 'function' ? c.rule.language(c.e) : c.rule.language;
+        return { language: `${cLang}+rust`, compiler: 'clang+rustc', evidence: `producers: ${listed} (C and Rust both linked in; no name section tells which owns the entry point)` };
+      }
+      why = rustMain ? ' (entry point: Rust lang_start)' : ' (entry point: C main, Rust linked in)';
+    }
+    const rule = chosen.rule;
+    const language = typeof rule.language === 'function' ? rule.language(chosen.e) : rule.language;
+    const tool = producers.processedBy.find((e) => rule.compiler.test(e.name));
+    return withVersion(
+      { language, compiler: rule.compilerName, evidence: `producers: ${listed}${why}` },
+      tool ? versionIn(tool.version || tool.name) : undefined,
+    );
   }
+  const compilers = producers.processedBy.filter((e) => !POST_PROCESSORS.test(e.name));
+  for (const e of producers.processedBy) {
+    const b = BINDGENS.find((x) => x.name.test(e.name));
+    if (b) return { language: b.language, compiler: b.compiler, evidence: `producers: processed-by ${entryLabel(e)} (a ${b.language} binding generator)` };
+  }
+  for (const e of compilers) {
+    const l = LANGUAGES.find((x) => x.compiler.test(e.name));
+    if (l) {
+      const language = typeof l.language === 'string' ? l.language : 'c';
+      return withVersion({ language, compiler: l.compilerName, evidence: `producers: processed-by ${entryLabel(e)}` }, versionIn(e.version || e.name));
+    }
+  }
+  const first = compilers[0] ?? producers.sdk[0];
+  if (!first) return undefined;
+  return withVersion({ language: 'unknown', compiler: first.name, evidence: `producers: ${entryLabel(first)}` }, versionIn(first.version));
+}
+
+/**
+ * Fallback when producers names no compiler: tell-tale custom sections, import modules and function (or export) names.
+ * Returns the first rule that holds, with the evidence that decided.
+ */
+export function toolchainFromEvidence(customSections: readonly string[], functionNames: readonly string[], importModules: readonly string[], importNames: readonly string[] = []): Toolchain | undefined {
+  const name = (pred: (n: string) => boolean) => functionNames.find(pred);
+  let hit: string | undefined;
+  if (customSections.includes('go:buildid')) return { language: 'go', compiler: 'Go', evidence: 'custom section go:buildid' };
+  if (importModules.includes('gojs')) return { language: 'go', compiler: 'Go', evidence: 'imports from gojs (GOOS=js runtime)' };
+  if ((hit = name((n) => n === 'runtime.schedinit' || n === '_rt0_wasm_wasip1' || n === '_rt0_wasm_js'))) return { language: 'go', compiler: 'Go', evidence: `function ${hit}` };
+  if ((hit = name((n) => n === 'runtime.run' || n.startsWith('tinygo_') || n === 'runtime.alloc' && functionNames.includes('runtime.markRoots')))) return { language: 'tinygo', compiler: 'TinyGo', evidence: `function ${hit}` };
+  if ((hit = name((n) => n.startsWith('~lib/') || n === '~start'))) return { language: 'assemblyscript', compiler: 'AssemblyScript', evidence: `function ${hit}` };
+  if ((hit = name((n) => /^(rust_begin_unwind|rust_eh_personality|__rust_alloc|__rust_start_panic|__rdl_alloc)$/.test(n) || /^_ZN4core9panicking/.test(n) || /^_RNv.*core.*panicking/.test(n) || /^(std|core|alloc)::/.test(n)))) return { language: 'rust', compiler: 'rustc', evidence: `function ${hit}` };
+  if ((hit = importNames.find((n) => n.startsWith('__wbindgen_') || n.startsWith('__wbg_')))) return { language: 'rust', compiler: 'rustc', evidence: `wasm-bindgen import ${hit}` };
+  if ((hit = name((n) => /^(std\.|start\.|debug\.|heap\.)/.test(n) && functionNames.some((m) => m.startsWith('std.'))))) return { language: 'zig', compiler: 'Zig', evidence: `function ${hit}` };
+  if ((hit = importNames.find((n) => /^(emscripten_|_emscripten_|__syscall_|invoke_)/.test(n)))) return { language: 'c', compiler: 'Emscripten', evidence: `Emscripten import ${hit}` };
+  if ((hit = name((n) => /^(__main_void|__original_main|__main_argc_argv|__wasm_call_ctors|__wasilibc_\w+|__wasi_\w+)$/.test(n)))) return { language: 'c', compiler: 'clang', evidence: `function ${hit} (clang / wasi-libc)` };
   return undefined;
 }

@@ -66,7 +66,11 @@ export function orderWorkarounds(ws: Workaround[]): Workaround[] {
 }
 
 export function predictionStatus(p: Prediction): string {
-  return p.confirmed === true ? 'confirmed by the run' : p.confirmed === false ? 'not confirmed: the run did not fail that way' : 'not run';
+  if (p.outcome === 'confirmed' || (p.outcome === undefined && p.confirmed === true)) return 'confirmed by the run';
+  if (p.outcome === 'contradicted' || (p.outcome === undefined && p.confirmed === false)) {
+    return `contradicted: ${p.reason ?? `the ${p.stage === 'convert' ? 'conversion' : 'run'} did not fail that way`}`;
+  }
+  return p.reason ? `not reached: ${p.reason}` : 'not reached';
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {
