@@ -5,13 +5,14 @@ import pLimit from 'p-limit';
 import path from 'node:path';
 import { contextDigest, decodeEntry, encodeEntry, isCacheable, resultKey, type ResultStore } from './cache/index.js';
 import { compare, isReactor } from './compare/index.js';
-import { adapterFromFile, adapterKindFor, bundledAdapter, convertModule, type ResolvedAdapter } from './convert/index.js';
+import { adapterKindFor, convertModule } from './convert/index.js';
+import { resolveAdapters, type AdapterSet } from './convert/resolve.js';
 import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
 import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
 import { discover, selectShard } from './discover.js';
 import { loadArtifact } from './inspect/index.js';
-import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult } from './model.js';
-import type { CheckOptions } from './options/index.js';
+import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult, type RuntimeId } from './model.js';
+import { ConfigError, type CheckOptions } from './options/index.js';
 import { summarize } from './report/summary.js';
 import { createRunner, type RuntimeSelection } from './runtime/index.js';
 import { prepareSandbox } from './runtime/sandbox.js';
@@ -19,8 +20,11 @@ import { wasmtimeReleaseAdapter } from './runtime/wasmtime/adapter.js';
 import { VERSION } from './version.js';
 
 /**
- * The pipeline, nothing else: discover → inspect → predict → P1 baseline → convert → P2 → compare → diagnose.
- * Each artifact's problems are its own result; one bad file never stops the others.
+ * The pipeline, nothing else: discover → resolve the configuration (runtime, wasmtime, adapter) once → for each
+ * artifact: inspect → predict → P1 baseline → convert → P2 → compare → diagnose.
+ * Each artifact's problems are its own result; one bad file never stops the others. A configuration that cannot be
+ * carried out (ConfigError) stops before any artifact runs and is the report's `configurationError`, so every output
+ * still says what happened; the shells turn it into a usage error.
  */
 export async function check(options: CheckOptions): Promise<Report> {
   const workDir = options.workDir ?? (await mkdtemp(path.join(tmpdir(), 'wasm-p2-check-')));
@@ -38,15 +42,30 @@ export async function check(options: CheckOptions): Promise<Report> {
     const wasmtime = options.wasmtime?.binary?.includes(path.sep)
       ? { ...options.wasmtime, binary: path.resolve(options.cwd, options.wasmtime.binary) } // runs start in scratch dirs
       : options.wasmtime;
-    const selection = await createRunner({
-      runtime: options.runtime,
-      wasmtime,
-      workDir: path.join(workDir, 'runs'),
-      log: (message) => progress({ artifact: '', stage: 'inspect', message }),
-    });
-    const hosts = await selection.runner.describe();
+    let selection: RuntimeSelection;
+    let hosts: { p1: RuntimeId; p2: RuntimeId };
+    let adapters: AdapterSet;
+    try {
+      selection = await createRunner({
+        runtime: options.runtime,
+        wasmtime,
+        workDir: path.join(workDir, 'runs'),
+        log: (message) => progress({ artifact: '', stage: 'inspect', message }),
+      });
+      hosts = await selection.runner.describe();
+      adapters = await resolveAdapters(options.adapter ?? { kind: 'auto' }, {
+        wasmtimeVersion: selection.wasmtimeVersion,
+        releaseAdapter: (version, kind) =>
+          wasmtimeReleaseAdapter(version, kind, { ...options.wasmtime, log: (message) => progress({ artifact: '', stage: 'inspect', message }) }),
+      });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      const none: RuntimeId = { name: 'none', version: '' };
+      return buildReport(options, { p1: none, p2: none }, [], { configurationError: { option: e.option, message: e.message } });
+    }
+    const warnings = [...selection.warnings, ...adapters.warnings];
+    for (const w of warnings) progress({ artifact: '', stage: 'inspect', message: `warning: ${w.message}` });
     const db = await loadSignatures(options.signatureDirs ?? []);
-    const adapters = adapterSource(options, selection);
     const runtime = { requested: options.runtime, p1: hosts.p1, p2: hosts.p2 };
     const cache: CacheUse | undefined = options.cache
       ? { store: options.cache, context: await contextDigest({ runtime, sandbox, signatureDb: db }), hits: 0, misses: 0 }
@@ -65,32 +84,41 @@ export async function check(options: CheckOptions): Promise<Report> {
         ),
       )),
     );
-    return {
-      schemaVersion: REPORT_SCHEMA_VERSION,
-      tool: { name: 'wasm-p2-check', version: VERSION },
-      createdAt: new Date().toISOString(),
-      runtime,
-      sandbox: {
-        args: options.sandbox.args,
-        envKeys: Object.keys(options.sandbox.env),
-        dirs: options.sandbox.dirs,
-        stdin: options.sandbox.stdinFile !== undefined,
-        timeoutMs: options.sandbox.timeoutMs,
-        outputCapBytes: options.sandbox.outputCapBytes,
-      },
-      results,
-      summary: summarize(results),
+    return buildReport(options, hosts, results, {
+      adapter: adapters.report,
+      ...(warnings.length ? { warnings } : {}),
       ...(cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {}),
       ...(options.shard ? { shard: options.shard } : {}),
       ...(options.label ? { label: options.label } : {}),
-    };
+    });
   } finally {
     if (!options.keepWorkDir && !options.workDir) await rm(workDir, { recursive: true, force: true });
   }
 }
 
-function invalidResult(artifact: Artifact): ArtifactResult {
-  return { artifact, predictions: [], verdict: 'INVALID-INPUT', differences: [], notes: [], diagnoses: [] };
+function buildReport(
+  options: CheckOptions,
+  hosts: { p1: RuntimeId; p2: RuntimeId },
+  results: ArtifactResult[],
+  extra: Pick<Report, 'adapter' | 'warnings' | 'configurationError' | 'cache' | 'shard' | 'label'>,
+): Report {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'wasm-p2-check', version: VERSION },
+    createdAt: new Date().toISOString(),
+    runtime: { requested: options.runtime, p1: hosts.p1, p2: hosts.p2 },
+    sandbox: {
+      args: options.sandbox.args,
+      envKeys: Object.keys(options.sandbox.env),
+      dirs: options.sandbox.dirs,
+      stdin: options.sandbox.stdinFile !== undefined,
+      timeoutMs: options.sandbox.timeoutMs,
+      outputCapBytes: options.sandbox.outputCapBytes,
+    },
+    results,
+    summary: summarize(results),
+    ...extra,
+  };
 }
 
 /** The result cache during one run: the store, the key part every artifact shares, and the counts. */
@@ -101,29 +129,8 @@ interface CacheUse {
   misses: number;
 }
 
-type AdapterSource = (kind: 'command' | 'reactor') => Promise<ResolvedAdapter>;
-
-/** Which adapter converts: the user's (file or wasmtime version), else the runtime's matching one, else the bundled one. */
-function adapterSource(options: CheckOptions, selection: RuntimeSelection): AdapterSource {
-  const cache = new Map<string, Promise<ResolvedAdapter>>();
-  const spec = options.adapter ?? { kind: 'auto' };
-  const load = (kind: 'command' | 'reactor'): Promise<ResolvedAdapter> => {
-    switch (spec.kind) {
-      case 'release':
-        return wasmtimeReleaseAdapter(spec.version, kind, options.wasmtime ?? {});
-      case 'file':
-        return adapterFromFile(path.resolve(options.cwd, spec.path));
-      case 'auto':
-        return selection.matchingAdapter ? selection.matchingAdapter(kind) : bundledAdapter(kind);
-      case 'bundled':
-        return bundledAdapter(kind);
-    }
-  };
-  return (kind) => {
-    let p = cache.get(kind);
-    if (!p) cache.set(kind, (p = load(kind)));
-    return p;
-  };
+function invalidResult(artifact: Artifact): ArtifactResult {
+  return { artifact, predictions: [], verdict: 'INVALID-INPUT', differences: [], notes: [], diagnoses: [] };
 }
 
 async function checkOne(
@@ -132,7 +139,7 @@ async function checkOne(
   options: CheckOptions,
   selection: RuntimeSelection,
   db: SignatureDb,
-  adapters: AdapterSource,
+  adapters: AdapterSet,
   workDir: string,
   cache: CacheUse | undefined,
 ): Promise<ArtifactResult> {
@@ -151,7 +158,7 @@ async function checkOne(
   let key: string | undefined;
   if (cache) {
     // The adapter is part of the key: a module converted with another adapter may behave differently.
-    const adapterSha = artifact.kind === 'module' ? await adapters(adapterKindFor(artifact)).then((a) => a.info.sha256, () => undefined) : undefined;
+    const adapterSha = artifact.kind === 'module' ? adapters[adapterKindFor(artifact)].info.sha256 : undefined;
     if (artifact.kind !== 'module' || adapterSha) {
       key = resultKey(cache.context, artifact.sha256, path.basename(absPath), adapterSha);
       const text = await cache.store.read(key).catch(() => undefined);
@@ -180,7 +187,7 @@ async function checkFresh(
   options: CheckOptions,
   selection: RuntimeSelection,
   db: SignatureDb,
-  adapters: AdapterSource,
+  adapters: AdapterSet,
   workDir: string,
 ): Promise<ArtifactResult> {
   const progress = (stage: Parameters<NonNullable<CheckOptions['onProgress']>>[0]['stage'], message?: string) =>
@@ -199,14 +206,8 @@ async function checkFresh(
       p1 = await selection.runner.runModule(absPath, options.sandbox);
     }
     progress('convert');
-    try {
-      const adapter = await adapters(adapterKindFor(artifact));
-      // Named like the artifact: the file name is argv[0] for the guest, as it was for the P1 run.
-      conversion = await convertModule(bytes!, adapter, path.join(scratch, path.basename(absPath)));
-    } catch (e) {
-      // The adapter itself could not be had (bad file, download failed): the conversion could not happen.
-      conversion = { ok: false, skipped: false, error: (e as Error).message, durationMs: 0 };
-    }
+    // Named like the artifact: the file name is argv[0] for the guest, as it was for the P1 run.
+    conversion = await convertModule(bytes!, adapters[adapterKindFor(artifact)], path.join(scratch, path.basename(absPath)));
     if (conversion.componentPath) componentPath = conversion.componentPath;
   } else {
     conversion = { ok: true, skipped: true, durationMs: 0 };

@@ -151,7 +151,8 @@ export function parseCli(argv: string[], cwd: string = process.cwd()): CliComman
   };
 }
 
-/** Every CLI flag an option has (for tests and docs). */
-export function cliFlags(): { name: OptionName; flag: string }[] {
-  return cliOptions().map((o) => ({ name: o.name, flag: o.cli.flag }));
+/** How the CLI names an option in a message: its flag (`--wasmtime-version`), else the option's own name. */
+export function flagOf(option: string): string {
+  const o = cliOptions().find((c) => c.name === option);
+  return o ? `--${o.cli.flag}` : option;
 }

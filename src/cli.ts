@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { directoryStore } from './cache/index.js';
 import { check } from './check.js';
-import { HELP, parseCli, UsageError } from './cli-args.js';
+import { userCacheDir } from './runtime/wasmtime/cache.js';
+import { flagOf, HELP, parseCli, UsageError } from './cli-args.js';
 import { readBoundedLog } from './diagnose/text-bounds.js';
 import { explain, renderExplanation } from './explain.js';
 import { reportFails } from './fail-on.js';
@@ -69,19 +69,14 @@ async function main(argv: string[]): Promise<number> {
 async function emit(report: Report, command: { json?: string; markdown?: string; color?: boolean; failOn: Parameters<typeof reportFails>[1] }): Promise<number> {
   if (command.json) await output(command.json, renderJson(report));
   if (command.markdown) await output(command.markdown, renderMarkdown(report, {}));
+  if (report.configurationError) {
+    // A usage error found before any artifact ran (a runtime or adapter that cannot be had): exit 2.
+    throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
+  }
   if (command.json !== '-' && command.markdown !== '-') {
     process.stdout.write(renderTerminal(report, { color: command.color ?? process.stdout.isTTY === true }));
   }
   return reportFails(report, command.failOn) ? 1 : 0;
-}
-
-/** The platform's per-user cache folder for wasm-p2-check (XDG on Linux and other Unixes). */
-function userCacheDir(env: NodeJS.ProcessEnv): string {
-  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(homedir(), 'AppData', 'Local'), 'wasm-p2-check', 'Cache');
-  if (process.platform === 'darwin') return path.join(homedir(), 'Library', 'Caches', 'wasm-p2-check');
-  const xdg = env.XDG_CACHE_HOME;
-  // The XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored.
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), '.cache'), 'wasm-p2-check');
 }
 
 function progressPrinter(): (event: ProgressEvent) => void {

@@ -440,6 +440,21 @@ export interface ReportSummary {
   failures: number;
 }
 
+/** The adapter the configuration asked for and the one every conversion used. */
+export interface ReportAdapter {
+  /** As configured: 'auto', 'bundled', 'release <version>' or 'file <path>'. */
+  requested: string;
+  command: AdapterInfo;
+  reactor: AdapterInfo;
+}
+
+/** A configuration that could not be carried out (runtime or adapter that cannot be had): nothing was run. */
+export interface ConfigurationError {
+  /** The option at fault, as named in the option table (= the Action input; the CLI flag may differ). */
+  option: string;
+  message: string;
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: 'wasm-p2-check'; version: string };
@@ -457,4 +472,13 @@ export interface Report {
   label?: string;
   /** Present in a merged report: the reports it was made from, in input order. */
   merged?: MergedPart[];
+  /** Which adapter converted the modules (absent when the configuration failed before it was resolved). */
+  adapter?: ReportAdapter;
+  /**
+   * Things about the whole run every reader must see: a fallback (adapter `auto` offline → bundled; runtime `auto`
+   * without wasmtime → embedded), a version skew between adapter and runtime.
+   */
+  warnings?: Note[];
+  /** Set when the configuration could not be carried out: no artifact was run (results is empty). */
+  configurationError?: ConfigurationError;
 }

@@ -147,6 +147,9 @@ function maximalReport(): Report {
   go.p1 = makeRun('p1', { harnessError: 'could not start', command: ['node', 'run.mjs'] });
   return makeReport([component, go, unknownRegression(), convertFail(), preExisting(), timeout(), invalidInput(), exitCollapsePass()], {
     sandbox: { args: ['prog', 'a'], envKeys: ['FOO'], dirs: [{ host: '/tmp/d', guest: '/d' }], stdin: true, timeoutMs: 1000, outputCapBytes: 100 },
+    adapter: { requested: 'auto', command: BUNDLED_ADAPTER, reactor: { ...BUNDLED_ADAPTER, kind: 'reactor' } },
+    warnings: [{ code: 'adapter-fallback', message: 'The adapter of wasmtime 49.0.4 could not be had (ENOTFOUND): converted with the bundled adapter instead.' }],
+    configurationError: { option: 'adapter', message: 'adapter /x/nope.wasm: cannot read it' },
   });
 }
 

@@ -1,6 +1,7 @@
 /**
- * Getting wasmtime and its adapter, for real through @actions/tool-cache, against a local HTTP server on 127.0.0.1
- * that serves release-shaped archives (built here with `tar -cJf`) and a releases API.
+ * Getting wasmtime and its adapter, for real (the CLI's fetch + cache folder, and the Action's @actions/tool-cache),
+ * against a local HTTP server on 127.0.0.1 that serves release-shaped archives (built here with `tar -cJf`) and a
+ * releases API.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,6 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { wasmtimeReleaseAdapter } from '../src/runtime/wasmtime/adapter.js';
+import { actionsToolCache } from '../src/runtime/wasmtime/actions-cache.js';
+import { folderCache, type ReleaseCache } from '../src/runtime/wasmtime/cache.js';
 import { resolveWasmtime } from '../src/runtime/wasmtime/install.js';
 import {
   DEFAULT_WASMTIME_VERSION,
@@ -78,19 +81,20 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+let cacheDir: string;
+let cache: ReleaseCache;
 beforeEach(async () => {
   requests = [];
-  // A fresh tool cache per test; tool-cache reads these on every call.
-  const dir = await mkdtemp(path.join(work, 'runner-'));
-  process.env.RUNNER_TOOL_CACHE = path.join(dir, 'tool-cache');
-  process.env.RUNNER_TEMP = path.join(dir, 'temp');
+  // A fresh cache folder per test.
+  cacheDir = path.join(await mkdtemp(path.join(work, 'user-')), 'cache');
+  cache = folderCache(cacheDir);
 });
 
-describe('resolveWasmtime: download through tool-cache', () => {
+describe('resolveWasmtime: download into the cache', () => {
   it('downloads the release archive from {base}/v{V}/, extracts, verifies, caches; the second run is a cache hit', async () => {
     const assetPath = await publishRelease('40.0.2');
     const logs: string[] = [];
-    const opts = { version: 'v40.0.2', downloadBaseUrl: `${base}/download`, searchPath: '', log: (m: string) => logs.push(m) };
+    const opts = { version: 'v40.0.2', downloadBaseUrl: `${base}/download`, searchPath: '', log: (m: string) => logs.push(m), cache };
 
     const stdout = vi.spyOn(process.stdout, 'write');
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -102,25 +106,25 @@ describe('resolveWasmtime: download through tool-cache', () => {
       stdout.mockRestore();
       stderr.mockRestore();
     });
-    // tool-cache's chatter (::debug::, [command]tar …) goes to stderr: stdout is the report's
+    // The CLI's cache prints nothing (no ::debug::, no [command]tar, no "Waiting N seconds"): stdout is the report's.
     expect(stdoutCalls).toBe(0);
-    expect(stderrText).toMatch(/\[command\].*tar/);
+    expect(stderrText).toBe('');
     expect(requests).toEqual([assetPath]);
     expect(assetPath).toBe(`/download/v40.0.2/wasmtime-v40.0.2-${target.arch}-${target.os}.tar.xz`);
     expect(first).toMatchObject({ version: '40.0.2', source: 'download', runtimeName: 'wasmtime' });
-    expect(first.binary).toBe(path.join(process.env.RUNNER_TOOL_CACHE!, 'wasmtime', '40.0.2', target.arch, 'wasmtime'));
+    expect(first.binary).toBe(path.join(cacheDir, 'wasmtime', '40.0.2', target.arch, 'wasmtime'));
     expect(execFileSync(first.binary, ['--version'], { encoding: 'utf8' })).toContain('wasmtime 40.0.2');
     expect(logs.join('\n')).toContain(`${base}/download${assetPath.slice('/download'.length)}`);
     expect(logs.at(-1)).toMatch(/using wasmtime 40\.0\.2/);
 
     const second = await resolveWasmtime(opts);
-    expect(second).toMatchObject({ binary: first.binary, version: '40.0.2', source: 'tool-cache' });
+    expect(second).toMatchObject({ binary: first.binary, version: '40.0.2', source: 'cache' });
     expect(requests).toHaveLength(1); // the server saw one request in all
   });
 
   it('a missing release asset is a clear error naming the version, asset and URL', async () => {
     const asset = `wasmtime-v9.9.9-${target.arch}-${target.os}.tar.xz`;
-    const err = await resolveWasmtime({ version: '9.9.9', downloadBaseUrl: `${base}/download`, searchPath: '' }).catch((e: Error) => e);
+    const err = await resolveWasmtime({ version: '9.9.9', downloadBaseUrl: `${base}/download`, searchPath: '', cache }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toBe(`wasmtime v9.9.9 has no asset ${asset} at ${base}/download/v9.9.9/${asset} (HTTP 404)`);
     expect(requests).toEqual([`/download/v9.9.9/${asset}`]); // 404 is not retried
@@ -128,22 +132,22 @@ describe('resolveWasmtime: download through tool-cache', () => {
 
   it('refuses an archive whose binary reports another version (and caches nothing)', async () => {
     await publishRelease('40.0.3', '39.0.0');
-    await expect(resolveWasmtime({ version: '40.0.3', downloadBaseUrl: `${base}/download`, searchPath: '' })).rejects.toThrow(
+    await expect(resolveWasmtime({ version: '40.0.3', downloadBaseUrl: `${base}/download`, searchPath: '', cache })).rejects.toThrow(
       /reports version 39\.0\.0 .*expected 40\.0\.3/,
     );
-    await expect(resolveWasmtime({ version: '40.0.3', downloadBaseUrl: `${base}/download`, searchPath: '', offline: true })).rejects.toThrow(/offline/);
+    await expect(resolveWasmtime({ version: '40.0.3', downloadBaseUrl: `${base}/download`, searchPath: '', offline: true, cache })).rejects.toThrow(/offline/);
   });
 
   it("'latest' resolves through the releases API (tag_name), then downloads that release", async () => {
     latestTag = 'v41.0.0';
     const assetPath = await publishRelease('41.0.0');
-    const r = await resolveWasmtime({ version: 'latest', apiBaseUrl: `${base}/api`, downloadBaseUrl: `${base}/download`, searchPath: '' });
+    const r = await resolveWasmtime({ version: 'latest', apiBaseUrl: `${base}/api`, downloadBaseUrl: `${base}/download`, searchPath: '', cache });
     expect(r).toMatchObject({ version: '41.0.0', source: 'download' });
     expect(requests).toEqual(['/api/repos/bytecodealliance/wasmtime/releases/latest', assetPath]);
   });
 
   it('a failing releases API is a clear error naming the URL', async () => {
-    await expect(resolveWasmtime({ version: 'latest', apiBaseUrl: `${base}/nope`, downloadBaseUrl: `${base}/download`, searchPath: '' })).rejects.toThrow(
+    await expect(resolveWasmtime({ version: 'latest', apiBaseUrl: `${base}/nope`, downloadBaseUrl: `${base}/download`, searchPath: '', cache })).rejects.toThrow(
       `cannot resolve the latest wasmtime release: GET ${base}/nope/repos/bytecodealliance/wasmtime/releases/latest answered HTTP 404`,
     );
   });
@@ -151,20 +155,47 @@ describe('resolveWasmtime: download through tool-cache', () => {
   it('offline with no version asked for takes the newest cached release', async () => {
     await publishRelease('40.0.5');
     await publishRelease('40.0.6');
-    for (const v of ['40.0.5', '40.0.6']) await resolveWasmtime({ version: v, downloadBaseUrl: `${base}/download`, searchPath: '' });
+    for (const v of ['40.0.5', '40.0.6']) await resolveWasmtime({ version: v, downloadBaseUrl: `${base}/download`, searchPath: '', cache });
     requests = [];
     for (const version of [undefined, 'latest']) {
-      const r = await resolveWasmtime({ version, downloadBaseUrl: `${base}/download`, apiBaseUrl: `${base}/api`, searchPath: '', offline: true });
-      expect(r).toMatchObject({ version: '40.0.6', source: 'tool-cache' });
+      const r = await resolveWasmtime({ version, downloadBaseUrl: `${base}/download`, apiBaseUrl: `${base}/api`, searchPath: '', offline: true, cache });
+      expect(r).toMatchObject({ version: '40.0.6', source: 'cache' });
     }
     expect(requests).toEqual([]);
   });
 
   it('offline (runtime auto) never downloads', async () => {
-    await expect(resolveWasmtime({ version: '40.0.2', downloadBaseUrl: `${base}/download`, searchPath: '', offline: true })).rejects.toThrow(
+    await expect(resolveWasmtime({ version: '40.0.2', downloadBaseUrl: `${base}/download`, searchPath: '', offline: true, cache })).rejects.toThrow(
       /not downloading \(offline\)/,
     );
     expect(requests).toEqual([]);
+  });
+});
+
+describe("the Action's cache: the runner's tool cache", () => {
+  it('downloads and caches through @actions/tool-cache; a second run is a cache hit', async () => {
+    const saved = { cache: process.env.RUNNER_TOOL_CACHE, temp: process.env.RUNNER_TEMP };
+    // What the runner sets for every job.
+    process.env.RUNNER_TOOL_CACHE = path.join(cacheDir, 'runner-tool-cache');
+    process.env.RUNNER_TEMP = path.join(cacheDir, 'runner-temp');
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const assetPath = await publishRelease('40.0.7');
+      const opts = { version: '40.0.7', downloadBaseUrl: `${base}/download`, searchPath: '', cache: actionsToolCache() };
+      const first = await resolveWasmtime(opts);
+      expect(first).toMatchObject({ version: '40.0.7', source: 'download' });
+      expect(first.binary).toBe(path.join(process.env.RUNNER_TOOL_CACHE, 'wasmtime', '40.0.7', target.arch, 'wasmtime'));
+      expect(await resolveWasmtime(opts)).toMatchObject({ binary: first.binary, source: 'cache' });
+      expect(requests).toEqual([assetPath]);
+      const missing = await resolveWasmtime({ ...opts, version: '9.9.8' }).catch((e: Error) => e.message);
+      expect(missing).toMatch(/wasmtime v9\.9\.8 has no asset .* \(HTTP 404\)/);
+    } finally {
+      stdout.mockRestore();
+      process.env.RUNNER_TOOL_CACHE = saved.cache;
+      process.env.RUNNER_TEMP = saved.temp;
+      if (saved.cache === undefined) delete process.env.RUNNER_TOOL_CACHE;
+      if (saved.temp === undefined) delete process.env.RUNNER_TEMP;
+    }
   });
 });
 
@@ -178,7 +209,7 @@ describe('resolveWasmtime: explicit binary and PATH', () => {
 
   it('uses a wasmtime on PATH when no version is requested, or when it matches', async () => {
     for (const version of [undefined, '38.0.4']) {
-      const r = await resolveWasmtime({ version, searchPath: `/nonexistent${path.delimiter}${pathDir}`, downloadBaseUrl: `${base}/download` });
+      const r = await resolveWasmtime({ version, searchPath: `/nonexistent${path.delimiter}${pathDir}`, downloadBaseUrl: `${base}/download`, cache });
       expect(r).toMatchObject({ binary: path.join(pathDir, 'wasmtime'), version: '38.0.4', source: 'path' });
     }
     expect(requests).toEqual([]);
@@ -187,14 +218,14 @@ describe('resolveWasmtime: explicit binary and PATH', () => {
   it('does not use a PATH wasmtime of another version', async () => {
     const logs: string[] = [];
     const assetPath = await publishRelease('40.0.4');
-    const r = await resolveWasmtime({ version: '40.0.4', searchPath: pathDir, downloadBaseUrl: `${base}/download`, log: (m) => logs.push(m) });
+    const r = await resolveWasmtime({ version: '40.0.4', searchPath: pathDir, downloadBaseUrl: `${base}/download`, log: (m) => logs.push(m), cache });
     expect(r).toMatchObject({ version: '40.0.4', source: 'download' });
     expect(requests).toEqual([assetPath]);
     expect(logs.join('\n')).toMatch(/wasmtime 38\.0\.4 on PATH .* does not match the requested 40\.0\.4/);
   });
 
   it('an explicit binary wins and is not re-checked against PATH or the network', async () => {
-    const r = await resolveWasmtime({ binary: path.join(pathDir, 'wasmtime'), version: '40.0.4', searchPath: '' });
+    const r = await resolveWasmtime({ binary: path.join(pathDir, 'wasmtime'), version: '40.0.4', searchPath: '', cache });
     expect(r).toMatchObject({ version: '38.0.4', source: 'explicit' });
     await expect(resolveWasmtime({ binary: path.join(pathDir, 'missing') })).rejects.toThrow(/does not run or prints no version/);
   });
@@ -206,7 +237,7 @@ describe('wasmtimeReleaseAdapter', () => {
     const reactor = await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.reactor.wasm'));
     assets.set('/download/v48.0.0/wasi_snapshot_preview1.command.wasm', command);
     assets.set('/download/v48.0.0/wasi_snapshot_preview1.reactor.wasm', reactor);
-    const opts = { downloadBaseUrl: `${base}/download` };
+    const opts = { downloadBaseUrl: `${base}/download`, cache };
 
     const a = await wasmtimeReleaseAdapter('v48.0.0', 'command', opts);
     expect(requests).toEqual(['/download/v48.0.0/wasi_snapshot_preview1.command.wasm']);
@@ -220,7 +251,7 @@ describe('wasmtimeReleaseAdapter', () => {
       path: a.path,
     });
     expect(Buffer.from(a.bytes).equals(command)).toBe(true);
-    expect(a.path.startsWith(process.env.RUNNER_TOOL_CACHE!)).toBe(true);
+    expect(a.path.startsWith(cacheDir)).toBe(true);
 
     const again = await wasmtimeReleaseAdapter('48.0.0', 'command', opts);
     expect(again.path).toBe(a.path);
@@ -235,14 +266,14 @@ describe('wasmtimeReleaseAdapter', () => {
   });
 
   it('a release without the adapter is a clear error', async () => {
-    await expect(wasmtimeReleaseAdapter('9.9.9', 'command', { downloadBaseUrl: `${base}/download` })).rejects.toThrow(
+    await expect(wasmtimeReleaseAdapter('9.9.9', 'command', { downloadBaseUrl: `${base}/download`, cache })).rejects.toThrow(
       `wasmtime v9.9.9 has no asset wasi_snapshot_preview1.command.wasm at ${base}/download/v9.9.9/wasi_snapshot_preview1.command.wasm (HTTP 404)`,
     );
   });
 
   it('refuses a file that is not a core wasm module', async () => {
     assets.set('/download/v47.0.0/wasi_snapshot_preview1.command.wasm', Buffer.from('<html>not found</html>'));
-    await expect(wasmtimeReleaseAdapter('47.0.0', 'command', { downloadBaseUrl: `${base}/download` })).rejects.toThrow(/not a core wasm module/);
+    await expect(wasmtimeReleaseAdapter('47.0.0', 'command', { downloadBaseUrl: `${base}/download`, cache })).rejects.toThrow(/not a core wasm module/);
   });
 });
 

@@ -18,6 +18,7 @@ import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js'
 import { deriveCommentKey, matrixHeading, publishStickyComment } from '../github/sticky-comment.js';
 import type { ActionIO } from './io.js';
 import { parseInputs, type ActionInputs } from '../inputs.js';
+import { actionsToolCache } from '../runtime/wasmtime/actions-cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -106,6 +107,9 @@ async function obtainReport(io: ActionIO, inputs: ActionInputs, runner: RunnerEn
       // is a github.com token (it lifts the API rate limit for resolving 'latest').
       wasmtime: {
         ...options.wasmtime,
+        // The runner's tool cache; runtime `auto` may download wasmtime here (else it falls back, with a warning).
+        cache: actionsToolCache(),
+        autoDownload: true,
         apiBaseUrl: 'https://api.github.com',
         ...(runner.apiUrl.replace(/\/+$/, '') === 'https://api.github.com' && inputs.publish.token ? { token: inputs.publish.token } : {}),
       },
@@ -241,7 +245,10 @@ export async function run(deps: ActionDeps): Promise<void> {
       io.info('No pull request for this run: no comment.');
     }
 
-    if (reportFails(report, publish.failOn) && inputs.mode !== 'post-from-report') {
+    if (report.configurationError && inputs.mode !== 'post-from-report') {
+      // The job summary and report-json above already say so; this names the input.
+      io.setFailed(`Input '${report.configurationError.option}': ${report.configurationError.message}`);
+    } else if (reportFails(report, publish.failOn) && inputs.mode !== 'post-from-report') {
       const { regressions, failures } = report.summary;
       io.setFailed(
         publish.failOn === 'any'

@@ -11,6 +11,7 @@ export function checkConclusion(report: Report, failOn: FailOn): CheckConclusion
 
 /** The `result` output: `pass` (all PASS), `regression` (a REGRESSION or CONVERT-FAIL), else `fail`. */
 export function resultOutput(report: Report): 'pass' | 'regression' | 'fail' {
+  if (report.configurationError) return 'fail';
   if (report.summary.regressions > 0) return 'regression';
   return report.summary.failures > 0 ? 'fail' : 'pass';
 }
@@ -18,6 +19,7 @@ export function resultOutput(report: Report): 'pass' | 'regression' | 'fail' {
 /** One line for the check run's title. */
 export function checkTitle(report: Report): string {
   const { total, regressions, failures } = report.summary;
+  if (report.configurationError) return `Configuration error (${report.configurationError.option}): nothing was checked`;
   const things = (n: number) => `${n} artifact${n === 1 ? '' : 's'}`;
   if (total === 0) return 'No artifacts checked';
   if (failures === 0) return `${total === 1 ? 'The artifact works' : `All ${things(total)} work`} as P2 components`;

@@ -1,5 +1,6 @@
 import type { ResultStore } from '../cache/index.js';
 import type { Sandbox, Shard } from '../model.js';
+import type { ReleaseCache } from '../runtime/wasmtime/cache.js';
 
 export type RuntimeChoice = 'embedded' | 'wasmtime' | 'auto';
 
@@ -27,6 +28,10 @@ export interface WasmtimeOptions {
   /** GitHub API base for resolving 'latest' (default GITHUB_API_URL or https://api.github.com). */
   apiBaseUrl?: string;
   token?: string;
+  /** Runtime `auto` downloads wasmtime when it is not on PATH or cached (the Action); the CLI's `auto` never downloads. */
+  autoDownload?: boolean;
+  /** Where releases and release adapters are downloaded to and kept (default: the user cache folder, with fetch). */
+  cache?: ReleaseCache;
 }
 
 export interface ProgressEvent {
@@ -65,4 +70,19 @@ export interface CheckOptions {
   label?: string;
   /** Artifacts checked at once (default: the number of CPUs, at most 4). Timing-sensitive runs may want 1. */
   concurrency?: number;
+}
+
+/**
+ * The configuration names something that cannot be had (a wasmtime binary, release or adapter): a usage error found
+ * before any artifact runs (CLI exit 2; the Action fails the step), never an artifact's verdict. `option` is the
+ * option's name in the table (src/options/table.ts); each shell words it its own way.
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
 }

@@ -89,7 +89,13 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
 export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: MarkdownOptions = {}): string {
   const { summary, results } = report;
   const out: string[] = [];
-  out.push(`## ${statusIcon(report)} ${escapeInline(opts.heading ?? 'wasm-p2-check')}: ${statusSentence(summary)}`, '');
+  const status = report.configurationError ? 'configuration error, nothing was checked' : statusSentence(summary);
+  out.push(`## ${statusIcon(report)} ${escapeInline(opts.heading ?? 'wasm-p2-check')}: ${status}`, '');
+  if (report.configurationError) {
+    const e = report.configurationError;
+    out.push(`**The check could not run:** option ${codeSpan(e.option)}: ${escapeInline(e.message)}`, '', 'No artifact was run. Fix the configuration (a usage error, not a verdict about the artifacts).', '');
+  }
+  for (const w of report.warnings ?? []) out.push(`> **Warning:** ${inlineMarkdown(w.message)} (${codeSpan(w.code)})`, '');
 
   const groups = causeGroups(results, VERDICTS);
   if (summary.total > 0 && groups.length === 0) {
@@ -132,6 +138,7 @@ function fullReportPointer(opts: MarkdownOptions): string {
 
 function statusIcon(report: Report): string {
   const s = report.summary;
+  if (report.configurationError) return '❌';
   if (s.total === 0) return '⚪';
   if (s.regressions > 0) return '❌';
   if (s.counts.ERROR > 0) return VERDICT_ICON.ERROR;

@@ -48,6 +48,11 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   if (merged) out.push(c('dim', oneLine(merged)));
   if (report.shard) out.push(c('dim', `shard ${report.shard.index}/${report.shard.count}`));
   out.push('');
+  if (report.configurationError) {
+    out.push(`${c('red', 'configuration error:')} ${oneLine(report.configurationError.option)}: ${oneLine(report.configurationError.message)}`, '');
+  }
+  for (const w of report.warnings ?? []) out.push(`${c('yellow', 'warning:')} ${oneLine(w.message)}`);
+  if (report.warnings?.length) out.push('');
   const width = Math.min(40, Math.max(0, ...report.results.map((r) => oneLine(r.artifact.path).length)));
   for (const r of report.results) {
     const v = VERDICT_STYLE[r.verdict];

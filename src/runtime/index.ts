@@ -1,9 +1,7 @@
-import type { ResolvedAdapter } from '../convert/adapter.js';
-import type { Runner } from '../model.js';
-import type { RuntimeChoice, WasmtimeOptions } from '../options/index.js';
+import type { Note, Runner } from '../model.js';
+import { ConfigError, type RuntimeChoice, type WasmtimeOptions } from '../options/index.js';
 import { createEmbeddedRunner } from './embedded/runner.js';
 import { resolveWasmtime } from './wasmtime/install.js';
-import { wasmtimeReleaseAdapter } from './wasmtime/adapter.js';
 import { createWasmtimeRunner } from './wasmtime/runner.js';
 
 export interface RuntimeSelection {
@@ -11,16 +9,22 @@ export interface RuntimeSelection {
   requested: RuntimeChoice;
   /** Why this runtime was chosen (for the log). */
   reason: string;
-  /**
-   * The adapter that matches this runtime when the user gave none: the wasmtime runtime converts with the adapter
-   * of its own release, so a version skew is never self-inflicted. Undefined → the bundled adapter.
-   */
-  matchingAdapter?: (kind: 'command' | 'reactor') => Promise<ResolvedAdapter>;
+  /** The wasmtime release runs use (undefined for the embedded runtime): `adapter: auto` converts with its adapter. */
+  wasmtimeVersion?: string;
+  /** A fallback every reader of the report must see (runtime `auto` that wanted wasmtime and could not have it). */
+  warnings: Note[];
+}
+
+/** Which option a wasmtime that cannot be had is the fault of. */
+function wasmtimeOption(w: WasmtimeOptions | undefined): string {
+  return w?.binary ? 'wasmtime' : w?.version ? 'wasmtime-version' : 'runtime';
 }
 
 /**
- * Pick and prepare the runtime. `auto` uses a wasmtime found on PATH (or given explicitly) and falls back to the
- * embedded runtime without downloading anything; `wasmtime` installs the requested release when needed.
+ * Pick and prepare the runtime, once, before any artifact. `auto` uses a wasmtime given explicitly, on PATH or in the
+ * cache — and downloads it when `wasmtime.autoDownload` is set (the Action) — else the embedded runtime; `wasmtime`
+ * installs the requested release when needed.
+ * @throws ConfigError when an explicitly requested wasmtime cannot be had
  */
 export async function createRunner(options: {
   runtime: RuntimeChoice;
@@ -30,25 +34,35 @@ export async function createRunner(options: {
 }): Promise<RuntimeSelection> {
   const log = options.log ?? (() => {});
   if (options.runtime === 'embedded') {
-    return { runner: createEmbeddedRunner({ workDir: options.workDir }), requested: 'embedded', reason: 'requested' };
+    return { runner: createEmbeddedRunner({ workDir: options.workDir }), requested: 'embedded', reason: 'requested', warnings: [] };
   }
+  const download = options.runtime === 'wasmtime' || options.wasmtime?.autoDownload === true;
   let resolved: Awaited<ReturnType<typeof resolveWasmtime>> | undefined;
   try {
-    resolved = await resolveWasmtime({ ...options.wasmtime, log, offline: options.runtime === 'auto' });
+    resolved = await resolveWasmtime({ ...options.wasmtime, log, offline: !download });
   } catch (e) {
-    if (options.runtime === 'wasmtime') throw e;
-    log(`no usable wasmtime (${(e as Error).message}); using the embedded runtime`);
-    return {
-      runner: createEmbeddedRunner({ workDir: options.workDir }),
-      requested: 'auto',
-      reason: 'no wasmtime on PATH: embedded runtime',
-    };
+    const message = (e as Error).message;
+    // An explicit binary is what the user asked for, whatever the runtime: it must work.
+    if (options.runtime === 'wasmtime' || options.wasmtime?.binary) {
+      throw new ConfigError(wasmtimeOption(options.wasmtime), `wasmtime cannot be had: ${message}`);
+    }
+    log(`no usable wasmtime (${message}); using the embedded runtime`);
+    const warnings: Note[] = download
+      ? [
+          {
+            code: 'runtime-fallback',
+            message: `wasmtime could not be had (${message}): both runs used the embedded runtime (Node's WASI and jco's preview2-shim) instead. Set \`runtime: wasmtime\` to make that an error.`,
+          },
+        ]
+      : [];
+    return { runner: createEmbeddedRunner({ workDir: options.workDir }), requested: 'auto', reason: 'no wasmtime: embedded runtime', warnings };
   }
   const { binary, version } = resolved;
   return {
     runner: createWasmtimeRunner({ binary, version, workDir: options.workDir, runtimeName: resolved.runtimeName }),
     requested: options.runtime,
     reason: `wasmtime ${version} from ${resolved.source}`,
-    matchingAdapter: (kind) => wasmtimeReleaseAdapter(version, kind, { ...options.wasmtime, log }),
+    wasmtimeVersion: version,
+    warnings: [],
   };
 }

@@ -4,17 +4,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as tc from '@actions/tool-cache';
 import { describeAdapter, type ResolvedAdapter } from '../../convert/adapter.js';
 import type { AdapterInfo } from '../../model.js';
-import { downloadReleaseAsset, ensureToolCacheEnv, stdoutToStderr } from './install.js';
+import { folderCache, type ReleaseCache } from './cache.js';
+import { downloadReleaseAsset } from './install.js';
 import { DEFAULT_DOWNLOAD_BASE_URL, normalizeVersion, releaseAssetUrl } from './release.js';
 
 export interface ReleaseAdapterOptions {
   downloadBaseUrl?: string;
   log?: (msg: string) => void;
-  toolCacheDir?: string;
-  tempDir?: string;
+  cache?: ReleaseCache;
 }
 
 export interface ReleaseAdapter extends ResolvedAdapter {
@@ -27,7 +26,7 @@ const ADAPTER_ARCH = 'wasm32';
 
 /**
  * `wasi_snapshot_preview1.{kind}.wasm` of wasmtime release `version`, from the tool cache or downloaded from
- * `{downloadBaseUrl}/v{V}/` and cached (tool-cache `cacheFile`).
+ * `{downloadBaseUrl}/v{V}/` and cached (so a second run works offline).
  */
 export async function wasmtimeReleaseAdapter(
   version: string,
@@ -37,18 +36,18 @@ export async function wasmtimeReleaseAdapter(
   const v = normalizeVersion(version);
   const name = `wasi_snapshot_preview1.${kind}.wasm`;
   const tool = `wasmtime-adapter-${kind}`;
-  ensureToolCacheEnv(opts);
+  const cache = opts.cache ?? folderCache();
 
-  let dir = await stdoutToStderr(async () => tc.find(tool, v, ADAPTER_ARCH));
+  let dir = await cache.find(tool, v, ADAPTER_ARCH);
   if (!dir) {
     const url = releaseAssetUrl(opts.downloadBaseUrl ?? DEFAULT_DOWNLOAD_BASE_URL, v, name);
     opts.log?.(`downloading the ${kind} adapter of wasmtime ${v}: ${url}`);
-    const file = await downloadReleaseAsset(url, v, name);
+    const file = await downloadReleaseAsset(cache, url, v, name);
     const bytes = await readFile(file);
     if (bytes.length < 8 || bytes.readUInt32LE(0) !== 0x6d736100 || bytes.readUInt32LE(4) !== 1) {
       throw new Error(`${name} of wasmtime v${v} from ${url} is not a core wasm module`);
     }
-    dir = await stdoutToStderr(() => tc.cacheFile(file, name, tool, v, ADAPTER_ARCH));
+    dir = await cache.cacheFile(file, name, tool, v, ADAPTER_ARCH);
   }
   const file = path.join(dir, name);
   const bytes = new Uint8Array(await readFile(file));

@@ -1,15 +1,15 @@
 /**
- * Getting a wasmtime CLI: an explicit binary, a matching one on PATH, the tool cache, or a download of the release
- * archive through `@actions/tool-cache` (which also works outside GitHub Actions: see `ensureToolCacheEnv`).
+ * Getting a wasmtime CLI: an explicit binary, a matching one on PATH, the release cache, or a download of the release
+ * archive into it. The cache (and how it downloads) is injected: the runner's tool cache in the Action, a user cache
+ * folder with `fetch` in the CLI (see cache.ts). Nothing here touches process-wide state.
  */
 import { access, constants, stat } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import * as tc from '@actions/tool-cache';
 import { execa } from 'execa';
 import semver from 'semver';
 import type { WasmtimeOptions } from '../../options/index.js';
 import { minimalHostEnv } from '../process.js';
+import { DownloadError, folderCache, type ReleaseCache } from './cache.js';
 import {
   DEFAULT_API_BASE_URL,
   DEFAULT_DOWNLOAD_BASE_URL,
@@ -27,9 +27,6 @@ export interface ResolveWasmtimeOptions extends WasmtimeOptions {
   offline?: boolean;
   /** PATH to search (default: this process's PATH). */
   searchPath?: string;
-  /** Tool cache and temp directories when RUNNER_TOOL_CACHE / RUNNER_TEMP are not set (outside GitHub Actions). */
-  toolCacheDir?: string;
-  tempDir?: string;
   /** Release target override (tests); default: this machine. */
   platform?: NodeJS.Platform;
   arch?: string;
@@ -38,7 +35,7 @@ export interface ResolveWasmtimeOptions extends WasmtimeOptions {
 export interface ResolvedWasmtime {
   binary: string;
   version: string;
-  source: 'explicit' | 'path' | 'tool-cache' | 'download';
+  source: 'explicit' | 'path' | 'cache' | 'download';
   /** What `--version` printed. */
   versionText: string;
   /** RuntimeId name: 'wasmtime', or 'wasmtime-py-harness' for the test harness. */
@@ -46,43 +43,6 @@ export interface ResolvedWasmtime {
 }
 
 const TOOL = 'wasmtime';
-
-/**
- * `@actions/tool-cache` keeps its cache in RUNNER_TOOL_CACHE and downloads to RUNNER_TEMP, both set on GitHub runners.
- * Elsewhere (the CLI, local runs) point them at a per-user cache so that tool-cache works the same way.
- */
-export function ensureToolCacheEnv(opts: { toolCacheDir?: string; tempDir?: string } = {}): void {
-  if (!process.env.RUNNER_TOOL_CACHE) {
-    process.env.RUNNER_TOOL_CACHE = opts.toolCacheDir ?? path.join(homedir(), '.cache', 'wasm-p2-check', 'tool-cache');
-  }
-  if (!process.env.RUNNER_TEMP) {
-    process.env.RUNNER_TEMP = opts.tempDir ?? path.join(tmpdir(), 'wasm-p2-check-downloads');
-  }
-}
-
-let quietDepth = 0;
-let savedStdoutWrite: typeof process.stdout.write | undefined;
-
-/**
- * `@actions/tool-cache` talks on stdout (`::debug::…` workflow commands, `[command]/usr/bin/tar …`). stdout belongs to
- * the report (`--json -`), so while it works its chatter goes to stderr, where GitHub runners read workflow commands
- * too. Re-entrant and safe for overlapping calls (restored when the last one ends).
- */
-export async function stdoutToStderr<T>(fn: () => Promise<T>): Promise<T> {
-  if (quietDepth++ === 0) {
-    savedStdoutWrite = process.stdout.write;
-    process.stdout.write = ((...args: Parameters<typeof process.stdout.write>) =>
-      (process.stderr.write as (...a: unknown[]) => boolean)(...args)) as typeof process.stdout.write;
-  }
-  try {
-    return await fn();
-  } finally {
-    if (--quietDepth === 0 && savedStdoutWrite) {
-      process.stdout.write = savedStdoutWrite;
-      savedStdoutWrite = undefined;
-    }
-  }
-}
 
 /** Runs `binary --version`; the version and text, or undefined when it does not run or prints no version. */
 export async function probeVersion(binary: string): Promise<{ version: string; text: string } | undefined> {
@@ -145,16 +105,15 @@ export async function resolveLatestVersion(opts: { apiBaseUrl?: string; token?: 
   return normalizeVersion(body.tag_name);
 }
 
-/** Download a release asset with tool-cache, turning HTTP failures into messages that name the URL and version. */
-export async function downloadReleaseAsset(url: string, version: string, asset: string): Promise<string> {
+/** Download a release asset into a temporary file, turning failures into messages that name the URL and version. */
+export async function downloadReleaseAsset(cache: ReleaseCache, url: string, version: string, asset: string): Promise<string> {
   try {
-    return await stdoutToStderr(() => tc.downloadTool(url));
+    return await cache.download(url);
   } catch (e) {
-    if (e instanceof tc.HTTPError && e.httpStatusCode === 404) {
+    if (e instanceof DownloadError && e.status === 404) {
       throw new Error(`wasmtime v${version} has no asset ${asset} at ${url} (HTTP 404)`);
     }
-    const detail = e instanceof tc.HTTPError ? `HTTP ${e.httpStatusCode}` : (e as Error).message;
-    throw new Error(`downloading ${asset} of wasmtime v${version} from ${url} failed: ${detail}`);
+    throw new Error(`downloading ${asset} of wasmtime v${version} from ${url} failed: ${(e as Error).message}`);
   }
 }
 
@@ -204,34 +163,30 @@ export async function resolveWasmtime(opts: ResolveWasmtimeOptions): Promise<Res
 
   const target = releaseTarget(opts.platform, opts.arch);
   const exe = target.os === 'windows' ? 'wasmtime.exe' : 'wasmtime';
-  ensureToolCacheEnv(opts);
+  const cache = opts.cache ?? folderCache();
   // Offline with no particular release asked for (none, or 'latest' that cannot be resolved): the newest cached one.
-  const newestCached =
-    !want && opts.offline
-      ? (await stdoutToStderr(async () => tc.findAllVersions(TOOL, target.arch))).sort(semver.rcompare)[0]
-      : undefined;
+  const newestCached = !want && opts.offline ? (await cache.versions(TOOL, target.arch)).sort(semver.rcompare)[0] : undefined;
   const version = want ?? newestCached ?? DEFAULT_WASMTIME_VERSION;
 
-  const cached = await stdoutToStderr(async () => tc.find(TOOL, version, target.arch));
+  const cached = await cache.find(TOOL, version, target.arch);
   if (cached) {
     const binary = path.join(cached, exe);
     const probe = await verified(binary, version, `cached wasmtime v${version}`);
-    log(`using wasmtime ${version} (tool cache: ${binary})`);
-    return { binary, version, source: 'tool-cache', versionText: probe.text, runtimeName: runtimeNameFor(probe.text) };
+    log(`using wasmtime ${version} (cache: ${binary})`);
+    return { binary, version, source: 'cache', versionText: probe.text, runtimeName: runtimeNameFor(probe.text) };
   }
   if (opts.offline) {
-    throw new Error(`no wasmtime ${want ?? ''} on PATH or in the tool cache, and not downloading (offline)`.replace('  ', ' '));
+    throw new Error(`no wasmtime ${want ?? ''} on PATH or in ${cache.where}, and not downloading (offline)`.replace('  ', ' '));
   }
 
   const dirName = archiveDirName(version, target);
   const asset = `${dirName}.${target.ext}`;
   const url = releaseAssetUrl(opts.downloadBaseUrl ?? DEFAULT_DOWNLOAD_BASE_URL, version, asset);
   log(`downloading wasmtime ${version}: ${url}`);
-  const archive = await downloadReleaseAsset(url, version, asset);
+  const archive = await downloadReleaseAsset(cache, url, version, asset);
   let extracted: string;
   try {
-    // 'x' without a compression flag: GNU tar and bsdtar both detect xz themselves.
-    extracted = await stdoutToStderr(() => (target.ext === 'zip' ? tc.extractZip(archive) : tc.extractTar(archive, undefined, 'x')));
+    extracted = await cache.extract(archive, target.ext);
   } catch (e) {
     throw new Error(`extracting ${asset} of wasmtime v${version} (from ${url}) failed: ${(e as Error).message}`);
   }
@@ -240,7 +195,7 @@ export async function resolveWasmtime(opts: ResolveWasmtimeOptions): Promise<Res
     throw new Error(`${asset} from ${url} has no ${dirName}/${exe}`);
   }
   await verified(path.join(inner, exe), version, `downloaded wasmtime v${version} (${url})`);
-  const cachedDir = await stdoutToStderr(() => tc.cacheDir(inner, TOOL, version, target.arch));
+  const cachedDir = await cache.cacheDir(inner, TOOL, version, target.arch);
   const binary = path.join(cachedDir, exe);
   const probe = await verified(binary, version, `cached wasmtime v${version}`);
   log(`using wasmtime ${version} (downloaded: ${binary})`);
