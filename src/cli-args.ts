@@ -52,9 +52,9 @@ function helpText(): string {
        wasm-p2-check merge <report.json…> [--json FILE] [--markdown FILE] [--fail-on WHAT]
 
 Checks that WASI Preview 1 wasm modules still work once converted to WASI Preview 2
-components, and explains failures. Exit status: 0 nothing regressed, 1 a regression or
-conversion failure was found (see --fail-on), 2 usage error (bad option, nothing matched,
-a runtime or adapter that cannot be had).
+components, and explains failures. Exit status: 0 nothing fails, 1 an artifact fails
+(see --fail-on), 2 usage error (bad option, nothing matched, a runtime, wasmtime or
+adapter that cannot be had).
 
 ${sections.join('\n')}
   -h, --help             this text

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { check } from '../check.js';
-import { reportFails } from '../fail-on.js';
+import { failingResults, reportFails } from '../fail-on.js';
 import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../github/annotations.js';
 import { answerEvent } from '../github/bot.js';
 import { finishCheckRun, startCheckRun, type CheckRunHandle, type CheckRunRef } from '../github/check-run.js';
@@ -249,11 +249,11 @@ export async function run(deps: ActionDeps): Promise<void> {
       // The job summary and report-json above already say so; this names the input.
       io.setFailed(`Input '${report.configurationError.option}': ${report.configurationError.message}`);
     } else if (reportFails(report, publish.failOn) && inputs.mode !== 'post-from-report') {
-      const { regressions, failures } = report.summary;
+      const failing = failingResults(report, publish.failOn);
       io.setFailed(
         publish.failOn === 'any'
-          ? `${failures} artifact(s) do not pass (fail-on: any)`
-          : `${regressions} artifact(s) break when converted to P2 components (fail-on: regression)`,
+          ? `${failing.length} artifact(s) do not pass (fail-on: any)`
+          : `${failing.length} artifact(s) break when converted to P2 components or could not be checked (fail-on: regression): ${failing.map((r) => `${r.artifact.path} ${r.verdict}`).join(', ')}`,
       );
     }
   } catch (e) {

@@ -27,10 +27,37 @@ function normalise(out: RunResult['stdout']): string {
 }
 
 function describeOutcome(run: RunResult): string {
+  if (run.hostError) return `not run: ${run.hostError}`;
   if (run.timedOut) return 'timed out';
   if (run.trap) return `trap: ${run.trap.message}`;
   if (run.harnessError) return `not run: ${run.harnessError}`;
   return `exit ${run.exitCode}`;
+}
+
+const PHASE = { p1: 'P1', p2: 'P2' } as const;
+
+/** The run's output was cut at a checker-set cap (it wrote more than is kept, or was ended for it). */
+function outputCapped(run: RunResult): boolean {
+  return run.limit?.kind === 'output' || run.stdout.truncated || run.stderr.truncated;
+}
+
+/**
+ * Why the checker cannot take this run as the guest's behaviour, or undefined when it can: the host could not carry
+ * it out (hostError), a checker-set resource other than time or output ran out, or it ended with no exit status and
+ * nothing that explains it (no trap, no timeout, no load error, no cap).
+ */
+function unusableRun(run: RunResult): string | undefined {
+  const phase = PHASE[run.phase];
+  if (run.hostError) return `The ${phase} run could not be carried out by the checker: ${clip(run.hostError, 300)}`;
+  if (run.limit && run.limit.kind !== 'time' && run.limit.kind !== 'output') return `The ${phase} run hit a limit the checker set: ${run.limit.message}`;
+  if (run.exitCode === null && !run.timedOut && !run.trap && !run.harnessError && !outputCapped(run)) {
+    return `The ${phase} run ended with no exit status and nothing to explain it (no trap, no timeout, no load error): the checker cannot tell what the guest did.`;
+  }
+  return undefined;
+}
+
+function errorVerdict(message: string, notes: Note[], differences: Difference[] = []): Comparison {
+  return { verdict: 'ERROR', differences, notes: [...notes, { code: 'checker-error', message }] };
 }
 
 /**
@@ -59,6 +86,10 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
     });
   }
 
+  // A run the checker could not carry out says nothing about the guest: never PASS, never REGRESSION.
+  const unusable = [p1, p2].map((r) => (r ? unusableRun(r) : undefined)).filter((m): m is string => m !== undefined);
+  if (unusable.length) return errorVerdict(unusable.join(' '), notes);
+
   if (!p1 && p2) {
     // The input already was a component (or a core module built for WASI 0.2): no P1 baseline to compare with.
     const what = artifact.kind === 'component' ? 'already a component' : 'a core module built for WASI 0.2 (WIT imports, component-type metadata)';
@@ -69,12 +100,29 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
   if (!p1 || !p2) return { verdict: 'PASS', differences, notes };
 
   if (p1.timedOut || p2.timedOut) {
+    const only = p1.timedOut && p2.timedOut ? undefined : p1.timedOut ? p1 : p2;
     notes.push({
-      code: 'timeout',
-      message: p1.timedOut && p2.timedOut ? 'Both runs hit the time limit.' : `Only the ${p1.timedOut ? 'P1' : 'P2'} run hit the time limit (the other: ${describeOutcome(p1.timedOut ? p2 : p1)}).`,
+      code: only?.phase === 'p2' ? 'p2-only-timeout' : 'timeout',
+      message: !only
+        ? `Both runs hit the time limit (${p1.limit?.message ?? 'P1'}; ${p2.limit?.message ?? 'P2'}).`
+        : `Only the ${PHASE[only.phase]} run hit the time limit (the other: ${describeOutcome(only === p1 ? p2 : p1)}).` +
+          (only.phase === 'p2' ? ' The component hangs where the module finished: this fails the gate like a regression.' : ''),
     });
     return { verdict: 'TIMEOUT', differences, notes };
   }
+
+  // Output cut at the cap: both cut → compare what was kept; one cut → the runs cannot be compared fairly.
+  const cappedP1 = outputCapped(p1);
+  const cappedP2 = outputCapped(p2);
+  if (cappedP1 !== cappedP2) {
+    const capped = cappedP1 ? p1 : p2;
+    const what = capped.limit?.message ?? `output cap reached: the ${PHASE[capped.phase]} run wrote ${capped.stdout.bytes + capped.stderr.bytes} bytes, more than the cap keeps`;
+    return errorVerdict(
+      `Only the ${PHASE[capped.phase]} run's output was cut at the output cap (${what}), so the two runs cannot be compared fairly. Raise the output cap (output-cap / --output-cap) to compare them.`,
+      notes,
+    );
+  }
+  if (cappedP1 && cappedP2) return compareCapped(p1, p2, notes);
 
   const result = compareRuns(p1, p2, notes);
   // On different hosts (node:wasi vs preview2-shim), a real difference may be the hosts' own, not the adapter's.
@@ -85,6 +133,28 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
     message: `P1 ran on ${p1.runtime.name} ${p1.runtime.version}, P2 on ${p2.runtime.name} ${p2.runtime.version}: a difference may be the hosts', not the adapter's (run both on one engine with --runtime wasmtime to tell).`,
   };
   return { ...result, notes: [hosts, ...result.notes] };
+}
+
+/**
+ * Both runs were cut at the output cap: what was kept is compared (text only: the totals after the cap, and the exit
+ * status of a run ended for its output, say nothing about the adapter).
+ */
+function compareCapped(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {
+  notes.push({
+    code: 'output-capped',
+    message: 'Both runs wrote more than the output cap: only the kept output was compared (and the exit status, unless a run was ended for its output).',
+  });
+  const ended = [p1, p2].some((r) => r.limit?.kind === 'output' || r.exitCode === null);
+  const kept = (r: RunResult, other: RunResult): RunResult => {
+    const cut = (field: 'stdout' | 'stderr') => {
+      const n = Math.min(normalise(r[field]).length, normalise(other[field]).length);
+      return { text: normalise(r[field]).slice(0, n), bytes: 0, truncated: true };
+    };
+    // A run ended for its output has no exit status of its own to compare; its being cut is the cap's doing.
+    const status = ended ? { exitCode: 0, trap: undefined, harnessError: undefined } : {};
+    return { ...r, ...status, stdout: cut('stdout'), stderr: cut('stderr') };
+  };
+  return compareRuns(kept(p1, p2), kept(p2, p1), notes);
 }
 
 function compareRuns(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {

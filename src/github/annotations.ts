@@ -3,9 +3,8 @@
  * log and summary, and check-run annotations on the file in the PR.
  */
 import path from 'node:path';
-import type { FailOn } from '../fail-on.js';
+import { resultFails, type FailOn } from '../fail-on.js';
 import type { ArtifactResult, Report, Verdict } from '../model.js';
-import { REGRESSION_VERDICTS } from '../report/summary.js';
 import type { CheckRunAnnotation } from './check-run.js';
 
 export interface Finding {
@@ -59,12 +58,6 @@ function messageFor(r: ArtifactResult, shownPath: string): string {
   return lines.join('\n');
 }
 
-/** The rule of `reportFails` (src/fail-on.ts) for one artifact. */
-function verdictFails(verdict: Verdict, failOn: FailOn): boolean {
-  if (failOn === 'never' || verdict === 'PASS') return false;
-  return failOn === 'any' || REGRESSION_VERDICTS.includes(verdict);
-}
-
 /**
  * @returns a finding per artifact whose verdict is not PASS, failures first
  */
@@ -75,7 +68,7 @@ export function collectFindings(report: Report, failOn: FailOn, workspace?: stri
       const shown = normalisePath(r.artifact.path, workspace);
       return {
         path: shown,
-        level: verdictFails(r.verdict, failOn) ? 'failure' : 'warning',
+        level: resultFails(r, failOn) ? 'failure' : 'warning',
         title: `wasm-p2-check: ${r.verdict}`,
         message: messageFor(r, shown),
       };
