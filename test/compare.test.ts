@@ -81,4 +81,56 @@ describe('compare', () => {
     expect(c.verdict).toBe('PASS');
     expect(c.notes.map((n) => n.code)).toEqual(['no-p1-baseline']);
   });
+
+  describe('ERROR: a run the checker could not carry out is never PASS or REGRESSION', () => {
+    const capped = (bytes: number) => ({ text: 'x'.repeat(64), bytes, truncated: true });
+    it('a host error in either run', () => {
+      for (const [p1, p2] of [
+        [run('p1', { hostError: 'cannot start the embedded host: ENOENT', exitCode: null, stdout: { text: '', bytes: 0, truncated: false } }), run('p2')],
+        [run('p1'), run('p2', { hostError: 'wasmtime was killed by SIGSEGV', exitCode: null })],
+      ]) {
+        const c = compare(moduleArtifact, p1, converted, p2);
+        expect(c.verdict).toBe('ERROR');
+        expect(c.notes.find((n) => n.code === 'checker-error')?.message).toMatch(/could not be carried out by the checker/);
+      }
+    });
+
+    it('both runs with no exit status and nothing to explain it (the old false PASS)', () => {
+      const silent = { exitCode: null, stdout: { text: '', bytes: 0, truncated: false } };
+      expect(compare(moduleArtifact, run('p1', silent), converted, run('p2', silent)).verdict).toBe('ERROR');
+    });
+
+    it('a component input whose only run failed to start', () => {
+      const component: Artifact = { path: 'c.wasm', size: 1, sha256: 'x', kind: 'component', component: { imports: [], exports: ['wasi:cli/run@0.2.3'] } };
+      expect(compare(component, undefined, { ok: true, skipped: true, durationMs: 0 }, run('p2', { hostError: 'spawn failed', exitCode: null })).verdict).toBe('ERROR');
+    });
+
+    it('a memory/disk/budget limit the checker set', () => {
+      const c = compare(moduleArtifact, run('p1'), converted, run('p2', { exitCode: null, limit: { kind: 'memory', value: 1 << 30, message: 'memory limit 1 GiB reached' } }));
+      expect(c.verdict).toBe('ERROR');
+      expect(c.notes.at(-1)!.message).toContain('memory limit 1 GiB reached');
+    });
+
+    it('output cut at the cap in one run only: inconclusive, the cap named', () => {
+      const c = compare(moduleArtifact, run('p1', { stdout: { text: 'hello\n', bytes: 6, truncated: false } }), converted, run('p2', { stdout: capped(5_000_000) }));
+      expect(c.verdict).toBe('ERROR');
+      expect(c.notes.at(-1)!.message).toMatch(/Only the P2 run's output was cut at the output cap/);
+    });
+
+    it('both cut, one run ended for its output (the old false REGRESSION): the kept output is compared', () => {
+      const p1 = run('p1', { stdout: capped(80_000_000), exitCode: 0 });
+      const p2 = run('p2', { stdout: capped(67_000_000), exitCode: null, limit: { kind: 'output', value: 65_536, message: 'output limit exceeded' } });
+      const c = compare(moduleArtifact, p1, converted, p2);
+      expect(c.verdict).toBe('PASS');
+      expect(c.notes.map((n) => n.code)).toContain('output-capped');
+      const differs = run('p2', { stdout: { text: 'y'.repeat(64), bytes: 67_000_000, truncated: true }, exitCode: null });
+      expect(compare(moduleArtifact, p1, converted, differs).verdict).toBe('REGRESSION');
+    });
+
+    it('a P2-only timeout is noted as such (it fails the gate: see fail-on)', () => {
+      const c = compare(moduleArtifact, run('p1'), converted, run('p2', { timedOut: true, exitCode: null }));
+      expect(c.notes.map((n) => n.code)).toEqual(['p2-only-timeout']);
+      expect(compare(moduleArtifact, run('p1', { timedOut: true, exitCode: null }), converted, run('p2')).notes.map((n) => n.code)).toEqual(['timeout']);
+    });
+  });
 });

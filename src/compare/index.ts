@@ -136,23 +136,23 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
 }
 
 /**
- * Both runs were cut at the output cap: what was kept is compared (text only: the totals after the cap, and the exit
- * status of a run ended for its output, say nothing about the adapter).
+ * Both runs were cut at the output cap. When both ran to the end, their full sizes are known (the output goes to
+ * files): kept text, sizes and exit status are compared as usual. When a run was ended for its output (killed past
+ * the disk limit), only what both kept can be compared: its size and exit status are the cap's doing.
  */
 function compareCapped(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {
+  const ended = [p1, p2].some((r) => r.limit?.kind === 'output' || r.exitCode === null);
+  if (!ended) return compareRuns(p1, p2, notes);
   notes.push({
     code: 'output-capped',
-    message: 'Both runs wrote more than the output cap: only the kept output was compared (and the exit status, unless a run was ended for its output).',
+    message: 'A run was ended for writing more than the checker keeps: only the output both runs kept was compared (not sizes or exit status).',
   });
-  const ended = [p1, p2].some((r) => r.limit?.kind === 'output' || r.exitCode === null);
   const kept = (r: RunResult, other: RunResult): RunResult => {
     const cut = (field: 'stdout' | 'stderr') => {
       const n = Math.min(normalise(r[field]).length, normalise(other[field]).length);
       return { text: normalise(r[field]).slice(0, n), bytes: 0, truncated: true };
     };
-    // A run ended for its output has no exit status of its own to compare; its being cut is the cap's doing.
-    const status = ended ? { exitCode: 0, trap: undefined, harnessError: undefined } : {};
-    return { ...r, ...status, stdout: cut('stdout'), stderr: cut('stderr') };
+    return { ...r, exitCode: 0, trap: undefined, harnessError: undefined, stdout: cut('stdout'), stderr: cut('stderr') };
   };
   return compareRuns(kept(p1, p2), kept(p2, p1), notes);
 }
