@@ -77,6 +77,11 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
       // The host never reached the guest: it could not read its config, crashed or was killed while loading.
       const how = proc.signal ? `was killed by ${proc.signal}` : `exited with code ${proc.exitCode}`;
       result.hostError = `the embedded host ${how} before the guest started${tailOf(proc.stderr.text)}`;
+    } else if (!proc.timedOut && status?.outcome === 'running' && proc.signal && proc.signal !== 'SIGKILL' && phase === 'p1') {
+      // node:wasi implements proc_raise by raising the signal in the host process itself: a signal other than our
+      // SIGKILL while the guest ran is the guest's doing (behaviour to compare), not a checker failure.
+      const message = `the guest ended the P1 host with ${proc.signal} (node:wasi's proc_raise raises real signals)`;
+      result.trap = { kind: 'other', message, causes: [message], frames: [], format: 'text' };
     } else if (!proc.timedOut && status?.outcome === 'running' && proc.signal) {
       result.hostError = `the embedded host was killed by ${proc.signal} while the guest ran${tailOf(proc.stderr.text)}`;
     } else if (!proc.timedOut) {
