@@ -273,7 +273,7 @@ export async function answerEvent(octokit: Octokit, event: BotEvent, opts: BotOp
   const parts = comment ? readParts(comment.body) : new Map<string, string>();
   const hadPart = parts.has(req.source);
   if (text) {
-    parts.delete(req.source);
+    // An edited source keeps its place; a new one goes last.
     parts.set(req.source, [partHeading(req), '', text, ...(notes.length ? ['', ...notes] : [])].join('\n'));
   } else if (hadPart) {
     parts.set(req.source, `${partHeading(req)}: nothing recognised any more after the edit.`);

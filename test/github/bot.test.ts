@@ -120,6 +120,11 @@ describe('bot mode: issues', () => {
     expect(parts.get('issue')).toContain('go-heap-clobbers-adapter-state');
     expect(parts.get('comment-501')).toContain('debug-adapter-instrumentation');
     expect(parts.get('comment-501')).toContain('[this comment](https://github.com/');
+    // Editing the description updates its part in place.
+    await answerEvent(octokit, issueEvent(`${bugReport(goTrap)}\n\nWith Go 1.24.4.`, 'edited'), opts());
+    const after = gh.commentsOn(ISSUE).filter((c) => c.body.startsWith(commentMarker(BOT_KEY)));
+    expect(after).toHaveLength(1);
+    expect([...readParts(after[0]!.body).keys()]).toEqual(['issue', 'comment-501']);
   });
 
   it('stays silent on an unrelated issue, and on an unknown trap unless on-unknown is reply', async () => {
