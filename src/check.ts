@@ -11,6 +11,7 @@ import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
 import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
 import { discover, selectShard } from './discover.js';
 import { loadArtifact } from './inspect/index.js';
+import { redactCommand } from './report/log-safe.js';
 import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult, type RuntimeId } from './model.js';
 import { ConfigError, type CheckOptions } from './options/index.js';
 import { summarize } from './report/summary.js';
@@ -119,6 +120,11 @@ function buildReport(
     summary: summarize(results),
     ...extra,
   };
+}
+
+/** `--env` values are the user's (possibly secrets): every report shows the run's command line with `KEY=***`. */
+function redactRun(run: RunResult | undefined): RunResult | undefined {
+  return run?.command ? { ...run, command: redactCommand(run.command) } : run;
 }
 
 /** The result cache during one run: the store, the key part every artifact shares, and the counts. */
@@ -232,9 +238,9 @@ async function checkFresh(
   return {
     artifact,
     predictions: confirmPredictions(predictions, diagnoses, { verdict: comparison.verdict, conversion, p2 }, corroborated),
-    p1,
+    p1: redactRun(p1),
     conversion: conversion.skipped ? conversion : { ...conversion, componentPath: undefined },
-    p2,
+    p2: redactRun(p2),
     verdict: comparison.verdict,
     differences: comparison.differences,
     notes: comparison.notes,

@@ -13,6 +13,7 @@ import type { ProgressEvent } from './options/index.js';
 import type { Report } from './model.js';
 import { parseReport, renderJson } from './report/json.js';
 import { mergeReports } from './report/merge.js';
+import { logSafeLine, neutralizeCommands } from './report/log-safe.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';
 import { VERSION } from './version.js';
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`explain: cannot read ${command.log}: ${e.message}`);
       });
       const result = await explain({ logText, modulePath: command.module, signatureDirs: command.signatureDirs });
-      process.stdout.write(command.json ? `${JSON.stringify(result, null, 2)}\n` : renderExplanation(result, { color: command.color ?? process.stdout.isTTY === true }));
+      process.stdout.write(command.json ? `${JSON.stringify(result, null, 2)}\n` : neutralizeCommands(renderExplanation(result, { color: command.color ?? process.stdout.isTTY === true })));
       return 0;
     }
     case 'check': {
@@ -74,7 +75,7 @@ async function emit(report: Report, command: { json?: string; markdown?: string;
     throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
   }
   if (command.json !== '-' && command.markdown !== '-') {
-    process.stdout.write(renderTerminal(report, { color: command.color ?? process.stdout.isTTY === true }));
+    process.stdout.write(neutralizeCommands(renderTerminal(report, { color: command.color ?? process.stdout.isTTY === true })));
   }
   return reportFails(report, command.failOn) ? 1 : 0;
 }
@@ -84,12 +85,14 @@ function progressPrinter(): (event: ProgressEvent) => void {
   return (event) => {
     const t = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
     if (!event.artifact) {
-      if (event.message) process.stderr.write(`[${t}s] ${event.message}\n`);
+      if (event.message) process.stderr.write(`[${t}s] ${logSafeLine(event.message)}\n`);
       return;
     }
-    // One line per artifact keeps CI logs readable; the stage lines only on a terminal.
-    if (event.stage === 'done') process.stderr.write(`[${t}s] ${event.artifact}: ${event.message ?? 'done'}\n`);
-    else if (process.stderr.isTTY) process.stderr.write(`[${t}s] ${event.artifact}: ${event.stage}…\n`);
+    // One line per artifact keeps CI logs readable; the stage lines only on a terminal. Names are untrusted:
+    // folded to one line, with no workflow command (the CLI runs in CI logs too).
+    const name = logSafeLine(event.artifact);
+    if (event.stage === 'done') process.stderr.write(`[${t}s] ${name}: ${logSafeLine(event.message ?? 'done')}\n`);
+    else if (process.stderr.isTTY) process.stderr.write(`[${t}s] ${name}: ${event.stage}…\n`);
   };
 }
 

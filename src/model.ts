@@ -273,7 +273,7 @@ export interface RunResult {
   limit?: RunLimit;
   /** Time spent compiling/loading before the guest started (outside the time limit), when the host reports it. */
   compileMs?: number;
-  /** The command line used, for reproduction (no secrets: env values are the user's own). */
+  /** The command line used, for reproduction; `--env` values shown as `KEY=***` in reports. */
   command?: string[];
 }
 

@@ -40,6 +40,17 @@ describe.skipIf(skipReason !== undefined)('check() on the wasmtime runtime (test
     await rm(work, { recursive: true, force: true });
   });
 
+  it('--env values are never in a report: command lines show KEY=***', async () => {
+    const { renderJson } = await import('../src/report/json.js');
+    const commands = report.results.flatMap((r) => [r.p1?.command, r.p2?.command]).filter((c): c is string[] => c !== undefined);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const c of commands) {
+      expect(c).toContain('GREETING=***');
+      expect(c).not.toContain('GREETING=hi');
+    }
+    expect(renderJson(report)).not.toMatch(/"--env",\s*"GREETING=hi"/);
+  });
+
   it('runs P1 and P2 on the same engine', () => {
     expect(report.runtime.requested).toBe('wasmtime');
     expect(report.runtime.p1).toEqual(report.runtime.p2);

@@ -4,6 +4,7 @@
  * `run()` is exercised in process.
  */
 import * as core from '@actions/core';
+import { logSafe, logSafeLine } from '../report/log-safe.js';
 
 /** Where a workflow annotation lands (`::error file=…,title=…::`). */
 export interface AnnotationProps {
@@ -47,5 +48,30 @@ export function coreIO(): ActionIO {
       }
     },
     setFailed: (m) => core.setFailed(m),
+  };
+}
+
+/**
+ * `io` with everything it prints made log-safe (report/log-safe.ts): no message, group name, annotation title or
+ * file property can carry a raw newline, an escape sequence or a workflow command into the runner's log, whatever
+ * artifact names, guest output or producer strings it holds. `run()` wraps the io it is given.
+ */
+export function logSafeIO(io: ActionIO): ActionIO {
+  const props = (p?: AnnotationProps): AnnotationProps | undefined =>
+    p && {
+      ...(p.file !== undefined ? { file: logSafeLine(p.file) } : {}),
+      ...(p.title !== undefined ? { title: logSafeLine(p.title) } : {}),
+    };
+  // Methods named one by one: `io` may be a class instance (its methods are not own properties to spread).
+  return {
+    getInput: (name) => io.getInput(name),
+    setOutput: (name, value) => io.setOutput(name, value),
+    endGroup: () => io.endGroup(),
+    writeSummary: (markdown) => io.writeSummary(markdown),
+    info: (m) => io.info(logSafe(m)),
+    warning: (m, p) => io.warning(logSafe(m), props(p)),
+    error: (m, p) => io.error(logSafe(m), props(p)),
+    startGroup: (name) => io.startGroup(logSafeLine(name)),
+    setFailed: (m) => io.setFailed(logSafe(m)),
   };
 }

@@ -16,11 +16,12 @@ import { metadataPath, parseRunMetadata, resolveTarget, verifyPullRequest, type 
 import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from '../github/markdown-limits.js';
 import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js';
 import { deriveCommentKey, matrixHeading, publishStickyComment } from '../github/sticky-comment.js';
-import type { ActionIO } from './io.js';
+import { logSafeIO, type ActionIO } from './io.js';
 import { parseInputs, type ActionInputs } from '../inputs.js';
 import { actionsToolCache } from '../runtime/wasmtime/actions-cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
+import { logSafeLine } from '../report/log-safe.js';
 import { renderMarkdown } from '../report/markdown.js';
 
 const FORK_HELP = "the README's 'Pull requests from forks' section";
@@ -113,7 +114,7 @@ async function obtainReport(io: ActionIO, inputs: ActionInputs, runner: RunnerEn
         apiBaseUrl: 'https://api.github.com',
         ...(runner.apiUrl.replace(/\/+$/, '') === 'https://api.github.com' && inputs.publish.token ? { token: inputs.publish.token } : {}),
       },
-      onProgress: (e) => io.info(e.artifact ? `${e.artifact}: ${e.stage}${e.message ? ` (${e.message})` : ''}` : (e.message ?? e.stage)),
+      onProgress: (e) => io.info(e.artifact ? `${logSafeLine(e.artifact)}: ${e.stage}${e.message ? ` (${logSafeLine(e.message)})` : ''}` : (e.message ?? e.stage)),
     });
     return { report };
   } finally {
@@ -134,7 +135,9 @@ export interface ActionDeps {
  * through `io.setFailed`.
  */
 export async function run(deps: ActionDeps): Promise<void> {
-  const { env, io } = deps;
+  const { env } = deps;
+  // Everything printed to the log goes through one log-safe layer (names and text from artifacts are untrusted).
+  const io = logSafeIO(deps.io);
   const createClient = deps.createClient ?? createOctokit;
   let closeCheckRun: ((message: string) => Promise<unknown>) | undefined;
   try {

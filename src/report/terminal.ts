@@ -1,7 +1,7 @@
 /**
  * The terminal report, readable in a CI log: one line per artifact, details under each failure, the
- * counts at the end. Guest text is stripped of escape sequences and indented, so it can neither fake
- * colours nor start a line with a workflow command (`::…`).
+ * counts at the end. Guest text is stripped of escape sequences and indented, so it cannot fake colours; the CLI passes the whole report through `neutralizeCommands` (report/log-safe.ts) so no line can act as a
+ * workflow command (`::…`, `##[…`).
  */
 import type { ArtifactResult, Diagnosis, Report, Verdict } from '../model.js';
 import { adapterLabel, cacheLine, countsLine, guestStreams, mergedLine, provenanceLabel, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, statusSentence, toolchainLabel, unknownSummary } from './format.js';
