@@ -192,6 +192,23 @@ describe('bot mode: issues', () => {
     expect(reply.length).toBeLessThanOrEqual(65_536);
   });
 
+  it('caps the reply: at most 10 parts (oldest dropped) and 100 edits, then leaves the issue alone', async () => {
+    for (let i = 1; i <= 12; i++) await answerEvent(octokit, commentEvent({ body: fenced(goTrap), id: 600 + i }), opts());
+    const replies = gh.commentsOn(ISSUE);
+    expect(replies).toHaveLength(1);
+    expect([...readParts(replies[0]!.body).keys()]).toEqual(Array.from({ length: 10 }, (_, i) => `comment-${603 + i}`));
+    expect(replies[0]!.body).toContain('<!-- wasm-p2-check-edits:11 -->');
+    // An old reply that was already edited 100 times is not edited again.
+    replies[0]!.body = replies[0]!.body.replace('<!-- wasm-p2-check-edits:11 -->', '<!-- wasm-p2-check-edits:100 -->');
+    const before = replies[0]!.body;
+    expect(await answerEvent(octokit, commentEvent({ body: fenced(debugAdapterTrap), id: 700 }), opts())).toMatchObject({
+      action: 'silent',
+      reason: 'the reply was already edited 100 times',
+    });
+    expect(gh.commentsOn(ISSUE)[0]!.body).toBe(before);
+    expect(gh.commentsOn(ISSUE)).toHaveLength(1);
+  });
+
   it('stops examining blocks when the time for the event is spent', async () => {
     let t = 0;
     const body = Array.from({ length: 5 }, () => fenced(goTrap)).join('\n');
