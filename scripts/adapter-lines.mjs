@@ -11,7 +11,9 @@
  * `unwrap_or_else(|| unreachable!())` helpers report the helper's own line.
  *
  * Usage:
- *   node scripts/adapter-lines.mjs --git <wasmtime git dir> [--from 17] [--tags v33.0.0,v48.0.0]
+ *   node scripts/adapter-lines.mjs --git <wasmtime git dir> [--from 10] [--tags v33.0.0,v48.0.0]
+ *     [--ref 49.0.0=<commit>]   a release whose tag the clone lacks, read at a commit whose adapter source is that
+ *                               release's (say why in REF_NOTES below)
  *   node scripts/adapter-lines.mjs --dir <dir with <version>/lib.rs [+ descriptors.rs]>
  *   options: --out <file> (default: src/diagnose/adapter-lines/adapter-lines.json), --print
  *
@@ -37,8 +39,14 @@ const ALIASES = {
   },
 };
 
+/** Why a --ref commit stands for a release (kept in the table next to the version). */
+const REF_NOTES = {
+  '49.0.0':
+    'read at wasmtime main e6b33de5 (2026-08-21, workspace version 49.0.0-dev): the adapter source there is byte-identical to v48.0.0, and the v49 tag was not in the clone used; the 49 release branch is cut from main, so its adapter lines are these unless a backport changed the adapter.',
+};
+
 function parseArgs(argv) {
-  const args = { from: 17, out: 'src/diagnose/adapter-lines/adapter-lines.json', print: false };
+  const args = { from: 10, refs: [], out: 'src/diagnose/adapter-lines/adapter-lines.json', print: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -50,6 +58,10 @@ function parseArgs(argv) {
     else if (a === '--dir') args.dir = value();
     else if (a === '--from') args.from = Number(value());
     else if (a === '--tags') args.tags = value().split(',');
+    else if (a === '--ref') {
+      const [version, ref] = value().split('=');
+      args.refs.push({ version, ref });
+    }
     else if (a === '--out') args.out = value();
     else if (a === '--print') args.print = true;
     else throw new Error(`unknown argument ${a}`);
@@ -76,6 +88,18 @@ function readSources(args) {
       }
       if (!files['lib.rs']) continue;
       out.push({ version: tag.slice(1), tag, commit: git('rev-list', '-n', '1', tag).trim(), files });
+    }
+    for (const { version, ref } of args.refs) {
+      if (out.some((o) => o.version === version)) continue;
+      const files = {};
+      for (const f of FILES) {
+        try {
+          files[f] = git('show', `${ref}:${ADAPTER_DIR}/${f}`);
+        } catch {
+          /* absent */
+        }
+      }
+      if (files['lib.rs']) out.push({ version, tag: `v${version}`, commit: git('rev-parse', ref).trim(), files, note: REF_NOTES[version] });
     }
     return out.sort((a, b) => semver.compare(a.version, b.version));
   }
@@ -276,6 +300,7 @@ function main() {
       tag: src.tag,
       ...(src.commit ? { commit: src.commit } : {}),
       build: builds.indexOf(build),
+      ...(src.note ? { note: src.note } : {}),
       message: major >= 23 ? 'assertion failed at adapter line N' : 'unreachable executed at adapter line N: assertion failed',
     };
   }

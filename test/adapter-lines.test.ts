@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { adapterLineVersions, adapterSourceRef, formatVersionRange, lookupAdapterLine, resolveAdapterVersion } from '../src/diagnose/adapter-lines/index.js';
 
 describe('adapter line table coverage', () => {
-  it('covers v17 through v48 including every v30+ release and v33, v46–v48', () => {
+  it('covers v10 (the first wasmtime release to publish the adapter) through v49, every major between', () => {
     const versions = adapterLineVersions();
-    for (const v of ['17.0.0', '22.0.1', '23.0.0', '29.0.0', '29.0.1', '30.0.0', '33.0.0', '33.0.1', '33.0.2', '38.0.4', '46.0.0', '47.0.4', '48.0.0']) expect(versions).toContain(v);
+    for (let major = 10; major <= 49; major++) expect(versions.some((v) => v.startsWith(`${major}.`)), `v${major}`).toBe(true);
+    for (const v of ['10.0.0', '16.0.0', '49.0.0', '17.0.0', '22.0.1', '23.0.0', '29.0.0', '29.0.1', '30.0.0', '33.0.0', '33.0.1', '33.0.2', '38.0.4', '46.0.0', '47.0.4', '48.0.0']) expect(versions).toContain(v);
     for (let major = 30; major <= 48; major++) expect(versions.some((v) => v.startsWith(`${major}.`)), `v${major}`).toBe(true);
   });
 
@@ -38,7 +39,7 @@ describe('facts from field-notes.md', () => {
     expect(lookupAdapterLine(2857, 'jco@1.35.0')[0]?.check).toBe('State::with magic1 canary');
     expect(lookupAdapterLine(2858, 'jco@1.35.0')[0]?.check).toBe('State::with magic2 canary');
     const magic1 = lookupAdapterLine(2857).find((m) => m.category === 'state-canary')!;
-    expect(magic1.versionRange).toBe('v46.0.0–v48.0.0');
+    expect(magic1.versionRange).toBe('v46.0.0–v49.0.0');
   });
 
   it('2745 is magic1 in v29.0.1–v32 (v30–v32) but magic2 in v28–v29.0.0', () => {
@@ -49,6 +50,14 @@ describe('facts from field-notes.md', () => {
       ['State::with magic1 canary', 'v29.0.1–v32.0.1'],
       ['State::with magic2 canary', 'v28.0.0–v29.0.0'],
     ]);
+  });
+
+  it('the oldest published adapters (v10–v16, pre-v23 message format) and wasmtime 49 are covered', () => {
+    expect(lookupAdapterLine(2228, '10.0.0').map((m) => m.check)).toEqual(['State::with magic1 canary']);
+    expect(lookupAdapterLine(2553, '16.0.0')[0]?.check).toBe('State::with magic2 canary');
+    expect(lookupAdapterLine(2858, '49.0.0')[0]?.check).toBe('State::with magic2 canary');
+    // 49's entry says where its source was read.
+    expect(adapterSourceRef('49.0.0')?.commit).toMatch(/^e6b33de5/);
   });
 
   it('older releases (pre-v23 message format) are covered', () => {

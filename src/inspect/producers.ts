@@ -170,7 +170,7 @@ export function toolchainFromEvidence(customSections: readonly string[], functio
   let hit: string | undefined;
   if (customSections.includes('go:buildid')) return { language: 'go', compiler: 'Go', evidence: 'custom section go:buildid' };
   if (importModules.includes('gojs')) return { language: 'go', compiler: 'Go', evidence: 'imports from gojs (GOOS=js runtime)' };
-  if ((hit = name((n) => n === 'runtime.schedinit' || n === '_rt0_wasm_wasip1' || n === '_rt0_wasm_js'))) return { language: 'go', compiler: 'Go', evidence: `function ${hit}` };
+  if ((hit = name((n) => /^runtime\.(schedinit|goenvs|rt0_go|osinit|mallocinit|randinit|args_sizes_get|environ_sizes_get)$/.test(n) || n === '_rt0_wasm_wasip1' || n === '_rt0_wasm_js'))) return { language: 'go', compiler: 'Go', evidence: `function ${hit}` };
   if ((hit = name((n) => n === 'runtime.run' || n.startsWith('tinygo_') || n === 'runtime.alloc' && functionNames.includes('runtime.markRoots')))) return { language: 'tinygo', compiler: 'TinyGo', evidence: `function ${hit}` };
   if ((hit = name((n) => n.startsWith('~lib/') || n === '~start'))) return { language: 'assemblyscript', compiler: 'AssemblyScript', evidence: `function ${hit}` };
   if ((hit = name((n) => /^(rust_begin_unwind|rust_eh_personality|__rust_alloc|__rust_start_panic|__rdl_alloc)$/.test(n) || /^_ZN4core9panicking/.test(n) || /^_RNv.*core.*panicking/.test(n) || /^(std|core|alloc)::/.test(n)))) return { language: 'rust', compiler: 'rustc', evidence: `function ${hit}` };
