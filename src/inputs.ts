@@ -43,8 +43,12 @@ export interface PublishOptions {
   checkName: string;
   /** Explicit sticky-comment key; derived from workflow, job and matrix when absent. */
   commentKey?: string;
-  /** The job's matrix as JSON (`${{ toJSON(matrix) }}`), parsed; part of the derived key and the heading. */
+  /** The job's matrix as JSON (`${{ toJSON(matrix) }}`), parsed; part of the derived key, the heading and the check-run name. */
   matrix?: Record<string, unknown>;
+  /** Post anew and minimize the superseded comment instead of editing it. */
+  hideOld: boolean;
+  /** Whether an API error while publishing fails the step (`fail`) or is a warning (`warn`). */
+  publishErrors: 'warn' | 'fail';
 }
 
 export interface ActionInputs {
@@ -87,6 +91,8 @@ export function parseInputs(getInput: GetInput, cwd: string): ActionInputs {
     checkName: read('check-name'),
     commentKey: read('comment-key'),
     matrix: read('matrix'),
+    hideOld: read('hide-old'),
+    publishErrors: read('publish-errors'),
   };
   const reportPath = read('report');
 

@@ -56,6 +56,8 @@ describe('parseInputs', () => {
       checkName: 'wasm-p2-check',
       commentKey: undefined,
       matrix: undefined,
+      hideOld: false,
+      publishErrors: 'warn',
     });
     expect(parsed.check).toEqual({
       patterns: ['build/*.wasm', 'out/**/*.wasm'],

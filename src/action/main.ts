@@ -1,7 +1,9 @@
 /**
- * The GitHub Action (bundled to dist/index.js): inputs → check() or a saved report → render → publish → outputs.
- * With cli.ts, the only module that reads the environment. Local results (report file, job summary, annotations,
- * outputs) are written before anything goes to the API, so a read-only token or an API outage loses nothing.
+ * The GitHub Action (bundled to dist/index.js): inputs → check() or a saved report → local results → GitHub.
+ * With cli.ts, the only module that reads the environment. Nothing goes to the API before check() has run and the
+ * report, job summary, annotations and outputs are written, so an API fault or a read-only token loses nothing;
+ * every API step is attempted on its own and its failure is a warning (or, with `publish-errors: fail`, fails the
+ * step) that names the step and the error.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -10,12 +12,21 @@ import { check } from '../check.js';
 import { failingResults, reportFails } from '../fail-on.js';
 import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../github/annotations.js';
 import { answerEvent } from '../github/bot.js';
-import { finishCheckRun, startCheckRun, type CheckRunHandle, type CheckRunRef } from '../github/check-run.js';
-import { createOctokit, describeError, isPermissionDenied, tokenLogin, type ClientOptions, type Octokit } from '../github/client.js';
-import { metadataPath, parseRunMetadata, resolveTarget, verifyPullRequest, type EventContext, type RunMetadata, type Target } from '../github/context.js';
+import { finishCheckRun, type CheckRunRef } from '../github/check-run.js';
+import { createOctokit, describeError, isPermissionDenied, isUnreachable, tokenLogin, type ClientOptions, type Octokit } from '../github/client.js';
+import {
+  metadataPath,
+  parseRunMetadata,
+  pullRequestsForCommit,
+  resolveTarget,
+  triggeringRun,
+  type EventContext,
+  type RunMetadata,
+  type Target,
+} from '../github/context.js';
 import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from '../github/markdown-limits.js';
 import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js';
-import { deriveCommentKey, matrixHeading, publishStickyComment } from '../github/sticky-comment.js';
+import { deriveCommentKey, matrixHeading, publishReportComment, type RunOrder } from '../github/sticky-comment.js';
 import { logSafeIO, type ActionIO } from './io.js';
 import { parseInputs, type ActionInputs } from '../inputs.js';
 import { actionsToolCache } from '../runtime/wasmtime/actions-cache.js';
@@ -23,6 +34,7 @@ import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
 import { logSafeLine } from '../report/log-safe.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { summarize } from '../report/summary.js';
 
 const FORK_HELP = "the README's 'Pull requests from forks' section";
 
@@ -30,8 +42,13 @@ const FORK_HELP = "the README's 'Pull requests from forks' section";
 interface RunnerEnv {
   workspace: string;
   event: EventContext;
+  serverUrl: string;
   apiUrl: string;
+  /** GITHUB_GRAPHQL_URL; undefined = derived by Octokit from the REST URL. */
+  graphqlUrl?: string;
   runUrl?: string;
+  /** This run's place in time (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT). */
+  run?: RunOrder;
   workflow: string;
   job: string;
   tempDir: string;
@@ -42,14 +59,18 @@ async function readRunnerEnv(env: Record<string, string | undefined>): Promise<R
   if (env.GITHUB_EVENT_PATH && existsSync(env.GITHUB_EVENT_PATH)) {
     payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as Record<string, unknown>;
   }
-  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   const repository = env.GITHUB_REPOSITORY ?? '';
   const attempt = Number(env.GITHUB_RUN_ATTEMPT || '1');
+  const runId = Number(env.GITHUB_RUN_ID || 'NaN');
   return {
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     event: { eventName: env.GITHUB_EVENT_NAME ?? '', payload, repository, sha: env.GITHUB_SHA ?? '' },
+    serverUrl,
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-    runUrl: env.GITHUB_RUN_ID && repository ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${attempt > 1 ? `/attempts/${attempt}` : ''}` : undefined,
+    graphqlUrl: env.GITHUB_GRAPHQL_URL || undefined,
+    runUrl: env.GITHUB_RUN_ID && repository ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${attempt > 1 ? `/attempts/${attempt}` : ''}` : undefined,
+    run: Number.isSafeInteger(runId) && runId > 0 ? { id: runId, attempt: Number.isSafeInteger(attempt) && attempt > 0 ? attempt : 1 } : undefined,
     workflow: env.GITHUB_WORKFLOW ?? '',
     job: env.GITHUB_JOB ?? '',
     tempDir: env.RUNNER_TEMP || path.join(env.GITHUB_WORKSPACE || process.cwd(), '.wasm-p2-check'),
@@ -57,32 +78,44 @@ async function readRunnerEnv(env: Record<string, string | undefined>): Promise<R
 }
 
 /**
- * API calls that a read-only token may be refused: a refusal is logged once per step and the run goes on with the
- * job summary and the report file; any other API error propagates.
+ * Every API step goes through `attempt`: its error never ends the run. A refusal (a fork's read-only token, missing
+ * `permissions`) is explained once; any other error is named with the step. Once the API cannot be reached at all,
+ * later steps are skipped instead of waiting out the same retries.
  */
-class GitHubWriter {
-  refused: string[] = [];
+class Publisher {
+  readonly failures: string[] = [];
+  refused = false;
+  private unreachable?: string;
   constructor(
     readonly octokit: Octokit | undefined,
     private readonly io: ActionIO,
-    private readonly target: Target,
+    private readonly isFork: boolean,
     private readonly reportPath: string,
   ) {}
 
   async attempt<T>(step: string, fn: (octokit: Octokit) => Promise<T>): Promise<T | undefined> {
     if (!this.octokit) return undefined;
+    if (this.unreachable) {
+      this.io.info(`Skipped: ${step} (the GitHub API could not be reached: ${this.unreachable}).`);
+      return undefined;
+    }
     try {
       return await fn(this.octokit);
     } catch (e) {
-      if (!isPermissionDenied(e)) throw e;
-      this.refused.push(step);
-      this.io.warning(
-        `Could not ${step} (${describeError(e)}). ` +
-          (this.target.isFork
-            ? 'This pull request comes from a fork, so its token is read-only: '
-            : "The token lacks a permission (see the workflow's `permissions`): ") +
-          `the result is still in the job summary and in ${this.reportPath}. For fork pull requests, use the two-workflow setup in ${FORK_HELP}.`,
-      );
+      if (isPermissionDenied(e)) {
+        this.refused = true;
+        this.io.warning(
+          `Could not ${step} (${describeError(e)}). ` +
+            (this.isFork
+              ? 'This pull request comes from a fork, so its token is read-only: '
+              : "The token lacks a permission (see the workflow's `permissions`): ") +
+            `the result is still in the job summary and in ${this.reportPath}. For fork pull requests, use the two-workflow setup in ${FORK_HELP}.`,
+        );
+        return undefined;
+      }
+      if (isUnreachable(e)) this.unreachable = describeError(e);
+      this.failures.push(`${step}: ${describeError(e)}`);
+      this.io.warning(`Could not ${step}: ${describeError(e)}. The verdict stands; the result is in the job summary and in ${this.reportPath}.`);
       return undefined;
     }
   }
@@ -92,9 +125,14 @@ class GitHubWriter {
 async function obtainReport(io: ActionIO, inputs: ActionInputs, runner: RunnerEnv): Promise<{ report: Report; meta?: RunMetadata }> {
   if (inputs.mode === 'post-from-report') {
     const file = inputs.reportPath!;
-    const report = parseReport(await readFile(file, 'utf8').catch((e: Error) => {
-      throw new Error(`Input 'report' has an invalid value '${file}': ${e.message}`);
-    }));
+    // Written by a run of PR code: validated against docs/report-schema.json, and its summary is never believed —
+    // counts, result and conclusion are recomputed from the results.
+    const saved = parseReport(
+      await readFile(file, 'utf8').catch((e: Error) => {
+        throw new Error(`Input 'report' has an invalid value '${file}': ${e.message}`);
+      }),
+    );
+    const report: Report = { ...saved, summary: summarize(saved.results) };
     const metaFile = metadataPath(file);
     const meta = existsSync(metaFile) ? parseRunMetadata(await readFile(metaFile, 'utf8')) : undefined;
     return { report, meta };
@@ -130,6 +168,11 @@ export interface ActionDeps {
   createClient?: (token: string, options: ClientOptions) => Octokit;
 }
 
+/** A heading from saved metadata: shown as text, so only a plain alphabet. */
+function safeHeading(text: string): string {
+  return text.replace(/[^A-Za-z0-9 _.:,()=+/@-]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200) || 'wasm-p2-check';
+}
+
 /**
  * The Action: inputs → check() or a saved report → local results → GitHub. Never throws: a failure is reported
  * through `io.setFailed`.
@@ -139,50 +182,85 @@ export async function run(deps: ActionDeps): Promise<void> {
   // Everything printed to the log goes through one log-safe layer (names and text from artifacts are untrusted).
   const io = logSafeIO(deps.io);
   const createClient = deps.createClient ?? createOctokit;
-  let closeCheckRun: ((message: string) => Promise<unknown>) | undefined;
+
+  // 1. Configuration: errors here are the user's to fix, before anything runs or is posted.
+  let runner: RunnerEnv;
+  let inputs: ActionInputs;
   try {
-    const runner = await readRunnerEnv(env);
-    const inputs = parseInputs((name) => io.getInput(name), runner.workspace);
-    const { publish } = inputs;
-    let target = resolveTarget(runner.event);
-    const reportPath = inputs.reportPath ?? path.join(runner.tempDir, 'wasm-p2-check', 'report.json');
-    const octokit = publish.token && inputs.mode !== 'report-only' ? createClient(publish.token, { baseUrl: runner.apiUrl, log: (m) => io.info(m) }) : undefined;
-    if (inputs.mode === 'explain') return await explainMode(io, octokit, runner.event, inputs.bot!);
-    const writer = new GitHubWriter(octokit, io, target, reportPath);
-    const checkRef = (t: Target): CheckRunRef | undefined =>
-      publish.checkRun && inputs.mode !== 'report-only' && t.headSha
-        ? { owner: t.owner, repo: t.repo, name: publish.checkName, headSha: t.headSha, detailsUrl: runner.runUrl }
-        : undefined;
-    if (target.isFork && inputs.mode === 'check') {
-      io.info(`This pull request comes from a fork: its token is likely read-only (see ${FORK_HELP}).`);
+    runner = await readRunnerEnv(env);
+    inputs = parseInputs((name) => io.getInput(name), runner.workspace);
+  } catch (e) {
+    io.setFailed(e instanceof Error ? e.message : String(e));
+    return;
+  }
+  const { publish } = inputs;
+  let target: Target;
+  try {
+    target = resolveTarget(runner.event);
+  } catch (e) {
+    io.setFailed(e instanceof Error ? e.message : String(e));
+    return;
+  }
+  const reportPath = inputs.reportPath ?? path.join(runner.tempDir, 'wasm-p2-check', 'report.json');
+  const octokit = publish.token && inputs.mode !== 'report-only' ? createClient(publish.token, { baseUrl: runner.apiUrl, log: (m) => io.info(m) }) : undefined;
+  if (inputs.mode === 'explain') {
+    try {
+      await explainMode(io, octokit, runner.event, inputs.bot!);
+    } catch (e) {
+      io.setFailed(e instanceof Error ? e.message : String(e));
     }
+    return;
+  }
+  const publisher = new Publisher(octokit, io, target.isFork, reportPath);
+  // One check-run name per matrix entry: a required check matches by name, and same-named runs on one commit
+  // would hide each other.
+  const checkName = publish.matrix ? matrixHeading(publish.checkName, publish.matrix).slice(0, 255) : publish.checkName;
+  const checkRef = (t: Target, detailsUrl?: string): CheckRunRef | undefined =>
+    publish.checkRun && inputs.mode !== 'report-only' && t.headSha ? { owner: t.owner, repo: t.repo, name: checkName, headSha: t.headSha, detailsUrl } : undefined;
+  if (target.isFork && inputs.mode === 'check') {
+    io.info(`This pull request comes from a fork: its token is likely read-only (see ${FORK_HELP}).`);
+  }
 
-    // The check run shows as in progress while the check runs, and is completed whatever happens next.
-    let checkRun: CheckRunHandle | undefined;
-    const startRef = inputs.mode === 'check' ? checkRef(target) : undefined;
-    if (startRef) {
-      const handle = await writer.attempt('create the check run', (o) => startCheckRun(o, startRef));
-      if (handle) {
-        checkRun = handle;
-        closeCheckRun = (message) =>
-          writer.attempt('complete the check run', (o) =>
-            finishCheckRun(o, startRef, handle, { conclusion: 'failure', title: 'wasm-p2-check could not finish', summary: message, annotations: [] }),
-          );
-      }
+  // 2. The check itself (or the saved report), before any API call.
+  let obtained: { report: Report; meta?: RunMetadata };
+  try {
+    obtained = await obtainReport(io, inputs, runner);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await io.writeSummary(`## wasm-p2-check could not finish\n\n${fenced(message)}\n`).catch(() => false);
+    // A required check must not wait forever for a run that will never come: complete it, naming the error.
+    const ref = inputs.mode === 'check' ? checkRef(target, runner.runUrl) : undefined;
+    if (ref) {
+      await publisher.attempt('publish the check run', (o) =>
+        finishCheckRun(o, ref, undefined, { conclusion: 'failure', title: 'wasm-p2-check could not finish', summary: fenced(message), annotations: [] }),
+      );
     }
+    io.setFailed(message);
+    return;
+  }
+  const { report, meta } = obtained;
 
-    const obtained = await obtainReport(io, inputs, runner);
-    const { report } = obtained;
+  // Where the report belongs and how it is shown. For a saved report: the commit and the links come from the
+  // event (GitHub's word), never from the report or its metadata.
+  const fromEvent = inputs.mode === 'post-from-report' ? triggeringRun(runner.event, runner.serverUrl) : undefined;
+  const commentKey = publish.commentKey ?? meta?.commentKey ?? deriveCommentKey(runner.workflow, runner.job, publish.matrix);
+  const heading = meta ? safeHeading(meta.heading) : matrixHeading('wasm-p2-check', publish.matrix);
+  const detailsUrl = inputs.mode === 'post-from-report' ? fromEvent?.htmlUrl : runner.runUrl;
+  const runOrder = inputs.mode === 'post-from-report' ? (fromEvent ? { id: fromEvent.id, attempt: fromEvent.attempt } : undefined) : runner.run;
 
-    // Where the report belongs: this run, or (post-from-report) the run that wrote the report.
-    const meta = obtained.meta;
-    const commentKey = publish.commentKey ?? meta?.commentKey ?? deriveCommentKey(runner.workflow, runner.job, publish.matrix);
-    const heading = meta?.heading ?? matrixHeading('wasm-p2-check', publish.matrix);
-    const detailsUrl = meta?.runUrl ?? runner.runUrl;
-    if (inputs.mode === 'post-from-report') target = await postTarget(io, target, meta, writer);
-
-    // Local results first.
-    if (inputs.mode !== 'post-from-report') {
+  // 3. Local results: each on its own, so one failing does not take the others with it.
+  const render = (maxBytes: number) => renderMarkdown(report, { maxBytes, detailsUrl, heading });
+  const findings = collectFindings(report, publish.failOn, runner.workspace);
+  const local: string[] = [];
+  const step = async (what: string, fn: () => unknown) => {
+    try {
+      await fn();
+    } catch (e) {
+      local.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  if (inputs.mode !== 'post-from-report') {
+    await step('write the report', async () => {
       await mkdir(path.dirname(reportPath), { recursive: true });
       await writeFile(reportPath, renderJson(report));
       const metadata: RunMetadata = {
@@ -197,72 +275,84 @@ export async function run(deps: ActionDeps): Promise<void> {
       };
       await writeFile(metadataPath(reportPath), `${JSON.stringify(metadata, null, 2)}\n`);
       io.info(`Report written to ${reportPath}`);
-    }
-    const render = (maxBytes: number) => renderMarkdown(report, { maxBytes, detailsUrl, heading });
-    await io.writeSummary(renderMarkdown(report, { maxBytes: MAX_JOB_SUMMARY_BYTES - 4096, heading, surface: 'job-summary' }));
-    const findings = collectFindings(report, publish.failOn, runner.workspace);
-    emitWorkflowAnnotations(findings, io);
+    });
+  }
+  await step('write the job summary', () =>
+    io.writeSummary(renderMarkdown(report, { maxBytes: MAX_JOB_SUMMARY_BYTES - 4096, heading, surface: 'job-summary' })),
+  );
+  await step('write annotations', () => emitWorkflowAnnotations(findings, io));
+  await step('set outputs', () => {
     io.setOutput('result', resultOutput(report));
     io.setOutput('regressions', report.summary.regressions);
     io.setOutput('failures', report.summary.failures);
     io.setOutput('report-json', reportPath);
+  });
+  for (const l of local) io.warning(`Could not ${l}`);
 
-    // Then GitHub.
-    const ref = checkRef(target);
-    // A token that could not create the run at the start will not be able to complete it either.
-    if (ref && !writer.refused.includes('create the check run')) {
-      const handle = await writer.attempt('publish the check run', (o) =>
-        finishCheckRun(o, ref, checkRun, {
-          conclusion: checkConclusion(report, publish.failOn),
-          title: checkTitle(report),
-          summary: render(MAX_CHECK_SUMMARY_CHARS - 1024),
-          annotations: toCheckRunAnnotations(findings),
-          detailsUrl,
-        }),
-      );
-      closeCheckRun = undefined;
-      if (handle?.url) io.info(`Check run: ${handle.url}`);
+  // 4. GitHub.
+  if (inputs.mode === 'post-from-report') {
+    if (meta && meta.headSha !== target.headSha) {
+      io.warning(`The saved report says it is for ${meta.headSha}; the triggering run was for ${target.headSha}: posting for the latter.`);
     }
-    if (inputs.mode !== 'report-only' && target.pullNumber !== undefined && publish.comment !== 'never' && octokit) {
+    target = await postTarget(io, target, publisher);
+  }
+  const ref = checkRef(target, detailsUrl);
+  if (ref) {
+    const handle = await publisher.attempt('publish the check run', (o) =>
+      finishCheckRun(o, ref, undefined, {
+        conclusion: checkConclusion(report, publish.failOn),
+        title: checkTitle(report),
+        summary: render(MAX_CHECK_SUMMARY_CHARS - 1024),
+        annotations: toCheckRunAnnotations(findings),
+        detailsUrl,
+      }),
+    );
+    if (handle?.url) io.info(`Check run: ${handle.url}`);
+  }
+  if (inputs.mode !== 'report-only' && publish.comment !== 'never' && octokit) {
+    if (target.pullNumber === undefined) {
+      io.info('No pull request for this run: no comment.');
+    } else {
+      const issueNumber = target.pullNumber;
       const author = await tokenLogin(octokit);
-      const pullNumber = target.pullNumber;
-      const outcome = await writer.attempt('comment on the pull request', (o) =>
-        publishStickyComment(o, {
+      const outcome = await publisher.attempt('comment on the pull request', (o) =>
+        publishReportComment(o, {
           owner: target.owner,
           repo: target.repo,
-          issueNumber: pullNumber,
+          issueNumber,
           key: commentKey,
+          author,
           mode: publish.comment,
-          failing: report.summary.failures > 0,
-          render: (budget) => render(budget),
+          report,
+          render,
           sha: target.headSha,
           detailsUrl,
-          author,
+          run: runOrder,
+          hideOld: publish.hideOld,
+          graphqlUrl: runner.graphqlUrl,
         }),
       );
-      if (outcome) io.info(outcome.action === 'skipped' ? `No comment: ${outcome.reason}` : `Comment ${outcome.action}: ${outcome.url}`);
-      if (outcome && outcome.action !== 'skipped' && outcome.duplicates > 0) {
-        io.warning(`${outcome.duplicates} more comment(s) carry the marker for '${commentKey}'; the oldest one was updated.`);
+      if (outcome) {
+        io.info(outcome.url && outcome.action !== 'skipped' && outcome.action !== 'unchanged' ? `Comment ${outcome.action}: ${outcome.url}` : `No comment written: ${outcome.reason}`);
+        if (outcome.removed) io.info(`Removed ${outcome.removed} duplicate comment(s) for '${commentKey}' (left by runs that raced).`);
+        if (outcome.minimized) io.info(`Minimized ${outcome.minimized} earlier comment(s) for '${commentKey}' as outdated.`);
       }
-    } else if (inputs.mode !== 'report-only' && publish.comment !== 'never' && octokit) {
-      io.info('No pull request for this run: no comment.');
     }
+  }
 
-    if (report.configurationError && inputs.mode !== 'post-from-report') {
-      // The job summary and report-json above already say so; this names the input.
-      io.setFailed(`Input '${report.configurationError.option}': ${report.configurationError.message}`);
-    } else if (reportFails(report, publish.failOn) && inputs.mode !== 'post-from-report') {
-      const failing = failingResults(report, publish.failOn);
-      io.setFailed(
-        publish.failOn === 'any'
-          ? `${failing.length} artifact(s) do not pass (fail-on: any)`
-          : `${failing.length} artifact(s) break when converted to P2 components or could not be checked (fail-on: regression): ${failing.map((r) => `${r.artifact.path} ${r.verdict}`).join(', ')}`,
-      );
-    }
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (closeCheckRun) await closeCheckRun(message).catch(() => undefined);
-    io.setFailed(message);
+  // 5. The step's result: the verdicts (or a configuration error); publishing errors only when asked to.
+  if (report.configurationError && inputs.mode !== 'post-from-report') {
+    // The job summary and report-json above already say so; this names the input.
+    io.setFailed(`Input '${report.configurationError.option}': ${report.configurationError.message}`);
+  } else if (reportFails(report, publish.failOn) && inputs.mode !== 'post-from-report') {
+    const failing = failingResults(report, publish.failOn);
+    io.setFailed(
+      publish.failOn === 'any'
+        ? `${failing.length} artifact(s) do not pass (fail-on: any)`
+        : `${failing.length} artifact(s) break when converted to P2 components or could not be checked (fail-on: regression): ${failing.map((r) => `${r.artifact.path} ${r.verdict}`).join(', ')}`,
+    );
+  } else if (publish.publishErrors === 'fail' && (publisher.failures.length > 0 || local.length > 0)) {
+    io.setFailed(`Publishing failed (publish-errors: fail): ${[...local, ...publisher.failures].join('; ')}`);
   }
 }
 
@@ -274,19 +364,24 @@ async function explainMode(io: ActionIO, octokit: Octokit | undefined, event: Ev
   io.setOutput('result', outcome.action);
 }
 
-/**
- * Where a saved report belongs. The commit comes from the `workflow_run` event (GitHub's word); a PR number from
- * the saved metadata (written by PR code) is used only when that PR's head really is that commit.
- */
-async function postTarget(io: ActionIO, target: Target, meta: RunMetadata | undefined, writer: GitHubWriter): Promise<Target> {
-  if (meta && meta.headSha !== target.headSha) {
-    io.warning(`The saved report is for ${meta.headSha}, the triggering run for ${target.headSha}: posting on the latter.`);
-  }
-  if (target.pullNumber !== undefined || meta?.pullNumber === undefined || !writer.octokit) return target;
-  const number = meta.pullNumber;
-  const ok = await writer.attempt('look up the pull request', (o) => verifyPullRequest(o, target, number));
-  if (ok) return { ...target, pullNumber: number };
-  io.warning(`Pull request #${number} named in the saved report does not have head ${target.headSha}: no comment.`);
-  return target;
+function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}\n${text}\n${fence}`;
 }
 
+/**
+ * Where a saved report's comment goes: the PR GitHub lists for the triggering run when its head is that run's
+ * commit, else the open PR whose head is that commit (asked of the API). Never a number from the report.
+ */
+async function postTarget(io: ActionIO, target: Target, publisher: Publisher): Promise<Target> {
+  if (target.pullNumber !== undefined || !publisher.octokit) return target;
+  const found = await publisher.attempt('look up the pull request for the commit', (o) => pullRequestsForCommit(o, target));
+  if (found?.length === 1) return { ...target, pullNumber: found[0] };
+  io.warning(
+    found && found.length > 1
+      ? `Pull requests ${found.map((n) => `#${n}`).join(', ')} all have head ${target.headSha}: no comment (which one is meant is not known).`
+      : `No open pull request has head ${target.headSha} (the commit the triggering run was for): no comment.`,
+  );
+  return target;
+}

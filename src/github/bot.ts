@@ -12,7 +12,7 @@ import { renderExplainFindings, isKnown, isUnknownTrap, labelDiagnoses, labelFor
 import { link, truncateMarkdown } from '../report/markdown-utils.js';
 import type { Octokit } from './client.js';
 import { MAX_COMMENT_CHARS } from './markdown-limits.js';
-import { commentMarker, findStickyComment } from './sticky-comment.js';
+import { commentMarker, findStickyComments } from './sticky-comment.js';
 
 /** Characters of an issue or comment body read per event (the rest is ignored). */
 export const MAX_TEXT_CHARS = 1024 * 1024;
@@ -269,8 +269,10 @@ export async function answerEvent(octokit: Octokit, event: BotEvent, opts: BotOp
   if (skipped > 0) notes.push(`_${skipped} more ${skipped === 1 ? 'block was' : 'blocks were'} not examined._`);
 
   const where = { owner, repo, issueNumber: req.issueNumber };
-  const { comment } = await findStickyComment(octokit, where, BOT_KEY, opts.self);
-  const parts = comment ? readParts(comment.body) : new Map<string, string>();
+  // Ours: the marker is the first line of a comment by the token's user (or a bot), never text quoted further down.
+  const [comment] = await findStickyComments(octokit, { ...where, key: BOT_KEY, author: opts.self });
+  const previous = comment ? `${commentMarker(BOT_KEY)}\n${comment.content}` : '';
+  const parts = comment ? readParts(previous) : new Map<string, string>();
   const hadPart = parts.has(req.source);
   if (text) {
     // An edited source keeps its place; a new one goes last.
@@ -285,9 +287,9 @@ export async function answerEvent(octokit: Octokit, event: BotEvent, opts: BotOp
 
   const labels = opts.labels && text ? await addLabels(octokit, owner, repo, req.issueNumber, findings, log) : [];
   if (comment) {
-    const edits = Number(EDITS_RE.exec(comment.body)?.[1] ?? '0');
+    const edits = Number(EDITS_RE.exec(previous)?.[1] ?? '0');
     const body = composeReply(parts, edits);
-    if (body === comment.body) return { action: 'unchanged', url: comment.htmlUrl, labels, examined, skipped };
+    if (body === previous) return { action: 'unchanged', url: comment.htmlUrl, labels, examined, skipped };
     if (edits >= MAX_EDITS) return { action: 'silent', reason: `the reply was already edited ${MAX_EDITS} times` };
     const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: comment.id, body: composeReply(parts, edits + 1) });
     return { action: 'updated', url: data.html_url, labels, examined, skipped };

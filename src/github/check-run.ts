@@ -1,6 +1,7 @@
 /**
- * A check run with a stable name on the commit under test: `in_progress` while the check runs, then completed with
- * a conclusion that follows `fail-on`, so branch protection can require it.
+ * A check run with a stable name on the commit under test, created once the check has run, already completed with a
+ * conclusion that follows `fail-on`, so branch protection can require it. Never left `in_progress`: there is no
+ * moment between "started" and "completed" in which an API fault could strand it.
  */
 import type { Octokit } from './client.js';
 import { truncateMarkdown } from '../report/markdown-utils.js';
@@ -36,20 +37,6 @@ export interface CheckRunHandle {
   url: string;
 }
 
-/** Creates the check run as `in_progress`. */
-export async function startCheckRun(octokit: Octokit, ref: CheckRunRef): Promise<CheckRunHandle> {
-  const { data } = await octokit.rest.checks.create({
-    owner: ref.owner,
-    repo: ref.repo,
-    name: ref.name,
-    head_sha: ref.headSha,
-    status: 'in_progress',
-    started_at: new Date().toISOString(),
-    ...(ref.detailsUrl ? { details_url: ref.detailsUrl } : {}),
-  });
-  return { id: data.id, url: data.html_url ?? '' };
-}
-
 export interface CheckRunResult {
   conclusion: CheckConclusion;
   title: string;
@@ -72,8 +59,8 @@ export function batchAnnotations(annotations: CheckRunAnnotation[], size = ANNOT
 }
 
 /**
- * Completes the check run `handle` (or creates it completed when there is none, e.g. post-from-report), sending
- * the first 50 annotations with the result and the rest in further updates.
+ * Completes the check run `handle`, or creates it completed when there is none (what the Action does), sending the
+ * first 50 annotations with the result and the rest in further updates.
  */
 export async function finishCheckRun(
   octokit: Octokit,

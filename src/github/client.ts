@@ -84,8 +84,28 @@ function isHttpError(e: unknown): e is HttpError {
  * fork, or a workflow whose `permissions` leave out `pull-requests`/`checks`. Not a failure of the check itself.
  */
 export function isPermissionDenied(e: unknown): boolean {
+  if (graphqlErrorTypes(e).includes('FORBIDDEN')) return true;
   if (!isHttpError(e)) return false;
   return e.status === 403 && !/rate limit/i.test(e.message);
+}
+
+/** `type`s of a GraphQL error response (`FORBIDDEN`, `NOT_FOUND`, …); GitHub answers those with HTTP 200. */
+function graphqlErrorTypes(e: unknown): string[] {
+  const errors = (e as { errors?: unknown } | null)?.errors;
+  return Array.isArray(errors) ? errors.map((x) => String((x as { type?: unknown }).type ?? '')) : [];
+}
+
+/** A 404: the thing is gone (a comment deleted under us). */
+export function isNotFound(e: unknown): boolean {
+  return isHttpError(e) && e.status === 404;
+}
+
+/**
+ * The API could not be reached at all (refused connection, DNS, TLS), after the retries: Octokit reports these as
+ * status 500 with no response. Further requests in this run would only wait out the same retries.
+ */
+export function isUnreachable(e: unknown): boolean {
+  return isHttpError(e) && e.status === 500 && (e as { response?: unknown }).response === undefined;
 }
 
 /** One line for the log: `403 Resource not accessible by integration`. */

@@ -64,7 +64,9 @@ export function resolveTarget(ctx: EventContext): Target {
   if (run) {
     const headSha = str(run.head_sha) ?? ctx.sha;
     const prs = Array.isArray(run.pull_requests) ? run.pull_requests.map(obj).filter((p): p is Json => !!p) : [];
-    const match = prs.find((p) => str(obj(p.head)?.sha) === headSha) ?? prs[0];
+    // GitHub lists open PRs whose head matches the run's branch — not "the PR that triggered it": only one whose
+    // head is the run's commit will do (else the caller looks the commit up, see `pullRequestsForCommit`).
+    const match = prs.find((p) => str(obj(p.head)?.sha) === headSha);
     return {
       ...base,
       headSha,
@@ -128,12 +130,25 @@ export function parseRunMetadata(text: string): RunMetadata {
   };
 }
 
+/** The `workflow_run` that triggered this run (post-from-report): its place in time and its page, from the event. */
+export function triggeringRun(ctx: EventContext, serverUrl: string): { id: number; attempt: number; htmlUrl?: string } | undefined {
+  const run = obj(ctx.payload.workflow_run);
+  const id = int(run?.id);
+  if (!run || id === undefined) return undefined;
+  const htmlUrl = str(run.html_url);
+  // A link we print must point at this GitHub, to this repository's runs.
+  const prefix = `${serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/`;
+  return { id, attempt: int(run.run_attempt) ?? 1, htmlUrl: htmlUrl?.toLowerCase().startsWith(prefix.toLowerCase()) && /^[^\s<>()]+$/.test(htmlUrl) ? htmlUrl : undefined };
+}
+
 /**
- * Whether PR `number` of the target repository really has `headSha` as its head: the PR number in a saved
- * report's metadata came from PR code, so a `post-from-report` run checks it against the commit GitHub says the
- * triggering run was for before it comments anywhere.
+ * The open pull requests of the target repository whose head is the target commit (`GET
+ * /repos/{owner}/{repo}/commits/{sha}/pulls`): how a `workflow_run` for a fork PR, which GitHub lists with no
+ * pull request, finds where its comment belongs. A PR number written in a saved report is never used.
  */
-export async function verifyPullRequest(octokit: Octokit, target: Target, number: number): Promise<boolean> {
-  const { data } = await octokit.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: number });
-  return data.head.sha === target.headSha && data.base.repo.full_name === `${target.owner}/${target.repo}`;
+export async function pullRequestsForCommit(octokit: Octokit, target: Target): Promise<number[]> {
+  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner: target.owner, repo: target.repo, commit_sha: target.headSha });
+  return data
+    .filter((pr) => pr.state === 'open' && pr.head.sha === target.headSha && pr.base.repo.full_name.toLowerCase() === `${target.owner}/${target.repo}`.toLowerCase())
+    .map((pr) => pr.number);
 }

@@ -1,29 +1,232 @@
 /**
- * One comment per pull request and job: found again by a hidden marker, updated in place, never duplicated, and
- * turned into a "fixed" note when a later run passes instead of leaving stale failures behind.
+ * Sticky comments: one comment per issue/PR and key, found again by a hidden marker at the very start of a comment
+ * the token's own user (or, when it cannot tell, a bot) wrote — never by a marker inside someone's text or inside
+ * guest output quoted further down. Two layers:
+ *
+ * - `upsertStickyComment`: the machinery, for any sticky comment (the PR report, the bot's reply to an issue): find,
+ *   let the caller decide, write; recreate a comment deleted under us (404); remove — or, with `hideOld`, minimize
+ *   as OUTDATED — the duplicates a race left; with `hideOld`, post a new comment and minimize the previous one
+ *   instead of rewriting it.
+ * - `publishReportComment`: the PR report's policy on top: comment modes, "fixed" after failures, no rewrite when
+ *   nothing changed, and no overwrite by a run older than the one the comment records.
  */
 import { createHash } from 'node:crypto';
 import type { CommentMode } from '../inputs.js';
-import type { Octokit } from './client.js';
+import type { Report } from '../model.js';
 import { truncateMarkdown } from '../report/markdown-utils.js';
+import { isNotFound, type Octokit } from './client.js';
 import { MAX_COMMENT_CHARS } from './markdown-limits.js';
+import { commentMinimizedState, minimizeComment } from './minimize.js';
 
-export type CommentState = 'failing' | 'passing' | 'fixed';
-
-/** `<!-- wasm-p2-check:<key> -->`: what identifies our comment for one workflow + job + matrix. */
+/** `<!-- wasm-p2-check:<key> -->`: the first line of every sticky comment of ours. */
 export function commentMarker(key: string): string {
   return `<!-- wasm-p2-check:${key} -->`;
 }
 
-const STATE_RE = /<!-- wasm-p2-check-state:(failing|passing|fixed) -->/;
+const META_RE = /^<!-- wasm-p2-check-meta((?: [a-z]+=[A-Za-z0-9._:-]+)*) -->$/;
 
-function stateMarker(state: CommentState): string {
-  return `<!-- wasm-p2-check-state:${state} -->`;
+/** The second line: what the writer recorded about the comment, as `key=value` words. */
+export function metaLine(meta: Record<string, string>): string {
+  const words = Object.entries(meta)
+    .filter(([k, v]) => /^[a-z]+$/.test(k) && /^[A-Za-z0-9._:-]+$/.test(v))
+    .map(([k, v]) => ` ${k}=${v}`);
+  return `<!-- wasm-p2-check-meta${words.join('')} -->`;
+}
+
+export interface StickyWhere {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+}
+
+export interface StickyTarget extends StickyWhere {
+  key: string;
+  /** Login of the token's user, when known (a PAT); else only bots' comments count as ours. */
+  author?: string;
+}
+
+export interface FoundComment {
+  id: number;
+  nodeId: string;
+  htmlUrl: string;
+  /** The recorded meta line (empty for a comment without one). */
+  meta: Record<string, string>;
+  /** The body below the marker and meta lines. */
+  content: string;
+}
+
+/**
+ * Splits one of our bodies: marker line, optional meta line, content. Only the lines we wrote at the top are read,
+ * so text further down (guest output, a quoted comment) can never pose as a marker or as recorded state.
+ */
+export function parseStickyBody(body: string, key: string): { meta: Record<string, string>; content: string } | undefined {
+  const marker = commentMarker(key);
+  if (!body.startsWith(`${marker}\n`) && body !== marker) return undefined;
+  let rest = body.slice(marker.length + 1);
+  const meta: Record<string, string> = {};
+  const nl = rest.indexOf('\n');
+  const m = META_RE.exec(nl < 0 ? rest : rest.slice(0, nl));
+  if (m) {
+    for (const word of m[1]!.trim().split(' ').filter(Boolean)) {
+      const eq = word.indexOf('=');
+      meta[word.slice(0, eq)] = word.slice(eq + 1);
+    }
+    rest = nl < 0 ? '' : rest.slice(nl + 1);
+  }
+  return { meta, content: rest };
+}
+
+/**
+ * Our comments with this key on one issue/PR, oldest first: marker at the start, written by `author` (or by a bot
+ * when the token cannot say who it is). Pages through all comments, 100 at a time.
+ */
+export async function findStickyComments(octokit: Octokit, t: StickyTarget): Promise<FoundComment[]> {
+  const found: FoundComment[] = [];
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner: t.owner,
+    repo: t.repo,
+    issue_number: t.issueNumber,
+    per_page: 100,
+  });
+  for await (const page of pages) {
+    for (const c of page.data) {
+      // Unknown author means an installation token, whose comments are a bot's: a person quoting the marker is
+      // never taken for us (and never overwritten).
+      if (t.author ? c.user?.login !== t.author : c.user?.type !== 'Bot') continue;
+      const parsed = parseStickyBody(c.body ?? '', t.key);
+      if (parsed) found.push({ id: c.id, nodeId: c.node_id, htmlUrl: c.html_url, ...parsed });
+    }
+  }
+  return found.sort((a, b) => a.id - b.id);
+}
+
+/** What the caller wants done with the comment, given the current one (if any). */
+export type StickyDecision = { write: { meta: Record<string, string>; content: string } } | { keep: 'unchanged' | 'skipped'; reason: string };
+
+export interface UpsertOptions {
+  /** Post a new comment and minimize the previous one (OUTDATED) instead of editing it; minimize duplicates too. */
+  hideOld?: boolean;
+  /** GraphQL endpoint (GITHUB_GRAPHQL_URL), for minimizing. */
+  graphqlUrl?: string;
+  /** Where the full text is, for the truncation note. */
+  detailsUrl?: string;
+}
+
+export type UpsertOutcome = {
+  action: 'created' | 'updated' | 'recreated' | 'unchanged' | 'skipped';
+  reason?: string;
+  id?: number;
+  url?: string;
+  /** Duplicates deleted, and comments minimized (superseded or duplicate). */
+  removed: number;
+  minimized: number;
+};
+
+/**
+ * Finds our comment, asks `decide`, writes. With `hideOld` the newest comment is the current one; without, the
+ * oldest (its link stays stable). Every other comment of ours with the key is a duplicate (or, with `hideOld`, a
+ * superseded one): deleted, or minimized with `hideOld`. Throws the API's errors for the caller to judge.
+ */
+export async function upsertStickyComment(
+  octokit: Octokit,
+  t: StickyTarget,
+  decide: (current: FoundComment | undefined) => StickyDecision,
+  options: UpsertOptions = {},
+): Promise<UpsertOutcome> {
+  const ours = await findStickyComments(octokit, t);
+  const current = options.hideOld ? ours.at(-1) : ours[0];
+  const others = ours.filter((c) => c !== current);
+  const decision = decide(current);
+  const base = { owner: t.owner, repo: t.repo };
+
+  let outcome: UpsertOutcome;
+  const superseded: FoundComment[] = [];
+  if ('keep' in decision) {
+    outcome = { action: decision.keep, reason: decision.reason, id: current?.id, url: current?.htmlUrl, removed: 0, minimized: 0 };
+  } else {
+    const body = truncateMarkdown(
+      `${commentMarker(t.key)}\n${metaLine(decision.write.meta)}\n${decision.write.content}`,
+      MAX_COMMENT_CHARS,
+      options.detailsUrl,
+    );
+    const create = async (action: 'created' | 'recreated'): Promise<UpsertOutcome> => {
+      const { data } = await octokit.rest.issues.createComment({ ...base, issue_number: t.issueNumber, body });
+      return { action, id: data.id, url: data.html_url, removed: 0, minimized: 0 };
+    };
+    if (!current) {
+      outcome = await create('created');
+    } else if (options.hideOld) {
+      outcome = await create('created');
+      superseded.push(current);
+    } else {
+      try {
+        const { data } = await octokit.rest.issues.updateComment({ ...base, comment_id: current.id, body });
+        outcome = { action: 'updated', id: data.id, url: data.html_url, removed: 0, minimized: 0 };
+      } catch (e) {
+        // Deleted between our listing and the update (by a person or another run): post it again.
+        if (!isNotFound(e)) throw e;
+        outcome = await create('recreated');
+      }
+    }
+  }
+
+  if (options.hideOld) {
+    const candidates = [...others, ...superseded];
+    const state = candidates.length ? await commentMinimizedState(octokit, options.graphqlUrl, candidates.map((c) => c.nodeId)) : new Map<string, boolean>();
+    for (const c of candidates) {
+      if (state.get(c.nodeId)) continue;
+      await minimizeComment(octokit, options.graphqlUrl, c.nodeId, 'OUTDATED');
+      outcome.minimized++;
+    }
+  } else {
+    for (const c of others) {
+      try {
+        await octokit.rest.issues.deleteComment({ ...base, comment_id: c.id });
+        outcome.removed++;
+      } catch (e) {
+        if (!isNotFound(e)) throw e; // another run removed it first
+      }
+    }
+  }
+  return outcome;
+}
+
+/* ─────────────────────────── the PR report's policy ─────────────────────────── */
+
+export type CommentState = 'failing' | 'passing' | 'fixed';
+
+/** A run's place in time: GitHub's run id (increasing in a repository), then the attempt. */
+export interface RunOrder {
+  id: number;
+  attempt: number;
+}
+
+export function formatRunOrder(r: RunOrder): string {
+  return `${r.id}.${r.attempt}`;
+}
+
+export function parseRunOrder(text: string | undefined): RunOrder | undefined {
+  const m = /^(\d{1,16})\.(\d{1,6})$/.exec(text ?? '');
+  return m ? { id: Number(m[1]), attempt: Number(m[2]) } : undefined;
+}
+
+function olderThan(a: RunOrder, b: RunOrder): boolean {
+  return a.id < b.id || (a.id === b.id && a.attempt < b.attempt);
 }
 
 /** The state a previous body of ours recorded; bodies without one count as failing (the safe reading). */
-export function readCommentState(body: string): CommentState {
-  return (STATE_RE.exec(body)?.[1] as CommentState | undefined) ?? 'failing';
+export function readCommentState(meta: Record<string, string>): CommentState {
+  const s = meta.state;
+  return s === 'passing' || s === 'fixed' ? s : 'failing';
+}
+
+/**
+ * What "the results changed" means for `comment: on-change`: the verdict of each artifact and the cause found for
+ * it (top signature), not the wording around them. 16 hex digits of a SHA-256.
+ */
+export function resultDigest(report: Report): string {
+  const lines = report.results.map((r) => `${r.artifact.path}\t${r.verdict}\t${r.diagnoses[0]?.signatureId ?? ''}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 }
 
 /** Keeps a key printable inside an HTML comment: no `--`, no `>`, no line breaks. */
@@ -55,7 +258,7 @@ export function deriveCommentKey(workflow: string, job: string, matrix?: Record<
   return `${base}/${createHash('sha256').update(canonicalJson(matrix)).digest('hex').slice(0, 12)}`;
 }
 
-/** `wasm-p2-check (go: 1.24, os: linux)`: what tells matrix comments apart for a reader. */
+/** `wasm-p2-check (go: 1.24, os: linux)`: what tells matrix comments and check runs apart for a reader. */
 export function matrixHeading(base: string, matrix?: Record<string, unknown>): string {
   if (!matrix || Object.keys(matrix).length === 0) return base;
   const parts = Object.entries(matrix).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
@@ -84,107 +287,56 @@ export function decideComment(mode: CommentMode, failing: boolean, existing: Com
   return { action: 'skip', reason: 'everything passes and there is no earlier comment to update' };
 }
 
-export interface CommentBodyParts {
-  key: string;
-  state: CommentState;
-  /** The rendered report (already fitted to the comment budget by the renderer). */
-  markdown: string;
-  /** Short commit id the run was for, shown in the "fixed" note. */
-  sha?: string;
-  /** Where the full report is (job summary / check run), for the truncation note. */
-  detailsUrl?: string;
-}
-
-/** The full comment body, markers first, at most 65,536 characters. */
-export function composeCommentBody(parts: CommentBodyParts): string {
-  const head = [commentMarker(parts.key), stateMarker(parts.state)];
-  if (parts.state === 'fixed') {
-    const at = parts.sha ? ` as of ${parts.sha.slice(0, 7)}` : '';
-    head.push(`> [!NOTE]\n> **Fixed**${at}: every artifact now works as a P2 component. This comment reported failures before.`);
+/** The visible part of the comment: the "fixed" note, then the rendered report. */
+export function composeCommentContent(state: CommentState, markdown: string, sha?: string): string {
+  const head: string[] = [];
+  if (state === 'fixed') {
+    const at = sha ? ` as of ${sha.slice(0, 7)}` : '';
+    head.push(`> [!NOTE]\n> **Fixed**${at}: every artifact now works as a P2 component. This comment reported failures before.\n`);
   }
-  const body = `${head.join('\n')}\n\n${parts.markdown.trim()}\n`;
-  return truncateMarkdown(body, MAX_COMMENT_CHARS, parts.detailsUrl);
+  return `${head.join('\n')}\n${markdown.trim()}\n`;
 }
 
-export interface FoundComment {
-  id: number;
-  body: string;
-  htmlUrl: string;
-  login?: string;
-}
-
-/**
- * Our comment on an issue/PR: the oldest one carrying the marker, written by `author` when we know who we are
- * (a bot token cannot ask), else by a bot. Pages through all comments, 100 at a time.
- *
- * @returns the comment and how many others carried the same marker (left by a race or a copy-paste)
- */
-export async function findStickyComment(
-  octokit: Octokit,
-  where: { owner: string; repo: string; issueNumber: number },
-  key: string,
-  author?: string,
-): Promise<{ comment?: FoundComment; duplicates: number }> {
-  const marker = commentMarker(key);
-  const matches: FoundComment[] = [];
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-    owner: where.owner,
-    repo: where.repo,
-    issue_number: where.issueNumber,
-    per_page: 100,
-  });
-  for await (const page of pages) {
-    for (const c of page.data) {
-      if (!c.body?.includes(marker)) continue;
-      // Unknown author means an installation token, whose comments are a bot's: a person quoting the marker is
-      // never taken for us (and never overwritten).
-      if (author ? c.user?.login !== author : c.user?.type !== 'Bot') continue;
-      matches.push({ id: c.id, body: c.body, htmlUrl: c.html_url, login: c.user?.login });
-    }
-  }
-  return { comment: matches[0], duplicates: Math.max(0, matches.length - 1) };
-}
-
-export interface StickyCommentRequest {
-  owner: string;
-  repo: string;
-  issueNumber: number;
-  key: string;
+export interface ReportCommentRequest extends StickyTarget {
   mode: CommentMode;
-  failing: boolean;
+  report: Report;
   /** Renders the report for the comment within a character budget. */
   render: (budget: number) => string;
   sha?: string;
   detailsUrl?: string;
-  /** Login of the token's user/bot, when known. */
-  author?: string;
+  /** This run; a comment recorded by a later run is left alone. */
+  run?: RunOrder;
+  hideOld?: boolean;
+  graphqlUrl?: string;
 }
 
-export type StickyCommentOutcome =
-  | { action: 'created' | 'updated' | 'unchanged'; id: number; url: string; state: CommentState; duplicates: number }
-  | { action: 'skipped'; reason: string };
-
-/** Finds, decides, writes. Throws the API's errors (a read-only token's 403 included) for the caller to judge. */
-export async function publishStickyComment(octokit: Octokit, req: StickyCommentRequest): Promise<StickyCommentOutcome> {
-  if (req.mode === 'never') return { action: 'skipped', reason: "comment is 'never'" };
-  const where = { owner: req.owner, repo: req.repo, issueNumber: req.issueNumber };
-  const { comment, duplicates } = await findStickyComment(octokit, where, req.key, req.author);
-  const decision = decideComment(req.mode, req.failing, comment ? readCommentState(comment.body) : undefined);
-  if (decision.action === 'skip') return { action: 'skipped', reason: decision.reason };
-
-  // Leave room for the markers and the notes around the report.
-  const body = composeCommentBody({
-    key: req.key,
-    state: decision.state,
-    markdown: req.render(MAX_COMMENT_CHARS - 1_024),
-    sha: req.sha,
-    detailsUrl: req.detailsUrl,
-  });
-  if (comment) {
-    if (comment.body === body) return { action: 'unchanged', id: comment.id, url: comment.htmlUrl, state: decision.state, duplicates };
-    const { data } = await octokit.rest.issues.updateComment({ owner: req.owner, repo: req.repo, comment_id: comment.id, body });
-    return { action: 'updated', id: data.id, url: data.html_url, state: decision.state, duplicates };
-  }
-  const { data } = await octokit.rest.issues.createComment({ owner: req.owner, repo: req.repo, issue_number: req.issueNumber, body });
-  return { action: 'created', id: data.id, url: data.html_url, state: decision.state, duplicates };
+/** The PR report comment: modes, "fixed", no churn, no overwrite by an older run. */
+export async function publishReportComment(octokit: Octokit, req: ReportCommentRequest): Promise<UpsertOutcome> {
+  if (req.mode === 'never') return { action: 'skipped', reason: "comment is 'never'", removed: 0, minimized: 0 };
+  const failing = req.report.summary.failures > 0;
+  const digest = resultDigest(req.report);
+  return upsertStickyComment(
+    octokit,
+    req,
+    (current): StickyDecision => {
+      const recorded = parseRunOrder(current?.meta.run);
+      if (current && recorded && req.run && olderThan(req.run, recorded)) {
+        return { keep: 'skipped', reason: `the comment shows a later run (${formatRunOrder(recorded)}) than this one (${formatRunOrder(req.run)})` };
+      }
+      const decision = decideComment(req.mode, failing, current ? readCommentState(current.meta) : undefined);
+      if (decision.action === 'skip') return { keep: 'skipped', reason: decision.reason };
+      if (current && req.mode === 'on-change' && current.meta.digest === digest && readCommentState(current.meta) === decision.state) {
+        return { keep: 'unchanged', reason: 'the verdicts and causes are the same as in the comment (comment: on-change)' };
+      }
+      // Leave room for the marker, the meta line and the "fixed" note.
+      const content = composeCommentContent(decision.state, req.render(MAX_COMMENT_CHARS - 1_024), req.sha);
+      if (current && current.content === content && readCommentState(current.meta) === decision.state) {
+        return { keep: 'unchanged', reason: 'nothing changed' };
+      }
+      const meta: Record<string, string> = { state: decision.state, digest };
+      if (req.run) meta.run = formatRunOrder(req.run);
+      return { write: { meta, content } };
+    },
+    { hideOld: req.hideOld, graphqlUrl: req.graphqlUrl, detailsUrl: req.detailsUrl },
+  );
 }

@@ -197,10 +197,26 @@ export const OPTIONS = {
   }),
   comment: scalar({
     default: 'on-failure',
-    parse: oneOf(['on-failure', 'always', 'never', 'update-only'] as const),
+    parse: oneOf(['on-failure', 'always', 'on-change', 'update-only', 'never'] as const),
     input: {
       description:
-        'Sticky PR comment: `on-failure` (create when something fails, update an existing one either way), `always`, `update-only` (never create), or `never`.',
+        'Sticky PR comment: `on-failure` (create when something fails, update an existing one either way), `always`, `on-change` (like `on-failure`, but an existing comment is only rewritten when the verdicts or causes changed), `update-only` (never create), or `never`. A comment is never rewritten when nothing changed, nor by a run older than the one it shows.',
+    },
+  }),
+  'hide-old': scalar({
+    default: 'false',
+    parse: parseBoolean,
+    input: {
+      description:
+        'Keep the history: post a new comment when the result changes and minimize the previous one as outdated, instead of editing it in place (`true`/`false`).',
+    },
+  }),
+  'publish-errors': scalar({
+    default: 'warn',
+    parse: oneOf(['warn', 'fail'] as const),
+    input: {
+      description:
+        'What a GitHub API error while publishing (check run, comment) does: `warn` (a warning; the step fails only for the verdicts) or `fail` (the step fails too). The report, job summary and outputs are written either way.',
     },
   }),
   'fail-on': scalar({

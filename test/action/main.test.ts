@@ -77,7 +77,8 @@ describe('the Action, in process', () => {
       ['wasm-p2-check', HEAD, 'completed', 'success'],
     ]);
     const run1 = gh.checkRuns[0]!;
-    expect(run1.history[0]).toMatchObject({ status: 'in_progress' });
+    // Created once the check has run, completed in the same request: never stranded in_progress.
+    expect(run1.history).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure' })]);
     expect(run1.output.title).toBe('1 of 1 artifact breaks as a P2 component');
     expect(run1.output.annotations).toMatchObject([{ path: `build/${REGRESSING}`, annotation_level: 'failure' }]);
     expect(run1.output.summary!.length).toBeLessThanOrEqual(65_535);
@@ -108,7 +109,7 @@ describe('the Action, in process', () => {
     });
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain('Resource not accessible by integration');
-    expect(r.stdout).toMatch(/::warning::Could not create the check run .*fork/);
+    expect(r.stdout).toMatch(/::warning::Could not publish the check run .*fork/);
     expect(r.stdout).not.toContain('::error');
     expect(r.summary).toContain('wasm-p2-check');
     expect(r.outputs).toMatchObject({ result: 'pass', failures: '0' });
@@ -139,7 +140,7 @@ describe('the Action, in process', () => {
     expect(never.outputs.result).toBe('regression');
     expect(gh.checkRuns.map((r) => r.conclusion)).toEqual(['neutral']);
     expect(gh.comments).toEqual([]);
-    expect(never.stdout).toContain("No comment: no earlier comment and comment is 'update-only'");
+    expect(never.stdout).toContain("No comment written: no earlier comment and comment is 'update-only'");
   });
 
   it('fails on a bad input, naming it, before touching GitHub', async () => {
@@ -172,7 +173,7 @@ describe('the Action, in process', () => {
     });
     expect(post.code, post.stdout).toBe(0);
     expect(post.outputs).toMatchObject({ result: 'regression', regressions: '1', 'report-json': reportFile });
-    expect(gh.requests.map((r) => r.operationId)).toContain('pulls/get');
+    expect(gh.requests.map((r) => r.operationId)).toContain('repos/list-pull-requests-associated-with-commit');
     const comments = gh.commentsOn(PR);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body.startsWith(commentMarker('CI/wasm'))).toBe(true);
@@ -227,7 +228,7 @@ describe('the Action, in process', () => {
     expect(gh.checkRuns).toEqual([]);
   });
 
-  it('post-from-report refuses a PR number whose head is not the triggering commit', async () => {
+  it('post-from-report never takes the PR number from the saved report: no PR has the triggering commit, no comment', async () => {
     const dir = path.join(harness.scratch, 'forged');
     await mkdir(dir, { recursive: true });
     const ci = await runAction({ inputs: { artifacts: 'build/*.wasm', mode: 'report-only', report: path.join(dir, 'report.json') }, artifacts: [PASSING] });
@@ -241,7 +242,7 @@ describe('the Action, in process', () => {
       event: workflowRunEvent(gh.api, { repository: gh.fullName, headSha: '9'.repeat(40), headRepo: 'contributor/wasm-app' }),
     });
     expect(post.code, post.stdout).toBe(0);
-    expect(post.stdout).toMatch(/Pull request #42 named in the saved report does not have head 9{40}: no comment/);
+    expect(post.stdout).toMatch(/No open pull request has head 9{40} \(the commit the triggering run was for\): no comment/);
     expect(gh.comments).toEqual([]);
   });
 });

@@ -49,8 +49,8 @@ describe('comment decisions', () => {
   });
 
   it('reads the state marker, treating unmarked bodies as failing', () => {
-    expect(readCommentState('<!-- wasm-p2-check-state:fixed -->')).toBe('fixed');
-    expect(readCommentState('old body')).toBe('failing');
+    expect(readCommentState({ state: 'fixed' })).toBe('fixed');
+    expect(readCommentState({})).toBe('failing');
   });
 
   it('derives a stable, safe key per workflow, job and matrix', () => {

@@ -10,11 +10,18 @@
  *
  * Tokens decide who is calling and whether writes are allowed (a fork PR's read-only GITHUB_TOKEN gets GitHub's
  * 403 "Resource not accessible by integration"). Faults can be queued per test: a status once (500 then success),
- * a secondary rate limit with `retry-after`, anything else.
+ * a secondary rate limit with `retry-after`, anything else; `before()` runs a test's action (e.g. a person deleting
+ * a comment, or a barrier that lines two runs up) just before an operation is carried out.
+ *
+ * GraphQL (`POST /graphql`, `/api/graphql` under GHES's `/api/v3`) is not in the OpenAPI description: it is served
+ * by graphql-js on GitHub's published schema (`@octokit/graphql-schema`), so a query or mutation GitHub would
+ * refuse is refused here with GitHub's error shape; only what the Action uses has data behind it
+ * (`minimizeComment`, and `nodes(ids:)` on issue comments): any other field asked for is recorded in `violations`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { executeGraphql, type GraphqlData } from './graphql.js';
 import { formatErrors, githubOpenApi, type GitHubOpenApi, type Operation, type Parameter } from './openapi.js';
 
 type Json = Record<string, unknown>;
@@ -47,6 +54,8 @@ export interface CommentState {
   user: TokenInfo;
   createdAt: string;
   updatedAt: string;
+  /** Set by the GraphQL `minimizeComment` mutation: GitHub's classifier, e.g. `OUTDATED`. */
+  minimizedAs?: string;
 }
 
 /** A plain issue (not a pull request). */
@@ -149,6 +158,7 @@ export class GitHubEmulator {
   readonly comments: CommentState[] = [];
   readonly checkRuns: CheckRunState[] = [];
   readonly faults: Fault[] = [];
+  private readonly hooks: { operation: string; fn: () => void | Promise<void> }[] = [];
   readonly requests: LoggedRequest[] = [];
   /** Responses of ours that did not match the description: must stay empty. */
   readonly violations: string[] = [];
@@ -170,6 +180,16 @@ export class GitHubEmulator {
   /** The base URL to give as GITHUB_API_URL. */
   get url(): string {
     return `http://127.0.0.1:${this.port}${this.prefix}`;
+  }
+
+  /** `/graphql`, or `/api/graphql` beside GHES's `/api/v3`. */
+  private get graphqlPath(): string {
+    return this.prefix.endsWith('/v3') ? `${this.prefix.slice(0, -3)}/graphql` : `${this.prefix}/graphql`;
+  }
+
+  /** What to give as GITHUB_GRAPHQL_URL. */
+  get graphqlUrl(): string {
+    return `http://127.0.0.1:${this.port}${this.graphqlPath}`;
   }
 
   async start(): Promise<this> {
@@ -249,6 +269,29 @@ export class GitHubEmulator {
     this.faults.push({ ...fault });
   }
 
+  /** Runs `fn` once, just before the next `operation` (operationId, or `graphql`) is carried out. */
+  before(operation: string, fn: () => void | Promise<void>): void {
+    this.hooks.push({ operation, fn });
+  }
+
+  private async runHook(operation: string): Promise<void> {
+    const i = this.hooks.findIndex((h) => h.operation === operation);
+    if (i < 0) return;
+    const [hook] = this.hooks.splice(i, 1);
+    await hook!.fn();
+  }
+
+  /** Someone deletes a comment (in the web UI, or another run). */
+  deleteComment(id: number): void {
+    const i = this.comments.findIndex((c) => c.id === id);
+    if (i >= 0) this.comments.splice(i, 1);
+  }
+
+  /** The GraphQL global ID GitHub gives an issue comment (`node_id` in REST). */
+  commentNodeId(c: CommentState): string {
+    return Buffer.from(`012:IssueComment${c.id}`).toString('base64');
+  }
+
   commentsOn(issueNumber: number): CommentState[] {
     return this.comments.filter((c) => c.issueNumber === issueNumber);
   }
@@ -268,6 +311,12 @@ export class GitHubEmulator {
     this.requests.push(log);
     let op: Operation | undefined;
     try {
+      if (method === 'POST' && url.pathname === this.graphqlPath) {
+        log.operationId = 'graphql';
+        await this.runHook('graphql');
+        const token = this.authenticate(req);
+        return await this.sendGraphql(res, log, token, raw);
+      }
       if (this.prefix && !url.pathname.startsWith(`${this.prefix}/`)) throw new HttpFailure(404, 'Not Found');
       const pathname = url.pathname.slice(this.prefix.length) || '/';
       const matched = this.api.match(method, pathname);
@@ -285,6 +334,7 @@ export class GitHubEmulator {
       }
 
       const token = this.authenticate(req);
+      await this.runHook(op.operationId);
       const params = this.validatePath(op, matched.params, log);
       const query = this.validateQuery(op, url.searchParams, log);
       const body = this.validateBody(op, raw, req.headers['content-type'], log);
@@ -434,6 +484,62 @@ export class GitHubEmulator {
     return body as Json;
   }
 
+  /* ───────────────────────────── GraphQL ───────────────────────────── */
+
+  private async sendGraphql(res: ServerResponse, log: LoggedRequest, token: TokenInfo, raw: string): Promise<void> {
+    let request: { query?: unknown; variables?: unknown };
+    try {
+      request = JSON.parse(raw) as typeof request;
+    } catch {
+      log.rejected = 'body is not JSON';
+      throw new HttpFailure(400, 'Problems parsing JSON');
+    }
+    const fault = this.faults.find((f) => f.times > 0 && f.operation === 'graphql');
+    if (fault) {
+      fault.times--;
+      if (fault.times === 0) this.faults.splice(this.faults.indexOf(fault), 1);
+      log.injected = true;
+      log.status = fault.status;
+      res.writeHead(fault.status, { 'content-type': 'application/json; charset=utf-8', ...fault.headers });
+      res.end(JSON.stringify(fault.body ?? { message: 'Server Error' }));
+      return;
+    }
+    const result = await executeGraphql(String(request.query ?? ''), request.variables as Record<string, unknown> | undefined, this.graphqlData(token));
+    if (result.invalid) log.rejected = `graphql: ${result.invalid}`;
+    this.violations.push(...result.violations);
+    log.status = 200;
+    // GitHub answers GraphQL errors (invalid queries included) with 200 and an `errors` array.
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': randomUUID() });
+    res.end(JSON.stringify(result.body));
+  }
+
+  /** The data behind the few fields the Action uses, as GitHub documents them. */
+  private graphqlData(token: TokenInfo): GraphqlData {
+    const byNodeId = (id: string) => this.comments.find((c) => this.commentNodeId(c) === id);
+    const view = (c: CommentState) => ({
+      __typename: 'IssueComment',
+      id: this.commentNodeId(c),
+      databaseId: c.id,
+      isMinimized: c.minimizedAs !== undefined,
+      // "Note that the case and formatting of these values differs from the inputs to the MinimizeComment mutation."
+      minimizedReason: c.minimizedAs ? c.minimizedAs.toLowerCase().replace(/_/g, '-') : null,
+      viewerCanMinimize: token.canWrite,
+    });
+    return {
+      nodes: (ids) => ids.map((id) => {
+        const c = byNodeId(id);
+        return c ? view(c) : null;
+      }),
+      minimizeComment: (input) => {
+        const c = byNodeId(input.subjectId);
+        if (!c) return { error: { type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${input.subjectId}'` } };
+        if (!token.canWrite) return { error: { type: 'FORBIDDEN', message: 'Resource not accessible by integration' } };
+        c.minimizedAs = input.classifier;
+        return { value: { clientMutationId: input.clientMutationId ?? null, minimizedComment: view(c) } };
+      },
+    };
+  }
+
   /* ───────────────────────────── operations ───────────────────────────── */
 
   private dispatch(
@@ -524,6 +630,20 @@ export class GitHubEmulator {
         }
         this.issueLabels.set(number, on);
         return { status: 200, body: on.map((n) => this.label(this.labels.get(n.toLowerCase())!)) };
+      }
+      case 'issues/delete-comment': {
+        const c = this.comments.find((x) => x.id === params.comment_id);
+        if (!c) throw new HttpFailure(404, 'Not Found');
+        write();
+        if (c.user.login !== token.login && token.type === 'User') throw new HttpFailure(403, 'Must have admin rights to Repository.');
+        this.deleteComment(c.id);
+        return { status: 204 };
+      }
+      case 'repos/list-pull-requests-associated-with-commit': {
+        // Open pull requests whose head is that commit (the commit is not on the default branch here).
+        const sha = String(params.commit_sha);
+        const items = [...this.pulls.values()].filter((pr) => pr.headSha === sha).map((pr) => this.pullRequestSimple(pr));
+        return { status: 200, body: items };
       }
       case 'checks/create': {
         write();
@@ -699,6 +819,14 @@ export class GitHubEmulator {
       app: null,
       pull_requests: [],
     }) as Json;
+  }
+
+  /** `pull-request-simple`: the properties of that schema, from the full representation. */
+  pullRequestSimple(pr: PullRequestState): Json {
+    const schema = this.api.componentSchema('pull-request-simple');
+    const full = this.pullRequest(pr);
+    const keys = Object.keys((schema.properties as Json | undefined) ?? {});
+    return this.api.sample(schema, Object.fromEntries(keys.filter((k) => k in full).map((k) => [k, full[k]]))) as Json;
   }
 
   fullRepository(full = this.fullName): Json {

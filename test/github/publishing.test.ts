@@ -3,10 +3,11 @@
  * server that validates every request and response against GitHub's OpenAPI description.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ANNOTATIONS_PER_REQUEST, finishCheckRun, startCheckRun, type CheckRunAnnotation } from '../../src/github/check-run.js';
+import { ANNOTATIONS_PER_REQUEST, finishCheckRun, type CheckRunAnnotation } from '../../src/github/check-run.js';
 import { createOctokit, isPermissionDenied, type Octokit } from '../../src/github/client.js';
-import { verifyPullRequest } from '../../src/github/context.js';
-import { commentMarker, publishStickyComment, type StickyCommentRequest } from '../../src/github/sticky-comment.js';
+import { pullRequestsForCommit } from '../../src/github/context.js';
+import { commentMarker, publishReportComment, type ReportCommentRequest } from '../../src/github/sticky-comment.js';
+import { goRegression, makeReport, passResult } from '../report-factory.js';
 import { GitHubEmulator, secondaryRateLimit } from './emulator.js';
 
 const SHA = '1234567890abcdef1234567890abcdef12345678';
@@ -30,28 +31,27 @@ afterEach(async () => {
   expect(gh.violations).toEqual([]);
 });
 
-function comment(over: Partial<StickyCommentRequest> = {}): StickyCommentRequest {
+function comment(over: Partial<ReportCommentRequest> & { failing?: boolean } = {}): ReportCommentRequest {
+  const { failing = true, ...rest } = over;
   return {
     owner: gh.owner,
     repo: gh.repo,
     issueNumber: 7,
     key: 'CI/check',
     mode: 'on-failure',
-    failing: true,
+    report: makeReport([failing ? goRegression() : passResult()]),
     render: () => '## wasm-p2-check: 1 regression',
     sha: SHA,
-    ...over,
+    ...rest,
   };
 }
+const publishStickyComment = publishReportComment;
 
 describe('sticky comment', () => {
   it('creates once, then updates in place, then turns into "fixed"', async () => {
-    expect(await publishStickyComment(octokit, comment())).toMatchObject({ action: 'created', state: 'failing' });
+    expect(await publishStickyComment(octokit, comment())).toMatchObject({ action: 'created' });
     expect(await publishStickyComment(octokit, comment({ render: () => '## still failing' }))).toMatchObject({ action: 'updated' });
-    expect(await publishStickyComment(octokit, comment({ failing: false, render: () => '## all pass' }))).toMatchObject({
-      action: 'updated',
-      state: 'fixed',
-    });
+    expect(await publishStickyComment(octokit, comment({ failing: false, render: () => '## all pass' }))).toMatchObject({ action: 'updated' });
     const [only, ...others] = gh.commentsOn(7);
     expect(others).toEqual([]);
     expect(only!.body).toContain(commentMarker('CI/check'));
@@ -64,8 +64,10 @@ describe('sticky comment', () => {
     expect(await publishStickyComment(octokit, comment({ failing: false }))).toMatchObject({ action: 'skipped' });
     expect(await publishStickyComment(octokit, comment({ mode: 'update-only' }))).toMatchObject({ action: 'skipped' });
     expect(gh.commentsOn(7)).toEqual([]);
-    expect(await publishStickyComment(octokit, comment({ mode: 'always', failing: false }))).toMatchObject({ action: 'created', state: 'passing' });
-    expect(await publishStickyComment(octokit, comment({ mode: 'update-only' }))).toMatchObject({ action: 'updated', state: 'failing' });
+    expect(await publishStickyComment(octokit, comment({ mode: 'always', failing: false }))).toMatchObject({ action: 'created' });
+    expect(gh.commentsOn(7)[0]!.body.split('\n')[1]).toMatch(/^<!-- wasm-p2-check-meta state=passing digest=[0-9a-f]{16} -->$/);
+    expect(await publishStickyComment(octokit, comment({ mode: 'update-only' }))).toMatchObject({ action: 'updated' });
+    expect(gh.commentsOn(7)[0]!.body.split('\n')[1]).toMatch(/state=failing/);
     expect(gh.commentsOn(7)).toHaveLength(1);
   });
 
@@ -83,6 +85,24 @@ describe('sticky comment', () => {
     expect(ours.map((c) => c.body.split('\n')[0])).toEqual([commentMarker('CI/other'), commentMarker('CI/check')]);
     // Pages of 100, following the Link header.
     expect(gh.requests.filter((r) => r.operationId === 'issues/list-comments').some((r) => r.path.includes('page=2'))).toBe(true);
+  });
+
+  it('recognises the marker only at the start of its own comment: never inside text, never from someone else', async () => {
+    // A bot comment of ours for another job whose guest output quotes this key's marker further down.
+    gh.seedComment(7, `${commentMarker('CI/other')}\n\n\`\`\`\n${commentMarker('CI/check')}\n\`\`\``, { login: 'github-actions[bot]', id: 41898282, type: 'Bot' });
+    // A person whose comment starts with the marker, when we know who we are.
+    gh.seedComment(7, `${commentMarker('CI/check')}\nplease overwrite me`, { login: 'octocat', type: 'User' });
+    expect(await publishStickyComment(octokit, comment({ author: 'github-actions[bot]' }))).toMatchObject({ action: 'created' });
+    expect(gh.commentsOn(7).map((c) => c.body.includes('please overwrite me') || c.body.startsWith(commentMarker('CI/other')))).toEqual([true, true, false]);
+    expect(gh.requests.filter((r) => r.operationId === 'issues/update-comment' || r.operationId === 'issues/delete-comment')).toEqual([]);
+  });
+
+  it("on-change rewrites only when the verdicts or causes changed; an identical body is never rewritten", async () => {
+    await publishStickyComment(octokit, comment({ mode: 'on-change' }));
+    expect(await publishStickyComment(octokit, comment({ mode: 'on-change', render: () => '## same verdicts, other words' }))).toMatchObject({ action: 'unchanged' });
+    expect(await publishStickyComment(octokit, comment({ mode: 'on-failure' }))).toMatchObject({ action: 'unchanged', reason: 'nothing changed' });
+    expect(await publishStickyComment(octokit, comment({ mode: 'on-change', failing: false }))).toMatchObject({ action: 'updated' });
+    expect(gh.requests.filter((r) => r.operationId === 'issues/update-comment')).toHaveLength(1);
   });
 
   it('keeps a huge report under 65,536 characters with a pointer to the job summary', async () => {
@@ -108,15 +128,13 @@ describe('check run', () => {
   const annotations = (n: number): CheckRunAnnotation[] =>
     Array.from({ length: n }, (_, i) => ({ path: `build/m${i}.wasm`, start_line: 1, end_line: 1, annotation_level: 'failure' as const, message: `m${i} regressed` }));
 
-  it('goes in_progress → completed, 120 annotations in batches of 50', async () => {
-    const handle = await startCheckRun(octokit, ref());
-    expect(gh.checkRuns[0]).toMatchObject({ status: 'in_progress', conclusion: null, name: 'wasm-p2-check', headSha: SHA });
-    await finishCheckRun(octokit, ref(), handle, { conclusion: 'failure', title: '1 of 1 artifact breaks', summary: '## report', annotations: annotations(120) });
+  it('is created completed (after the check ran), 120 annotations in batches of 50', async () => {
+    await finishCheckRun(octokit, ref(), undefined, { conclusion: 'failure', title: '1 of 1 artifact breaks', summary: '## report', annotations: annotations(120) });
     const run = gh.checkRuns[0]!;
     expect(gh.checkRuns).toHaveLength(1);
-    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure', name: 'wasm-p2-check', headSha: SHA });
     expect(run.output.annotations).toHaveLength(120);
-    expect(run.history.map((h) => ((h.output as { annotations?: unknown[] } | undefined)?.annotations ?? []).length)).toEqual([0, 50, 50, 20]);
+    expect(run.history.map((h) => ((h.output as { annotations?: unknown[] } | undefined)?.annotations ?? []).length)).toEqual([50, 50, 20]);
     expect(Math.max(...run.history.map((h) => ((h.output as { annotations?: unknown[] } | undefined)?.annotations ?? []).length))).toBeLessThanOrEqual(ANNOTATIONS_PER_REQUEST);
   });
 
@@ -171,10 +189,10 @@ describe('client resilience', () => {
     gh.violations.length = 0;
   });
 
-  it('verifies a PR number against its head commit', async () => {
+  it('finds the open pull requests whose head is a commit', async () => {
     const target = { owner: gh.owner, repo: gh.repo, headSha: SHA, isFork: true };
-    expect(await verifyPullRequest(octokit, target, 7)).toBe(true);
-    expect(await verifyPullRequest(octokit, { ...target, headSha: 'f'.repeat(40) }, 7)).toBe(false);
+    expect(await pullRequestsForCommit(octokit, target)).toEqual([7]);
+    expect(await pullRequestsForCommit(octokit, { ...target, headSha: 'f'.repeat(40) })).toEqual([]);
   });
 
   it('works under a GitHub Enterprise Server prefix (/api/v3)', async () => {
