@@ -1,3 +1,4 @@
+import semver from 'semver';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FailOn } from './fail-on.js';
 import { buildCheckOptions, type OptionReader } from './options/build.js';
@@ -25,7 +26,7 @@ export type CliCommand =
       cacheDir?: string;
     }
   | { kind: 'merge'; reports: string[]; json?: string; markdown?: string; failOn: FailOn; color?: boolean }
-  | { kind: 'explain'; log: string; module?: string; signatureDirs: string[]; json: boolean; color?: boolean };
+  | { kind: 'explain'; log: string; module?: string; signatureDirs: string[]; adapterVersion?: string; format: 'terminal' | 'json' | 'markdown'; color?: boolean };
 
 const GROUP_TITLES = {
   Runtime: 'Runtime',
@@ -48,7 +49,7 @@ function helpText(): string {
     sections.push(`${title}\n${rows.join('\n')}`);
   }
   return `Usage: wasm-p2-check [options] <artifact globs…>
-       wasm-p2-check explain <log file | -> [--module FILE] [--json]
+       wasm-p2-check explain <log file | -> [--module FILE] [--adapter-version V] [--json | --markdown]
        wasm-p2-check merge <report.json…> [--json FILE] [--markdown FILE] [--fail-on WHAT]
 
 Checks that WASI Preview 1 wasm modules still work once converted to WASI Preview 2
@@ -79,7 +80,10 @@ const checkSpec: NonNullable<ParseArgsConfig['options']> = {
 const explainSpec = {
   module: { type: 'string' },
   signatures: { type: 'string', multiple: true },
+  /** wasmtime release of the adapter that produced the log: pins what `adapter line N` means. */
+  'adapter-version': { type: 'string' },
   json: { type: 'boolean' },
+  markdown: { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -100,7 +104,13 @@ function parseExplain(argv: string[]): CliCommand {
   const log = positionals[0];
   if (!log || positionals.length > 1) throw new UsageError('explain takes one log file (or - for stdin)');
   const color = v['no-color'] ? false : v.color ? true : undefined;
-  return { kind: 'explain', log, module: v.module, signatureDirs: v.signatures ?? [], json: v.json ?? false, color };
+  if (v.json && v.markdown) throw new UsageError('explain: --json and --markdown exclude each other');
+  const adapterVersion = v['adapter-version'];
+  if (adapterVersion !== undefined && semver.valid(semver.coerce(adapterVersion)) === null) {
+    throw new UsageError(`explain: --adapter-version '${adapterVersion}': expected a wasmtime release such as 33.0.0`);
+  }
+  const format = v.json ? 'json' : v.markdown ? 'markdown' : 'terminal';
+  return { kind: 'explain', log, module: v.module, signatureDirs: v.signatures ?? [], adapterVersion, format, color };
 }
 
 /** The flags `merge` shares with the check command (same table entries, same parsing). */

@@ -7,15 +7,16 @@ import { check } from './check.js';
 import { userCacheDir } from './runtime/wasmtime/cache.js';
 import { flagOf, HELP, parseCli, UsageError } from './cli-args.js';
 import { readBoundedLog } from './diagnose/text-bounds.js';
-import { explain, renderExplanation } from './explain.js';
+import { explain } from './diagnose/explain.js';
 import { reportFails } from './fail-on.js';
 import type { ProgressEvent } from './options/index.js';
 import type { Report } from './model.js';
-import { parseReport, renderJson } from './report/json.js';
+import { parseReport, renderExplanationJson, renderJson } from './report/json.js';
+import { renderExplainFindings } from './report/explain-markdown.js';
 import { mergeReports } from './report/merge.js';
 import { logSafeLine, neutralizeCommands } from './report/log-safe.js';
 import { renderMarkdown } from './report/markdown.js';
-import { renderTerminal } from './report/terminal.js';
+import { renderExplanation, renderTerminal } from './report/terminal.js';
 import { VERSION } from './version.js';
 
 /** argv → options → check → render → exit code. The only place (with action.ts) that reads the environment. */
@@ -33,8 +34,11 @@ async function main(argv: string[]): Promise<number> {
       const logText = await readBoundedLog(command.log === '-' ? process.stdin : createReadStream(command.log)).catch((e: Error) => {
         throw new UsageError(`explain: cannot read ${command.log}: ${e.message}`);
       });
-      const result = await explain({ logText, modulePath: command.module, signatureDirs: command.signatureDirs });
-      process.stdout.write(command.json ? `${JSON.stringify(result, null, 2)}\n` : neutralizeCommands(renderExplanation(result, { color: command.color ?? process.stdout.isTTY === true })));
+      const result = await explain({ logText, modulePath: command.module, signatureDirs: command.signatureDirs, adapterVersion: command.adapterVersion });
+      // The same renderers as a check's report (report/): terminal, Markdown (the bot's reply), JSON with schemaVersion.
+      if (command.format === 'json') process.stdout.write(renderExplanationJson(result));
+      else if (command.format === 'markdown') process.stdout.write(`${renderExplainFindings([{ block: 0, result }], true) || 'Nothing to diagnose: the log shows no failure.'}\n`);
+      else process.stdout.write(neutralizeCommands(renderExplanation(result, { color: command.color ?? process.stdout.isTTY === true })));
       return 0;
     }
     case 'check': {

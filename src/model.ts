@@ -482,3 +482,15 @@ export interface Report {
   /** Set when the configuration could not be carried out: no artifact was run (results is empty). */
   configurationError?: ConfigurationError;
 }
+
+/**
+ * What `explain` found in a log (or pasted text): the trap parsed from it, the module when one was given, and the
+ * diagnoses. Rendered by report/ like a Report: terminal, Markdown, and JSON (`schemaVersion` first).
+ */
+export interface ExplainResult {
+  schemaVersion: number;
+  trap?: Trap;
+  artifact?: Artifact;
+  diagnoses: Diagnosis[];
+  unknown?: UnknownFailure;
+}

@@ -27,7 +27,10 @@ describe('parseCli', () => {
   });
 
   it('parses explain', () => {
-    expect(parseCli(['explain', 'log.txt', '--module', 'm.wasm', '--json'])).toMatchObject({ kind: 'explain', log: 'log.txt', module: 'm.wasm', json: true });
+    expect(parseCli(['explain', 'log.txt', '--module', 'm.wasm', '--json'])).toMatchObject({ kind: 'explain', log: 'log.txt', module: 'm.wasm', format: 'json' });
+    expect(parseCli(['explain', 'log.txt', '--markdown', '--adapter-version', '33.0.0'])).toMatchObject({ format: 'markdown', adapterVersion: '33.0.0' });
+    expect(() => parseCli(['explain', 'log.txt', '--json', '--markdown'])).toThrow(/exclude each other/);
+    expect(() => parseCli(['explain', 'log.txt', '--adapter-version', 'banana'])).toThrow(/--adapter-version 'banana'/);
   });
 
   it.each([

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explain, renderExplanation } from '../src/explain.js';
+import { explain } from '../src/diagnose/explain.js';
+import { renderExplanation } from '../src/report/terminal.js';
 
 const fixturesDir = path.resolve(import.meta.dirname, 'fixtures');
 const transcripts = path.join(fixturesDir, 'signatures', 'transcripts');
@@ -43,8 +44,13 @@ describe('explain on the seed transcripts (wasmtime 33 CLI)', () => {
     expect(r.diagnoses.map((d) => d.signatureId)).toContain('cannot-leave-component-instance');
     expect(r.diagnoses.map((d) => d.signatureId)).not.toContain('go-heap-clobbers-adapter-state');
     const text = renderExplanation(r, { color: false });
-    expect(text).toContain('Diagnosis: The adapter\'s own debug instrumentation');
+    expect(text).toContain('diagnosis: The adapter\'s own debug instrumentation');
     expect(text).not.toMatch(/\x1b\[/);
+    // The same diagnosis block as a check's terminal report: safe workarounds first, unsafe ones marked.
+    const ws = text.slice(text.indexOf('workarounds (best first):')).split('\n').filter((l) => /^ {2}\d+\. /.test(l));
+    expect(ws.length).toBe(r.diagnoses[0]!.workarounds.length);
+    const firstUnsafe = ws.findIndex((l) => l.includes('UNSAFE:'));
+    if (firstUnsafe >= 0) expect(ws.slice(firstUnsafe).every((l) => l.includes('UNSAFE:'))).toBe(true);
   });
 });
 
@@ -71,7 +77,7 @@ describe('explain on recorded real outputs (jco/Node, encoder errors)', () => {
     expect(r.diagnoses.filter((d) => d.severity !== 'note')).toEqual([]);
     expect(r.unknown?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(r.unknown?.proposeUrl).toMatch(/^https:\/\/github\.com\/[^/]+\/wasm-p2-check\/issues\/new\?title=/);
-    expect(renderExplanation(r, { color: false })).toContain('No known signature');
+    expect(renderExplanation(r, { color: false })).toContain('no known signature');
   });
 });
 
@@ -229,5 +235,25 @@ describe('explain catches causes when the text differs from the fixtures (issue 
     const rg = await explain({ logText: go });
     expect(ids(rg)).not.toContain('wasi-libc-heap-claims-adapter-pages');
     expect(ids(rg)[0]).toBe('go-heap-clobbers-adapter-state');
+  });
+});
+
+describe('explain renders through report/ (terminal, Markdown, JSON)', () => {
+  it('JSON carries schemaVersion first; Markdown is the bot reply renderer; --adapter-version pins the adapter line', async () => {
+    const { renderExplanationJson } = await import('../src/report/json.js');
+    const { renderExplainFindings } = await import('../src/report/explain-markdown.js');
+    const { REPORT_SCHEMA_VERSION } = await import('../src/model.js');
+    const log = await read('embedded-go124-hello.txt');
+    const r = await explain({ logText: log });
+    // Line 2857 is the State canary in the adapter that produced this log, not in wasmtime 33's: pinning the
+    // release (explain --adapter-version) changes what the line is taken to mean.
+    const pinned = await explain({ logText: log, adapterVersion: '33.0.0' });
+    expect(r.diagnoses[0]?.signatureId).toBe('go-heap-clobbers-adapter-state');
+    expect(pinned.diagnoses[0]?.signatureId).not.toBe('go-heap-clobbers-adapter-state');
+    const json = renderExplanationJson(r);
+    expect(json.startsWith(`{\n  "schemaVersion": ${REPORT_SCHEMA_VERSION},`)).toBe(true);
+    expect(JSON.parse(json).diagnoses[0].signatureId).toBe(r.diagnoses[0]!.signatureId);
+    const md = renderExplainFindings([{ block: 0, result: r }], true);
+    expect(md).toContain(r.diagnoses[0]!.title.replace(/[`*_]/g, '').slice(0, 20).split(' ')[0]);
   });
 });

@@ -7,7 +7,7 @@
  * most `MAX_TEXT_CHARS` of a body are read; at most `MAX_BLOCKS` blocks are examined, within `timeBudgetMs`; one reply
  * per issue (never a second), holding at most `MAX_SOURCES` parts, edited at most `MAX_EDITS` times.
  */
-import { explain, type ExplainResult } from '../explain.js';
+import { explain, type ExplainResult } from '../diagnose/explain.js';
 import { renderExplainFindings, isKnown, isUnknownTrap, labelDiagnoses, labelFor, type ExplainFinding } from '../report/explain-markdown.js';
 import { link, truncateMarkdown } from '../report/markdown-utils.js';
 import type { Octokit } from './client.js';

@@ -4,8 +4,7 @@
  * goes through `markdown-utils`, so it cannot inject HTML, ping users, or add lines that look like the reply's own
  * markers (every line we emit starts with our own text).
  */
-import type { ExplainResult } from '../explain.js';
-import type { Diagnosis, Trap } from '../model.js';
+import type { Diagnosis, ExplainResult, Trap } from '../model.js';
 import { unknownSummary } from './format.js';
 import { causeAndEvidence, workarounds } from './markdown.js';
 import { details, escapeInline, inlineMarkdown, link, sanitizeGuestText } from './markdown-utils.js';

@@ -4,7 +4,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../docs/report-schema.json' with { type: 'json' };
-import { REPORT_SCHEMA_VERSION, type Report } from '../model.js';
+import { REPORT_SCHEMA_VERSION, type ExplainResult, type Report } from '../model.js';
 
 export { schema as reportSchema };
 
@@ -30,6 +30,11 @@ function sortKeys(value: unknown, order?: string[]): unknown {
  */
 export function renderJson(report: Report): string {
   return `${JSON.stringify(sortKeys(report, ROOT_ORDER), null, 2)}\n`;
+}
+
+/** `explain --json`: the explanation with `schemaVersion` first, the rest sorted like a report's. */
+export function renderExplanationJson(result: ExplainResult): string {
+  return `${JSON.stringify(sortKeys(result, ['schemaVersion', 'trap', 'artifact', 'diagnoses', 'unknown']), null, 2)}\n`;
 }
 
 /** Thrown by `parseReport`; the message says what is wrong and where. */

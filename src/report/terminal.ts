@@ -3,7 +3,7 @@
  * counts at the end. Guest text is stripped of escape sequences and indented, so it cannot fake colours; the CLI passes the whole report through `neutralizeCommands` (report/log-safe.ts) so no line can act as a
  * workflow command (`::…`, `##[…`).
  */
-import type { ArtifactResult, Diagnosis, Report, Verdict } from '../model.js';
+import type { ArtifactResult, Diagnosis, ExplainResult, Report, Verdict } from '../model.js';
 import { adapterLabel, cacheLine, countsLine, guestStreams, mergedLine, provenanceLabel, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, statusSentence, toolchainLabel, unknownSummary } from './format.js';
 import { sanitizeGuestText } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
@@ -142,6 +142,44 @@ function diagnosis(d: Diagnosis, c: Colour): string[] {
   }
   for (const l of d.links) out.push(`${c('dim', 'see:')} ${oneLine(l.title)} ${oneLine(l.url, 100_000)}`);
   return out;
+}
+
+/**
+ * What `explain` found, for a terminal: the trap read from the log, the module when given, then the best diagnosis in
+ * full — the same block as in a check's report (workarounds in the same order) — and the others in brief.
+ */
+export function renderExplanation(result: ExplainResult, opts: TerminalOptions): string {
+  const c = (style: Style, text: string): string => (opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text);
+  const out: string[] = [];
+  const trap = result.trap;
+  if (trap) {
+    out.push(`${c('bold', 'trap:')} ${oneLine(trap.kind)} — ${oneLine(trap.message)} ${c('dim', `(${oneLine(trap.format)})`)}`);
+    if (trap.adapterLine) out.push(`  adapter: ${oneLine(trap.adapterLine.text)}`);
+    const frames = trap.frames.slice(0, 8);
+    for (const f of frames) out.push(c('dim', `  #${f.index} ${oneLine(f.name)} [${f.origin}]`));
+    if (trap.frames.length > frames.length) out.push(c('dim', `  … ${trap.frames.length - frames.length} more frames`));
+  } else out.push(`${c('bold', 'trap:')} none recognised in the log`);
+  if (result.artifact) {
+    const tc = result.artifact.module?.toolchain;
+    out.push(`${c('bold', 'module:')} ${oneLine(result.artifact.path)}${tc ? ` — ${oneLine(`${tc.language}${tc.version ? ` ${tc.version}` : ''}`)}` : ''}`);
+  }
+  out.push('');
+  const failures = result.diagnoses.filter((d) => d.severity !== 'note');
+  const notes = result.diagnoses.filter((d) => d.severity === 'note');
+  const [best, ...rest] = [...failures, ...notes];
+  if (best) out.push(...(best.severity === 'note' ? [`${c('dim', 'note:')} ${noteDiagnosis(best)}`] : diagnosis(best, c)));
+  if (rest.length) {
+    out.push('', c('bold', 'also matching (less specific):'));
+    for (const d of rest) out.push(`  - ${oneLine(d.title)} (${d.confidence} confidence, score ${d.score}, ${oneLine(d.signatureId)})`);
+  }
+  if (result.unknown) {
+    const u = result.unknown;
+    out.push(`${c('bold', 'no known signature')} ${c('dim', `(fingerprint ${u.fingerprint})`)}: ${oneLine(unknownSummary(u.summary))}`);
+    for (const e of u.evidence) out.push(`  - ${oneLine(e)}`);
+    out.push(`propose a signature: ${oneLine(u.proposeUrl, 100_000)}`);
+  }
+  if (!best && !result.unknown) out.push('Nothing to diagnose: the log shows no failure.');
+  return `${out.join('\n')}\n`;
 }
 
 /** A note-level diagnosis on one line: title, cause, the first workaround. */
