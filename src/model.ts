@@ -99,6 +99,12 @@ export interface ModuleFacts {
    * wasm32-wasip2 output before `component new`: no P1 host can run it, so it has no P1 baseline.
    */
   targetsWasiP2?: boolean;
+  /**
+   * The exported `cabi_realloc` reaches a WASI import through direct calls (static call graph). The host and the adapter
+   * call `cabi_realloc` while lowering values into the instance, when the component may not call out: wasmtime traps
+   * with `cannot leave component instance`; jco's runtime does not check it.
+   */
+  reallocCallsImport?: { import: string; path: string[]; indirect: boolean };
   /** Set when the module is built for a specific non-WASI host (see HostRequirement). */
   host?: HostRequirement;
   producers?: Producers;

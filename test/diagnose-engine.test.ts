@@ -209,3 +209,24 @@ describe('new signatures against check() results', () => {
     expect(r.diagnoses).toEqual([]);
   });
 });
+
+describe('static re-entrancy: cabi_realloc that reaches a WASI import', () => {
+  it('the call graph finds the path, and a PASS on the embedded runtime carries the wasmtime warning', async () => {
+    const artifact = await inspectFile(path.join(fixtures, 'signatures', 'cabi-realloc-calls-import.wasm'));
+    expect(artifact.module!.reallocCallsImport).toEqual({ import: 'wasi_snapshot_preview1::random_get', path: ['cabi_realloc', 'random_get'], indirect: false });
+    const embedded = { name: 'preview2-shim', version: '0.26.1' };
+    const p2 = { ...run('p2', 0), runtime: embedded };
+    const { diagnoses, unknown } = diagnose({ artifact, verdict: 'PASS', p1: run('p1', 0), p2 }, db);
+    expect(unknown).toBeUndefined();
+    const note = diagnoses.find((d) => d.signatureId === 'cabi-realloc-calls-wasi-import');
+    expect(note?.severity).toBe('note');
+    expect(note!.evidence.join('\n')).toMatch(/cabi_realloc → random_get/);
+    expect(note!.evidence.join('\n')).toMatch(/preview2-shim 0\.26\.1/);
+  });
+
+  it('no claim for modules whose cabi_realloc calls nothing of WASI, or that have none', async () => {
+    for (const f of ['c-reactor.wasm', 'go124-hello.wasm', 'rust-hello.wasm']) {
+      expect((await inspectFile(path.join(fixtures, f))).module!.reallocCallsImport, f).toBeUndefined();
+    }
+  });
+});

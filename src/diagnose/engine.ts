@@ -301,6 +301,7 @@ function evalFacts(p: FactsPattern, artifact: Artifact | undefined, bag: Bag, tr
   }
   const bools: [keyof FactsPattern, boolean][] = [
     ['hasCabiRealloc', m.hasCabiRealloc],
+    ['reallocCallsImport', m.reallocCallsImport !== undefined],
     ['hasStart', m.hasStart],
     ['hasInitialize', m.hasInitialize],
     ['wasiUnstable', m.wasiUnstable],
@@ -534,6 +535,8 @@ function baseBag(ctx: DiagnoseContext): Bag {
     set('features', m.features.join(', '));
     set('memory.pages', m.memory.minPages);
     set('toolchain.evidence', m.toolchain?.evidence);
+    set('realloc.import', m.reallocCallsImport?.import);
+    set('realloc.path', m.reallocCallsImport?.path.join(' → '));
     set('host.name', m.host?.name);
     set('host.evidence', m.host?.evidence.join('; '));
   }

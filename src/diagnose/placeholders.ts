@@ -14,6 +14,8 @@ export const CONTEXT_PLACEHOLDERS = [
   'toolchain.version',
   'toolchain.evidence',
   'host.name',
+  'realloc.import',
+  'realloc.path',
   'host.evidence',
   'module.style',
   'module.hasCabiRealloc',

@@ -377,6 +377,10 @@ export const signatureSchema = {
             "hasCabiRealloc": {
               "type": "boolean"
             },
+            "reallocCallsImport": {
+              "type": "boolean",
+              "description": "The exported cabi_realloc reaches a WASI import through direct calls (static call graph)."
+            },
             "hasStart": {
               "type": "boolean"
             },

@@ -3,6 +3,7 @@
  * Only what the conversion and diagnosis stages need is decoded; code and data are skipped by size.
  */
 import type { ExportEntry, ExternKind, ImportEntry, ModuleFacts, Producers } from '../model.js';
+import { type CodeBody, reachableImport } from './callgraph.js';
 import { hostRequirement } from './host.js';
 import { decodeProducers, toolchainFromEvidence, toolchainOf } from './producers.js';
 import { ByteReader, InspectError, hex, readSections, withSection } from './reader.js';
@@ -83,6 +84,9 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
   let importedMemories = 0;
   const customSections: string[] = [];
   const functionNames: string[] = [];
+  const nameByIndex = new Map<number, string>();
+  const bodies: CodeBody[] = [];
+  let reallocIndex: number | undefined;
   let producers: Producers | undefined;
   let producersError: string | undefined;
 
@@ -104,7 +108,10 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
             producersError = e instanceof Error ? e.message : String(e);
           }
         } else if (name === 'name') {
-          functionNames.push(...tryFunctionNames(payload));
+          for (const [i, n] of tryFunctionNames(payload)) {
+            functionNames.push(n);
+            nameByIndex.set(i, n);
+          }
         }
         break;
       }
@@ -161,8 +168,21 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
             const at = r.pos;
             const k = r.u8();
             if (k > 4) throw new InspectError(`unknown export kind ${hex(k)} for '${name}' at offset ${hex(at)}`);
-            r.u32();
+            const index = r.u32();
+            if (k === 0 && name === 'cabi_realloc') reallocIndex = index;
             exports.push({ name, kind: EXTERN_KINDS[k]! });
+          }
+        });
+        break;
+      case 10:
+        // Bodies are only located here; the call graph decodes the ones it needs (cabi_realloc's reach).
+        withSection(bytes, s, label, (r, what) => {
+          const n = r.u32();
+          for (let i = 0; i < n; i++) {
+            what.current = `function body ${i}`;
+            const size = r.u32();
+            bodies.push({ start: r.pos, end: r.pos + size });
+            r.skip(size);
           }
         });
         break;
@@ -174,7 +194,13 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
     }
   }
 
-  return { facts: deriveFacts(imports, exports, memories, importedMemories, customSections, producers, functionNames), ...(producersError ? { producersError } : {}) };
+  const facts = deriveFacts(imports, exports, memories, importedMemories, customSections, producers, functionNames);
+  if (reallocIndex !== undefined) {
+    const importedFuncs = imports.filter((i) => i.kind === 'func');
+    const reach = reachableImport(bytes, reallocIndex, importedFuncs, bodies, nameByIndex, (i) => i.module === WASI_P1 || i.module === WASI_UNSTABLE);
+    if (reach) facts.reallocCallsImport = reach;
+  }
+  return { facts, ...(producersError ? { producersError } : {}) };
 }
 
 function mergeProducers(a: Producers | undefined, b: Producers): Producers {
@@ -183,8 +209,8 @@ function mergeProducers(a: Producers | undefined, b: Producers): Producers {
 }
 
 /** Function names from the `name` section (subsection 1); best effort, never throws. */
-function tryFunctionNames(payload: Uint8Array): string[] {
-  const names: string[] = [];
+function tryFunctionNames(payload: Uint8Array): [number, string][] {
+  const names: [number, string][] = [];
   try {
     const r = new ByteReader(payload);
     while (!r.atEnd()) {
@@ -194,8 +220,8 @@ function tryFunctionNames(payload: Uint8Array): string[] {
       if (id !== 1) continue;
       const n = sub.u32();
       for (let i = 0; i < n; i++) {
-        sub.u32();
-        names.push(sub.name());
+        const index = sub.u32();
+        names.push([index, sub.name()]);
       }
     }
   } catch {
