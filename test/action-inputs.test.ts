@@ -62,7 +62,7 @@ describe('parseInputs', () => {
     expect(parsed.check).toEqual({
       patterns: ['build/*.wasm', 'out/**/*.wasm'],
       cwd,
-      runtime: 'wasmtime',
+      runtime: 'auto',
       wasmtime: {},
       adapter: { kind: 'auto' },
       sandbox: { args: [], env: {}, dirs: [], stdinFile: undefined, timeoutMs: 30_000, outputCapBytes: 1_048_576 },

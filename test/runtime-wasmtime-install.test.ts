@@ -4,6 +4,7 @@
  * releases API.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -13,7 +14,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { wasmtimeReleaseAdapter } from '../src/runtime/wasmtime/adapter.js';
-import { actionsToolCache } from '../src/runtime/wasmtime/actions-cache.js';
 import { folderCache, type ReleaseCache } from '../src/runtime/wasmtime/cache.js';
 import { resolveWasmtime } from '../src/runtime/wasmtime/install.js';
 import {
@@ -173,29 +173,20 @@ describe('resolveWasmtime: download into the cache', () => {
 });
 
 describe("the Action's cache: the runner's tool cache", () => {
-  it('downloads and caches through @actions/tool-cache; a second run is a cache hit', async () => {
-    const saved = { cache: process.env.RUNNER_TOOL_CACHE, temp: process.env.RUNNER_TEMP };
-    // What the runner sets for every job.
-    process.env.RUNNER_TOOL_CACHE = path.join(cacheDir, 'runner-tool-cache');
-    process.env.RUNNER_TEMP = path.join(cacheDir, 'runner-temp');
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    try {
-      const assetPath = await publishRelease('40.0.7');
-      const opts = { version: '40.0.7', downloadBaseUrl: `${base}/download`, searchPath: '', cache: actionsToolCache() };
-      const first = await resolveWasmtime(opts);
-      expect(first).toMatchObject({ version: '40.0.7', source: 'download' });
-      expect(first.binary).toBe(path.join(process.env.RUNNER_TOOL_CACHE, 'wasmtime', '40.0.7', target.arch, 'wasmtime'));
-      expect(await resolveWasmtime(opts)).toMatchObject({ binary: first.binary, source: 'cache' });
-      expect(requests).toEqual([assetPath]);
-      const missing = await resolveWasmtime({ ...opts, version: '9.9.8' }).catch((e: Error) => e.message);
-      expect(missing).toMatch(/wasmtime v9\.9\.8 has no asset .* \(HTTP 404\)/);
-    } finally {
-      stdout.mockRestore();
-      process.env.RUNNER_TOOL_CACHE = saved.cache;
-      process.env.RUNNER_TEMP = saved.temp;
-      if (saved.cache === undefined) delete process.env.RUNNER_TOOL_CACHE;
-      if (saved.temp === undefined) delete process.env.RUNNER_TEMP;
-    }
+  it('downloads into RUNNER_TEMP and caches in the tool-cache layout ({tool}/{version}/{arch} + {arch}.complete); a second run is a cache hit', async () => {
+    const toolCache = path.join(cacheDir, 'runner-tool-cache');
+    const runnerTemp = path.join(cacheDir, 'runner-temp');
+    const actionCache = folderCache(toolCache, { tempDir: runnerTemp });
+    const assetPath = await publishRelease('40.0.7');
+    const opts = { version: '40.0.7', downloadBaseUrl: `${base}/download`, searchPath: '', cache: actionCache };
+    const first = await resolveWasmtime(opts);
+    expect(first).toMatchObject({ version: '40.0.7', source: 'download' });
+    expect(first.binary).toBe(path.join(toolCache, 'wasmtime', '40.0.7', target.arch, 'wasmtime'));
+    expect(existsSync(path.join(toolCache, 'wasmtime', '40.0.7', `${target.arch}.complete`))).toBe(true);
+    expect(await resolveWasmtime(opts)).toMatchObject({ binary: first.binary, source: 'cache' });
+    expect(requests).toEqual([assetPath]);
+    const missing = await resolveWasmtime({ ...opts, version: '9.9.8' }).catch((e: Error) => e.message);
+    expect(missing).toMatch(/wasmtime v9\.9\.8 has no asset .* \(HTTP 404\)/);
   });
 });
 

@@ -29,7 +29,7 @@ import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js'
 import { deriveCommentKey, matrixHeading, publishReportComment, type RunOrder } from '../github/sticky-comment.js';
 import { logSafeIO, type ActionIO } from './io.js';
 import { parseInputs, type ActionInputs } from '../inputs.js';
-import { actionsToolCache } from '../runtime/wasmtime/actions-cache.js';
+import { folderCache } from '../runtime/wasmtime/cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
 import { logSafeLine } from '../report/log-safe.js';
@@ -52,6 +52,10 @@ interface RunnerEnv {
   workflow: string;
   job: string;
   tempDir: string;
+  /** RUNNER_TOOL_CACHE: where setup actions keep tools between jobs (absent outside a runner). */
+  toolCacheDir?: string;
+  /** The runner's PATH, searched for a `wasmtime`. */
+  path?: string;
 }
 
 async function readRunnerEnv(env: Record<string, string | undefined>): Promise<RunnerEnv> {
@@ -74,6 +78,8 @@ async function readRunnerEnv(env: Record<string, string | undefined>): Promise<R
     workflow: env.GITHUB_WORKFLOW ?? '',
     job: env.GITHUB_JOB ?? '',
     tempDir: env.RUNNER_TEMP || path.join(env.GITHUB_WORKSPACE || process.cwd(), '.wasm-p2-check'),
+    toolCacheDir: env.RUNNER_TOOL_CACHE || undefined,
+    path: env.PATH,
   };
 }
 
@@ -146,9 +152,11 @@ async function obtainReport(io: ActionIO, inputs: ActionInputs, runner: RunnerEn
       // is a github.com token (it lifts the API rate limit for resolving 'latest').
       wasmtime: {
         ...options.wasmtime,
-        // The runner's tool cache; runtime `auto` may download wasmtime here (else it falls back, with a warning).
-        cache: actionsToolCache(),
+        // The runner's tool cache (tool-cache layout); runtime `auto` may download wasmtime into it (else it falls back to
+        // the embedded runtime, with a warning in the summary and the comment). PATH is the runner's.
+        cache: runner.toolCacheDir ? folderCache(runner.toolCacheDir, { tempDir: runner.tempDir }) : folderCache(),
         autoDownload: true,
+        searchPath: runner.path,
         apiBaseUrl: 'https://api.github.com',
         ...(runner.apiUrl.replace(/\/+$/, '') === 'https://api.github.com' && inputs.publish.token ? { token: inputs.publish.token } : {}),
       },

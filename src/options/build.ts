@@ -9,12 +9,13 @@ export function buildCheckOptions(read: OptionReader, patterns: string[], cwd: s
   const binary = read('wasmtime');
   const version = read('wasmtime-version');
   const jobs = read('jobs');
+  const downloadBaseUrl = read('wasmtime-download-url');
   const shard = read('shard');
   return {
     patterns,
     cwd,
     runtime: read('runtime'),
-    wasmtime: { ...(version ? { version } : {}), ...(binary ? { binary } : {}) },
+    wasmtime: { ...(version ? { version } : {}), ...(binary ? { binary } : {}), ...(downloadBaseUrl ? { downloadBaseUrl } : {}) },
     adapter: read('adapter'),
     sandbox: {
       args: read('args'),

@@ -28,6 +28,8 @@ export interface WasmtimeOptions {
   /** GitHub API base for resolving 'latest' (default GITHUB_API_URL or https://api.github.com). */
   apiBaseUrl?: string;
   token?: string;
+  /** PATH searched for a `wasmtime` (default: this process's PATH; the Action passes the runner's). */
+  searchPath?: string;
   /** Runtime `auto` downloads wasmtime when it is not on PATH or cached (the Action); the CLI's `auto` never downloads. */
   autoDownload?: boolean;
   /** Where releases and release adapters are downloaded to and kept (default: the user cache folder, with fetch). */

@@ -154,3 +154,16 @@ export function parseShard(text: string): { index: number; count: number } | und
   if (!m || count < 1 || index < 1 || index > count) throw new OptionError('expected INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. 2/3');
   return { index, count };
 }
+
+/** An http(s) base URL; '' = the default. */
+export function parseDownloadUrl(text: string): string | undefined {
+  if (text === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new OptionError('expected an http(s) URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OptionError('expected an http(s) URL');
+  return text.replace(/\/+$/, '');
+}

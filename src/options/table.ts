@@ -16,6 +16,7 @@ import {
   parseByteSize,
   parseCheckName,
   parseCommentKey,
+  parseDownloadUrl,
   parseEnvPair,
   parseMatrix,
   parseOptionalPath,
@@ -103,12 +104,11 @@ export const OPTIONS = {
       flag: 'runtime',
       value: 'R',
       group: 'Runtime',
-      help: 'auto (default: wasmtime on PATH, else embedded) | wasmtime | embedded',
+      help: 'auto (default: wasmtime on PATH or cached, else embedded) | wasmtime |\nembedded',
     },
     input: {
-      default: 'wasmtime',
       description:
-        "Runtime for the P1 and P2 runs: `wasmtime` (installed with the tool cache unless on PATH), `embedded` (Node's WASI and jco's preview2-shim, no download), or `auto` (wasmtime on PATH or in the tool cache, else embedded).",
+        "Runtime for the P1 and P2 runs: `auto` (wasmtime when it can be had — on PATH, in the tool cache, or downloaded — else the embedded runtime, with a warning in the summary and the comment), `wasmtime` (fails the step when it cannot be had), or `embedded` (Node's WASI and jco's preview2-shim, no download).",
     },
   }),
   'wasmtime-version': scalar({
@@ -118,6 +118,15 @@ export const OPTIONS = {
     input: {
       description:
         'wasmtime release to use, e.g. `39.0.1` or `latest`; empty = the version wasm-p2-check is tested with (a matching `wasmtime` on PATH is used first).',
+    },
+  }),
+  'wasmtime-download-url': scalar({
+    default: '',
+    parse: parseDownloadUrl,
+    cli: { flag: 'wasmtime-download-url', value: 'URL', group: 'Runtime', help: 'base URL of wasmtime release downloads (a mirror; default github.com)' },
+    input: {
+      description:
+        'Base URL of wasmtime release downloads, for a mirror on GHES or air-gapped runners (`{URL}/v{version}/{asset}`, like `https://github.com/bytecodealliance/wasmtime/releases/download`); empty = github.com.',
     },
   }),
   wasmtime: scalar({

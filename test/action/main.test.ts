@@ -246,3 +246,43 @@ describe('the Action, in process', () => {
     expect(gh.comments).toEqual([]);
   });
 });
+
+describe('runtime: auto (the default) and a wasmtime that cannot be had, offline', () => {
+  // No network: the release mirror is a 127.0.0.1 port nobody listens on, PATH has no wasmtime, the tool cache is empty.
+  let offline: Record<string, string>;
+  let refused: string;
+  beforeAll(async () => {
+    const { createServer } = await import('node:net');
+    const s = createServer();
+    await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
+    refused = `http://127.0.0.1:${(s.address() as { port: number }).port}/download`;
+    await new Promise<void>((ok) => s.close(() => ok()));
+    const toolCache = path.join(harness.scratch, 'offline-tool-cache');
+    await mkdir(toolCache, { recursive: true });
+    offline = { PATH: path.join(harness.scratch, 'no-bin'), RUNNER_TOOL_CACHE: toolCache };
+  });
+
+  it('the default runtime falls back to the embedded runtime, with a warning in the summary, the comment and the report', async () => {
+    const r = await runAction({ inputs: { artifacts: 'build/*.wasm', runtime: '', comment: 'always', 'wasmtime-download-url': refused }, artifacts: [PASSING], env: offline });
+    expect(r.code, r.stdout).toBe(0);
+    const report = parseReport(await readFile(r.outputs['report-json']!, 'utf8'));
+    expect(report.runtime).toMatchObject({ requested: 'auto', p2: { name: 'preview2-shim' } });
+    expect(report.results[0]!.verdict).toBe('PASS');
+    expect(report.warnings?.map((w) => w.code)).toEqual(['runtime-fallback']);
+    expect(report.warnings![0]!.message).toMatch(/wasmtime could not be had \(.*ECONNREFUSED.*\): both runs used the embedded runtime/);
+    expect(r.summary).toMatch(/Warning:.*wasmtime could not be had/);
+    expect(gh.commentsOn(PR)[0]?.body).toMatch(/Warning:.*wasmtime could not be had/);
+  });
+
+  it('an explicit `runtime: wasmtime` that cannot be had fails the step naming the input, and still writes the summary and report-json', async () => {
+    const r = await runAction({ inputs: { artifacts: 'build/*.wasm', runtime: 'wasmtime', 'wasmtime-download-url': refused }, artifacts: [PASSING], env: offline });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::Input 'runtime': wasmtime cannot be had: downloading wasmtime-v[\d.]+-.* failed: ECONNREFUSED/);
+    expect(r.summary).toMatch(/The check could not run:.*`runtime`/);
+    const report = parseReport(await readFile(r.outputs['report-json']!, 'utf8'));
+    expect(report.configurationError).toMatchObject({ option: 'runtime' });
+    expect(report.results).toEqual([]);
+    expect(r.outputs.result).toBe('fail');
+    expect(gh.checkRuns.at(-1)).toMatchObject({ status: 'completed', conclusion: 'failure' });
+  });
+});

@@ -4,8 +4,10 @@
  *
  * - The CLI uses `folderCache()`: `fetch` and the per-user cache folder (`userCacheDir()`, shared with the result
  *   cache); it prints nothing.
- * - The Action uses the runner's tool cache (src/runtime/wasmtime/actions-cache.ts), so a self-hosted runner keeps
- *   releases between jobs like every setup-* action.
+ * - The Action uses `folderCache(RUNNER_TOOL_CACHE, { tempDir: RUNNER_TEMP })`: the runner's tool cache, in the layout
+ *   `@actions/tool-cache` uses (`{tool}/{version}/{arch}` + `{arch}.complete`), so a self-hosted runner keeps
+ *   releases between jobs like every setup-* action — read from the environment the Action was given, not from
+ *   process.env, and without tool-cache's retry waits and `::debug::` chatter.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -59,13 +61,15 @@ const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * A cache in a plain folder: `{root}/{tool}/{version}/{arch}/` plus a `{arch}.complete` marker written last, so a
- * half-copied entry is never found. Downloads with `fetch` (one attempt, a 5-minute limit), extracts with `tar`.
+ * half-copied entry is never found (the layout of `@actions/tool-cache`). Downloads with `fetch` (one attempt, a
+ * 5-minute limit) into `tempDir` (default `{root}/tmp`), extracts with `tar`.
  */
-export function folderCache(root: string = userCacheDir()): ReleaseCache {
+export function folderCache(root: string = userCacheDir(), options: { tempDir?: string } = {}): ReleaseCache {
   const entry = (tool: string, version: string, arch: string) => path.join(root, tool, version, arch);
+  const tempRoot = options.tempDir ?? path.join(root, 'tmp');
   const temp = async () => {
-    await mkdir(path.join(root, 'tmp'), { recursive: true });
-    return mkdtemp(path.join(root, 'tmp', 'dl-'));
+    await mkdir(tempRoot, { recursive: true });
+    return mkdtemp(path.join(tempRoot, 'wasm-p2-check-dl-'));
   };
   const complete = async (tool: string, version: string, arch: string) => {
     await writeFile(`${entry(tool, version, arch)}.complete`, '');

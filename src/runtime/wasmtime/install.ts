@@ -25,8 +25,6 @@ export interface ResolveWasmtimeOptions extends WasmtimeOptions {
   log?: (msg: string) => void;
   /** Never download (runtime `auto`): use an explicit binary, PATH or the tool cache only. */
   offline?: boolean;
-  /** PATH to search (default: this process's PATH). */
-  searchPath?: string;
   /** Release target override (tests); default: this machine. */
   platform?: NodeJS.Platform;
   arch?: string;
