@@ -1,7 +1,7 @@
 import type { ArtifactResult, Report, Verdict } from './model.js';
 import { REGRESSION_VERDICTS } from './report/summary.js';
 
-export type FailOn = 'regression' | 'any' | 'never';
+export type FailOn = 'regression' | 'not-wasi' | 'any' | 'never';
 
 /** Verdicts that fail `fail-on: regression`: the conversion broke something, or the checker could not tell (ERROR). */
 export const GATING_VERDICTS: readonly Verdict[] = [...REGRESSION_VERDICTS, 'ERROR'];
@@ -13,10 +13,13 @@ export function p2OnlyTimeout(r: Pick<ArtifactResult, 'verdict' | 'p1' | 'p2'>):
 
 /**
  * Whether one artifact fails the run. `regression` (the default): a REGRESSION, a CONVERT-FAIL, an ERROR (the checker
- * could not carry out a run: never a silent pass) or a TIMEOUT in P2 only; `any`: anything but PASS; `never`: nothing.
+ * could not carry out a run: never a silent pass) or a TIMEOUT in P2 only; `not-wasi`: those and a NOT-WASI module (one
+ * built for a specific non-WASI host, which no WASI host can run: for projects whose artifacts must all be WASI
+ * programs); `any`: anything but PASS; `never`: nothing.
  */
 export function resultFails(r: Pick<ArtifactResult, 'verdict' | 'p1' | 'p2'>, failOn: FailOn): boolean {
   if (failOn === 'never' || r.verdict === 'PASS') return false;
+  if (failOn === 'not-wasi' && r.verdict === 'NOT-WASI') return true;
   return failOn === 'any' || GATING_VERDICTS.includes(r.verdict) || p2OnlyTimeout(r);
 }
 

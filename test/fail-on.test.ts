@@ -19,6 +19,13 @@ describe('fail-on', () => {
     expect(resultFails(result('PRE-EXISTING'), 'any')).toBe(true);
   });
 
+  it('not-wasi: the regression verdicts plus NOT-WASI (a module built for a non-WASI host), nothing else', () => {
+    for (const v of ['REGRESSION', 'CONVERT-FAIL', 'ERROR', 'NOT-WASI'] as const) expect(resultFails(result(v), 'not-wasi'), v).toBe(true);
+    for (const v of ['PASS', 'PRE-EXISTING', 'INVALID-INPUT'] as const) expect(resultFails(result(v), 'not-wasi'), v).toBe(false);
+    expect(reportFails(makeReport([result('PASS'), result('NOT-WASI')]), 'regression')).toBe(false);
+    expect(reportFails(makeReport([result('PASS'), result('NOT-WASI')]), 'not-wasi')).toBe(true);
+  });
+
   it('a report with only an ERROR fails the step, and annotations agree with the step (one rule)', () => {
     const report = makeReport([result('PASS'), result('ERROR'), result('PRE-EXISTING')]);
     expect(reportFails(report, 'regression')).toBe(true);

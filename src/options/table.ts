@@ -230,11 +230,11 @@ export const OPTIONS = {
   }),
   'fail-on': scalar({
     default: 'regression',
-    parse: oneOf<FailOn>(['regression', 'any', 'never']),
-    cli: { flag: 'fail-on', value: 'WHAT', group: 'Diagnosis and output', help: 'regression (default: a REGRESSION, CONVERT-FAIL, ERROR or a\nP2-only TIMEOUT) | any | never' },
+    parse: oneOf<FailOn>(['regression', 'not-wasi', 'any', 'never']),
+    cli: { flag: 'fail-on', value: 'WHAT', group: 'Diagnosis and output', help: 'regression (default: a REGRESSION, CONVERT-FAIL, ERROR or a\nP2-only TIMEOUT) | not-wasi (those and NOT-WASI) | any | never' },
     input: {
       description:
-        'What fails the step and the check run: `regression` (a REGRESSION, a CONVERT-FAIL, an ERROR — the checker could not carry out a run — or a TIMEOUT in P2 only), `any` (anything but PASS), or `never`.',
+        'What fails the step and the check run: `regression` (a REGRESSION, a CONVERT-FAIL, an ERROR — the checker could not carry out a run — or a TIMEOUT in P2 only), `not-wasi` (those, and a module that is not a WASI program: NOT-WASI), `any` (anything but PASS), or `never`.',
     },
   }),
   'github-token': scalar({
