@@ -6,51 +6,38 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commentMarker } from '../src/github/sticky-comment.js';
 import { parseReport } from '../src/report/json.js';
-import { GitHubEmulator } from './github/emulator.js';
+import { ActionHarness, HEAD, PR, startEmulator, stopEmulator, type RunOptions } from './action/harness.js';
+import type { GitHubEmulator } from './github/emulator.js';
 import { issueCommentEvent, issuesEvent, pullRequestEvent, workflowRunEvent } from './github/events.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const PASSING = 'wat-hello.wasm';
 const REGRESSING = 'go124-hello.wasm';
-const HEAD = '0123456789abcdef0123456789abcdef01234567';
-const MERGE = 'fedcba9876543210fedcba9876543210fedcba98';
-const PR = 42;
 const RUN_TIMEOUT_MS = 120_000;
 
 let bundle: string;
-let scratch: string;
 let gh: GitHubEmulator;
+const harness = new ActionHarness();
 
 beforeAll(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), 'wasm-p2-check-action-e2e-'));
-  bundle = path.join(scratch, 'dist');
+  await harness.setUp();
+  bundle = path.join(harness.scratch, 'dist');
   await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--outdir', bundle], { cwd: root, timeout: 300_000 });
 }, 300_000);
 
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+afterAll(() => harness.tearDown());
 
 beforeEach(async () => {
-  gh = await new GitHubEmulator().start();
-  gh.addToken('ghs_write');
-  gh.addToken('ghs_read', { canWrite: false });
-  gh.addPullRequest({ number: PR, headSha: HEAD });
+  gh = await startEmulator();
 });
 
-afterEach(async () => {
-  await gh.stop();
-  // The action sent nothing GitHub would refuse, and the emulator answered only as GitHub documents.
-  expect(gh.rejected).toEqual([]);
-  expect(gh.violations).toEqual([]);
-});
+afterEach(() => stopEmulator(gh));
 
 interface RunResult {
   code: number | null;
@@ -61,57 +48,20 @@ interface RunResult {
   runnerTemp: string;
 }
 
-interface RunOptions {
-  inputs: Record<string, string>;
-  /** Fixture files copied into the workspace's build/ folder. */
-  artifacts?: string[];
-  eventName?: string;
-  event?: Record<string, unknown>;
-  env?: Record<string, string>;
-  /** Reuse a workspace (the two-stage tests hand files from one run to the next). */
-  workspace?: string;
-}
-
-let runCount = 0;
-
 /** Runs the bundled action like the runner: a fresh process, state only in files and the emulator. */
 async function runAction(o: RunOptions): Promise<RunResult> {
-  const dir = path.join(scratch, `run-${++runCount}`);
-  const workspace = o.workspace ?? path.join(dir, 'workspace');
-  const runnerTemp = path.join(dir, 'temp');
-  await mkdir(path.join(workspace, 'build'), { recursive: true });
-  await mkdir(runnerTemp, { recursive: true });
-  for (const f of o.artifacts ?? []) await copyFile(path.join(root, 'test', 'fixtures', f), path.join(workspace, 'build', f));
-  const eventPath = path.join(dir, 'event.json');
-  await writeFile(eventPath, JSON.stringify(o.event ?? pullRequestEvent(gh.api, { repository: gh.fullName, number: PR, headSha: HEAD })));
+  const { env: runnerEnv, dir, workspace, runnerTemp } = await harness.prepare(gh, o);
   const outputFile = path.join(dir, 'github_output');
   const summaryFile = path.join(dir, 'step_summary');
   await writeFile(outputFile, '');
   await writeFile(summaryFile, '');
-
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? dir,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: o.eventName ?? 'pull_request',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: gh.fullName,
-    GITHUB_REPOSITORY_OWNER: gh.owner,
-    GITHUB_SHA: MERGE,
-    GITHUB_REF: `refs/pull/${PR}/merge`,
-    GITHUB_WORKFLOW: 'CI',
-    GITHUB_JOB: 'wasm',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: gh.url,
-    GITHUB_WORKSPACE: workspace,
+    NO_PROXY: '127.0.0.1,localhost',
+    ...runnerEnv,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: runnerTemp,
-    NO_PROXY: '127.0.0.1,localhost',
-    ...o.env,
   };
   // The runner's mapping: upper case, spaces to underscores, dashes kept (`fail-on` → `INPUT_FAIL-ON`).
   const inputs = { runtime: 'embedded', 'github-token': 'ghs_write', timeout: '60', ...o.inputs };

@@ -91,7 +91,7 @@ async function readRunnerEnv(env: Record<string, string | undefined>): Promise<R
 class Publisher {
   readonly failures: string[] = [];
   refused = false;
-  private unreachable?: string;
+  unreachable?: string;
   constructor(
     readonly octokit: Octokit | undefined,
     private readonly io: ActionIO,
@@ -322,7 +322,8 @@ export async function run(deps: ActionDeps): Promise<void> {
       io.info('No pull request for this run: no comment.');
     } else {
       const issueNumber = target.pullNumber;
-      const author = await tokenLogin(octokit);
+      // Who we are (a PAT's login; undefined for installation tokens, whose comments are a bot's).
+      const author = publisher.unreachable ? undefined : await tokenLogin(octokit);
       const outcome = await publisher.attempt('comment on the pull request', (o) =>
         publishReportComment(o, {
           owner: target.owner,

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { commentMarker } from '../../src/github/sticky-comment.js';
 import { GitHubEmulator } from '../github/emulator.js';
 import { workflowRunEvent } from '../github/events.js';
-import { ActionHarness, HEAD, PR, type RunOptions } from './harness.js';
+import { ActionHarness, HEAD, PR, startEmulator, stopEmulator, type RunOptions } from './harness.js';
 
 const PASSING = 'wat-hello.wasm';
 const ALSO_PASSING = 'c-hello.wasm';
@@ -27,16 +27,10 @@ beforeAll(() => harness.setUp());
 afterAll(() => harness.tearDown());
 
 beforeEach(async () => {
-  gh = await new GitHubEmulator().start();
-  gh.addToken('ghs_write');
-  gh.addPullRequest({ number: PR, headSha: HEAD });
+  gh = await startEmulator();
 });
 
-afterEach(async () => {
-  await gh.stop();
-  expect(gh.rejected).toEqual([]);
-  expect(gh.violations).toEqual([]);
-});
+afterEach(() => stopEmulator(gh));
 
 const runAction = (o: RunOptions) => harness.run(gh, o);
 const ours = () => gh.commentsOn(PR).filter((c) => c.body.startsWith(commentMarker('CI/wasm')));

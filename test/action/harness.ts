@@ -12,7 +12,8 @@ import path from 'node:path';
 import type { ActionIO, AnnotationProps } from '../../src/action/io.js';
 import { run } from '../../src/action/main.js';
 import { createOctokit } from '../../src/github/client.js';
-import type { GitHubEmulator } from '../github/emulator.js';
+import { expect } from 'vitest';
+import { GitHubEmulator } from '../github/emulator.js';
 import { pullRequestEvent } from '../github/events.js';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
@@ -84,6 +85,22 @@ export class RecordingIO implements ActionIO {
 function command(props?: AnnotationProps): string {
   const parts = Object.entries(props ?? {}).map(([k, v]) => `${k}=${String(v)}`);
   return parts.length ? ` ${parts.join(',')}` : '';
+}
+
+/** A fresh emulator with a write token (`ghs_write`), a fork's read-only token (`ghs_read`) and PR 42 at HEAD. */
+export async function startEmulator(options: ConstructorParameters<typeof GitHubEmulator>[0] = {}): Promise<GitHubEmulator> {
+  const gh = await new GitHubEmulator(options).start();
+  gh.addToken('ghs_write');
+  gh.addToken('ghs_read', { canWrite: false });
+  gh.addPullRequest({ number: PR, headSha: HEAD });
+  return gh;
+}
+
+/** Stops it, then: the Action sent nothing GitHub would refuse, and the emulator answered only as GitHub documents. */
+export async function stopEmulator(gh: GitHubEmulator): Promise<void> {
+  await gh.stop();
+  expect(gh.rejected).toEqual([]);
+  expect(gh.violations).toEqual([]);
 }
 
 /** One scratch folder per test file; each run gets its own subfolder. */

@@ -10,7 +10,7 @@ import { commentMarker } from '../../src/github/sticky-comment.js';
 import { parseReport } from '../../src/report/json.js';
 import { GitHubEmulator, secondaryRateLimit } from '../github/emulator.js';
 import { pullRequestEvent, workflowRunEvent } from '../github/events.js';
-import { ActionHarness, HEAD, PR, type RunOptions } from './harness.js';
+import { ActionHarness, HEAD, PR, startEmulator, stopEmulator, type RunOptions } from './harness.js';
 
 const PASSING = 'wat-hello.wasm';
 const REGRESSING = 'go124-hello.wasm';
@@ -22,18 +22,10 @@ beforeAll(() => harness.setUp());
 afterAll(() => harness.tearDown());
 
 beforeEach(async () => {
-  gh = await new GitHubEmulator().start();
-  gh.addToken('ghs_write');
-  gh.addToken('ghs_read', { canWrite: false });
-  gh.addPullRequest({ number: PR, headSha: HEAD });
+  gh = await startEmulator();
 });
 
-afterEach(async () => {
-  await gh.stop();
-  // The action sent nothing GitHub would refuse, and the emulator answered only as GitHub documents.
-  expect(gh.rejected).toEqual([]);
-  expect(gh.violations).toEqual([]);
-});
+afterEach(() => stopEmulator(gh));
 
 const runAction = (o: RunOptions) => harness.run(gh, o);
 const commentOps = () => gh.requests.filter((r) => r.operationId?.startsWith('issues/'));
