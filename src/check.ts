@@ -16,6 +16,8 @@ import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type Convers
 import { ConfigError, type CheckOptions } from './options/index.js';
 import { summarize } from './report/summary.js';
 import { createRunner, type RuntimeSelection } from './runtime/index.js';
+import { withBudget } from './runtime/budget.js';
+import { withTrap } from './diagnose/trap/of-run.js';
 import { prepareSandbox } from './runtime/sandbox.js';
 import { wasmtimeReleaseAdapter } from './runtime/wasmtime/adapter.js';
 import { VERSION } from './version.js';
@@ -51,8 +53,11 @@ export async function check(options: CheckOptions): Promise<Report> {
         runtime: options.runtime,
         wasmtime,
         workDir: path.join(workDir, 'runs'),
+        keepFiles: options.keepWorkDir === true,
         log: (message) => progress({ artifact: '', stage: 'inspect', message }),
       });
+      // One time budget for the whole check: the runs it leaves no time for are reported, not started.
+      selection.runner = withBudget(selection.runner, options.budgetMs);
       hosts = await selection.runner.describe();
       adapters = await resolveAdapters(options.adapter ?? { kind: 'auto' }, {
         wasmtimeVersion: selection.wasmtimeVersion,
@@ -209,7 +214,7 @@ async function checkFresh(
     // A module built for WASI 0.2 directly cannot run as P1: there is nothing to compare, only the P2 run.
     if (!artifact.module!.targetsWasiP2) {
       progress('p1');
-      p1 = await selection.runner.runModule(absPath, options.sandbox);
+      p1 = withTrap(await selection.runner.runModule(absPath, options.sandbox, { style: artifact.module!.style }));
     }
     progress('convert');
     // Named like the artifact: the file name is argv[0] for the guest, as it was for the P1 run.
@@ -223,7 +228,7 @@ async function checkFresh(
   const runnable = !isReactor(artifact) || selection.runner.runsReactors === true;
   if (conversion.ok && runnable) {
     progress('p2');
-    p2 = await selection.runner.runComponent(componentPath, options.sandbox);
+    p2 = withTrap(await selection.runner.runComponent(componentPath, options.sandbox));
   }
   const comparison = compare(artifact, p1, conversion, p2);
   if (conversion.ok && !runnable) {
@@ -232,6 +237,8 @@ async function checkFresh(
       message: `${selection.runner.name} cannot run a reactor component (it exports no wasi:cli/run): the conversion was checked, the component was not run. The embedded runtime (--runtime embedded) instantiates reactors.`,
     });
   }
+  // This artifact is done with its files (the component): they go now, not at the end of the whole check.
+  if (!options.keepWorkDir) await rm(scratch, { recursive: true, force: true });
   progress('diagnose');
   const { diagnoses, unknown, corroborated } = diagnose({ artifact, verdict: comparison.verdict, p1, p2, conversion }, db);
   progress('done', comparison.verdict);

@@ -193,6 +193,8 @@ export interface CapturedOutput {
   /** Total bytes the guest wrote. */
   bytes: number;
   truncated: boolean;
+  /** When truncated (stderr only): the end of the output (about 64 KiB, from a line start), where a trap is printed. */
+  tail?: string;
 }
 
 export const TRAP_KINDS = [
@@ -293,6 +295,11 @@ export interface RunLimit {
   message: string;
 }
 
+/** What a runner needs to know about a module, from inspect (never inspected twice). */
+export interface GuestInfo {
+  style: 'command' | 'reactor';
+}
+
 /** One runtime implementation. Only runtime/ starts processes. */
 export interface Runner {
   readonly name: string;
@@ -303,7 +310,8 @@ export interface Runner {
   readonly runsReactors?: boolean;
   /** Host used for the P1 baseline and the P2 run, resolved once. */
   describe(): Promise<{ p1: RuntimeId; p2: RuntimeId }>;
-  runModule(path: string, sandbox: Sandbox): Promise<RunResult>;
+  /** `guest`: what inspect found (the embedded host runs a reactor's `_initialize` instead of `_start`). */
+  runModule(path: string, sandbox: Sandbox, guest?: GuestInfo): Promise<RunResult>;
   runComponent(path: string, sandbox: Sandbox): Promise<RunResult>;
 }
 

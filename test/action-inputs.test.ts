@@ -65,7 +65,9 @@ describe('parseInputs', () => {
       runtime: 'auto',
       wasmtime: {},
       adapter: { kind: 'auto' },
-      sandbox: { args: [], env: {}, dirs: [], stdinFile: undefined, timeoutMs: 30_000, outputCapBytes: 1_048_576 },
+      sandbox: { args: [], env: {}, dirs: [], stdinFile: undefined, timeoutMs: 30_000, outputCapBytes: 1_048_576, maxMemoryBytes: 2 * 1024 ** 3, maxDiskBytes: 512 * 1024 ** 2 },
+      maxArtifactBytes: 512 * 1024 ** 2,
+      budgetMs: 10_800_000,
       signatureDirs: [],
     });
   });

@@ -16,6 +16,7 @@ import type { Runner, Sandbox } from '../src/model.js';
 import { resolveWasmtime } from '../src/runtime/wasmtime/install.js';
 import { createWasmtimeRunner, wasmtimeRunArgs } from '../src/runtime/wasmtime/runner.js';
 import { engineUnavailable, harness } from './harness/engine.js';
+import { withTrap } from '../src/diagnose/trap/of-run.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(root, 'test', 'fixtures');
@@ -52,7 +53,13 @@ describe.skipIf(skipReason !== undefined)('wasmtime runner on the wasmtime 49 en
     const resolved = await resolveWasmtime({ binary: harness, log: (m) => logs.push(m) });
     expect(resolved).toMatchObject({ binary: harness, version: '49.0.0', source: 'explicit', runtimeName: 'wasmtime-py-harness' });
     expect(logs.join('\n')).toMatch(/using wasmtime 49\.0\.0/);
-    runner = createWasmtimeRunner({ binary: resolved.binary, version: resolved.version, workDir: path.join(work, 'runs'), runtimeName: resolved.runtimeName });
+    // Traps are read by the pipeline (diagnose/trap/of-run.ts), as check() does after each run.
+    const raw = createWasmtimeRunner({ binary: resolved.binary, version: resolved.version, workDir: path.join(work, 'runs'), runtimeName: resolved.runtimeName });
+    runner = {
+      ...raw,
+      runModule: async (f, s) => withTrap(await raw.runModule(f, s)),
+      runComponent: async (f, s) => withTrap(await raw.runComponent(f, s)),
+    };
   });
   afterAll(async () => {
     await rm(work, { recursive: true, force: true });

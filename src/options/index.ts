@@ -59,6 +59,8 @@ export interface CheckOptions {
   /** Keep the scratch directory after the run (for debugging). */
   keepWorkDir?: boolean;
   onProgress?: (event: ProgressEvent) => void;
+  /** Time budget for the whole check (ms); runs it leaves no time for are not started (limit 'budget'). */
+  budgetMs?: number;
   /** Largest artifact file read (default 512 MiB); a larger one is INVALID-INPUT naming the limit. */
   maxArtifactBytes?: number;
   /**

@@ -50,6 +50,24 @@ export function parseByteSize(text: string): number {
   return bytes;
 }
 
+/** A resource limit in bytes: `512MiB`, `2GiB`, `65536`, `64k`; more than 0, at most `max` (also in bytes). */
+export function limitBytes(max: number, maxText: string): (text: string) => number {
+  return (text) => {
+    const m = /^(\d+)\s*(?:([kKmMgG])(?:i?[bB])?)?$/.exec(text);
+    if (!m) throw new OptionError('expected a number of bytes, e.g. 512MiB, 2GiB or 65536');
+    const unit = m[2]?.toLowerCase();
+    const bytes = Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1);
+    if (bytes <= 0 || bytes > max) throw new OptionError(`expected more than 0 bytes and at most ${maxText}`);
+    return bytes;
+  };
+}
+
+/** Like limitBytes, or empty for the derived default. */
+export function optionalLimitBytes(max: number, maxText: string): (text: string) => number | undefined {
+  const parse = limitBytes(max, maxText);
+  return (text) => (text === '' ? undefined : parse(text));
+}
+
 /** A whole number from 1 to `max`. */
 export function positiveInteger(max: number): (text: string) => number {
   return (text) => {

@@ -25,6 +25,8 @@ import {
   parseSeconds,
   parseShard,
   parseWasmtimeVersion,
+  limitBytes,
+  optionalLimitBytes,
   positiveInteger,
   type ParseContext,
 } from './parsers.js';
@@ -294,6 +296,36 @@ export const OPTIONS = {
     default: '',
     parse: parseMatrix,
     input: { description: "The job's matrix as JSON (the expression `toJSON(matrix)`), to keep one comment per matrix combination and name it." },
+  }),
+  'max-memory': scalar({
+    default: '2GiB',
+    parse: limitBytes(4 * 1024 ** 3, '4GiB'),
+    cli: { flag: 'max-memory', value: 'BYTES', group: 'Guest sandbox', help: 'size each guest linear memory may grow to, at most 4GiB (default 2GiB)' },
+    input: { description: "Size each guest linear memory may grow to (e.g. `512MiB`, `2GiB`; at most 4GiB). A run that fails at it says so." },
+  }),
+  'max-disk': scalar({
+    default: '512MiB',
+    parse: limitBytes(1024 ** 4, '1024GiB'),
+    cli: { flag: 'max-disk', value: 'BYTES', group: 'Guest sandbox', help: "disk one run's preopen copies may use: the copy plus what the guest\nwrites (default 512MiB)" },
+    input: { description: "Disk one run's preopen copies may use, the copy plus what the guest writes (default `512MiB`); the run is ended beyond it." },
+  }),
+  'max-output': scalar({
+    default: '',
+    parse: optionalLimitBytes(1024 ** 4, '1024GiB'),
+    cli: { flag: 'max-output', value: 'BYTES', group: 'Guest sandbox', help: 'stdout+stderr one run may write before it is ended (default: 16 x\noutput-cap, at least 64MiB)' },
+    input: { description: 'Bytes of stdout + stderr one run may write before it is ended (default: 16 × `output-cap`, at least 64MiB).' },
+  }),
+  'max-artifact': scalar({
+    default: '512MiB',
+    parse: limitBytes(1024 ** 4, '1024GiB'),
+    cli: { flag: 'max-artifact', value: 'BYTES', group: 'Guest sandbox', help: 'largest artifact file read; a larger one is INVALID-INPUT (default 512MiB)' },
+    input: { description: 'Largest artifact file read (default `512MiB`); a larger one is `INVALID-INPUT`, naming the limit.' },
+  }),
+  budget: scalar({
+    default: '10800',
+    parse: parseSeconds,
+    cli: { flag: 'budget', value: 'SECONDS', group: 'Guest sandbox', help: 'time budget for the whole check; runs it leaves no time for are not\nstarted and reported as ERROR (default 10800, at most 86400)' },
+    input: { description: 'Time budget for the whole check, in seconds (default 10800, at most 86400): runs it leaves no time for are not started and reported as `ERROR`, so the report is still written.' },
   }),
   json: scalar({
     default: '',

@@ -30,11 +30,13 @@ export async function createRunner(options: {
   runtime: RuntimeChoice;
   wasmtime?: WasmtimeOptions;
   workDir: string;
+  /** Keep each run's scratch files (debugging); by default they are removed as soon as the run is read. */
+  keepFiles?: boolean;
   log?: (message: string) => void;
 }): Promise<RuntimeSelection> {
   const log = options.log ?? (() => {});
   if (options.runtime === 'embedded') {
-    return { runner: createEmbeddedRunner({ workDir: options.workDir }), requested: 'embedded', reason: 'requested', warnings: [] };
+    return { runner: createEmbeddedRunner({ workDir: options.workDir, keepFiles: options.keepFiles }), requested: 'embedded', reason: 'requested', warnings: [] };
   }
   const download = options.runtime === 'wasmtime' || options.wasmtime?.autoDownload === true;
   let resolved: Awaited<ReturnType<typeof resolveWasmtime>> | undefined;
@@ -55,11 +57,11 @@ export async function createRunner(options: {
           },
         ]
       : [];
-    return { runner: createEmbeddedRunner({ workDir: options.workDir }), requested: 'auto', reason: 'no wasmtime: embedded runtime', warnings };
+    return { runner: createEmbeddedRunner({ workDir: options.workDir, keepFiles: options.keepFiles }), requested: 'auto', reason: 'no wasmtime: embedded runtime', warnings };
   }
   const { binary, version } = resolved;
   return {
-    runner: createWasmtimeRunner({ binary, version, workDir: options.workDir, runtimeName: resolved.runtimeName }),
+    runner: createWasmtimeRunner({ binary, version, workDir: options.workDir, runtimeName: resolved.runtimeName, keepFiles: options.keepFiles }),
     requested: options.runtime,
     reason: `wasmtime ${version} from ${resolved.source}`,
     wasmtimeVersion: version,

@@ -32,3 +32,8 @@ export function limitsOf(sandbox: Sandbox): EffectiveLimits {
     outputBytes: sandbox.maxOutputBytes ?? defaultOutputLimit(sandbox.outputCapBytes),
   };
 }
+
+/** Limit for loading + compiling a guest before it starts (outside the time limit): generous, at least 5 minutes. */
+export function compileTimeoutFor(timeoutMs: number): number {
+  return Math.max(300_000, 2 * timeoutMs);
+}

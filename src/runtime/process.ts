@@ -9,13 +9,13 @@
  * - a wall-clock timeout kills the whole process group (the child is started `detached`, i.e. in its own group).
  */
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
-import { mkdir, mkdtemp, open, realpath, stat } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import type { CapturedOutput, Preopen, RunLimit, RunResult, RuntimeId } from '../model.js';
-import { DEFAULT_LIMITS } from './limits.js';
-import { copyTreeSafely, describeType, SandboxInputError } from './safe-fs.js';
+import { compileTimeoutFor, DEFAULT_LIMITS, defaultOutputLimit, type EffectiveLimits } from './limits.js';
+import { copyTreeSafely, describeType, ENTRY_COST_BYTES, formatBytes, SandboxInputError } from './safe-fs.js';
 
 export interface SandboxedProcessOptions {
   command: string;
@@ -35,6 +35,18 @@ export interface SandboxedProcessOptions {
    * (`outputLimitExceeded`). Protects the disk from a guest printing in a loop. Default: max(64 MiB, 16 × cap).
    */
   maxOutputFileBytes?: number;
+  /**
+   * The child writes a byte to fd 3 when the guest starts (the embedded hosts do, after compiling): the time limit
+   * counts from there, and loading/compiling before it has its own limit (`compileTimeoutMs`).
+   */
+  readySignal?: boolean;
+  /** Limit for the part before the ready signal. Default: compileTimeoutFor(timeoutMs). */
+  compileTimeoutMs?: number;
+  /** Folders the guest writes into (its preopen copies), measured while it runs; ended beyond `maxDiskBytes`. */
+  watchDirs?: string[];
+  maxDiskBytes?: number;
+  /** How often the output files are measured while the child runs (default 50 ms). */
+  outputPollMs?: number;
 }
 
 export interface SandboxedProcessResult {
@@ -51,8 +63,16 @@ export interface SandboxedProcessResult {
   stderrFile: string;
   /** The process could not be started at all (e.g. ENOENT): a harness problem, not the guest's. */
   spawnError?: string;
-  /** Killed because the output files grew past `maxOutputFileBytes`. */
+  /** The output files grew past `maxOutputFileBytes` (the child was ended, or had already finished). */
   outputLimitExceeded?: boolean;
+  /** Time from the start to the ready signal (loading + compiling), when the child gave one. */
+  compileMs?: number;
+  /** Ended because it did not get ready (compile) within `compileTimeoutMs`. */
+  compileTimedOut?: boolean;
+  /** The watched folders grew past `maxDiskBytes`. */
+  diskLimitExceeded?: boolean;
+  /** Size of the watched folders at the end (see treeBytes). */
+  diskBytes?: number;
 }
 
 let runCounter = 0;
@@ -167,6 +187,32 @@ function openStdin(file: string): number {
   return fd;
 }
 
+/** Bytes a folder tree takes: file sizes (apparent, so a sparse file counts whole) plus a cost per entry. */
+export async function treeBytes(dirs: string[], stopAbove = Number.POSITIVE_INFINITY): Promise<number> {
+  let total = 0;
+  const pending = [...dirs];
+  while (pending.length > 0 && total <= stopAbove) {
+    const dir = pending.pop()!;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      total += ENTRY_COST_BYTES;
+      const file = join(dir, entry.name);
+      if (entry.isDirectory()) pending.push(file);
+      else if (entry.isFile()) total += await lstat(file).then((st) => st.size, () => 0);
+    }
+  }
+  return total;
+}
+
+/** How often the output files (cheap: two stats) and the preopen copies (a walk) are measured while the child runs. */
+const OUTPUT_POLL_MS = 50;
+const DISK_POLL_MS = 250;
+
 /** Runs `command` sandboxed as described at the top of this file. Never throws for guest/host failures. */
 export async function runSandboxedProcess(options: SandboxedProcessOptions): Promise<SandboxedProcessResult> {
   await mkdir(options.scratchDir, { recursive: true });
@@ -174,47 +220,89 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
   const stdoutFile = join(outDir, 'stdout');
   const stderrFile = join(outDir, 'stderr');
   const cap = Math.max(0, options.outputCapBytes);
-  const maxFileBytes = options.maxOutputFileBytes ?? Math.max(64 * 1024 * 1024, cap * 16);
+  const maxFileBytes = options.maxOutputFileBytes ?? defaultOutputLimit(cap);
+  const watchDirs = options.watchDirs ?? [];
+  const maxDiskBytes = options.maxDiskBytes ?? Number.POSITIVE_INFINITY;
 
   const stdoutFd = openSync(stdoutFile, 'w');
   const stderrFd = openSync(stderrFile, 'w');
   let stdinFd: number | undefined;
   const started = performance.now();
+  let readyAt: number | undefined;
   let timedOut = false;
+  let compileTimedOut = false;
   let outputLimitExceeded = false;
+  let diskLimitExceeded = false;
   let spawnError: string | undefined;
   let exitCode: number | null = null;
   let signal: string | undefined;
 
   try {
     stdinFd = options.stdinFile !== undefined ? openStdin(options.stdinFile) : undefined;
+    const stdin = stdinFd !== undefined ? nativeFd(stdinFd) : 'ignore';
     const child = execa(options.command, options.args, {
       cwd: options.cwd,
       env: options.env,
       extendEnv: false,
-      stdin: stdinFd !== undefined ? nativeFd(stdinFd) : 'ignore',
-      stdout: nativeFd(stdoutFd),
-      stderr: nativeFd(stderrFd),
+      // fd 3 (readySignal): the host writes one byte there when the guest starts.
+      stdio: options.readySignal ? [stdin, nativeFd(stdoutFd), nativeFd(stderrFd), 'pipe'] : [stdin, nativeFd(stdoutFd), nativeFd(stderrFd)],
       detached: true,
       reject: false,
       windowsHide: true,
       // stripFinalNewline/buffer do not apply: nothing is piped back
     });
     const pid = child.pid;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(pid, () => child.kill('SIGKILL'));
-    }, Math.max(1, options.timeoutMs));
-    const watcher = setInterval(() => {
+    const kill = () => killGroup(pid, () => child.kill('SIGKILL'));
+    // The time limit measures the guest: with a ready signal, loading/compiling before it has its own limit.
+    let timer = setTimeout(
+      () => {
+        if (options.readySignal) compileTimedOut = true;
+        else timedOut = true;
+        kill();
+      },
+      Math.max(1, options.readySignal ? (options.compileTimeoutMs ?? compileTimeoutFor(options.timeoutMs)) : options.timeoutMs),
+    );
+    if (options.readySignal) {
+      const ready = child.stdio[3] as NodeJS.ReadableStream | undefined;
+      ready?.once('data', () => {
+        if (readyAt !== undefined || compileTimedOut) return;
+        readyAt = performance.now();
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          timedOut = true;
+          kill();
+        }, Math.max(1, options.timeoutMs));
+      });
+      ready?.on('error', () => undefined);
+    }
+    const outputWatch = setInterval(() => {
       void Promise.all([stat(stdoutFile), stat(stderrFile)])
         .then(([a, b]) => {
           if (a.size + b.size > maxFileBytes && !outputLimitExceeded) {
             outputLimitExceeded = true;
-            killGroup(pid, () => child.kill('SIGKILL'));
+            kill();
           }
         })
         .catch(() => undefined);
-    }, 200);
+    }, options.outputPollMs ?? OUTPUT_POLL_MS);
+    let measuring = false;
+    const diskWatch =
+      watchDirs.length > 0 && Number.isFinite(maxDiskBytes)
+        ? setInterval(() => {
+            if (measuring) return;
+            measuring = true;
+            void treeBytes(watchDirs, maxDiskBytes)
+              .then((bytes) => {
+                if (bytes > maxDiskBytes && !diskLimitExceeded) {
+                  diskLimitExceeded = true;
+                  kill();
+                }
+              })
+              .finally(() => {
+                measuring = false;
+              });
+          }, DISK_POLL_MS)
+        : undefined;
     try {
       const result = await child;
       if (result.failed && result.exitCode === undefined && result.signal === undefined && !timedOut) {
@@ -224,9 +312,10 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
       signal = result.signal ?? undefined;
     } finally {
       clearTimeout(timer);
-      clearInterval(watcher);
+      clearInterval(outputWatch);
+      if (diskWatch) clearInterval(diskWatch);
       // Anything the child left behind in its group goes with it.
-      if (timedOut || outputLimitExceeded) killGroup(pid, () => undefined);
+      if (timedOut || compileTimedOut || outputLimitExceeded || diskLimitExceeded) killGroup(pid, () => undefined);
     }
   } catch (error) {
     spawnError = error instanceof Error ? error.message : String(error);
@@ -235,19 +324,28 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
     closeSync(stderrFd);
     if (stdinFd !== undefined) closeSync(stdinFd);
   }
-  const durationMs = Math.round(performance.now() - started);
+  const ended = performance.now();
   const [stdout, stderr] = await Promise.all([readCapped(stdoutFile, cap), readCapped(stderrFile, cap)]);
+  // Limits are judged on what was written, not on whether a poll caught it in time: a guest that wrote past a limit
+  // hit it whether it finished before the next poll or was killed (both phases are classified alike).
+  if (stdout.bytes + stderr.bytes > maxFileBytes) outputLimitExceeded = true;
+  const diskBytes = watchDirs.length > 0 ? await treeBytes(watchDirs) : undefined;
+  if (diskBytes !== undefined && diskBytes > maxDiskBytes) diskLimitExceeded = true;
   return {
     exitCode,
     ...(signal !== undefined ? { signal } : {}),
     stdout,
     stderr,
     timedOut,
-    durationMs,
+    durationMs: Math.round(ended - (readyAt ?? started)),
+    ...(readyAt !== undefined ? { compileMs: Math.round(readyAt - started) } : {}),
     stdoutFile,
     stderrFile,
     ...(spawnError !== undefined ? { spawnError } : {}),
     ...(outputLimitExceeded ? { outputLimitExceeded } : {}),
+    ...(compileTimedOut ? { compileTimedOut } : {}),
+    ...(diskLimitExceeded ? { diskLimitExceeded } : {}),
+    ...(diskBytes !== undefined ? { diskBytes } : {}),
   };
 }
 
@@ -281,3 +379,82 @@ export function notRunResult(phase: 'p1' | 'p2', runtime: RuntimeId, hostError: 
   const empty = { text: '', bytes: 0, truncated: false };
   return { phase, runtime, exitCode: null, stdout: empty, stderr: empty, durationMs: 0, timedOut: false, hostError, ...(limit ? { limit } : {}) };
 }
+
+/** How much of the end of a cut stderr is kept (`CapturedOutput.tail`): a trap is printed last. */
+export const STDERR_TAIL_BYTES = 64 * 1024;
+
+export interface RunContext {
+  phase: 'p1' | 'p2';
+  runtime: RuntimeId;
+  /** The host as named in messages, e.g. 'wasmtime (/usr/bin/wasmtime)'. */
+  hostName: string;
+  command: string[];
+  timeoutMs: number;
+  limits: EffectiveLimits;
+  /** Time spent compiling before this process (wasmtime compile), added to the process's own. */
+  compileMs?: number;
+}
+
+/**
+ * The one way a finished host process becomes a `RunResult`, for every runner and both phases: the same capped
+ * output (with the tail of a cut stderr), the same reading of spawn errors, signals and limit flags. What the host
+ * itself reports (a status file, a trap) is the runner's to add; traps are parsed by diagnose/, not here.
+ */
+export async function toRunResult(proc: SandboxedProcessResult, ctx: RunContext): Promise<RunResult> {
+  const stderr = proc.stderr.truncated ? { ...proc.stderr, tail: await readTail(proc.stderrFile, STDERR_TAIL_BYTES) } : proc.stderr;
+  const result: RunResult = {
+    phase: ctx.phase,
+    runtime: ctx.runtime,
+    exitCode: proc.exitCode,
+    stdout: proc.stdout,
+    stderr,
+    durationMs: proc.durationMs,
+    timedOut: proc.timedOut,
+    command: ctx.command,
+  };
+  const compileMs = (ctx.compileMs ?? 0) + (proc.compileMs ?? 0);
+  if (ctx.compileMs !== undefined || proc.compileMs !== undefined) result.compileMs = compileMs;
+  const endedByUs = proc.timedOut || proc.compileTimedOut || proc.outputLimitExceeded || proc.diskLimitExceeded;
+  if (proc.spawnError !== undefined) {
+    result.hostError = `cannot start ${ctx.hostName}: ${proc.spawnError}`;
+  } else if (proc.compileTimedOut) {
+    const limit = compileTimeoutFor(ctx.timeoutMs);
+    result.hostError = `${ctx.hostName} did not finish compiling the guest within ${limit / 1000} s (the compile limit; the guest never started)`;
+    result.limit = { kind: 'time', value: limit, message: `compile limit of ${limit / 1000} s reached before the guest started` };
+  } else if (proc.signal && !endedByUs) {
+    result.hostError = `${ctx.hostName} was killed by ${proc.signal}`;
+  }
+  const written = proc.stdout.bytes + proc.stderr.bytes;
+  if (!result.limit && proc.outputLimitExceeded) {
+    result.limit = {
+      kind: 'output',
+      value: ctx.limits.outputBytes,
+      message: `output limit of ${formatBytes(ctx.limits.outputBytes)} reached: the guest wrote ${written} bytes to stdout and stderr${proc.exitCode === null ? ' and was ended' : ''}`,
+    };
+  } else if (!result.limit && proc.diskLimitExceeded) {
+    result.limit = {
+      kind: 'disk',
+      value: ctx.limits.diskBytes,
+      message: `disk limit of ${formatBytes(ctx.limits.diskBytes)} reached: the preopen copies grew to ${proc.diskBytes ?? 'more than that'} bytes${proc.exitCode === null ? ' and the guest was ended' : ''}`,
+    };
+  } else if (!result.limit && proc.timedOut) {
+    result.limit = { kind: 'time', value: ctx.timeoutMs, message: `time limit of ${ctx.timeoutMs / 1000} s reached: the guest was ended` };
+  }
+  return result;
+}
+
+/** Marks a run that ended abnormally with its memory at the limit (a failed memory.grow is all the guest sees). */
+export function memoryLimitHit(result: RunResult, memoryBytes: number | undefined, limits: EffectiveLimits): void {
+  if (result.limit || memoryBytes === undefined || result.exitCode === 0) return;
+  // A grow fails when it would pass the limit; allocators grow in steps of up to a few MiB.
+  if (memoryBytes + MEMORY_SLACK_BYTES > limits.memoryBytes) {
+    result.limit = {
+      kind: 'memory',
+      value: limits.memoryBytes,
+      message: `memory limit of ${formatBytes(limits.memoryBytes)} reached: the guest's memory was ${memoryBytes} bytes when it failed`,
+    };
+  }
+}
+
+/** How close to the memory limit a failed run's memory must be to count as having hit it. */
+export const MEMORY_SLACK_BYTES = 16 * 1024 * 1024;

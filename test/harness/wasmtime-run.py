@@ -16,7 +16,8 @@
 #
 # Usage (see test/harness/wasmtime, the executable shim):
 #   wasmtime --version
-#   wasmtime [run] [--dir HOST[::GUEST]]... [--env K[=V]]... [--argv0 NAME] [-S OPT[=V],...]... [-W OPT[=V],...]...
+#   wasmtime compile [-W OPT[=V],...]... -o OUT FILE
+#   wasmtime [run] [--allow-precompiled] [--dir HOST[::GUEST]]... [--env K[=V]]... [--argv0 NAME] [-S OPT[=V],...]... [-W OPT[=V],...]...
 #            [--] FILE [ARGS...]
 # ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 import os
@@ -46,6 +47,10 @@ WASI_OPTIONS = {
 WASM_OPTIONS = {
     'max-wasm-stack': 'max_wasm_stack',
     'component-model': None,  # always on in the wheel (the runner passes it only for wasmtime < 17)
+    # Store limits, applied to the store in main() (not Config setters).
+    'max-memory-size': None,
+    # The wheel has no switch to make a failed memory.grow trap: accepted, grow returns -1 as without it.
+    'trap-on-grow-failure': None,
 }
 
 
@@ -67,10 +72,16 @@ def parse(argv):
     if argv and argv[0] in ('--version', '-V'):
         print(f"wasmtime {dist_version('wasmtime')} (python-wheel test harness)")
         sys.exit(0)
+    compile_only = False
     if argv and argv[0] == 'run':
         argv = argv[1:]
+    elif argv and argv[0] == 'compile':
+        argv = argv[1:]
+        compile_only = True
     dirs, env, wasi_opts, wasm_opts = [], [], {}, {}
     argv0 = None
+    output = None
+    allow_precompiled = False
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -107,6 +118,10 @@ def parse(argv):
             env.append((k, val))
         elif name == '--argv0':
             argv0 = value()
+        elif name == '--allow-precompiled':
+            allow_precompiled = True
+        elif compile_only and (name == '-o' or name == '--output'):
+            output = value()
         elif name == '-S':
             for k, v in split_opts(value()):
                 verdict = WASI_OPTIONS.get(k)
@@ -123,17 +138,49 @@ def parse(argv):
         i += 1
     if i >= len(argv):
         usage('no wasm file given')
-    return argv[i], argv0, argv[i + 1:], dirs, env, wasi_opts, wasm_opts
+    if compile_only:
+        return ('compile', argv[i], output, wasm_opts)
+    return ('run', argv[i], argv0, argv[i + 1:], dirs, env, wasi_opts, wasm_opts, allow_precompiled)
 
 
-def main(argv) -> int:
-    path, argv0, guest_args, dirs, env, _wasi_opts, wasm_opts = parse(argv)
+def engine_for(wasm_opts):
     config = wasmtime.Config()
     for k, v in wasm_opts.items():
         setter = WASM_OPTIONS[k]
         if setter:
             getattr(config, setter)(int(v or '0', 0))
-    engine = wasmtime.Engine(config)
+    return wasmtime.Engine(config)
+
+
+def is_component_bytes(data) -> bool:
+    # Layer field of the preamble: 0x0001 = core module, 0x0001 with version 0x0d = component.
+    return len(data) >= 8 and data[:4] == b'\0asm' and data[4:8] != b'\x01\0\0\0'
+
+
+def compile_main(path, output, wasm_opts) -> int:
+    """`wasmtime compile -o OUT FILE`: the engine's serialized code (loaded by `run --allow-precompiled`)."""
+    engine = engine_for(wasm_opts)
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+        code = cm.Component(engine, data) if is_component_bytes(data) else wasmtime.Module(engine, data)
+    except OSError as e:
+        sys.stderr.write(f'failed to read {path}: {e.strerror}\n')
+        return ERROR_EXIT
+    except wasmtime.WasmtimeError as e:
+        sys.stderr.write(f'{e}\n')
+        return ERROR_EXIT
+    with open(output or (os.path.splitext(path)[0] + '.cwasm'), 'wb') as f:
+        f.write(code.serialize())
+    return 0
+
+
+def main(argv) -> int:
+    parsed = parse(argv)
+    if parsed[0] == 'compile':
+        return compile_main(*parsed[1:])
+    _, path, argv0, guest_args, dirs, env, _wasi_opts, wasm_opts, allow_precompiled = parsed
+    engine = engine_for(wasm_opts)
 
     try:
         with open(path, 'rb') as f:
@@ -153,13 +200,24 @@ def main(argv) -> int:
         wasi.preopen_dir(host, guest)
     store = wasmtime.Store(engine)
     store.set_wasi(wasi)
+    if 'max-memory-size' in wasm_opts:
+        store.set_limits(memory_size=int(wasm_opts['max-memory-size'] or '0', 0))
 
-    # Layer field of the preamble: 0x0001 = core module, 0x0001 with version 0x0d = component.
-    is_component = len(data) >= 8 and data[:4] == b'\0asm' and data[4:8] != b'\x01\0\0\0'
+    precompiled = not data.startswith(b'\0asm')
+    if precompiled and not allow_precompiled:
+        sys.stderr.write(f'{path} is not a wasm binary (a precompiled file needs --allow-precompiled)\n')
+        return ERROR_EXIT
     try:
-        if is_component:
-            return run_component(engine, store, data)
-        return run_module(engine, store, data)
+        if precompiled:
+            # Serialized code records whether it is a component: whichever loader accepts it.
+            try:
+                component = cm.Component.deserialize(engine, data)
+            except wasmtime.WasmtimeError:
+                return run_module(engine, store, wasmtime.Module.deserialize(engine, data))
+            return run_component(engine, store, component)
+        if is_component_bytes(data):
+            return run_component(engine, store, cm.Component(engine, data))
+        return run_module(engine, store, wasmtime.Module(engine, data))
     except wasmtime.ExitTrap as e:
         return e.code
     except wasmtime.Trap as e:
@@ -172,8 +230,7 @@ def main(argv) -> int:
         return TRAP_EXIT if 'wasm backtrace' in text or 'wasm trap' in text else ERROR_EXIT
 
 
-def run_module(engine, store, data) -> int:
-    module = wasmtime.Module(engine, data)
+def run_module(engine, store, module) -> int:
     linker = wasmtime.Linker(engine)
     linker.define_wasi()
     instance = linker.instantiate(store, module)
@@ -187,8 +244,7 @@ def run_module(engine, store, data) -> int:
     return 0
 
 
-def run_component(engine, store, data) -> int:
-    component = cm.Component(engine, data)
+def run_component(engine, store, component) -> int:
     linker = cm.Linker(engine)
     linker.add_wasip2()
     run_iface = next((n for n in component.type.exports(engine) if n.startswith('wasi:cli/run@')), None)

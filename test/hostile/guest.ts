@@ -200,3 +200,85 @@ export async function assemble(wat: string, name = 'guest.wat'): Promise<Uint8Ar
 export async function attackGuest(ops: AttackOp[]): Promise<Uint8Array> {
   return assemble(attackWat(ops));
 }
+
+/**
+ * Resource bombs. `output`: writes `bytes` to stdout in 64 KiB writes, then exits 0. `disk`: writes `bytes` into
+ * `bomb.bin` in its first preopen, then exits 0. `memory`: grows its memory by `step` pages until memory.grow fails,
+ * prints the page count it reached, then traps (`unreachable`), as an allocator's abort would.
+ */
+export function bombWat(kind: 'output' | 'disk' | 'memory', amount: number, step = 16): string {
+  const imports = `
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fd_fdstat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 100) "bomb.bin")`;
+  // 64 KiB of 'x' at 65536 (the second page), the iovec at 0.
+  const writeLoop = (fd: string) => `
+    (memory.fill (i32.const 65536) (i32.const 120) (i32.const 65536))
+    (i32.store (i32.const 0) (i32.const 65536))
+    (i32.store (i32.const 4) (i32.const 65536))
+    (block $done (loop $more
+      (br_if $done (i32.ge_u (local.get $written) (i32.const ${amount})))
+      (drop (call $fd_write ${fd} (i32.const 0) (i32.const 1) (i32.const 8)))
+      (local.set $written (i32.add (local.get $written) (i32.const 65536)))
+      (br $more)))`;
+  let body: string;
+  if (kind === 'output') {
+    body = writeLoop('(i32.const 1)');
+  } else if (kind === 'disk') {
+    body = `
+    (drop (call $fd_fdstat_get (i32.const 3) (i32.const 512)))
+    (if (call $path_open (i32.const 3) (i32.const 1) (i32.const 100) (i32.const 8) (i32.const 9) (i64.load (i32.const 528)) (i64.load (i32.const 528)) (i32.const 0) (i32.const 20))
+      (then unreachable))
+    ${writeLoop('(i32.load (i32.const 20))')}`;
+  } else {
+    body = `
+    (block $full (loop $grow
+      (br_if $full (i32.eq (memory.grow (i32.const ${step})) (i32.const -1)))
+      (br $grow)))
+    ;; print "pages N\\n"
+    (local.set $written (memory.size))
+    (i32.store (i32.const 0) (i32.const 200))
+    (i32.store (i32.const 4) (call $digits (local.get $written)))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    unreachable`;
+  }
+  return `(module ${imports}
+  ;; writes the decimal digits of n at 200, returns their count
+  (func $digits (param $n i32) (result i32) (local $len i32) (local $i i32) (local $t i32)
+    (local.set $t (local.get $n))
+    (loop $count
+      (local.set $len (i32.add (local.get $len) (i32.const 1)))
+      (local.set $t (i32.div_u (local.get $t) (i32.const 10)))
+      (br_if $count (i32.ne (local.get $t) (i32.const 0))))
+    (local.set $i (local.get $len))
+    (loop $put
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (i32.store8 (i32.add (i32.const 200) (local.get $i)) (i32.add (i32.const 48) (i32.rem_u (local.get $n) (i32.const 10))))
+      (local.set $n (i32.div_u (local.get $n) (i32.const 10)))
+      (br_if $put (i32.ne (local.get $i) (i32.const 0))))
+    (local.get $len))
+  (func (export "_start") (local $written i32)
+    ${body}))
+`;
+}
+
+/**
+ * A module that takes long to compile and no time to run: `functions` functions of `size` arithmetic steps each,
+ * none called; `_start` returns at once.
+ */
+export function slowToCompileWat(functions: number, size: number): string {
+  const fn = (i: number) => {
+    const steps = Array.from({ length: size }, (_, k) => `(local.set $a (i32.add (i32.mul (local.get $a) (i32.const ${k + i + 3})) (local.get $b)))`).join(' ');
+    return `(func $f${i} (param $a i32) (param $b i32) (result i32) ${steps} (local.get $a))`;
+  };
+  return `(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  ${Array.from({ length: functions }, (_, i) => fn(i)).join('\n  ')}
+  (table ${functions} funcref)
+  (elem (i32.const 0) ${Array.from({ length: functions }, (_, i) => `$f${i}`).join(' ')})
+  (func (export "_start")))
+`;
+}

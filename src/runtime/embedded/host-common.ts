@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { HOST_ERROR_EXIT_CODE, TRAP_EXIT_CODE, type HostConfig, type HostStatus } from './host-protocol.js';
+import { closeSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { HOST_ERROR_EXIT_CODE, TRAP_EXIT_CODE, type HostConfig, type HostStatus, type HostStatusFile } from './host-protocol.js';
 
 export function readConfig(): HostConfig {
   const file = process.argv[2];
@@ -10,15 +10,47 @@ export function readConfig(): HostConfig {
   return JSON.parse(readFileSync(file, 'utf8')) as HostConfig;
 }
 
-/** Marks the start of the guest (see HostStatus 'running'). */
 let compiledIn: number | undefined;
+let finished = false;
+/** The guest's linear memories (exported ones), measured when the host ends: a run that hit the memory limit says so. */
+const memories: WebAssembly.Memory[] = [];
+
+export function trackMemories(instance: WebAssembly.Instance): void {
+  for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) memories.push(value);
+}
+
+function memoryBytes(): number | undefined {
+  return memories.length > 0 ? Math.max(...memories.map((m) => m.buffer.byteLength)) : undefined;
+}
+
+function writeStatus(config: HostConfig, status: HostStatus): void {
+  const memory = memoryBytes();
+  const file: HostStatusFile = { ...status, ...(compiledIn !== undefined ? { compileMs: compiledIn } : {}), ...(memory !== undefined ? { memoryBytes: memory } : {}) };
+  writeFileSync(config.statusFile, JSON.stringify(file));
+}
+
+/**
+ * Marks the start of the guest (see HostStatus 'running') and tells the parent on fd 3 (the ready signal: the time
+ * limit counts from here; compiling came before). From here on, a guest's own exit (proc_exit / wasi:cli/exit calls
+ * process.exit) still leaves its status behind.
+ */
 export function started(config: HostConfig, compileMs: number): void {
   compiledIn = compileMs;
-  writeFileSync(config.statusFile, JSON.stringify({ outcome: 'running', compileMs } satisfies HostStatus));
+  writeStatus(config, { outcome: 'running', compileMs });
+  process.on('exit', (code) => {
+    if (!finished) writeStatus(config, { outcome: 'exit', code });
+  });
+  try {
+    writeSync(3, 'r');
+    closeSync(3);
+  } catch {
+    // started without the ready pipe (run by hand)
+  }
 }
 
 export function finish(config: HostConfig, status: HostStatus): never {
-  writeFileSync(config.statusFile, JSON.stringify({ ...status, ...(compiledIn !== undefined ? { compileMs: compiledIn } : {}) }));
+  finished = true;
+  writeStatus(config, status);
   process.exit(status.outcome === 'exit' ? status.code : status.outcome === 'trap' ? TRAP_EXIT_CODE : HOST_ERROR_EXIT_CODE);
 }
 

@@ -15,6 +15,11 @@ export interface HostConfig {
   statusFile: string;
 }
 
+/** Node flags for the host: V8's limit on each wasm memory (in 64 KiB pages) is the guest memory limit. */
+export function hostNodeFlags(memoryBytes: number): string[] {
+  return [`--wasm-max-mem-pages=${Math.max(1, Math.floor(memoryBytes / 65536))}`];
+}
+
 export type HostStatus =
   /** Written right before the guest starts: from here on an exit code without a final status is the guest's own. */
   | { outcome: 'running'; compileMs: number }
@@ -23,7 +28,7 @@ export type HostStatus =
   | { outcome: 'error'; message: string; stack?: string };
 
 /** What the host writes: the status, plus the compile time once the guest has started. */
-export type HostStatusFile = HostStatus & { compileMs?: number };
+export type HostStatusFile = HostStatus & { compileMs?: number; memoryBytes?: number };
 
 /** Exit code the hosts use when the guest trapped: 128 + SIGABRT, as the wasmtime CLI does on Unix. */
 export const TRAP_EXIT_CODE = 134;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
-import { finish, readConfig, reportThrown, started } from './host-common.js';
+import { finish, readConfig, reportThrown, started, trackMemories } from './host-common.js';
 
 /** WASI errno `perm` (operation not permitted). */
 const ERRNO_PERM = 63;
@@ -20,7 +20,16 @@ const ERRNO_PERM = 63;
 function guardedImports(wasi: WASI): WebAssembly.Imports {
   const p1 = (wasi.getImportObject() as { wasi_snapshot_preview1: Record<string, unknown> }).wasi_snapshot_preview1;
   return {
-    wasi_snapshot_preview1: { ...p1, path_symlink: () => ERRNO_PERM, path_link: () => ERRNO_PERM },
+    wasi_snapshot_preview1: {
+      ...p1,
+      path_symlink: () => ERRNO_PERM,
+      path_link: () => ERRNO_PERM,
+      // node:wasi would raise the signal in the host process itself (an abort, a core dump, a crash indistinguishable
+      // from the host's own): the guest's abort is a trap instead, as it is under wasmtime.
+      proc_raise: (signal: number) => {
+        throw new WebAssembly.RuntimeError(`proc_raise(${signal}): the guest raised signal ${signal}`);
+      },
+    },
   } as WebAssembly.Imports;
 }
 
@@ -38,6 +47,7 @@ try {
   const compileStart = performance.now();
   const module = await WebAssembly.compile(readFileSync(config.target));
   instance = await WebAssembly.instantiate(module, guardedImports(wasi));
+  trackMemories(instance);
   started(config, Math.round(performance.now() - compileStart));
 } catch (e) {
   reportThrown(config, e, 'link');

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
-import { finish, readConfig, reportThrown, started } from './host-common.js';
+import { finish, readConfig, reportThrown, started, trackMemories } from './host-common.js';
 
 const config = readConfig();
 
@@ -46,6 +46,13 @@ try {
   const modules = new Map(
     await Promise.all(names.map(async (name) => [name, await WebAssembly.compile(readFileSync(path.join(config.target, name)))] as const)),
   );
+  // Every core instance the bindings create is watched for its memories (the memory limit report).
+  const instantiateCore = WebAssembly.instantiate.bind(WebAssembly) as (m: WebAssembly.Module, i?: WebAssembly.Imports) => Promise<WebAssembly.Instance>;
+  (WebAssembly as { instantiate: unknown }).instantiate = async (m: WebAssembly.Module, i?: WebAssembly.Imports) => {
+    const created = await instantiateCore(m, i);
+    trackMemories(created);
+    return created;
+  };
   started(config, Math.round(performance.now() - compileStart));
   instance = await mod.instantiate(async (name) => modules.get(name) ?? WebAssembly.compile(readFileSync(path.join(config.target, name))), lookup);
 } catch (e) {

@@ -6,12 +6,12 @@
  * variable, the sandbox args after the file. wasmtime itself gets a minimal environment (no inheritance), stdin from a
  * file or empty, stdout/stderr to files, and a wall-clock timeout that kills its process group.
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { parseTrap } from '../../diagnose/trap/parse.js';
-import type { RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
-import { copyPreopens, minimalHostEnv, notRunResult, readTail, runSandboxedProcess } from '../process.js';
-import { limitsOf } from '../limits.js';
+import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
+import { compileTimeoutFor, limitsOf } from '../limits.js';
+import { copyPreopens, minimalHostEnv, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
+import { formatBytes } from '../safe-fs.js';
 import { cliFeatures } from './release.js';
 
 export interface WasmtimeRunnerOptions {
@@ -23,10 +23,22 @@ export interface WasmtimeRunnerOptions {
   workDir: string;
   /** RuntimeId name; default 'wasmtime' ('wasmtime-py-harness' for the test harness, see resolveWasmtime). */
   runtimeName?: string;
+  /** Keep each run's scratch files (preopen copies, compiled code, output) instead of removing them after the run. */
+  keepFiles?: boolean;
 }
 
-/** How much of the end of stderr is read back for trap parsing when the kept part is truncated. */
-const TRAP_TAIL_BYTES = 256 * 1024;
+/** What the run adds to the guest's own flags: limits, and a precompiled file (`wasmtime compile` ran first). */
+export interface RunExtras {
+  /** Each linear memory's limit (`-W max-memory-size`); growing past it traps (`-W trap-on-grow-failure`). */
+  memoryBytes?: number;
+  /** `file` is the output of `wasmtime compile` (named like the original, so argv[0] is unchanged). */
+  precompiled?: boolean;
+}
+
+/** The -W flags a phase needs (shared by `compile` and `run`, so the compiled code matches the run's engine). */
+function engineFlags(version: string, phase: 'p1' | 'p2'): string[] {
+  return phase === 'p2' && cliFeatures(version).componentModelFlag ? ['-W', 'component-model=y'] : [];
+}
 
 /** The `wasmtime run …` argument list for one run (exported for tests and for `RunResult.command`). */
 export function wasmtimeRunArgs(
@@ -34,13 +46,15 @@ export function wasmtimeRunArgs(
   phase: 'p1' | 'p2',
   file: string,
   sandbox: Pick<Sandbox, 'args' | 'env'> & { dirs: { host: string; guest: string }[] },
+  extras: RunExtras = {},
 ): { args: string[]; cwd?: string } {
   const features = cliFeatures(version);
   if (!features.supported) {
     throw new Error(`wasmtime ${version} is too old: wasm-p2-check drives the wasmtime 14+ CLI (--dir HOST::GUEST, -S, -W)`);
   }
-  const args = ['run'];
-  if (phase === 'p2' && features.componentModelFlag) args.push('-W', 'component-model=y');
+  const args = ['run', ...engineFlags(version, phase)];
+  if (extras.memoryBytes !== undefined) args.push('-W', `max-memory-size=${extras.memoryBytes},trap-on-grow-failure=y`);
+  if (extras.precompiled) args.push('--allow-precompiled');
   // P2 only: the adapter maps any non-zero proc_exit to wasi:cli/exit's err; with exit-with-code available a guest
   // calling it directly keeps its code. P1 modules get their exit code natively.
   if (phase === 'p2' && features.cliExitWithCode) args.push('-S', 'cli-exit-with-code=y');
@@ -57,60 +71,92 @@ export function wasmtimeRunArgs(
   return { args: [...args, ...sandbox.args], cwd: path.dirname(path.resolve(file)) };
 }
 
+/** A trap wasmtime raises for a memory.grow past `-W max-memory-size` (with trap-on-grow-failure). */
+const GROW_FAILURE_RE = /forcing (?:a )?(?:memory growth failure to be a trap|trap when growing memory)/i;
+
 export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
   const runtime: RuntimeId = { name: opts.runtimeName ?? 'wasmtime', version: opts.version };
+  const hostName = `wasmtime (${opts.binary})`;
   let counter = 0;
 
-  async function run(phase: 'p1' | 'p2', file: string, sandbox: Sandbox): Promise<RunResult> {
-    await mkdir(opts.workDir, { recursive: true });
-    const runDir = await mkdtemp(path.join(opts.workDir, `wasmtime-${++counter}-${phase}-`));
-    let args: string[];
-    let cwd: string | undefined;
-    try {
-      const dirs = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'), limitsOf(sandbox).diskBytes);
-      ({ args, cwd } = wasmtimeRunArgs(opts.version, phase, file, { ...sandbox, dirs }));
-    } catch (e) {
-      return notRunResult(phase, runtime, `cannot prepare the run: ${(e as Error).message}`);
-    }
+  /**
+   * `wasmtime compile` first, under its own generous limit, so that the time limit measures the guest. When compiling
+   * fails (not a valid module: the run reports it as wasmtime words it) the run takes the original file.
+   */
+  async function precompile(phase: 'p1' | 'p2', file: string, sandbox: Sandbox, runDir: string) {
+    const out = path.join(runDir, 'compiled', path.basename(file));
+    await mkdir(path.dirname(out), { recursive: true });
+    const args = ['compile', ...engineFlags(opts.version, phase), '-o', out, path.resolve(file)];
     const proc = await runSandboxedProcess({
       command: opts.binary,
       args,
       env: minimalHostEnv(),
-      cwd: cwd ?? runDir,
-      stdinFile: sandbox.stdinFile,
-      timeoutMs: sandbox.timeoutMs,
-      outputCapBytes: sandbox.outputCapBytes,
+      cwd: runDir,
+      timeoutMs: compileTimeoutFor(sandbox.timeoutMs),
+      outputCapBytes: 64 * 1024,
       scratchDir: runDir,
     });
-    const result: RunResult = {
-      phase,
-      runtime,
-      exitCode: proc.exitCode,
-      stdout: proc.stdout,
-      stderr: proc.stderr,
-      durationMs: proc.durationMs,
-      timedOut: proc.timedOut,
-      command: [opts.binary, ...args],
-    };
-    if (proc.spawnError !== undefined) {
-      result.hostError = `cannot start wasmtime (${opts.binary}): ${proc.spawnError}`;
+    return { proc, out, ok: proc.exitCode === 0 && !proc.timedOut && proc.spawnError === undefined };
+  }
+
+  async function run(phase: 'p1' | 'p2', file: string, sandbox: Sandbox): Promise<RunResult> {
+    await mkdir(opts.workDir, { recursive: true });
+    const runDir = await mkdtemp(path.join(opts.workDir, `wasmtime-${++counter}-${phase}-`));
+    const limits = limitsOf(sandbox);
+    try {
+      let args: string[];
+      let cwd: string | undefined;
+      let dirs: Preopen[];
+      try {
+        dirs = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'), limits.diskBytes);
+        wasmtimeRunArgs(opts.version, phase, file, { ...sandbox, dirs }); // refuses a CLI too old before compiling
+      } catch (e) {
+        return notRunResult(phase, runtime, `cannot prepare the run: ${(e as Error).message}`);
+      }
+      const compiled = await precompile(phase, file, sandbox, runDir);
+      if (compiled.proc.spawnError !== undefined || compiled.proc.timedOut) {
+        // The checker could not get the guest compiled: no run, no verdict about the guest.
+        const result = await toRunResult({ ...compiled.proc, timedOut: false, compileTimedOut: compiled.proc.timedOut }, {
+          phase,
+          runtime,
+          hostName,
+          command: [opts.binary, 'compile', path.resolve(file)],
+          timeoutMs: sandbox.timeoutMs,
+          limits,
+        });
+        return { ...result, exitCode: null, compileMs: compiled.proc.durationMs };
+      }
+      const target = compiled.ok ? compiled.out : file;
+      ({ args, cwd } = wasmtimeRunArgs(opts.version, phase, target, { ...sandbox, dirs }, { memoryBytes: limits.memoryBytes, precompiled: compiled.ok }));
+      const proc = await runSandboxedProcess({
+        command: opts.binary,
+        args,
+        env: minimalHostEnv(),
+        cwd: cwd ?? runDir,
+        stdinFile: sandbox.stdinFile,
+        timeoutMs: sandbox.timeoutMs,
+        outputCapBytes: sandbox.outputCapBytes,
+        maxOutputFileBytes: limits.outputBytes,
+        scratchDir: runDir,
+        watchDirs: dirs.map((d) => d.host),
+        maxDiskBytes: limits.diskBytes,
+      });
+      const result = await toRunResult(proc, {
+        phase,
+        runtime,
+        hostName,
+        command: [opts.binary, ...args],
+        timeoutMs: sandbox.timeoutMs,
+        limits,
+        compileMs: compiled.proc.durationMs,
+      });
+      if (!result.limit && result.exitCode !== 0 && GROW_FAILURE_RE.test(result.stderr.tail ?? result.stderr.text)) {
+        result.limit = { kind: 'memory', value: limits.memoryBytes, message: `memory limit of ${formatBytes(limits.memoryBytes)} reached: a memory.grow past it trapped` };
+      }
       return result;
+    } finally {
+      if (!opts.keepFiles) await rm(runDir, { recursive: true, force: true });
     }
-    if (proc.outputLimitExceeded) {
-      result.harnessError = 'output limit exceeded: the guest wrote more than the checker keeps on disk; wasmtime was killed';
-      return result;
-    }
-    if (proc.timedOut) return result;
-    if (proc.signal) {
-      result.hostError = `wasmtime was killed by ${proc.signal}`;
-    }
-    if (proc.exitCode !== 0) {
-      // The trap is at the end of stderr: when the kept part is cut, parse the tail of the full file instead.
-      const text = proc.stderr.truncated ? await readTail(proc.stderrFile, TRAP_TAIL_BYTES) : proc.stderr.text;
-      const trap = parseTrap(text);
-      if (trap) result.trap = trap;
-    }
-    return result;
   }
 
   return {
