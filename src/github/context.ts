@@ -1,6 +1,6 @@
 /**
  * Which repository, commit and pull request a run is about, from the event payload the runner wrote
- * (`GITHUB_EVENT_PATH`). Pure except `verifyPullRequest`, which asks the API.
+ * (`GITHUB_EVENT_PATH`). Pure except `pullRequestsForCommit`, which asks the API.
  */
 import type { Octokit } from './client.js';
 

@@ -141,6 +141,7 @@ export class ActionHarness {
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_API_URL: gh.url,
+      GITHUB_GRAPHQL_URL: gh.graphqlUrl,
       GITHUB_WORKSPACE: workspace,
       RUNNER_TEMP: runnerTemp,
       ...o.env,

@@ -203,6 +203,12 @@ describe('client resilience', () => {
       const client = createOctokit('t', { baseUrl: ghes.url, log: () => {}, waitUnitMs: 5 });
       await publishStickyComment(client, { ...comment(), owner: ghes.owner, repo: ghes.repo, issueNumber: 1 });
       expect(ghes.commentsOn(1)).toHaveLength(1);
+      // hide-old minimizes through GITHUB_GRAPHQL_URL (/api/graphql beside /api/v3).
+      const hidden = await publishStickyComment(client, { ...comment({ failing: false }), owner: ghes.owner, repo: ghes.repo, issueNumber: 1, hideOld: true, graphqlUrl: ghes.graphqlUrl });
+      expect(hidden).toMatchObject({ action: 'created', minimized: 1 });
+      expect(ghes.commentsOn(1).map((c) => c.minimizedAs)).toEqual(['OUTDATED', undefined]);
+      expect(ghes.requests.filter((r) => r.operationId === 'graphql').map((r) => r.path)).toEqual(['/api/graphql', '/api/graphql']);
+      expect(ghes.rejected).toEqual([]);
       expect(ghes.violations).toEqual([]);
     } finally {
       await ghes.stop();
