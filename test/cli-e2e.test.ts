@@ -77,7 +77,7 @@ describe('wasm-p2-check CLI (embedded runtime)', () => {
     expect(r.verdict).toBe('PASS');
     expect(r.p1?.exitCode).toBe(3);
     expect(r.p2?.exitCode).toBe(1);
-    expect(r.notes.map((n) => n.code)).toContain('exit-code-collapse');
+    expect(r.diagnoses.map((d) => [d.signatureId, d.severity])).toContainEqual(['exit-code-collapse', 'note']);
   });
 
   it('a guest trap that also happens as P1: PRE-EXISTING', () => {

@@ -32,10 +32,11 @@ describe('compare', () => {
     expect(compare(moduleArtifact, run('p1', { trap }), converted, run('p2', { trap })).verdict).toBe('PRE-EXISTING');
   });
 
-  it('treats a non-zero exit code collapsing to 1 as a note, not a regression', () => {
+  it('treats a non-zero exit code collapsing to 1 as no regression; the signature, not compare, explains it', () => {
     const c = compare(moduleArtifact, run('p1', { exitCode: 3 }), converted, run('p2', { exitCode: 1 }));
     expect(c.verdict).toBe('PASS');
-    expect(c.notes.map((n) => n.code)).toContain('exit-code-collapse');
+    expect(c.differences).toContainEqual({ field: 'exitCode', p1: '3', p2: '1' });
+    expect(c.notes).toEqual([]);
   });
 
   it('is a regression when the exit code changes otherwise', () => {

@@ -65,7 +65,7 @@ describe.skipIf(skipReason !== undefined)('check() on the wasmtime runtime (test
     expect(args.p1!.stdout.text).toBe('c-args-env.wasm\none\nGREETING=hi\nHOME=(unset)\n');
     const exit3 = byFile('c-exit3.wasm');
     expect(exit3).toMatchObject({ verdict: 'PASS', p1: { exitCode: 3 }, p2: { exitCode: 1 } });
-    expect(exit3.notes.map((n) => n.code)).toContain('exit-code-collapse');
+    expect(exit3.diagnoses.map((d) => [d.signatureId, d.severity])).toContainEqual(['exit-code-collapse', 'note']);
     const oob = byFile('c-oob-trap.wasm');
     expect(oob.verdict).toBe('PRE-EXISTING');
     expect(oob.p1!.trap?.kind).toBe('out-of-bounds');

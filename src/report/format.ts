@@ -90,11 +90,9 @@ export function countsLine(counts: Record<Verdict, number>, order: readonly Verd
  * exit-code collapse), which never count as the explanation of a failure.
  */
 export function splitDiagnoses(r: ArtifactResult): { failures: Diagnosis[]; notes: Diagnosis[] } {
-  // compare/ may already have said the same thing as a Note with the signature's id as its code.
-  const noteCodes = new Set(r.notes.map((n) => n.code));
   return {
     failures: r.diagnoses.filter((d) => d.severity !== 'note'),
-    notes: r.diagnoses.filter((d) => d.severity === 'note' && !noteCodes.has(d.signatureId)),
+    notes: r.diagnoses.filter((d) => d.severity === 'note'),
   };
 }
 
