@@ -12,12 +12,13 @@ import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
 import { discover, selectShard } from './discover.js';
 import { loadArtifact } from './inspect/index.js';
 import { redactCommand } from './report/log-safe.js';
-import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult, type RuntimeId } from './model.js';
+import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult, type RuntimeId, type Sandbox } from './model.js';
 import { ConfigError, type CheckOptions } from './options/index.js';
 import { summarize } from './report/summary.js';
 import { createRunner, type RuntimeSelection } from './runtime/index.js';
 import { withBudget } from './runtime/budget.js';
 import { withTrap } from './diagnose/trap/of-run.js';
+import { SandboxInputError } from './runtime/safe-fs.js';
 import { prepareSandbox } from './runtime/sandbox.js';
 import { wasmtimeReleaseAdapter } from './runtime/wasmtime/adapter.js';
 import { VERSION } from './version.js';
@@ -40,15 +41,19 @@ export async function check(options: CheckOptions): Promise<Report> {
     }
     // A shard may well be empty (few artifacts, many shards): an empty report, not an error.
     const found = options.shard ? selectShard(all, options.shard) : all;
-    // The stdin file and preopen folders are untrusted data: checked and snapshotted once, before anything runs.
-    const sandbox = await prepareSandbox(options.sandbox, options.cwd, path.join(workDir, 'sandbox'));
     const wasmtime = options.wasmtime?.binary?.includes(path.sep)
       ? { ...options.wasmtime, binary: path.resolve(options.cwd, options.wasmtime.binary) } // runs start in scratch dirs
       : options.wasmtime;
     let selection: RuntimeSelection;
     let hosts: { p1: RuntimeId; p2: RuntimeId };
     let adapters: AdapterSet;
+    let sandbox: Sandbox;
     try {
+      // The stdin file and preopen folders are untrusted data: checked and snapshotted once, before anything runs.
+      sandbox = await prepareSandbox(options.sandbox, options.cwd, path.join(workDir, 'sandbox')).catch((e: unknown) => {
+        if (!(e instanceof SandboxInputError)) throw e;
+        throw new ConfigError(e.message.startsWith('stdin') ? 'stdin' : 'dirs', e.message);
+      });
       selection = await createRunner({
         runtime: options.runtime,
         wasmtime,

@@ -81,6 +81,15 @@ describe('configuration errors, before any artifact runs', () => {
     expect([...pinned.artifactEvents, ...binary.artifactEvents]).toEqual([]);
   });
 
+  it('a stdin file or preopen that cannot be given to the guest is a configuration error naming `stdin` / `dirs`', async () => {
+    const stdin = await checkWith({ sandbox: { ...sandbox, stdinFile: path.join(work, 'no-such-stdin.txt') } });
+    expect(stdin.report.configurationError).toMatchObject({ option: 'stdin' });
+    expect(stdin.report.configurationError!.message).toMatch(/no-such-stdin\.txt/);
+    const dirs = await checkWith({ sandbox: { ...sandbox, dirs: [{ host: path.join(work, 'no-such-dir'), guest: '/data' }] } });
+    expect(dirs.report.configurationError).toMatchObject({ option: 'dirs' });
+    expect([...stdin.artifactEvents, ...dirs.artifactEvents]).toEqual([]);
+  });
+
   it('the CLI exits 2 naming the flag, and --json still gets the report saying so', async () => {
     const out = path.join(work, 'cli.json');
     const r = await promisify(execFile)(process.execPath, [path.join(root, 'dist/cli.js'), '--runtime', 'embedded', '--adapter', 'nope.wasm', '--json', out, 'test/fixtures/c-hello.wasm'], { cwd: root }).then(

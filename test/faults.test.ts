@@ -67,7 +67,11 @@ describe('faults never give a false verdict', () => {
       expect(report.message).toMatch(/no-such-stdin/);
       return;
     }
-    if (report.configurationError) return;
+    if (report.configurationError) {
+      expect(report.configurationError.option).toBe('stdin');
+      expect(report.results).toEqual([]);
+      return;
+    }
     const r = report.results[0]!;
     expect(r.verdict).toBe('ERROR');
     expect(r.p1?.hostError ?? r.p2?.hostError).toMatch(/no-such-stdin|ENOENT/);
