@@ -22,14 +22,15 @@ const entries = {
   'embedded-p2-host': 'src/runtime/embedded/p2-host.ts',
 };
 
-// CommonJS dependencies bundled into ESM still call require()/__dirname.
+// CommonJS dependencies bundled into ESM still call require()/__dirname. `var`, not `const`: a bundled ESM dependency
+// (@azure/storage-common, under @actions/cache) declares its own `var __filename`.
 const banner = [
   "import { createRequire as __wpc_createRequire } from 'node:module';",
   "import { fileURLToPath as __wpc_fileURLToPath } from 'node:url';",
   "import { dirname as __wpc_dirname } from 'node:path';",
-  'const require = __wpc_createRequire(import.meta.url);',
-  'const __filename = __wpc_fileURLToPath(import.meta.url);',
-  'const __dirname = __wpc_dirname(__filename);',
+  'var require = __wpc_createRequire(import.meta.url);',
+  'var __filename = __wpc_fileURLToPath(import.meta.url);',
+  'var __dirname = __wpc_dirname(__filename);',
 ].join('\n');
 
 // jco-transpile imports `oxc-minify` (a native addon) at the top of transpile.js, only to minify generated JS when

@@ -60,6 +60,10 @@ export interface ActionInputs {
   reportPath?: string;
   /** Mode `explain` (the bot) only. */
   bot?: { onUnknown: OptionValue<'on-unknown'>; labels: boolean; signatureDirs: string[] };
+  /** The `cache` input: keep results between runs (check and report-only). */
+  cache: boolean;
+  /** `merge`: globs of the JSON reports to merge (relative to the workspace). */
+  reports?: string[];
 }
 
 /**
@@ -95,17 +99,23 @@ export function parseInputs(getInput: GetInput, cwd: string): ActionInputs {
     publishErrors: read('publish-errors'),
   };
   const reportPath = read('report');
+  const cache = read('cache');
 
   if (mode === 'explain') {
-    return { mode, publish, bot: { onUnknown: read('on-unknown'), labels: read('labels'), signatureDirs: read('signatures') } };
+    return { mode, publish, cache, bot: { onUnknown: read('on-unknown'), labels: read('labels'), signatureDirs: read('signatures') } };
   }
   if (mode === 'post-from-report') {
     if (!reportPath) throw new InputError('report', '', 'mode post-from-report needs the path of a saved JSON report');
-    return { mode, publish, reportPath };
+    return { mode, publish, reportPath, cache };
+  }
+  if (mode === 'merge') {
+    const reports = read('reports');
+    if (reports.length === 0) throw new InputError('reports', '', 'mode merge needs the JSON reports to merge (globs, one per line)');
+    return { mode, publish, reportPath, cache, reports };
   }
 
   const patterns = read('artifacts');
   if (patterns.length === 0) throw new InputError('artifacts', '', 'expected one or more globs (one per line)');
   const check = buildCheckOptions(read, patterns, cwd);
-  return { mode, check, publish, reportPath };
+  return { mode, check, publish, reportPath, cache };
 }

@@ -89,6 +89,7 @@ describe('workflows', () => {
         'workflows/fork-ci.yml',
         'workflows/fork-report.yml',
         'workflows/explain-bot.yml',
+        'workflows/sharded.yml',
         '.github/workflows/ci.yml',
         '.github/workflows/check-dist.yml',
         '.github/workflows/self-test.yml',

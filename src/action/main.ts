@@ -27,12 +27,15 @@ import {
 import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from '../github/markdown-limits.js';
 import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js';
 import { deriveCommentKey, matrixHeading, publishReportComment, type RunOrder } from '../github/sticky-comment.js';
+import { glob } from 'tinyglobby';
+import { actionsCachePersistence, openResultCache, type PersistedCache } from './cache.js';
 import { logSafeIO, type ActionIO } from './io.js';
 import { parseInputs, type ActionInputs } from '../inputs.js';
 import { folderCache } from '../runtime/wasmtime/cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
 import { logSafeLine } from '../report/log-safe.js';
+import { mergeReports, type MergeInput } from '../report/merge.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { summarize } from '../report/summary.js';
 
@@ -127,8 +130,42 @@ class Publisher {
   }
 }
 
-/** The report to publish and where it belongs, from a fresh check or from a saved report. */
-async function obtainReport(io: ActionIO, inputs: ActionInputs, runner: RunnerEnv): Promise<{ report: Report; meta?: RunMetadata }> {
+/**
+ * `mode: merge`: the reports of the shard/matrix jobs, each read as untrusted input (schema-validated), merged into
+ * one. Each is named by its path under the workspace (`reports/shard-1/report`), unless it carries a label.
+ */
+async function mergedReport(inputs: ActionInputs, runner: RunnerEnv): Promise<Report> {
+  const patterns = inputs.reports ?? [];
+  const files = (await glob(patterns, { cwd: runner.workspace, absolute: true, onlyFiles: true, dot: false, expandDirectories: false })).sort();
+  if (files.length === 0) throw new Error(`Input 'reports' matched no files (${patterns.join(', ')}): did the jobs upload their reports?`);
+  const parts: MergeInput[] = [];
+  for (const file of files) {
+    const source = path.relative(runner.workspace, file).split(path.sep).join('/').replace(/\.json$/, '');
+    try {
+      parts.push({ source, report: parseReport(await readFile(file, 'utf8')) });
+    } catch (e) {
+      throw new Error(`Cannot merge ${source}.json: ${(e as Error).message}`);
+    }
+  }
+  return mergeReports(parts);
+}
+
+/** The report's label in a merged report: the job's matrix entry (without the shard, which the report has itself). */
+function matrixLabel(matrix: Record<string, unknown> | undefined): string | undefined {
+  const parts = Object.entries(matrix ?? {})
+    .filter(([k]) => k !== 'shard')
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return parts.length ? parts.join(', ').replace(/[\r\n<>]/g, ' ').slice(0, 200) : undefined;
+}
+
+/** The report to publish and where it belongs, from a fresh check, from the shards' reports, or from a saved report. */
+async function obtainReport(
+  io: ActionIO,
+  inputs: ActionInputs,
+  runner: RunnerEnv,
+  persisted: PersistedCache | undefined,
+): Promise<{ report: Report; meta?: RunMetadata }> {
+  if (inputs.mode === 'merge') return { report: await mergedReport(inputs, runner) };
   if (inputs.mode === 'post-from-report') {
     const file = inputs.reportPath!;
     // Written by a run of PR code: validated against docs/report-schema.json, and its summary is never believed —
@@ -146,8 +183,19 @@ async function obtainReport(io: ActionIO, inputs: ActionInputs, runner: RunnerEn
   io.startGroup('wasm-p2-check');
   try {
     const options = inputs.check!;
+    const label = matrixLabel(inputs.publish.matrix);
+    const cache = inputs.cache
+      ? await openResultCache(
+          persisted,
+          path.join(runner.tempDir, 'wasm-p2-check-cache'),
+          deriveCommentKey(runner.workflow, runner.job, inputs.publish.matrix),
+          (m) => io.info(m),
+        )
+      : undefined;
     const report = await check({
       ...options,
+      ...(label ? { label } : {}),
+      ...(cache ? { cache: cache.store } : {}),
       // wasmtime releases live on github.com, also for GitHub Enterprise users; our token only goes there when it
       // is a github.com token (it lifts the API rate limit for resolving 'latest').
       wasmtime: {
@@ -162,6 +210,7 @@ async function obtainReport(io: ActionIO, inputs: ActionInputs, runner: RunnerEn
       },
       onProgress: (e) => io.info(e.artifact ? `${logSafeLine(e.artifact)}: ${e.stage}${e.message ? ` (${logSafeLine(e.message)})` : ''}` : (e.message ?? e.stage)),
     });
+    await cache?.finish();
     return { report };
   } finally {
     io.endGroup();
@@ -174,6 +223,8 @@ export interface ActionDeps {
   io: ActionIO;
   /** Builds the API client; tests shorten its waits (see `ClientOptions.waitUnitMs`). */
   createClient?: (token: string, options: ClientOptions) => Octokit;
+  /** Keeps the result cache between runs (default `@actions/cache` when the runner has a cache service). */
+  persistedCache?: PersistedCache;
 }
 
 /** A heading from saved metadata: shown as text, so only a plain alphabet. */
@@ -232,12 +283,14 @@ export async function run(deps: ActionDeps): Promise<void> {
   // 2. The check itself (or the saved report), before any API call.
   let obtained: { report: Report; meta?: RunMetadata };
   try {
-    obtained = await obtainReport(io, inputs, runner);
+    const persisted = inputs.cache && (inputs.mode === 'check' || inputs.mode === 'report-only') ? (deps.persistedCache ?? actionsCachePersistence()) : undefined;
+    obtained = await obtainReport(io, inputs, runner, persisted);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     await io.writeSummary(`## wasm-p2-check could not finish\n\n${fenced(message)}\n`).catch(() => false);
-    // A required check must not wait forever for a run that will never come: complete it, naming the error.
-    const ref = inputs.mode === 'check' ? checkRef(target, runner.runUrl) : undefined;
+    // A required check must not wait forever for a run that will never come: complete it, naming the error (also
+    // when a merge refuses its reports).
+    const ref = inputs.mode === 'check' || inputs.mode === 'merge' ? checkRef(target, runner.runUrl) : undefined;
     if (ref) {
       await publisher.attempt('publish the check run', (o) =>
         finishCheckRun(o, ref, undefined, { conclusion: 'failure', title: 'wasm-p2-check could not finish', summary: fenced(message), annotations: [] }),

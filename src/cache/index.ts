@@ -214,3 +214,45 @@ export function decodeEntry(text: string, key: string, artifactSha256: string): 
   const { cached: _cached, group: _group, ...plain } = result;
   return { ok: true, result: plain, storedAt: e.storedAt };
 }
+
+/** A store that remembers which keys a run used (a hit read, or a write): what is worth keeping for the next run. */
+export function trackingStore(inner: ResultStore): ResultStore & { used: Set<string> } {
+  const used = new Set<string>();
+  return {
+    used,
+    async read(key) {
+      const text = await inner.read(key);
+      if (text !== undefined) used.add(key);
+      return text;
+    },
+    async write(key, text) {
+      await inner.write(key, text);
+      used.add(key);
+    },
+  };
+}
+
+/**
+ * Removes from a `directoryStore` folder every entry whose key is not in `keep` (and anything else that is not an
+ * entry), so a persisted cache holds what the last run used rather than growing forever.
+ * @returns how many files were removed
+ */
+export async function retainOnly(dir: string, keep: Set<string>): Promise<number> {
+  let removed = 0;
+  for (const sub of await readdir(dir).catch(() => [] as string[])) {
+    const subDir = path.join(dir, sub);
+    const names = await readdir(subDir).catch(() => undefined);
+    if (!names) {
+      await rm(subDir, { force: true, recursive: true });
+      removed++;
+      continue;
+    }
+    for (const name of names) {
+      const key = name.replace(/\.json$/, '');
+      if (KEY.test(key) && name === `${key}.json` && sub === key.slice(0, 2) && keep.has(key)) continue;
+      await rm(path.join(subDir, name), { force: true, recursive: true });
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -250,10 +250,10 @@ export const OPTIONS = {
   }),
   mode: scalar({
     default: 'check',
-    parse: oneOf(['check', 'report-only', 'post-from-report', 'explain'] as const),
+    parse: oneOf(['check', 'report-only', 'post-from-report', 'merge', 'explain'] as const),
     input: {
       description:
-        '`check` (run and publish), `report-only` (run and write the JSON report, post nothing: the fork-safe first stage), `post-from-report` (publish a saved report in a `workflow_run` workflow; runs no PR code), or `explain` (bot: answer WebAssembly errors pasted into issues and comments; runs nothing).',
+        '`check` (run and publish), `report-only` (run and write the JSON report, post nothing: the fork-safe first stage, and the shard/matrix jobs of a merged run), `post-from-report` (publish a saved report in a `workflow_run` workflow; runs no PR code), `merge` (merge the JSON reports of shard/matrix jobs named by `reports` and publish one comment and one check run), or `explain` (bot: answer WebAssembly errors pasted into issues and comments; runs nothing).',
     },
   }),
   'on-unknown': scalar({
@@ -268,6 +268,13 @@ export const OPTIONS = {
     default: 'false',
     parse: parseBoolean,
     input: { description: 'Mode `explain`: add a `wasm:<signature-id>` label per diagnosis, creating missing labels (`true`/`false`).' },
+  }),
+  reports: list({
+    default: '',
+    lines: 'trimmed',
+    item: text,
+    collect: strings,
+    input: { description: 'With `mode: merge`: the JSON reports to merge, as globs, one per line (e.g. where `actions/download-artifact` put them).' },
   }),
   report: scalar({
     default: '',
@@ -345,6 +352,14 @@ export const OPTIONS = {
     default: '',
     parse: (t) => (t === '' ? undefined : positiveInteger(64)(t)),
     cli: { flag: 'jobs', short: 'j', value: 'N', group: 'Diagnosis and output', help: 'artifacts checked at once (default: CPUs, at most 4)' },
+  }),
+  cache: scalar({
+    default: 'true',
+    parse: parseBoolean,
+    input: {
+      description:
+        'Reuse results whose artifact, adapter, runtime, options and signatures are unchanged (`true`/`false`), kept between runs with `@actions/cache`; entries read back are validated, never trusted blindly.',
+    },
   }),
   'no-cache': flag({
     flag: 'no-cache',

@@ -9,6 +9,7 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { PersistedCache } from '../../src/action/cache.js';
 import type { ActionIO, AnnotationProps } from '../../src/action/io.js';
 import { run } from '../../src/action/main.js';
 import { createOctokit } from '../../src/github/client.js';
@@ -43,6 +44,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Reuse a workspace (the two-stage tests hand files from one run to the next). */
   workspace?: string;
+  /** The cache service between runs (none by default, as on a runner without one). */
+  persistedCache?: PersistedCache;
 }
 
 export class RecordingIO implements ActionIO {
@@ -153,7 +156,12 @@ export class ActionHarness {
   async run(gh: GitHubEmulator, o: RunOptions): Promise<ActionRun> {
     const { env, workspace, runnerTemp } = await this.prepare(gh, o);
     const io = new RecordingIO({ runtime: 'embedded', 'github-token': 'ghs_write', timeout: '60', ...o.inputs });
-    await run({ env, io, createClient: (token, options) => createOctokit(token, { ...options, waitUnitMs: WAIT_UNIT_MS }) });
+    await run({
+      env,
+      io,
+      createClient: (token, options) => createOctokit(token, { ...options, waitUnitMs: WAIT_UNIT_MS }),
+      ...(o.persistedCache ? { persistedCache: o.persistedCache } : {}),
+    });
     return { code: io.failed ? 1 : 0, stdout: io.lines.join('\n'), outputs: io.outputs, summary: io.summary, workspace, runnerTemp };
   }
 }
