@@ -50,9 +50,10 @@ export async function check(options: CheckOptions): Promise<Report> {
     let sandbox: Sandbox;
     try {
       // The stdin file and preopen folders are untrusted data: checked and snapshotted once, before anything runs.
+      // prepareSandbox names the input (any failure to read or copy it, e.g. a path too long to copy, is one).
       sandbox = await prepareSandbox(options.sandbox, options.cwd, path.join(workDir, 'sandbox')).catch((e: unknown) => {
         if (!(e instanceof SandboxInputError)) throw e;
-        throw new ConfigError(e.message.startsWith('stdin') ? 'stdin' : 'dirs', e.message);
+        throw new ConfigError(e.option ?? (e.message.startsWith('stdin') ? 'stdin' : 'dirs'), e.message);
       });
       selection = await createRunner({
         runtime: options.runtime,

@@ -14,7 +14,7 @@ import type { Report } from './model.js';
 import { parseReport, renderExplanationJson, renderJson } from './report/json.js';
 import { renderExplainFindings } from './report/explain-markdown.js';
 import { mergeReports } from './report/merge.js';
-import { logSafeLine, neutralizeCommands } from './report/log-safe.js';
+import { logSafe, logSafeLine, neutralizeCommands } from './report/log-safe.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderExplanation, renderTerminal } from './report/terminal.js';
 import { VERSION } from './version.js';
@@ -111,10 +111,10 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof UsageError) {
-      process.stderr.write(`wasm-p2-check: ${e.message}\n(see wasm-p2-check --help)\n`);
+      process.stderr.write(`wasm-p2-check: ${logSafe(e.message)}\n(see wasm-p2-check --help)\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`wasm-p2-check: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`wasm-p2-check: ${logSafe(e instanceof Error ? e.message : String(e))}\n`);
       process.exitCode = 2;
     }
   },

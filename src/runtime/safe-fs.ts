@@ -24,6 +24,8 @@ import path from 'node:path';
 /** A file or folder named by the configuration cannot be used safely: a usage-level error, raised before any run. */
 export class SandboxInputError extends Error {
   override name = 'SandboxInputError';
+  /** The option that named the file (e.g. `stdin`, `dirs`), when known: check() reports it as a configuration error. */
+  option?: string;
 }
 
 /** Refusal of one file, with the reason alone (e.g. 'is a FIFO (named pipe): only regular files are accepted'). */

@@ -1,0 +1,120 @@
+/**
+ * Holes found by attacking the checker as a hostile pull request would (the red-team pass), each proven closed here.
+ * Fixtures are made at test time (FIFOs, links, nested folders, names with newlines and workflow commands).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { check } from '../../src/check.js';
+import type { Sandbox } from '../../src/model.js';
+import { parseReport } from '../../src/report/json.js';
+import { ActionHarness, root } from '../action/harness.js';
+import { GitHubEmulator } from '../github/emulator.js';
+import { HEAD, PR } from '../action/harness.js';
+
+const fixtures = path.join(root, 'test', 'fixtures');
+/** A name a PR can commit: a newline, then lines the runner would take as workflow commands. */
+const EVIL_NAME = 'f\n::stop-commands::pwn\n::error::injected';
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'p2c-redteam-'));
+});
+afterAll(() => {
+  // coreutils rm: node's fs.rm cannot remove a tree deeper than PATH_MAX (the nested-folder case below)
+  execFileSync('rm', ['-rf', work]);
+});
+
+let n = 0;
+/** A workspace holding one passing artifact (build/c-hello.wasm) and whatever `hostile` adds. */
+async function workspace(hostile: (ws: string) => Promise<void>): Promise<string> {
+  const ws = path.join(work, `ws-${++n}`);
+  await mkdir(path.join(ws, 'build'), { recursive: true });
+  await mkdir(path.join(ws, 'data'));
+  await copyFile(path.join(fixtures, 'c-hello.wasm'), path.join(ws, 'build', 'c-hello.wasm'));
+  await hostile(ws);
+  return ws;
+}
+
+/** Every line the runner would read as a workflow command (`::` after leading whitespace, or `##[` anywhere). */
+function commandLines(log: string): string[] {
+  return log.split(/\r\n|\r|\n/).filter((line) => /^[\s\u0085]*::/.test(line) || line.includes('##['));
+}
+
+const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({ args: [], env: {}, dirs: [], timeoutMs: 30_000, outputCapBytes: 64 * 1024, ...over });
+
+/**
+ * A preopen folder or stdin file the checker refuses (it is untrusted data) is a configuration error naming the input:
+ * the report, the job summary and the outputs are still written, nothing runs, and the refusal (which names a file
+ * from the PR) cannot inject workflow commands into the log. Before: check() threw, the Action lost its report,
+ * summary and outputs, and the CLI printed the file name raw to stderr (a `::stop-commands::` line in a CI log).
+ */
+describe('a refused preopen or stdin file is a configuration error with a report, never a lost one', () => {
+  const cases: [string, (ws: string) => Promise<void>, Partial<Sandbox>, string, RegExp][] = [
+    ['a FIFO with a hostile name in a preopen', async (ws) => void execFileSync('mkfifo', [path.join(ws, 'data', EVIL_NAME)]), { dirs: [{ host: 'data', guest: '/data' }] }, 'dirs', /is a FIFO/],
+    ['a link to /proc in a preopen', (ws) => symlink('/proc', path.join(ws, 'data', 'proc')), { dirs: [{ host: 'data', guest: '/data' }] }, 'dirs', /points outside the granted folder/],
+    ['a stdin file that is a link to /proc/self/environ', (ws) => symlink('/proc/self/environ', path.join(ws, 'stdin.txt')), { stdinFile: 'stdin.txt' }, 'stdin', /resolves to \/proc/],
+    ['a preopen nested deeper than a path can be copied', async (ws) => {
+      // 2,600 levels: the copy's longer root pushes the deepest path past PATH_MAX (ENAMETOOLONG, not a SandboxInputError)
+      const rel = Array.from({ length: 2600 }, () => 'a').join('/');
+      execFileSync('sh', ['-c', 'mkdir -p "$0"', rel], { cwd: path.join(ws, 'data') });
+    }, { dirs: [{ host: 'data', guest: '/data' }] }, 'dirs', /data/],
+  ];
+  for (const [what, make, given, option, message] of cases) {
+    it(`check(): ${what}`, async () => {
+      const ws = await workspace(make);
+      const report = await check({ patterns: ['build/*.wasm'], cwd: ws, runtime: 'embedded', sandbox: sandbox(given), workDir: path.join(work, `check-${n}`) });
+      expect(report.configurationError?.option).toBe(option);
+      expect(report.configurationError?.message).toMatch(message);
+      expect(report.results).toEqual([]);
+    });
+  }
+
+  it('CLI: exit 2 naming the flag, the JSON report still written, no workflow command in its output', async () => {
+    const ws = await workspace(async (w) => void execFileSync('mkfifo', [path.join(w, 'data', EVIL_NAME)]));
+    const json = path.join(ws, 'report.json');
+    const r = await promisify(execFile)(process.execPath, [path.join(root, 'dist', 'cli.js'), '--runtime', 'embedded', '--no-cache', '--dir', 'data::/data', '--json', json, 'build/*.wasm'], { cwd: ws }).then(
+      (ok) => ({ code: 0, ...ok }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--dir: preopen: [\s\S]*is a FIFO/);
+    expect(commandLines(`${r.stdout}\n${r.stderr}`)).toEqual([]);
+    const report = parseReport(await readFile(json, 'utf8'));
+    expect(report.configurationError?.option).toBe('dirs');
+  });
+
+  describe('the Action', () => {
+    const harness = new ActionHarness();
+    let gh: GitHubEmulator;
+    beforeAll(() => harness.setUp());
+    afterAll(() => harness.tearDown());
+    beforeEach(async () => {
+      gh = await new GitHubEmulator().start();
+      gh.addToken('ghs_write');
+      gh.addPullRequest({ number: PR, headSha: HEAD });
+    });
+    afterEach(async () => {
+      await gh.stop();
+      expect(gh.rejected).toEqual([]);
+      expect(gh.violations).toEqual([]);
+    });
+
+    it('fails the step naming the input, after writing the job summary, report-json and the check run', async () => {
+      const ws = await workspace(async (w) => void execFileSync('mkfifo', [path.join(w, 'data', EVIL_NAME)]));
+      const run = await harness.run(gh, { inputs: { artifacts: 'build/*.wasm', dirs: 'data::/data' }, workspace: ws });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/::error::Input 'dirs': preopen: [\s\S]*is a FIFO/);
+      expect(commandLines(run.stdout).filter((l) => !/^::(group|endgroup|error::Input 'dirs')/.test(l))).toEqual([]);
+      expect(run.summary).toMatch(/configuration error, nothing was checked/);
+      expect(run.outputs.result).toBeDefined();
+      expect(existsSync(run.outputs['report-json']!)).toBe(true);
+      expect(parseReport(await readFile(run.outputs['report-json']!, 'utf8')).configurationError?.option).toBe('dirs');
+      expect(gh.checkRuns.map((c) => [c.status, c.conclusion])).toEqual([['completed', 'failure']]);
+    });
+  });
+});
