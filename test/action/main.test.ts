@@ -138,7 +138,7 @@ describe('the Action, in process', () => {
   it('fails on a bad input, naming it, before touching GitHub', async () => {
     const r = await runAction({ inputs: { artifacts: 'build/*.wasm', 'fail-on': 'sometimes' }, artifacts: [PASSING] });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("::error::Input 'fail-on' has an invalid value 'sometimes': expected one of regression, any, never");
+    expect(r.stdout).toMatch(/::error::Input 'fail-on' has an invalid value 'sometimes': expected one of regression, .*never/);
     expect(gh.requests).toEqual([]);
   });
 
