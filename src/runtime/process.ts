@@ -112,6 +112,41 @@ function killGroup(pid: number | undefined, kill: () => void): void {
   }
 }
 
+/**
+ * Hosts run detached, in their own process group (so that a limit can kill all of it). So a terminal's Ctrl-C, or a
+ * runner cancelling the step, signals the checker but not them, and a runner's orphan clean-up cannot find them
+ * (they carry none of its environment): a looping guest would outlive the checker for good. While hosts run, the
+ * checker kills their groups when it exits or is ended by SIGINT, SIGTERM or SIGHUP (then ends as the signal says).
+ */
+const liveGroups = new Set<number>();
+const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function killLiveGroups(): void {
+  for (const pid of liveGroups) killGroup(pid, () => undefined);
+}
+
+function onEndingSignal(signal: NodeJS.Signals): void {
+  killLiveGroups();
+  for (const pid of [...liveGroups]) untrackGroup(pid);
+  // Our handler is gone: unless someone else listens, the signal now does what it would have done without us.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function trackGroup(pid: number | undefined): void {
+  if (pid === undefined || process.platform === 'win32') return;
+  if (liveGroups.size === 0) {
+    process.on('exit', killLiveGroups);
+    for (const s of ENDING_SIGNALS) process.on(s, onEndingSignal);
+  }
+  liveGroups.add(pid);
+}
+
+function untrackGroup(pid: number | undefined): void {
+  if (pid === undefined || !liveGroups.delete(pid) || liveGroups.size > 0) return;
+  process.off('exit', killLiveGroups);
+  for (const s of ENDING_SIGNALS) process.off(s, onEndingSignal);
+}
+
 /** Reads back at most `cap` bytes from the start of `file`; `bytes` is the file's full size. */
 export async function readCapped(file: string, cap: number): Promise<CapturedOutput> {
   let size = 0;
@@ -252,6 +287,7 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
       // stripFinalNewline/buffer do not apply: nothing is piped back
     });
     const pid = child.pid;
+    trackGroup(pid);
     const kill = () => killGroup(pid, () => child.kill('SIGKILL'));
     // The time limit measures the guest: with a ready signal, loading/compiling before it has its own limit.
     let timer = setTimeout(
@@ -316,6 +352,7 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
       if (diskWatch) clearInterval(diskWatch);
       // Anything the child left behind in its group goes with it.
       if (timedOut || compileTimedOut || outputLimitExceeded || diskLimitExceeded) killGroup(pid, () => undefined);
+      untrackGroup(pid);
     }
   } catch (error) {
     spawnError = error instanceof Error ? error.message : String(error);

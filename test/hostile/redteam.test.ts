@@ -2,8 +2,8 @@
  * Holes found by attacking the checker as a hostile pull request would (the red-team pass), each proven closed here.
  * Fixtures are made at test time (FIFOs, links, nested folders, names with newlines and workflow commands).
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { parseReport } from '../../src/report/json.js';
 import { ActionHarness, root } from '../action/harness.js';
 import { GitHubEmulator } from '../github/emulator.js';
 import { HEAD, PR } from '../action/harness.js';
+import { engineUnavailable } from '../harness/engine.js';
 
 const fixtures = path.join(root, 'test', 'fixtures');
 /** A name a PR can commit: a newline, then lines the runner would take as workflow commands. */
@@ -117,4 +118,70 @@ describe('a refused preopen or stdin file is a configuration error with a report
       expect(gh.checkRuns.map((c) => [c.status, c.conclusion])).toEqual([['completed', 'failure']]);
     });
   });
+});
+
+/** Live (not zombie) processes whose parent is `ppid` and whose command line contains `needle`. */
+function childrenOf(ppid: number, needle: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(parent) === ppid && state !== 'Z' && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(what: string, get: () => T | undefined, ms = 90_000): Promise<T> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+    const v = get();
+    if (v !== undefined) return v;
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/**
+ * Guest hosts run in their own process group (so a limit can kill all of it), which a terminal's Ctrl-C or a runner
+ * cancelling the step does not reach, and they carry none of the runner's environment (its orphan clean-up cannot
+ * find them). Before: interrupting the checker during a looping guest left the host spinning for good.
+ */
+describe('a checker that is interrupted takes its guest hosts with it', () => {
+  const runtimes: [string, string[], string, boolean][] = [
+    ['embedded', ['--runtime', 'embedded'], 'embedded-p1-host', false],
+    ['wasmtime (engine harness)', ['--runtime', 'wasmtime', '--wasmtime', path.join(root, 'test', 'harness', 'wasmtime'), '--adapter', 'bundled'], 'wasmtime-run.py\u0000run\u0000', engineUnavailable() !== undefined],
+  ];
+  for (const [name, flags, host, skip] of runtimes) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      it.skipIf(skip)(`${name}: ${signal} during a guest that never ends`, async () => {
+        const cli = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), ...flags, '--no-cache', '--quiet', '--timeout', '3600', path.join(fixtures, 'c-loop.wasm')], {
+          stdio: 'ignore',
+        });
+        const exited = new Promise<NodeJS.Signals | null>((resolve) => cli.on('exit', (_code, sig) => resolve(sig)));
+        try {
+          const [hostPid] = await until(`the ${host} process`, () => {
+            const pids = childrenOf(cli.pid!, host);
+            return pids.length ? pids : undefined;
+          });
+          cli.kill(signal);
+          expect(await exited).toBe(signal);
+          await until('the host to be gone', () => (alive(hostPid!) ? undefined : true), 10_000);
+        } finally {
+          cli.kill('SIGKILL');
+        }
+      });
+    }
+  }
 });
