@@ -31,7 +31,7 @@ import { toolchainFromEvidence } from '../inspect/producers.js';
 import { type AdapterCheckCategory, formatVersionRange, lookupAdapterLine } from './adapter-lines/index.js';
 import { unknownFailure } from './fingerprint.js';
 import { findMatch, type PatternMatch, testPattern } from './pattern.js';
-import { PLACEHOLDER_RE } from './placeholders.js';
+import { PLACEHOLDER_RE, type ContextPlaceholder } from './placeholders.js';
 import { boundText } from './text-bounds.js';
 import type {
   ConversionPattern,
@@ -518,7 +518,8 @@ function evaluate(m: Matchers, appliesTo: Verdict[] | undefined, ctx: DiagnoseCo
 
 function baseBag(ctx: DiagnoseContext): Bag {
   const bag: Bag = new Map();
-  const set = (k: string, v: string | number | undefined | null) => {
+  // Only placeholders the loader knows (placeholders.ts): a key set here but missing there would not type-check.
+  const set = (k: ContextPlaceholder, v: string | number | undefined | null) => {
     if (v !== undefined && v !== null && v !== '') bag.set(k, String(v));
   };
   const a = ctx.artifact;

@@ -44,6 +44,8 @@ export const CONTEXT_PLACEHOLDERS = [
   'verdict',
 ] as const;
 
+export type ContextPlaceholder = (typeof CONTEXT_PLACEHOLDERS)[number];
+
 /** `{placeholder}` occurrences in a template (names hold no whitespace or braces). */
 export const PLACEHOLDER_RE = /\{([^{}\s]+)\}/g;
 
