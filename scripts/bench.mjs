@@ -1,84 +1,222 @@
 #!/usr/bin/env node
-// npm run bench — where the time goes, per stage and per runtime, measured on the real fixtures in one run.
-// Runs the bundled CLI (dist/cli.js) a few times per runtime and reads the stage durations from its JSON report.
-// Prints medians and the ratios that matter (P2 vs P1 run time, conversion's share of the whole).
+// npm run bench — wasm-p2-check against the naive loop, in one run on one machine, on real modules.
 //
-//   node scripts/bench.mjs [--repeat N] [--runtime embedded|wasmtime|all]
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+//   (a) naive: what a user writes by hand, per file `jco new FILE --wasi-command -o OUT` then `jco run OUT`
+//       (the jco 1.35 CLI, devDependency @bytecodealliance/jco@1.35.0), one file after the other;
+//   (b) cold:  `wasm-p2-check --runtime embedded` on all files with an empty result cache (default --jobs);
+//   (c) warm:  the same command again, unchanged inputs (results from the cache);
+//   (d) floor: the work that cannot be avoided, in one process: componentNew for every module plus each guest's
+//       own run time (compile + run under node:wasi), summed.
+// Modules: the runnable command fixtures in test/fixtures plus variants of them (a custom section appended: other
+// bytes, same behaviour), at least 40. A last pass checks --memory-artifacts (default 100) cold and reports the
+// peak RSS of the whole process tree (the checker and every host process it started), sampled from /proc.
+//
+//   node scripts/bench.mjs [--modules N] [--memory-artifacts N] [--json FILE] [--skip-naive]
+// Prints a table, the ratios, and a JSON result (also written to --json FILE when given).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
-const repeat = Number(arg('--repeat', '3'));
-const which = arg('--runtime', 'all');
-const fixtures = ['c-hello.wasm', 'rust-hello.wasm', 'go122-hello.wasm', 'go124-hello.wasm', 'c-big-output.wasm'].map((f) => path.join('test/fixtures', f));
-const harness = path.join(root, 'test/harness/wasmtime');
-const runtimes = [];
-if (which === 'all' || which === 'embedded') {
-  runtimes.push({ name: 'embedded', args: ['--runtime', 'embedded'] });
-  runtimes.push({ name: 'embedded --jobs 1', args: ['--runtime', 'embedded', '--jobs', '1'] });
+const wanted = Number(arg('--modules', '48'));
+const memoryCount = Number(arg('--memory-artifacts', '100'));
+const jsonOut = arg('--json', undefined);
+const skipNaive = process.argv.includes('--skip-naive');
+
+// One command from a fresh clone: build the bundle when it is missing.
+if (!existsSync(path.join(root, 'dist', 'cli.js')) || !existsSync(path.join(root, 'dist', 'embedded-p2-host.js'))) {
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 }
-if ((which === 'all' || which === 'wasmtime') && existsSync(harness) && existsSync(path.join(root, '.venv/bin/python'))) {
-  // The bundled adapter: the harness's own release adapter cannot be downloaded offline.
-  runtimes.push({ name: 'wasmtime (py-harness)', args: ['--runtime', 'wasmtime', '--wasmtime', harness, '--adapter', 'bundled'] });
+const jcoBin = path.join(root, 'node_modules', '@bytecodealliance', 'jco', 'dist', 'jco.js');
+if (!skipNaive && !existsSync(jcoBin)) throw new Error('bench: @bytecodealliance/jco (devDependency) is not installed: run npm ci');
+
+/** Command modules that run to completion under any WASI P1 host with no preopen, no stdin and no arguments. */
+const BASES = [
+  'c-hello.wasm',
+  'c-args-env.wasm',
+  'c-big-output.wasm',
+  'c-exit3.wasm',
+  'c-oob-trap.wasm',
+  'c-stdin-echo.wasm',
+  'rust-hello.wasm',
+  'rust-panic.wasm',
+  'wat-hello.wasm',
+  'go122-hello.wasm',
+  'go123-hello.wasm',
+  'go124-hello.wasm',
+];
+
+function withCustomSection(bytes, name) {
+  const nameBytes = Buffer.from(name);
+  const payload = Buffer.concat([Buffer.from([nameBytes.length]), nameBytes, Buffer.from('wasm-p2-check bench variant')]);
+  return Buffer.concat([bytes, Buffer.from([0, payload.length]), payload]);
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : NaN;
-};
-const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '—');
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
-const share = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${((100 * a) / b).toFixed(0)}%` : '—');
+/** `count` module files in `dir`: the fixtures, then numbered variants of them. */
+function makeModules(dir, count) {
+  mkdirSync(dir, { recursive: true });
+  const files = [];
+  for (let i = 0; files.length < count; i++) {
+    const base = BASES[i % BASES.length];
+    const round = Math.floor(i / BASES.length);
+    const bytes = readFileSync(path.join(root, 'test', 'fixtures', base));
+    const name = round === 0 ? base : base.replace(/\.wasm$/, `-v${round}.wasm`);
+    writeFileSync(path.join(dir, name), round === 0 ? bytes : withCustomSection(bytes, `bench-variant-${round}`));
+    files.push(path.join(dir, name));
+  }
+  return files;
+}
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'wpc-bench-'));
-const rows = [];
-for (const rt of runtimes) {
-  const samples = new Map(); // file → {wall[], p1[], convert[], p2[]}
-  for (let i = 0; i < repeat; i++) {
-    const json = path.join(tmp, `r-${i}.json`);
-    const started = performance.now();
-    await promisify(execFile)(process.execPath, [path.join(root, 'dist/cli.js'), ...rt.args, '--quiet', '--fail-on', 'never', '--json', json, ...fixtures], { cwd: root, maxBuffer: 64 << 20 });
-    const wall = performance.now() - started;
-    const report = JSON.parse(readFileSync(json, 'utf8'));
-    for (const r of report.results) {
-      const s = samples.get(r.artifact.path) ?? { p1: [], convert: [], p2: [] };
-      s.p1.push(r.p1?.durationMs ?? NaN);
-      s.convert.push(r.conversion?.durationMs ?? NaN);
-      s.p2.push(r.p2?.durationMs ?? NaN);
-      samples.set(r.artifact.path, s);
+/** Sum of the resident set sizes of `pid` and all its descendants, in bytes (Linux /proc); undefined elsewhere. */
+function treeRss(pid) {
+  if (process.platform !== 'linux') return undefined;
+  const parent = new Map();
+  const rss = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(entry), Number(fields[1]));
+      rss.set(Number(entry), Number(fields[21]) * 4096);
+    } catch {
+      // gone
     }
-    rows.push({ runtime: rt.name, file: '(whole run, all fixtures)', wall });
   }
-  for (const [file, s] of samples) {
-    const p1 = median(s.p1);
-    const conv = median(s.convert);
-    const p2 = median(s.p2);
-    rows.push({ runtime: rt.name, file, p1, conv, p2, p2OverP1: ratio(p2, p1), convShare: share(conv, p1 + conv + p2) });
+  let total = 0;
+  for (const [p] of rss) {
+    for (let q = p; q > 1; q = parent.get(q) ?? 0) {
+      if (q === pid) {
+        total += rss.get(p);
+        break;
+      }
+    }
   }
+  return total;
 }
-rmSync(tmp, { recursive: true, force: true });
 
-console.log(`wasm-p2-check bench — ${repeat} run(s) per runtime, medians, node ${process.versions.node}\n`);
-console.log(['runtime', 'artifact', 'P1 run', 'convert', 'P2 run', 'P2/P1', 'convert share'].join(' | '));
-for (const r of rows.filter((x) => x.wall === undefined)) {
-  console.log([r.runtime, r.file, ms(r.p1), ms(r.conv), ms(r.p2), r.p2OverP1, r.convShare].join(' | '));
+/** Runs a command, timing it and sampling the peak RSS of its process tree every 50 ms. */
+function timed(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd ?? root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    let peak = 0;
+    const sample = () => {
+      const r = treeRss(child.pid);
+      if (r !== undefined && r > peak) peak = r;
+    };
+    const timer = options.sampleMemory ? setInterval(sample, 50) : undefined;
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (timer) clearInterval(timer);
+      resolve({ seconds: (performance.now() - started) / 1000, code, peakRssBytes: options.sampleMemory ? peak : undefined, stderr });
+    });
+  });
 }
-const walls = new Map();
-for (const r of rows.filter((x) => x.wall !== undefined)) walls.set(r.runtime, [...(walls.get(r.runtime) ?? []), r.wall]);
-console.log('');
-for (const [rt, w] of walls) console.log(`${rt}: whole run over ${fixtures.length} artifacts, median ${ms(median(w))}`);
-const wall = (name) => median(walls.get(name) ?? []);
-if (walls.has('embedded') && walls.has('embedded --jobs 1')) {
-  console.log(`embedded, default jobs / --jobs 1 whole-run ratio: ${ratio(wall('embedded'), wall('embedded --jobs 1'))}`);
-}
-if (walls.has('embedded') && walls.has('wasmtime (py-harness)')) {
-  console.log(`embedded / wasmtime whole-run ratio: ${ratio(wall('embedded'), wall('wasmtime (py-harness)'))}`);
+
+const work = mkdtempSync(path.join(tmpdir(), 'wasm-p2-check-bench-'));
+try {
+  const files = makeModules(path.join(work, 'modules'), Math.max(40, wanted));
+  const cli = path.join(root, 'dist', 'cli.js');
+  const ours = (cacheDir, json, list) => [cli, '--runtime', 'embedded', '--quiet', '--fail-on', 'never', '--cache-dir', cacheDir, '--json', json, ...list];
+  console.error(`bench: ${files.length} modules (${BASES.length} fixtures + variants), ${cpus().length} CPUs, node ${process.versions.node}`);
+
+  // (d) floor: timed inside a child process per module (see bench-floor.mjs), summed.
+  const floor = { seconds: 0, convertSeconds: 0, guestSeconds: 0 };
+  for (const f of files) {
+    const floorJson = path.join(work, 'floor.json');
+    execFileSync(process.execPath, ['--no-warnings', path.join(root, 'scripts', 'bench-floor.mjs'), floorJson, f], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const one = JSON.parse(readFileSync(floorJson, 'utf8'));
+    for (const k of Object.keys(floor)) floor[k] += one[k];
+  }
+  console.error(`bench: floor ${floor.seconds.toFixed(2)} s (componentNew ${floor.convertSeconds.toFixed(2)} s + guests ${floor.guestSeconds.toFixed(2)} s)`);
+
+  // (a) naive loop.
+  let naive;
+  if (!skipNaive) {
+    const out = path.join(work, 'naive');
+    mkdirSync(out);
+    const started = performance.now();
+    for (const f of files) {
+      const component = path.join(out, path.basename(f));
+      await timed(process.execPath, [jcoBin, 'new', f, '--wasi-command', '-o', component], { cwd: out });
+      await timed(process.execPath, [jcoBin, 'run', component], { cwd: out });
+    }
+    naive = { seconds: (performance.now() - started) / 1000 };
+    console.error(`bench: naive ${naive.seconds.toFixed(2)} s`);
+  }
+
+  // (b) cold and (c) warm.
+  const cacheDir = path.join(work, 'cache');
+  const cold = await timed(process.execPath, ours(cacheDir, path.join(work, 'cold.json'), files), { sampleMemory: true });
+  if (cold.code !== 0) throw new Error(`cold run failed (${cold.code}): ${cold.stderr}`);
+  const warm = await timed(process.execPath, ours(cacheDir, path.join(work, 'warm.json'), files), { sampleMemory: true });
+  const coldReport = JSON.parse(readFileSync(path.join(work, 'cold.json'), 'utf8'));
+  const warmReport = JSON.parse(readFileSync(path.join(work, 'warm.json'), 'utf8'));
+  console.error(`bench: cold ${cold.seconds.toFixed(2)} s, warm ${warm.seconds.toFixed(2)} s`);
+
+  // Stage times inside the cold run (sums over artifacts; the run is parallel, so they add up to more than its wall).
+  const stage = { p1: 0, convert: 0, p2: 0 };
+  for (const r of coldReport.results) {
+    stage.p1 += (r.p1?.durationMs ?? 0) / 1000;
+    stage.convert += (r.conversion?.durationMs ?? 0) / 1000;
+    stage.p2 += (r.p2?.durationMs ?? 0) / 1000;
+  }
+
+  // Memory: a larger cold run.
+  const memFiles = makeModules(path.join(work, 'memory-modules'), memoryCount);
+  const mem = await timed(process.execPath, ours(path.join(work, 'cache-mem'), path.join(work, 'mem.json'), memFiles), { sampleMemory: true });
+
+  const n = files.length;
+  const round = (x, d = 2) => (x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
+  const mb = (b) => (b === undefined ? null : round(b / (1024 * 1024), 0));
+  const result = {
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 1), platform: `${process.platform}-${process.arch}`, node: process.versions.node },
+    modules: n,
+    verdicts: coldReport.summary.counts,
+    seconds: { naive: round(naive?.seconds), cold: round(cold.seconds), warm: round(warm.seconds), floor: round(floor.seconds) },
+    ratios: {
+      naiveOverCold: round(naive ? naive.seconds / cold.seconds : undefined, 1),
+      warmOverCold: round(warm.seconds / cold.seconds, 3),
+      coldOverFloor: round(cold.seconds / floor.seconds, 1),
+    },
+    perArtifactMs: {
+      naive: round(naive ? (1000 * naive.seconds) / n : undefined, 0),
+      cold: round((1000 * cold.seconds) / n, 0),
+      warm: round((1000 * warm.seconds) / n, 0),
+      floor: round((1000 * floor.seconds) / n, 0),
+      overheadAboveFloor: round((1000 * (cold.seconds - floor.seconds)) / n, 0),
+    },
+    coldStageSeconds: { p1: round(stage.p1), convert: round(stage.convert), p2: round(stage.p2) },
+    warmCache: warmReport.cache ?? null,
+    peakRssMB: { cold: mb(cold.peakRssBytes), warm: mb(warm.peakRssBytes), [`cold${memoryCount}Artifacts`]: mb(mem.peakRssBytes) },
+    memoryRun: { artifacts: memoryCount, seconds: round(mem.seconds) },
+  };
+
+  const rows = [
+    ['(a) naive jco CLI loop', result.seconds.naive, result.perArtifactMs.naive, '—'],
+    ['(b) wasm-p2-check cold', result.seconds.cold, result.perArtifactMs.cold, result.peakRssMB.cold],
+    ['(c) wasm-p2-check warm', result.seconds.warm, result.perArtifactMs.warm, result.peakRssMB.warm],
+    ['(d) floor', result.seconds.floor, result.perArtifactMs.floor, '—'],
+  ];
+  console.log(`wasm-p2-check bench: ${n} modules, ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, node ${result.machine.node}\n`);
+  console.log('| run | seconds | ms per artifact | peak RSS (MB, process tree) |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.map((x) => (x === null ? '—' : x)).join(' | ')} |`);
+  console.log('');
+  console.log(`naive / cold: ${result.ratios.naiveOverCold ?? '—'}× · warm / cold: ${(100 * result.ratios.warmOverCold).toFixed(1)}% · cold / floor: ${result.ratios.coldOverFloor}×`);
+  console.log(`overhead above the floor: ${result.perArtifactMs.overheadAboveFloor} ms per artifact`);
+  console.log(`peak RSS, ${memoryCount} artifacts cold at default --jobs: ${result.peakRssMB[`cold${memoryCount}Artifacts`]} MB (${result.memoryRun.seconds} s)`);
+  console.log(`\n${JSON.stringify(result, null, 2)}`);
+  if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
