@@ -8,8 +8,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PersistedCache } from '../../src/action/cache.js';
 import { parseReport, renderJson } from '../../src/report/json.js';
-import { GitHubEmulator } from '../github/emulator.js';
-import { ActionHarness, PR, type RunOptions } from './harness.js';
+import type { GitHubEmulator } from '../github/emulator.js';
+import { ActionHarness, PR, startEmulator, stopEmulator, type RunOptions } from './harness.js';
 
 const ARTIFACTS = ['wat-hello.wasm', 'c-hello.wasm', 'c-exit3.wasm', 'rust-hello.wasm', 'go124-hello.wasm'];
 
@@ -18,15 +18,9 @@ let gh: GitHubEmulator;
 beforeAll(() => harness.setUp());
 afterAll(() => harness.tearDown());
 beforeEach(async () => {
-  gh = await new GitHubEmulator().start();
-  gh.addToken('ghs_write');
-  gh.addPullRequest({ number: PR, headSha: '0123456789abcdef0123456789abcdef01234567' });
+  gh = await startEmulator();
 });
-afterEach(async () => {
-  await gh.stop();
-  expect(gh.rejected).toEqual([]);
-  expect(gh.violations).toEqual([]);
-});
+afterEach(() => stopEmulator(gh));
 const runAction = (o: RunOptions) => harness.run(gh, o);
 
 /** Like the cache service: immutable entries by key, restore by prefix (newest first). */
