@@ -28,7 +28,10 @@ export async function discover(patterns: string[], cwd: string): Promise<Discove
       add(abs);
       continue;
     }
-    const matches = await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: false, expandDirectories: false });
+    // A glob's wildcards walk real folders and match real files only: a symbolic link met on the way (which a pull
+    // request can commit: `build/root -> /`, `build/up -> ..`) is neither followed nor matched, or the glob would walk
+    // the whole disk and hand the runner's own files to the checker. The pattern's fixed start may be a link.
+    const matches = await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: false, expandDirectories: false, followSymbolicLinks: false });
     if (matches.length === 0) emptyPatterns.push(pattern);
     for (const m of matches.sort()) add(m);
   }

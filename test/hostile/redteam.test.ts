@@ -4,12 +4,13 @@
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
+import { discover } from '../../src/discover.js';
 import type { Sandbox } from '../../src/model.js';
 import { parseReport } from '../../src/report/json.js';
 import { ActionHarness, root } from '../action/harness.js';
@@ -184,4 +185,31 @@ describe('a checker that is interrupted takes its guest hosts with it', () => {
       });
     }
   }
+});
+
+/**
+ * An artifact glob is configuration, the folders it walks are the PR's. Before: a committed `build/root -> /` made
+ * `build/**\/*.wasm` walk the whole disk (1,136 foreign modules checked in one run, other projects' files read and
+ * run, minutes of work), `build/up -> ..` walked the workspace again, and links to files outside were read.
+ */
+describe('artifact globs do not follow links a pull request commits', () => {
+  it('the wildcards walk only real folders and match only real files; the fixed start of a pattern may be a link', async () => {
+    const ws = await workspace(async (w) => {
+      const outside = path.join(work, `outside-${n}`);
+      await mkdir(outside);
+      await writeFile(path.join(outside, 'secret.wasm'), 'TOPSECRET');
+      await copyFile(path.join(fixtures, 'c-hello.wasm'), path.join(outside, 'other.wasm'));
+      await symlink('/', path.join(w, 'build', 'root'));
+      await symlink('..', path.join(w, 'build', 'up'));
+      await symlink(outside, path.join(w, 'build', 'outside'));
+      await symlink(path.join(outside, 'secret.wasm'), path.join(w, 'build', 'leak.wasm'));
+      await symlink('/proc/self/environ', path.join(w, 'build', 'env.wasm'));
+      await symlink(outside, path.join(w, 'linked'));
+    });
+    expect((await discover(['build/**/*.wasm', '**/*.wasm'], ws)).files).toEqual([path.join('build', 'c-hello.wasm')]);
+    // a link the configuration names as the glob's start (e.g. bazel-bin/**) is still walked
+    expect((await discover(['linked/**/*.wasm'], ws)).files).toEqual([path.join('linked', 'other.wasm'), path.join('linked', 'secret.wasm')]);
+    const report = await check({ patterns: ['build/**/*.wasm'], cwd: ws, runtime: 'embedded', sandbox: sandbox(), workDir: path.join(work, `check-${n}`) });
+    expect(report.results.map((r) => [r.artifact.path, r.verdict])).toEqual([[path.join('build', 'c-hello.wasm'), 'PASS']]);
+  });
 });
