@@ -34,6 +34,7 @@ import { parseInputs, type ActionInputs } from '../inputs.js';
 import { folderCache } from '../runtime/wasmtime/cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
+import { readRegularFile } from '../runtime/safe-fs.js';
 import { logSafeLine } from '../report/log-safe.js';
 import { mergeReports, type MergeInput } from '../report/merge.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -136,18 +137,25 @@ class Publisher {
  */
 async function mergedReport(inputs: ActionInputs, runner: RunnerEnv): Promise<Report> {
   const patterns = inputs.reports ?? [];
-  const files = (await glob(patterns, { cwd: runner.workspace, absolute: true, onlyFiles: true, dot: false, expandDirectories: false })).sort();
+  const files = (await glob(patterns, { cwd: runner.workspace, absolute: true, onlyFiles: true, dot: false, expandDirectories: false, followSymbolicLinks: false })).sort();
   if (files.length === 0) throw new Error(`Input 'reports' matched no files (${patterns.join(', ')}): did the jobs upload their reports?`);
   const parts: MergeInput[] = [];
   for (const file of files) {
     const source = path.relative(runner.workspace, file).split(path.sep).join('/').replace(/\.json$/, '');
     try {
-      parts.push({ source, report: parseReport(await readFile(file, 'utf8')) });
+      parts.push({ source, report: parseReport(await readSaved(file, MAX_SAVED_REPORT_BYTES, 'report')) });
     } catch (e) {
       throw new Error(`Cannot merge ${source}.json: ${(e as Error).message}`);
     }
   }
   return mergeReports(parts);
+}
+
+/** Saved reports come from other jobs (PR code): regular files only (no FIFO or device can hang the step), capped. */
+const MAX_SAVED_REPORT_BYTES = 256 * 1024 * 1024;
+
+async function readSaved(file: string, maxBytes: number, what: string): Promise<string> {
+  return (await readRegularFile(file, maxBytes, what)).toString('utf8');
 }
 
 /** The report's label in a merged report: the job's matrix entry (without the shard, which the report has itself). */
@@ -171,13 +179,13 @@ async function obtainReport(
     // Written by a run of PR code: validated against docs/report-schema.json, and its summary is never believed —
     // counts, result and conclusion are recomputed from the results.
     const saved = parseReport(
-      await readFile(file, 'utf8').catch((e: Error) => {
+      await readSaved(file, MAX_SAVED_REPORT_BYTES, 'report').catch((e: Error) => {
         throw new Error(`Input 'report' has an invalid value '${file}': ${e.message}`);
       }),
     );
     const report: Report = { ...saved, summary: summarize(saved.results) };
     const metaFile = metadataPath(file);
-    const meta = existsSync(metaFile) ? parseRunMetadata(await readFile(metaFile, 'utf8')) : undefined;
+    const meta = existsSync(metaFile) ? parseRunMetadata(await readSaved(metaFile, 64 * 1024, 'report metadata')) : undefined;
     return { report, meta };
   }
   io.startGroup('wasm-p2-check');

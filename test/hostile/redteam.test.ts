@@ -15,6 +15,7 @@ import type { Sandbox } from '../../src/model.js';
 import { parseReport } from '../../src/report/json.js';
 import { ActionHarness, root } from '../action/harness.js';
 import { GitHubEmulator } from '../github/emulator.js';
+import { workflowRunEvent } from '../github/events.js';
 import { HEAD, PR } from '../action/harness.js';
 import { engineUnavailable } from '../harness/engine.js';
 
@@ -212,4 +213,42 @@ describe('artifact globs do not follow links a pull request commits', () => {
     const report = await check({ patterns: ['build/**/*.wasm'], cwd: ws, runtime: 'embedded', sandbox: sandbox(), workDir: path.join(work, `check-${n}`) });
     expect(report.results.map((r) => [r.artifact.path, r.verdict])).toEqual([[path.join('build', 'c-hello.wasm'), 'PASS']]);
   });
+});
+
+/**
+ * post-from-report reads a report another job (PR code) wrote. Before: it was read with readFile, so a FIFO there
+ * hung the privileged step until the job timeout and a link to /dev/zero read until memory ran out.
+ */
+describe('a saved report is read as untrusted data', () => {
+  const harness = new ActionHarness();
+  let gh: GitHubEmulator;
+  beforeAll(() => harness.setUp());
+  afterAll(() => harness.tearDown());
+  beforeEach(async () => {
+    gh = await new GitHubEmulator().start();
+    gh.addToken('ghs_write');
+    gh.addPullRequest({ number: PR, headSha: HEAD });
+  });
+  afterEach(() => gh.stop());
+
+  for (const [what, make, message] of [
+    ['a FIFO', (f: string) => void execFileSync('mkfifo', [f]), /is a FIFO/],
+    ['a link to /dev/zero', (f: string) => symlink('/dev/zero', f), /\/dev\/zero/],
+  ] as const) {
+    it(`post-from-report: ${what} as the report fails the step at once, naming it`, async () => {
+      const dir = path.join(work, `saved-${++n}`);
+      await mkdir(dir);
+      const file = path.join(dir, 'report.json');
+      await make(file);
+      const post = await harness.run(gh, {
+        inputs: { mode: 'post-from-report', report: file },
+        eventName: 'workflow_run',
+        event: workflowRunEvent(gh.api, { repository: gh.fullName, headSha: HEAD, conclusion: 'failure' }),
+        env: { GITHUB_WORKFLOW: 'report', GITHUB_JOB: 'post', GITHUB_SHA: 'e'.repeat(40), GITHUB_RUN_ID: '4343' },
+      });
+      expect(post.code).toBe(1);
+      expect(post.stdout).toMatch(message);
+      expect(gh.commentsOn(PR)).toEqual([]);
+    }, 30_000);
+  }
 });
