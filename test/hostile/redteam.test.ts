@@ -14,9 +14,9 @@ import { discover } from '../../src/discover.js';
 import type { Sandbox } from '../../src/model.js';
 import { parseReport } from '../../src/report/json.js';
 import { ActionHarness, root } from '../action/harness.js';
-import { GitHubEmulator } from '../github/emulator.js';
+import type { GitHubEmulator } from '../github/emulator.js';
 import { workflowRunEvent } from '../github/events.js';
-import { HEAD, PR } from '../action/harness.js';
+import { HEAD, PR, startEmulator, stopEmulator } from '../action/harness.js';
 import { engineUnavailable } from '../harness/engine.js';
 
 const fixtures = path.join(root, 'test', 'fixtures');
@@ -97,15 +97,9 @@ describe('a refused preopen or stdin file is a configuration error with a report
     beforeAll(() => harness.setUp());
     afterAll(() => harness.tearDown());
     beforeEach(async () => {
-      gh = await new GitHubEmulator().start();
-      gh.addToken('ghs_write');
-      gh.addPullRequest({ number: PR, headSha: HEAD });
+      gh = await startEmulator();
     });
-    afterEach(async () => {
-      await gh.stop();
-      expect(gh.rejected).toEqual([]);
-      expect(gh.violations).toEqual([]);
-    });
+    afterEach(() => stopEmulator(gh));
 
     it('fails the step naming the input, after writing the job summary, report-json and the check run', async () => {
       const ws = await workspace(async (w) => void execFileSync('mkfifo', [path.join(w, 'data', EVIL_NAME)]));
@@ -225,11 +219,9 @@ describe('a saved report is read as untrusted data', () => {
   beforeAll(() => harness.setUp());
   afterAll(() => harness.tearDown());
   beforeEach(async () => {
-    gh = await new GitHubEmulator().start();
-    gh.addToken('ghs_write');
-    gh.addPullRequest({ number: PR, headSha: HEAD });
+    gh = await startEmulator();
   });
-  afterEach(() => gh.stop());
+  afterEach(() => stopEmulator(gh));
 
   for (const [what, make, message] of [
     ['a FIFO', (f: string) => void execFileSync('mkfifo', [f]), /is a FIFO/],
