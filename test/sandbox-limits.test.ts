@@ -34,7 +34,14 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({ args: [], env: {}, dirs: [], timeoutMs: 30_000, outputCapBytes: 16 * 1024, ...over });
+const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({
+  args: [],
+  env: {},
+  dirs: [],
+  timeoutMs: 30_000,
+  outputCapBytes: 16 * 1024,
+  ...over,
+});
 
 let n = 0;
 /** The guest as a P1 module and as its P2 component (same base name). */
@@ -55,7 +62,12 @@ async function both(runner: Runner, files: { module: string; component: string }
 
 const runtimes: [string, () => Runner, boolean][] = [
   ['embedded', () => createEmbeddedRunner({ workDir: path.join(work, 'runs-e') }), false],
-  ['wasmtime', () => createWasmtimeRunner({ binary: harness, version: '49.0.0', workDir: path.join(work, 'runs-w'), runtimeName: 'wasmtime-py-harness' }), skipEngine !== undefined],
+  [
+    'wasmtime',
+    () =>
+      createWasmtimeRunner({ binary: harness, version: '49.0.0', workDir: path.join(work, 'runs-w'), runtimeName: 'wasmtime-py-harness' }),
+    skipEngine !== undefined,
+  ],
 ];
 
 for (const [name, makeRunner, skip] of runtimes) {
@@ -100,16 +112,26 @@ for (const [name, makeRunner, skip] of runtimes) {
 
 describe.skipIf(skipEngine !== undefined)('the time limit measures the guest, not compilation (wasmtime engine)', () => {
   it('a module that compiles for longer than the timeout runs in both phases; compile time is reported apart', async () => {
-    const files = await guest(slowToCompileWat(2000, 100));
     const runner = runtimes[1]![1]();
-    for (const run of await both(runner, files, sandbox({ timeoutMs: 2000 }))) {
+    // How long compiling takes depends on the machine: grow the module until its compilation alone takes well over a
+    // second here, then give the run a time limit shorter than that compilation.
+    let files = await guest(slowToCompileWat(1000, 100));
+    let compileMs = 0;
+    for (let functions = 1000; ; functions *= 2) {
+      files = await guest(slowToCompileWat(functions, 100));
+      const probe = await both(runner, files, sandbox({ timeoutMs: 600_000 }));
+      compileMs = Math.min(...probe.map((r) => r.compileMs ?? 0));
+      if (compileMs >= 1500 || functions >= 16_000) break;
+    }
+    const timeoutMs = Math.floor(compileMs * 0.6);
+    for (const run of await both(runner, files, sandbox({ timeoutMs }))) {
       expect(run.timedOut, `${run.phase} ${run.stderr.text}`).toBe(false);
       expect(run.exitCode).toBe(0);
       expect(run.limit).toBeUndefined();
-      expect(run.compileMs).toBeGreaterThan(2000);
+      expect(run.compileMs).toBeGreaterThan(timeoutMs);
       expect(run.command).toContain('--allow-precompiled');
     }
-  }, 120_000);
+  }, 600_000);
 });
 
 describe('runSandboxedProcess: the output limit is judged on what was written', () => {
