@@ -61,8 +61,7 @@ function parseArgs(argv) {
     else if (a === '--ref') {
       const [version, ref] = value().split('=');
       args.refs.push({ version, ref });
-    }
-    else if (a === '--out') args.out = value();
+    } else if (a === '--out') args.out = value();
     else if (a === '--print') args.print = true;
     else throw new Error(`unknown argument ${a}`);
   }
@@ -74,7 +73,11 @@ function parseArgs(argv) {
 function readSources(args) {
   if (args.git) {
     const git = (...a) => execFileSync('git', ['--git-dir', args.git, ...a], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    let tags = args.tags ?? git('tag', '--list', 'v*').split('\n').filter((t) => /^v\d+\.\d+\.\d+$/.test(t));
+    let tags =
+      args.tags ??
+      git('tag', '--list', 'v*')
+        .split('\n')
+        .filter((t) => /^v\d+\.\d+\.\d+$/.test(t));
     tags = tags.filter((t) => Number(t.slice(1).split('.')[0]) >= args.from);
     const out = [];
     for (const tag of tags) {
@@ -195,7 +198,11 @@ function enclosing(lines, idx) {
 }
 
 function condition(macro, invocation) {
-  const inner = invocation.replace(/^\w+!\s*\(/, '').replace(/\)\s*;?$/, '').trim().replace(/,\s*$/, '');
+  const inner = invocation
+    .replace(/^\w+!\s*\(/, '')
+    .replace(/\)\s*;?$/, '')
+    .trim()
+    .replace(/,\s*$/, '');
   if (macro === 'assert_eq') return inner.replace(/^(.*?),\s*(.*)$/, '$1 == $2');
   if (macro === 'assert_ne') return inner.replace(/^(.*?),\s*(.*)$/, '$1 != $2');
   return inner;
@@ -204,7 +211,7 @@ function condition(macro, invocation) {
 /** Curated labels for the checks users actually hit; the rest are derived from the code. */
 function label(site) {
   const { macro, cond, fn, owner, file, code } = site;
-  const where = owner && fn ? `${owner}::${fn}` : fn ?? owner ?? file;
+  const where = owner && fn ? `${owner}::${fn}` : (fn ?? owner ?? file);
   if (/magic1\s*==\s*MAGIC|magic1, MAGIC/.test(cond)) return { check: 'State::with magic1 canary', category: 'state-canary' };
   if (/magic2\s*==\s*MAGIC|magic2, MAGIC/.test(cond)) return { check: 'State::with magic2 canary', category: 'state-canary' };
   if (fn === 'trapping_unwrap')
@@ -223,7 +230,8 @@ function label(site) {
   let category = 'other';
   if (/alloc/i.test(`${fn} ${owner}`) || /alloc/i.test(cond)) category = 'allocator';
   else if (file === 'descriptors.rs' || /descriptor/i.test(`${fn} ${owner}`)) category = 'descriptor';
-  if (macro === 'unreachable' && /not supported|no other implementation|unsupported|unimplemented|not implemented/i.test(cond)) category = 'unsupported';
+  if (macro === 'unreachable' && /not supported|no other implementation|unsupported|unimplemented|not implemented/i.test(cond))
+    category = 'unsupported';
   if (fn === 'new' && owner === 'State' && /allocation_state|AllocationState/.test(cond)) category = 'allocator';
   let what;
   if (macro === 'unreachable') {
@@ -234,7 +242,7 @@ function label(site) {
       what = arm ? `unexpected case \`${arm[1]}\`` : 'unreachable';
     }
   } else {
-    what = cond.length > 90 ? cond.slice(0, 87) + '...' : cond;
+    what = cond.length > 90 ? `${cond.slice(0, 87)}...` : cond;
   }
   if (fn === 'cabi_import_realloc' || owner === 'ImportAlloc') what = `import allocator: ${what}`;
   else if (owner === 'BumpAlloc') what = `BumpAlloc: ${what}`;
@@ -286,7 +294,7 @@ function main() {
       check: s.check,
       category: s.category,
       ...(s.fn ? { fn: s.owner ? `${s.owner}::${s.fn}` : s.fn } : {}),
-      code: s.code.length > 160 ? s.code.slice(0, 157) + '...' : s.code,
+      code: s.code.length > 160 ? `${s.code.slice(0, 157)}...` : s.code,
     }));
     const key = JSON.stringify(record);
     let build = builds.find((b) => b.key === key);
@@ -312,7 +320,7 @@ function main() {
     aliases: ALIASES,
     builds: builds.map(({ versions: v, sites }) => ({ versions: v, sites })),
   };
-  const json = JSON.stringify(table, null, 1) + '\n';
+  const json = `${JSON.stringify(table, null, 1)}\n`;
   if (args.print) process.stdout.write(json);
   else {
     writeFileSync(args.out, json);

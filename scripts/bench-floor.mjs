@@ -26,7 +26,14 @@ for (const file of files) {
   await componentNew(bytes, [['wasi_snapshot_preview1', adapter]]).catch(() => undefined);
   const t1 = performance.now();
   try {
-    const wasi = new WASI({ version: 'preview1', args: [path.basename(file)], env: {}, returnOnExit: true, stdout: devnull, stderr: devnull });
+    const wasi = new WASI({
+      version: 'preview1',
+      args: [path.basename(file)],
+      env: {},
+      returnOnExit: true,
+      stdout: devnull,
+      stderr: devnull,
+    });
     const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), wasi.getImportObject());
     wasi.start(instance);
   } catch {
@@ -37,4 +44,7 @@ for (const file of files) {
   guest += t2 - t1;
 }
 closeSync(devnull);
-writeFileSync(out, JSON.stringify({ seconds: (convert + guest) / 1000, convertSeconds: convert / 1000, guestSeconds: guest / 1000, modules: files.length }));
+writeFileSync(
+  out,
+  JSON.stringify({ seconds: (convert + guest) / 1000, convertSeconds: convert / 1000, guestSeconds: guest / 1000, modules: files.length }),
+);

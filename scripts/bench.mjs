@@ -126,18 +126,36 @@ const work = mkdtempSync(path.join(tmpdir(), 'wasm-p2-check-bench-'));
 try {
   const files = makeModules(path.join(work, 'modules'), Math.max(40, wanted));
   const cli = path.join(root, 'dist', 'cli.js');
-  const ours = (cacheDir, json, list) => [cli, '--runtime', 'embedded', '--quiet', '--fail-on', 'never', '--cache-dir', cacheDir, '--json', json, ...list];
-  console.error(`bench: ${files.length} modules (${BASES.length} fixtures + variants), ${cpus().length} CPUs, node ${process.versions.node}`);
+  const ours = (cacheDir, json, list) => [
+    cli,
+    '--runtime',
+    'embedded',
+    '--quiet',
+    '--fail-on',
+    'never',
+    '--cache-dir',
+    cacheDir,
+    '--json',
+    json,
+    ...list,
+  ];
+  console.error(
+    `bench: ${files.length} modules (${BASES.length} fixtures + variants), ${cpus().length} CPUs, node ${process.versions.node}`,
+  );
 
   // (d) floor: timed inside a child process per module (see bench-floor.mjs), summed.
   const floor = { seconds: 0, convertSeconds: 0, guestSeconds: 0 };
   for (const f of files) {
     const floorJson = path.join(work, 'floor.json');
-    execFileSync(process.execPath, ['--no-warnings', path.join(root, 'scripts', 'bench-floor.mjs'), floorJson, f], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, ['--no-warnings', path.join(root, 'scripts', 'bench-floor.mjs'), floorJson, f], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const one = JSON.parse(readFileSync(floorJson, 'utf8'));
     for (const k of Object.keys(floor)) floor[k] += one[k];
   }
-  console.error(`bench: floor ${floor.seconds.toFixed(2)} s (componentNew ${floor.convertSeconds.toFixed(2)} s + guests ${floor.guestSeconds.toFixed(2)} s)`);
+  console.error(
+    `bench: floor ${floor.seconds.toFixed(2)} s (componentNew ${floor.convertSeconds.toFixed(2)} s + guests ${floor.guestSeconds.toFixed(2)} s)`,
+  );
 
   // (a) naive loop.
   let naive;
@@ -176,13 +194,21 @@ try {
 
   // Memory: a larger cold run.
   const memFiles = makeModules(path.join(work, 'memory-modules'), memoryCount);
-  const mem = await timed(process.execPath, ours(path.join(work, 'cache-mem'), path.join(work, 'mem.json'), memFiles), { sampleMemory: true });
+  const mem = await timed(process.execPath, ours(path.join(work, 'cache-mem'), path.join(work, 'mem.json'), memFiles), {
+    sampleMemory: true,
+  });
 
   const n = files.length;
   const round = (x, d = 2) => (x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
   const mb = (b) => (b === undefined ? null : round(b / (1024 * 1024), 0));
   const result = {
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 1), platform: `${process.platform}-${process.arch}`, node: process.versions.node },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: round(totalmem() / 2 ** 30, 1),
+      platform: `${process.platform}-${process.arch}`,
+      node: process.versions.node,
+    },
     modules: n,
     verdicts: coldReport.summary.counts,
     seconds: { naive: round(naive?.seconds), cold: round(cold.seconds), warm: round(warm.seconds), floor: round(floor.seconds) },
@@ -210,14 +236,20 @@ try {
     ['(c) wasm-p2-check warm', result.seconds.warm, result.perArtifactMs.warm, result.peakRssMB.warm],
     ['(d) floor', result.seconds.floor, result.perArtifactMs.floor, '—'],
   ];
-  console.log(`wasm-p2-check bench: ${n} modules, ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, node ${result.machine.node}\n`);
+  console.log(
+    `wasm-p2-check bench: ${n} modules, ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, node ${result.machine.node}\n`,
+  );
   console.log('| run | seconds | ms per artifact | peak RSS (MB, process tree) |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.map((x) => (x === null ? '—' : x)).join(' | ')} |`);
   console.log('');
-  console.log(`naive / cold: ${result.ratios.naiveOverCold ?? '—'}× · warm / cold: ${(100 * result.ratios.warmOverCold).toFixed(1)}% · cold / floor: ${result.ratios.coldOverFloor}×`);
+  console.log(
+    `naive / cold: ${result.ratios.naiveOverCold ?? '—'}× · warm / cold: ${(100 * result.ratios.warmOverCold).toFixed(1)}% · cold / floor: ${result.ratios.coldOverFloor}×`,
+  );
   console.log(`overhead above the floor: ${result.perArtifactMs.overheadAboveFloor} ms per artifact`);
-  console.log(`peak RSS, ${memoryCount} artifacts cold at default --jobs: ${result.peakRssMB[`cold${memoryCount}Artifacts`]} MB (${result.memoryRun.seconds} s)`);
+  console.log(
+    `peak RSS, ${memoryCount} artifacts cold at default --jobs: ${result.peakRssMB[`cold${memoryCount}Artifacts`]} MB (${result.memoryRun.seconds} s)`,
+  );
   console.log(`\n${JSON.stringify(result, null, 2)}`);
   if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
 } finally {

@@ -55,7 +55,11 @@ async function buildId() {
     for (const name of (await readdir(path.join(root, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const child = `${rel}/${name.name}`;
       if (name.isDirectory()) await walk(child);
-      else hash.update(`${child}\0`).update(await readFile(path.join(root, child))).update('\0');
+      else
+        hash
+          .update(`${child}\0`)
+          .update(await readFile(path.join(root, child)))
+          .update('\0');
     }
   };
   for (const dir of ['src', 'adapters']) await walk(dir);

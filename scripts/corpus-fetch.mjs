@@ -68,10 +68,14 @@ export async function fetchCorpus({ cacheDir = defaultCacheDir(), only, log = ()
       log(`fetching ${spec}`);
       let json;
       try {
-        ({ stdout: json } = await run('npm', ['pack', spec, '--json', '--silent', '--pack-destination', work], { maxBuffer: 16 << 20, timeout: 600_000 }));
+        ({ stdout: json } = await run('npm', ['pack', spec, '--json', '--silent', '--pack-destination', work], {
+          maxBuffer: 16 << 20,
+          timeout: 600_000,
+        }));
       } catch (e) {
         const text = `${e.stderr ?? ''}\n${e.message}`;
-        if (isNetworkError(text)) throw new RegistryUnreachable(`npm registry unreachable while fetching ${spec}: ${text.trim().split('\n').pop()}`);
+        if (isNetworkError(text))
+          throw new RegistryUnreachable(`npm registry unreachable while fetching ${spec}: ${text.trim().split('\n').pop()}`);
         throw new Error(`npm pack ${spec} failed: ${text.trim()}`);
       }
       const filename = JSON.parse(json)[0].filename.replace(/^@/, '').replace(/\//g, '-');
@@ -103,7 +107,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     return i >= 0 ? args[i + 1] : undefined;
   };
   try {
-    const got = await fetchCorpus({ cacheDir: opt('--cache') ?? defaultCacheDir(), only: opt('--only')?.split(','), log: (m) => console.error(m) });
+    const got = await fetchCorpus({
+      cacheDir: opt('--cache') ?? defaultCacheDir(),
+      only: opt('--only')?.split(','),
+      log: (m) => console.error(m),
+    });
     for (const [id, p] of got) console.log(`${id}\t${p}`);
   } catch (e) {
     console.error(e.message);

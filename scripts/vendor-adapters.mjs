@@ -75,7 +75,7 @@ function main() {
       tarball: info.filename,
       files,
     };
-    writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     console.error(`vendor-adapters: ${spec} -> ${out} (${files.map((f) => `${f.name} ${f.size} B`).join(', ')})`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

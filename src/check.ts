@@ -12,7 +12,16 @@ import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
 import { discover, selectShard } from './discover.js';
 import { loadArtifact } from './inspect/index.js';
 import { redactCommand } from './report/log-safe.js';
-import { REPORT_SCHEMA_VERSION, type Artifact, type ArtifactResult, type ConversionResult, type Report, type RunResult, type RuntimeId, type Sandbox } from './model.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type Artifact,
+  type ArtifactResult,
+  type ConversionResult,
+  type Report,
+  type RunResult,
+  type RuntimeId,
+  type Sandbox,
+} from './model.js';
 import { ConfigError, type CheckOptions } from './options/index.js';
 import { summarize } from './report/summary.js';
 import { createRunner, type RuntimeSelection } from './runtime/index.js';
@@ -68,7 +77,10 @@ export async function check(options: CheckOptions): Promise<Report> {
       adapters = await resolveAdapters(options.adapter ?? { kind: 'auto' }, {
         wasmtimeVersion: selection.wasmtimeVersion,
         releaseAdapter: (version, kind) =>
-          wasmtimeReleaseAdapter(version, kind, { ...options.wasmtime, log: (message) => progress({ artifact: '', stage: 'inspect', message }) }),
+          wasmtimeReleaseAdapter(version, kind, {
+            ...options.wasmtime,
+            log: (message) => progress({ artifact: '', stage: 'inspect', message }),
+          }),
       });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;

@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FailOn } from './fail-on.js';
 import { buildCheckOptions, type OptionReader } from './options/build.js';
 import type { CheckOptions } from './options/index.js';
-import { cliOptions, DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS, readOption, type OptionName, type RawValue } from './options/table.js';
+import { cliOptions, DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS, readOption, type RawValue } from './options/table.js';
 
 export { DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS };
 export type { FailOn };
@@ -26,7 +26,15 @@ export type CliCommand =
       cacheDir?: string;
     }
   | { kind: 'merge'; reports: string[]; json?: string; markdown?: string; failOn: FailOn; color?: boolean }
-  | { kind: 'explain'; log: string; module?: string; signatureDirs: string[]; adapterVersion?: string; format: 'terminal' | 'json' | 'markdown'; color?: boolean };
+  | {
+      kind: 'explain';
+      log: string;
+      module?: string;
+      signatureDirs: string[];
+      adapterVersion?: string;
+      format: 'terminal' | 'json' | 'markdown';
+      color?: boolean;
+    };
 
 const GROUP_TITLES = {
   Runtime: 'Runtime',
@@ -117,7 +125,9 @@ function parseExplain(argv: string[]): CliCommand {
 const MERGE_OPTIONS = ['json', 'markdown', 'fail-on', 'color', 'no-color'] as const;
 
 function parseMerge(argv: string[], cwd: string): CliCommand {
-  const spec = Object.fromEntries(Object.entries(checkSpec).filter(([flag]) => (MERGE_OPTIONS as readonly string[]).includes(flag) || flag === 'help'));
+  const spec = Object.fromEntries(
+    Object.entries(checkSpec).filter(([flag]) => (MERGE_OPTIONS as readonly string[]).includes(flag) || flag === 'help'),
+  );
   const { values, positionals } = parseStrict(argv, spec);
   if (values.help) return { kind: 'help' };
   const read = <K extends (typeof MERGE_OPTIONS)[number]>(name: K) =>
@@ -142,7 +152,12 @@ export function parseCli(argv: string[], cwd: string = process.cwd()): CliComman
   if (values.version) return { kind: 'version' };
   const flagOf = new Map(cliOptions().map((o) => [o.name, o.cli.flag]));
   const read: OptionReader = (name) =>
-    readOption(name, values[flagOf.get(name) ?? ''] as RawValue, { cwd }, (text, expected) => new UsageError(`--${flagOf.get(name)} '${text}': ${expected}`));
+    readOption(
+      name,
+      values[flagOf.get(name) ?? ''] as RawValue,
+      { cwd },
+      (text, expected) => new UsageError(`--${flagOf.get(name)} '${text}': ${expected}`),
+    );
 
   if (positionals.length === 0) throw new UsageError('no artifacts given (e.g. wasm-p2-check build/*.wasm)');
   const { cwd: _cwd, ...options } = buildCheckOptions(read, positionals, cwd);

@@ -34,10 +34,18 @@ async function main(argv: string[]): Promise<number> {
       const logText = await readBoundedLog(command.log === '-' ? process.stdin : createReadStream(command.log)).catch((e: Error) => {
         throw new UsageError(`explain: cannot read ${command.log}: ${e.message}`);
       });
-      const result = await explain({ logText, modulePath: command.module, signatureDirs: command.signatureDirs, adapterVersion: command.adapterVersion });
+      const result = await explain({
+        logText,
+        modulePath: command.module,
+        signatureDirs: command.signatureDirs,
+        adapterVersion: command.adapterVersion,
+      });
       // The same renderers as a check's report (report/): terminal, Markdown (the bot's reply), JSON with schemaVersion.
       if (command.format === 'json') process.stdout.write(renderExplanationJson(result));
-      else if (command.format === 'markdown') process.stdout.write(`${renderExplainFindings([{ block: 0, result }], true) || 'Nothing to diagnose: the log shows no failure.'}\n`);
+      else if (command.format === 'markdown')
+        process.stdout.write(
+          `${renderExplainFindings([{ block: 0, result }], true) || 'Nothing to diagnose: the log shows no failure.'}\n`,
+        );
       else process.stdout.write(neutralizeCommands(renderExplanation(result, { color: command.color ?? process.stdout.isTTY === true })));
       return 0;
     }
@@ -71,7 +79,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Writes the requested outputs of a report; the exit status follows --fail-on. */
-async function emit(report: Report, command: { json?: string; markdown?: string; color?: boolean; failOn: Parameters<typeof reportFails>[1] }): Promise<number> {
+async function emit(
+  report: Report,
+  command: { json?: string; markdown?: string; color?: boolean; failOn: Parameters<typeof reportFails>[1] },
+): Promise<number> {
   if (command.json) await output(command.json, renderJson(report));
   if (command.markdown) await output(command.markdown, renderMarkdown(report, {}));
   if (report.configurationError) {

@@ -31,7 +31,14 @@ export async function discover(patterns: string[], cwd: string): Promise<Discove
     // A glob's wildcards walk real folders and match real files only: a symbolic link met on the way (which a pull
     // request can commit: `build/root -> /`, `build/up -> ..`) is neither followed nor matched, or the glob would walk
     // the whole disk and hand the runner's own files to the checker. The pattern's fixed start may be a link.
-    const matches = await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: false, expandDirectories: false, followSymbolicLinks: false });
+    const matches = await glob(pattern, {
+      cwd,
+      absolute: true,
+      onlyFiles: true,
+      dot: false,
+      expandDirectories: false,
+      followSymbolicLinks: false,
+    });
     if (matches.length === 0) emptyPatterns.push(pattern);
     for (const m of matches.sort()) add(m);
   }
@@ -52,7 +59,11 @@ export async function discover(patterns: string[], cwd: string): Promise<Discove
  * the same shard on every machine and every run, whatever else the other jobs found.
  */
 export function shardOf(shownPath: string, count: number): number {
-  const normalised = shownPath.split(path.sep).join('/').replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  const normalised = shownPath
+    .split(path.sep)
+    .join('/')
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '');
   const digest = createHash('sha256').update(normalised).digest();
   return (digest.readUInt32BE(0) % count) + 1;
 }
@@ -62,4 +73,3 @@ export function selectShard(found: Discovered, shard: { index: number; count: nu
   const mine = (p: string) => shardOf(p, shard.count) === shard.index;
   return { ...found, files: found.files.filter(mine), missing: found.missing.filter(mine) };
 }
-

@@ -28,7 +28,10 @@ const harness = new ActionHarness();
 beforeAll(async () => {
   await harness.setUp();
   bundle = path.join(harness.scratch, 'dist');
-  await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--outdir', bundle], { cwd: root, timeout: 300_000 });
+  await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--outdir', bundle], {
+    cwd: root,
+    timeout: 300_000,
+  });
 }, 300_000);
 
 afterAll(() => harness.tearDown());
@@ -78,7 +81,14 @@ async function runAction(o: RunOptions): Promise<RunResult> {
       resolve(c);
     });
   });
-  return { code, stdout, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8'), workspace, runnerTemp };
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+    workspace,
+    runnerTemp,
+  };
 }
 
 /** GITHUB_OUTPUT as @actions/core writes it: `name<<DELIM\nvalue\nDELIM`. */
@@ -146,7 +156,11 @@ describe('bot mode (mode: explain) end to end', () => {
   it('answers a pasted Go 1.24 trap once, labels the issue, updates the same reply after an edit, ignores bots', async () => {
     gh.addIssue({ number: ISSUE });
     const inputs = { mode: 'explain', labels: 'true', 'on-unknown': 'silent' };
-    const opened = await runAction({ inputs, eventName: 'issues', event: issuesEvent(gh.api, { repository: gh.fullName, action: 'opened', number: ISSUE, body: report(await trap()) }) });
+    const opened = await runAction({
+      inputs,
+      eventName: 'issues',
+      event: issuesEvent(gh.api, { repository: gh.fullName, action: 'opened', number: ISSUE, body: report(await trap()) }),
+    });
     expect(opened.code, opened.stdout).toBe(0);
     expect(opened.outputs.result).toBe('created');
     expect(gh.commentsOn(ISSUE)).toHaveLength(1);
@@ -159,7 +173,13 @@ describe('bot mode (mode: explain) end to end', () => {
     const edited = await runAction({
       inputs,
       eventName: 'issues',
-      event: issuesEvent(gh.api, { repository: gh.fullName, action: 'edited', number: ISSUE, body: report(await debugTrap()), previousBody: report(await trap()) }),
+      event: issuesEvent(gh.api, {
+        repository: gh.fullName,
+        action: 'edited',
+        number: ISSUE,
+        body: report(await debugTrap()),
+        previousBody: report(await trap()),
+      }),
     });
     expect(edited.code, edited.stdout).toBe(0);
     expect(edited.outputs.result).toBe('updated');
@@ -170,7 +190,14 @@ describe('bot mode (mode: explain) end to end', () => {
     const byBot = await runAction({
       inputs,
       eventName: 'issue_comment',
-      event: issueCommentEvent(gh.api, { repository: gh.fullName, action: 'created', issueNumber: ISSUE, commentId: 5, body: report(await trap()), author: { login: 'github-actions[bot]', type: 'Bot' } }),
+      event: issueCommentEvent(gh.api, {
+        repository: gh.fullName,
+        action: 'created',
+        issueNumber: ISSUE,
+        commentId: 5,
+        body: report(await trap()),
+        author: { login: 'github-actions[bot]', type: 'Bot' },
+      }),
     });
     expect(byBot.code).toBe(0);
     expect(byBot.stdout).toContain('No reply: the comment is written by a bot (github-actions[bot])');
@@ -183,7 +210,14 @@ describe('bot mode (mode: explain) end to end', () => {
     const cmd = await runAction({
       inputs: { mode: 'explain' },
       eventName: 'issue_comment',
-      event: issueCommentEvent(gh.api, { repository: gh.fullName, action: 'created', issueNumber: PR, isPullRequest: true, commentId: 9, body: `/wasm-p2-check explain\n${report(await trap())}` }),
+      event: issueCommentEvent(gh.api, {
+        repository: gh.fullName,
+        action: 'created',
+        issueNumber: PR,
+        isPullRequest: true,
+        commentId: 9,
+        body: `/wasm-p2-check explain\n${report(await trap())}`,
+      }),
     });
     expect(cmd.code, cmd.stdout).toBe(0);
     expect(gh.commentsOn(PR)).toHaveLength(1);

@@ -65,7 +65,16 @@ describe('parseInputs', () => {
       runtime: 'auto',
       wasmtime: {},
       adapter: { kind: 'auto' },
-      sandbox: { args: [], env: {}, dirs: [], stdinFile: undefined, timeoutMs: 30_000, outputCapBytes: 1_048_576, maxMemoryBytes: 2 * 1024 ** 3, maxDiskBytes: 512 * 1024 ** 2 },
+      sandbox: {
+        args: [],
+        env: {},
+        dirs: [],
+        stdinFile: undefined,
+        timeoutMs: 30_000,
+        outputCapBytes: 1_048_576,
+        maxMemoryBytes: 2 * 1024 ** 3,
+        maxDiskBytes: 512 * 1024 ** 2,
+      },
       maxArtifactBytes: 512 * 1024 ** 2,
       budgetMs: 10_800_000,
       signatureDirs: [],
@@ -106,7 +115,10 @@ describe('parseInputs', () => {
       },
       signatureDirs: ['/work/space/sigs'],
     });
-    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: '39.0.1' }), cwd).check?.adapter).toEqual({ kind: 'release', version: '39.0.1' });
+    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: '39.0.1' }), cwd).check?.adapter).toEqual({
+      kind: 'release',
+      version: '39.0.1',
+    });
     // auto = the runtime's own release adapter; bundled = the one shipped with wasm-p2-check.
     expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'auto' }), cwd).check?.adapter).toEqual({ kind: 'auto' });
     expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'bundled' }), cwd).check?.adapter).toEqual({ kind: 'bundled' });
@@ -114,10 +126,23 @@ describe('parseInputs', () => {
 
   it('parses the publishing inputs', () => {
     const { publish } = parseInputs(
-      inputs({ artifacts: 'a', comment: 'update-only', 'fail-on': 'any', 'check-run': 'false', 'comment-key': 'go-1.24', matrix: '{"go":"1.24"}' }),
+      inputs({
+        artifacts: 'a',
+        comment: 'update-only',
+        'fail-on': 'any',
+        'check-run': 'false',
+        'comment-key': 'go-1.24',
+        matrix: '{"go":"1.24"}',
+      }),
       cwd,
     );
-    expect(publish).toMatchObject({ comment: 'update-only', failOn: 'any', checkRun: false, commentKey: 'go-1.24', matrix: { go: '1.24' } });
+    expect(publish).toMatchObject({
+      comment: 'update-only',
+      failOn: 'any',
+      checkRun: false,
+      commentKey: 'go-1.24',
+      matrix: { go: '1.24' },
+    });
     expect(parseInputs(inputs({ artifacts: 'a', matrix: 'null' }), cwd).publish.matrix).toBeUndefined();
   });
 

@@ -54,7 +54,7 @@ describe('README action section', () => {
     expect(tableRows(section(), 'Output')).toEqual(expected);
   });
 
-  it("its YAML examples parse and use only real inputs", () => {
+  it('its YAML examples parse and use only real inputs', () => {
     const blocks = [...section().matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThan(0);
     for (const block of blocks) checkWorkflow(parse(block), 'README');
@@ -106,13 +106,21 @@ describe('workflows', () => {
   });
 
   it('the fork pair: stage 1 reads only and posts nothing; stage 2 runs no PR code', () => {
-    const ci = parse(read('workflows/fork-ci.yml')) as { name: string; permissions: Record<string, string>; jobs: Record<string, { steps: { uses?: string; if?: string; with?: Record<string, string> }[] }> };
+    const ci = parse(read('workflows/fork-ci.yml')) as {
+      name: string;
+      permissions: Record<string, string>;
+      jobs: Record<string, { steps: { uses?: string; if?: string; with?: Record<string, string> }[] }>;
+    };
     expect(ci.permissions).toEqual({ contents: 'read' });
     const ciSteps = Object.values(ci.jobs).flatMap((j) => j.steps);
     expect(ciSteps.find((s) => s.uses?.startsWith('wasm-p2-check/'))?.with?.mode).toBe('report-only');
     expect(ciSteps.find((s) => s.uses?.startsWith('actions/upload-artifact'))?.if).toBe('always()');
 
-    const report = parse(read('workflows/fork-report.yml')) as { on: { workflow_run: { workflows: string[] } }; permissions: Record<string, string>; jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }> };
+    const report = parse(read('workflows/fork-report.yml')) as {
+      on: { workflow_run: { workflows: string[] } };
+      permissions: Record<string, string>;
+      jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
+    };
     expect(report.on.workflow_run.workflows).toEqual([ci.name]);
     expect(report.permissions).toEqual({ actions: 'read', checks: 'write', 'pull-requests': 'write' });
     const steps = Object.values(report.jobs).flatMap((j) => j.steps);
@@ -122,7 +130,11 @@ describe('workflows', () => {
   });
 
   it('the bot: issues and issue_comment only, issues: write only, runs no code', () => {
-    const bot = parse(read('workflows/explain-bot.yml')) as { on: Record<string, { types: string[] }>; permissions: Record<string, string>; jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }> };
+    const bot = parse(read('workflows/explain-bot.yml')) as {
+      on: Record<string, { types: string[] }>;
+      permissions: Record<string, string>;
+      jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
+    };
     expect(bot.on).toEqual({ issues: { types: ['opened', 'edited'] }, issue_comment: { types: ['created', 'edited'] } });
     expect(bot.permissions).toEqual({ issues: 'write' });
     const steps = Object.values(bot.jobs).flatMap((j) => j.steps);

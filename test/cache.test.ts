@@ -110,7 +110,10 @@ describe('result cache through check()', () => {
 
   it('misses when the adapter changes', async () => {
     const adapter = path.join(work, 'wasi_snapshot_preview1.command.wasm');
-    await writeFile(adapter, withCustomSection(await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm')), 'other-build'));
+    await writeFile(
+      adapter,
+      withCustomSection(await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm')), 'other-build'),
+    );
     const report = await run(directoryStore(cacheDir), { adapter: { kind: 'file', path: adapter } });
     expect(report.cache).toEqual({ hits: 0, misses: 1 });
     expect(report.results[0]!.conversion?.adapter?.source).toBe('file');

@@ -3,7 +3,36 @@ import { parseCli, UsageError } from '../src/cli-args.js';
 
 describe('parseCli', () => {
   it('parses a full check command', () => {
-    const c = parseCli(['build/*.wasm', 'x.wasm', '--runtime', 'embedded', '--arg', 'a', '--arg=--b', '--env', 'K=V=W', '--dir', 'data::/data', '--stdin', 'in.txt', '--timeout', '2.5', '--json', 'r.json', '--markdown', '-', '--adapter', 'ad.wasm', '--signatures', 'sigs', '--fail-on', 'any'], '/w');
+    const c = parseCli(
+      [
+        'build/*.wasm',
+        'x.wasm',
+        '--runtime',
+        'embedded',
+        '--arg',
+        'a',
+        '--arg=--b',
+        '--env',
+        'K=V=W',
+        '--dir',
+        'data::/data',
+        '--stdin',
+        'in.txt',
+        '--timeout',
+        '2.5',
+        '--json',
+        'r.json',
+        '--markdown',
+        '-',
+        '--adapter',
+        'ad.wasm',
+        '--signatures',
+        'sigs',
+        '--fail-on',
+        'any',
+      ],
+      '/w',
+    );
     expect(c).toMatchObject({
       kind: 'check',
       json: 'r.json',
@@ -14,21 +43,39 @@ describe('parseCli', () => {
         runtime: 'embedded',
         adapter: { kind: 'file', path: '/w/ad.wasm' },
         signatureDirs: ['/w/sigs'],
-        sandbox: { args: ['a', '--b'], env: { K: 'V=W' }, dirs: [{ host: '/w/data', guest: '/data' }], stdinFile: '/w/in.txt', timeoutMs: 2500 },
+        sandbox: {
+          args: ['a', '--b'],
+          env: { K: 'V=W' },
+          dirs: [{ host: '/w/data', guest: '/data' }],
+          stdinFile: '/w/in.txt',
+          timeoutMs: 2500,
+        },
       },
     });
   });
 
   it('defaults: auto runtime, empty sandbox, fail on regressions', () => {
     const c = parseCli(['a.wasm']);
-    expect(c).toMatchObject({ kind: 'check', failOn: 'regression', options: { runtime: 'auto', sandbox: { args: [], env: {}, dirs: [], timeoutMs: 30000 } } });
+    expect(c).toMatchObject({
+      kind: 'check',
+      failOn: 'regression',
+      options: { runtime: 'auto', sandbox: { args: [], env: {}, dirs: [], timeoutMs: 30000 } },
+    });
     expect(c.kind === 'check' ? c.options.concurrency : 'not check').toBeUndefined();
     expect(parseCli(['a.wasm', '-j', '1'])).toMatchObject({ options: { concurrency: 1 } });
   });
 
   it('parses explain', () => {
-    expect(parseCli(['explain', 'log.txt', '--module', 'm.wasm', '--json'])).toMatchObject({ kind: 'explain', log: 'log.txt', module: 'm.wasm', format: 'json' });
-    expect(parseCli(['explain', 'log.txt', '--markdown', '--adapter-version', '33.0.0'])).toMatchObject({ format: 'markdown', adapterVersion: '33.0.0' });
+    expect(parseCli(['explain', 'log.txt', '--module', 'm.wasm', '--json'])).toMatchObject({
+      kind: 'explain',
+      log: 'log.txt',
+      module: 'm.wasm',
+      format: 'json',
+    });
+    expect(parseCli(['explain', 'log.txt', '--markdown', '--adapter-version', '33.0.0'])).toMatchObject({
+      format: 'markdown',
+      adapterVersion: '33.0.0',
+    });
     expect(() => parseCli(['explain', 'log.txt', '--json', '--markdown'])).toThrow(/exclude each other/);
     expect(() => parseCli(['explain', 'log.txt', '--adapter-version', 'banana'])).toThrow(/--adapter-version 'banana'/);
   });

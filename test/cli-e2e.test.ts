@@ -39,8 +39,34 @@ describe('wasm-p2-check CLI (embedded runtime)', () => {
   };
 
   beforeAll(async () => {
-    const files = ['go124-hello.wasm', 'go123-hello.wasm', 'go122-hello.wasm', 'c-exit3.wasm', 'c-oob-trap.wasm', 'not-wasm.wasm', 'truncated.wasm', 'c-hello.wasm', 'c-args-env.wasm', 'c-hello.component.wasm', 'c-reactor.wasm'];
-    result = await runCli(['--runtime', 'embedded', '--json', path.join(tmp, 'r.json'), '--markdown', path.join(tmp, 'r.md'), '--arg', 'one', '--env', 'GREETING=hi', '--timeout', '20', ...files.map(fx)]);
+    const files = [
+      'go124-hello.wasm',
+      'go123-hello.wasm',
+      'go122-hello.wasm',
+      'c-exit3.wasm',
+      'c-oob-trap.wasm',
+      'not-wasm.wasm',
+      'truncated.wasm',
+      'c-hello.wasm',
+      'c-args-env.wasm',
+      'c-hello.component.wasm',
+      'c-reactor.wasm',
+    ];
+    result = await runCli([
+      '--runtime',
+      'embedded',
+      '--json',
+      path.join(tmp, 'r.json'),
+      '--markdown',
+      path.join(tmp, 'r.md'),
+      '--arg',
+      'one',
+      '--env',
+      'GREETING=hi',
+      '--timeout',
+      '20',
+      ...files.map(fx),
+    ]);
     report = JSON.parse(readFileSync(path.join(tmp, 'r.json'), 'utf8')) as Report;
   }, 300_000);
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -161,7 +187,19 @@ describe('wasm-p2-check CLI usage', () => {
   it('stdin comes from --stdin; large output arrives whole (files, not pipes) and is kept up to the cap', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wpc-io-'));
     writeFileSync(path.join(dir, 'in.txt'), 'line one\nline two\n');
-    const r = await runCli(['--runtime', 'embedded', '--quiet', '--stdin', path.join(dir, 'in.txt'), '--output-cap', '1000', '--json', '-', fx('c-stdin-echo.wasm'), fx('c-big-output.wasm')]);
+    const r = await runCli([
+      '--runtime',
+      'embedded',
+      '--quiet',
+      '--stdin',
+      path.join(dir, 'in.txt'),
+      '--output-cap',
+      '1000',
+      '--json',
+      '-',
+      fx('c-stdin-echo.wasm'),
+      fx('c-big-output.wasm'),
+    ]);
     const [echo, big] = (JSON.parse(r.stdout) as Report).results;
     for (const run of [echo!.p1!, echo!.p2!]) expect(run.stdout.text).toBe('line one\nline two\n');
     for (const run of [big!.p1!, big!.p2!]) {
@@ -190,7 +228,19 @@ describe.skipIf(engineUnavailable() !== undefined)('wasm-p2-check CLI (wasmtime 
   it('runs P1 and P2 on one engine and diagnoses the seed case', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wpc-wt-'));
     const json = path.join(dir, 'r.json');
-    const r = await runCli(['--runtime', 'wasmtime', '--wasmtime', 'test/harness/wasmtime', '--adapter', 'bundled', '--json', json, fx('go124-hello.wasm'), fx('go123-hello.wasm'), fx('c-exit3.wasm')]);
+    const r = await runCli([
+      '--runtime',
+      'wasmtime',
+      '--wasmtime',
+      'test/harness/wasmtime',
+      '--adapter',
+      'bundled',
+      '--json',
+      json,
+      fx('go124-hello.wasm'),
+      fx('go123-hello.wasm'),
+      fx('c-exit3.wasm'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/using wasmtime 49\.0\.0/);
     const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
@@ -207,7 +257,18 @@ describe.skipIf(engineUnavailable() !== undefined)('wasm-p2-check CLI (wasmtime 
   });
 
   it('wasmtime enforces may-leave: a cabi_realloc calling a WASI import is diagnosed as cannot-leave-component-instance', async () => {
-    const r = await runCli(['--runtime', 'wasmtime', '--wasmtime', 'test/harness/wasmtime', '--adapter', 'bundled', '--quiet', '--json', '-', 'test/fixtures/wasmtime/realloc-calls-import.wasm']);
+    const r = await runCli([
+      '--runtime',
+      'wasmtime',
+      '--wasmtime',
+      'test/harness/wasmtime',
+      '--adapter',
+      'bundled',
+      '--quiet',
+      '--json',
+      '-',
+      'test/fixtures/wasmtime/realloc-calls-import.wasm',
+    ]);
     const rep = JSON.parse(r.stdout) as Report;
     const res = rep.results[0]!;
     expect(res.artifact.module?.targetsWasiP2).toBe(true); // it imports a WASI 0.2 interface next to P1: no P1 baseline

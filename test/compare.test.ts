@@ -49,11 +49,18 @@ describe('compare', () => {
     expect(c.verdict).toBe('REGRESSION');
     expect(c.differences).toEqual([{ field: 'stdout', p1: 'hello\n', p2: 'hell' }]);
     const capped = { text: 'x'.repeat(10), bytes: 100, truncated: true };
-    expect(compare(moduleArtifact, run('p1', { stdout: capped }), converted, run('p2', { stdout: { ...capped, bytes: 99 } })).verdict).toBe('REGRESSION');
+    expect(compare(moduleArtifact, run('p1', { stdout: capped }), converted, run('p2', { stdout: { ...capped, bytes: 99 } })).verdict).toBe(
+      'REGRESSION',
+    );
   });
 
   it('normalises CRLF', () => {
-    const c = compare(moduleArtifact, run('p1', { stdout: { text: 'a\r\n', bytes: 3, truncated: false } }), converted, run('p2', { stdout: { text: 'a\r\n', bytes: 3, truncated: false } }));
+    const c = compare(
+      moduleArtifact,
+      run('p1', { stdout: { text: 'a\r\n', bytes: 3, truncated: false } }),
+      converted,
+      run('p2', { stdout: { text: 'a\r\n', bytes: 3, truncated: false } }),
+    );
     expect(c.verdict).toBe('PASS');
   });
 
@@ -64,8 +71,12 @@ describe('compare', () => {
   });
 
   it('CONVERT-FAIL and INVALID-INPUT come first', () => {
-    expect(compare(moduleArtifact, run('p1'), { ok: false, skipped: false, error: 'x', durationMs: 0 }, undefined).verdict).toBe('CONVERT-FAIL');
-    expect(compare({ ...moduleArtifact, kind: 'invalid', module: undefined }, undefined, undefined, undefined).verdict).toBe('INVALID-INPUT');
+    expect(compare(moduleArtifact, run('p1'), { ok: false, skipped: false, error: 'x', durationMs: 0 }, undefined).verdict).toBe(
+      'CONVERT-FAIL',
+    );
+    expect(compare({ ...moduleArtifact, kind: 'invalid', module: undefined }, undefined, undefined, undefined).verdict).toBe(
+      'INVALID-INPUT',
+    );
   });
 
   it('names both hosts when they differ, and does not blame the adapter for a P1-host-only failure', () => {
@@ -77,7 +88,13 @@ describe('compare', () => {
   });
 
   it('has no P1 baseline for a component input', () => {
-    const component: Artifact = { path: 'c.wasm', size: 1, sha256: 'x', kind: 'component', component: { imports: [], exports: ['wasi:cli/run@0.2.3'] } };
+    const component: Artifact = {
+      path: 'c.wasm',
+      size: 1,
+      sha256: 'x',
+      kind: 'component',
+      component: { imports: [], exports: ['wasi:cli/run@0.2.3'] },
+    };
     const c = compare(component, undefined, { ok: true, skipped: true, durationMs: 0 }, run('p2'));
     expect(c.verdict).toBe('PASS');
     expect(c.notes.map((n) => n.code)).toEqual(['no-p1-baseline']);
@@ -87,7 +104,14 @@ describe('compare', () => {
     const capped = (bytes: number) => ({ text: 'x'.repeat(64), bytes, truncated: true });
     it('a host error in either run', () => {
       for (const [p1, p2] of [
-        [run('p1', { hostError: 'cannot start the embedded host: ENOENT', exitCode: null, stdout: { text: '', bytes: 0, truncated: false } }), run('p2')],
+        [
+          run('p1', {
+            hostError: 'cannot start the embedded host: ENOENT',
+            exitCode: null,
+            stdout: { text: '', bytes: 0, truncated: false },
+          }),
+          run('p2'),
+        ],
         [run('p1'), run('p2', { hostError: 'wasmtime was killed by SIGSEGV', exitCode: null })],
       ]) {
         const c = compare(moduleArtifact, p1, converted, p2);
@@ -102,25 +126,48 @@ describe('compare', () => {
     });
 
     it('a component input whose only run failed to start', () => {
-      const component: Artifact = { path: 'c.wasm', size: 1, sha256: 'x', kind: 'component', component: { imports: [], exports: ['wasi:cli/run@0.2.3'] } };
-      expect(compare(component, undefined, { ok: true, skipped: true, durationMs: 0 }, run('p2', { hostError: 'spawn failed', exitCode: null })).verdict).toBe('ERROR');
+      const component: Artifact = {
+        path: 'c.wasm',
+        size: 1,
+        sha256: 'x',
+        kind: 'component',
+        component: { imports: [], exports: ['wasi:cli/run@0.2.3'] },
+      };
+      expect(
+        compare(component, undefined, { ok: true, skipped: true, durationMs: 0 }, run('p2', { hostError: 'spawn failed', exitCode: null }))
+          .verdict,
+      ).toBe('ERROR');
     });
 
     it('a memory/disk/budget limit the checker set', () => {
-      const c = compare(moduleArtifact, run('p1'), converted, run('p2', { exitCode: null, limit: { kind: 'memory', value: 1 << 30, message: 'memory limit 1 GiB reached' } }));
+      const c = compare(
+        moduleArtifact,
+        run('p1'),
+        converted,
+        run('p2', { exitCode: null, limit: { kind: 'memory', value: 1 << 30, message: 'memory limit 1 GiB reached' } }),
+      );
       expect(c.verdict).toBe('ERROR');
       expect(c.notes.at(-1)!.message).toContain('memory limit 1 GiB reached');
     });
 
     it('output cut at the cap in one run only: inconclusive, the cap named', () => {
-      const c = compare(moduleArtifact, run('p1', { stdout: { text: 'hello\n', bytes: 6, truncated: false } }), converted, run('p2', { stdout: capped(5_000_000) }));
+      const c = compare(
+        moduleArtifact,
+        run('p1', { stdout: { text: 'hello\n', bytes: 6, truncated: false } }),
+        converted,
+        run('p2', { stdout: capped(5_000_000) }),
+      );
       expect(c.verdict).toBe('ERROR');
       expect(c.notes.at(-1)!.message).toMatch(/Only the P2 run's output was cut at the output cap/);
     });
 
     it('both cut, one run ended for its output (the old false REGRESSION): the kept output is compared', () => {
       const p1 = run('p1', { stdout: capped(80_000_000), exitCode: 0 });
-      const p2 = run('p2', { stdout: capped(67_000_000), exitCode: null, limit: { kind: 'output', value: 65_536, message: 'output limit exceeded' } });
+      const p2 = run('p2', {
+        stdout: capped(67_000_000),
+        exitCode: null,
+        limit: { kind: 'output', value: 65_536, message: 'output limit exceeded' },
+      });
       const c = compare(moduleArtifact, p1, converted, p2);
       expect(c.verdict).toBe('PASS');
       expect(c.notes.map((n) => n.code)).toContain('output-capped');
@@ -131,7 +178,9 @@ describe('compare', () => {
     it('a P2-only timeout is noted as such (it fails the gate: see fail-on)', () => {
       const c = compare(moduleArtifact, run('p1'), converted, run('p2', { timedOut: true, exitCode: null }));
       expect(c.notes.map((n) => n.code)).toEqual(['p2-only-timeout']);
-      expect(compare(moduleArtifact, run('p1', { timedOut: true, exitCode: null }), converted, run('p2')).notes.map((n) => n.code)).toEqual(['timeout']);
+      expect(compare(moduleArtifact, run('p1', { timedOut: true, exitCode: null }), converted, run('p2')).notes.map((n) => n.code)).toEqual(
+        ['timeout'],
+      );
     });
   });
 });

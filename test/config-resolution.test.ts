@@ -39,7 +39,9 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function checkWith(options: Partial<CheckOptions>): Promise<{ report: Awaited<ReturnType<typeof check>>; artifactEvents: ProgressEvent[] }> {
+async function checkWith(
+  options: Partial<CheckOptions>,
+): Promise<{ report: Awaited<ReturnType<typeof check>>; artifactEvents: ProgressEvent[] }> {
   const events: ProgressEvent[] = [];
   const report = await check({
     patterns: ['c-hello.wasm'],
@@ -67,7 +69,9 @@ describe('configuration errors, before any artifact runs', () => {
       wasmtime: { downloadBaseUrl: refused, cache: folderCache(path.join(work, 'cache-release')) },
     });
     expect(report.configurationError?.option).toBe('adapter');
-    expect(report.configurationError!.message).toMatch(/adapter of wasmtime 9\.9\.9 cannot be had: downloading wasi_snapshot_preview1\.command\.wasm .* failed: ECONNREFUSED/);
+    expect(report.configurationError!.message).toMatch(
+      /adapter of wasmtime 9\.9\.9 cannot be had: downloading wasi_snapshot_preview1\.command\.wasm .* failed: ECONNREFUSED/,
+    );
     expect(artifactEvents).toEqual([]);
   });
 
@@ -75,7 +79,9 @@ describe('configuration errors, before any artifact runs', () => {
     const cache = folderCache(path.join(work, 'cache-runtime'));
     const pinned = await checkWith({ runtime: 'wasmtime', wasmtime: { version: '9.9.9', downloadBaseUrl: refused, cache } });
     expect(pinned.report.configurationError).toMatchObject({ option: 'wasmtime-version' });
-    expect(pinned.report.configurationError!.message).toMatch(/^wasmtime cannot be had: downloading wasmtime-v9\.9\.9-.* failed: ECONNREFUSED/);
+    expect(pinned.report.configurationError!.message).toMatch(
+      /^wasmtime cannot be had: downloading wasmtime-v9\.9\.9-.* failed: ECONNREFUSED/,
+    );
     const binary = await checkWith({ runtime: 'auto', wasmtime: { binary: path.join(work, 'no-wasmtime') } });
     expect(binary.report.configurationError).toMatchObject({ option: 'wasmtime' });
     expect([...pinned.artifactEvents, ...binary.artifactEvents]).toEqual([]);
@@ -92,7 +98,11 @@ describe('configuration errors, before any artifact runs', () => {
 
   it('the CLI exits 2 naming the flag, and --json still gets the report saying so', async () => {
     const out = path.join(work, 'cli.json');
-    const r = await promisify(execFile)(process.execPath, [path.join(root, 'dist/cli.js'), '--runtime', 'embedded', '--adapter', 'nope.wasm', '--json', out, 'test/fixtures/c-hello.wasm'], { cwd: root }).then(
+    const r = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'dist/cli.js'), '--runtime', 'embedded', '--adapter', 'nope.wasm', '--json', out, 'test/fixtures/c-hello.wasm'],
+      { cwd: root },
+    ).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
@@ -147,16 +157,36 @@ describe.skipIf(skipReason !== undefined)('adapter auto: offline fallback and th
     expect(report.adapter).toMatchObject({ requested: 'auto', command: { source: 'bundled' } });
     const fallbacks = (report.warnings ?? []).filter((w) => w.code === 'adapter-fallback');
     expect(fallbacks).toHaveLength(1);
-    expect(fallbacks[0]!.message).toMatch(/adapter of wasmtime 49\.0\.0 could not be had \(.*ECONNREFUSED\): converted with the bundled adapter/);
+    expect(fallbacks[0]!.message).toMatch(
+      /adapter of wasmtime 49\.0\.0 could not be had \(.*ECONNREFUSED\): converted with the bundled adapter/,
+    );
     expect(messages.filter((m) => m.startsWith('warning: ') && /could not be had/.test(m))).toHaveLength(1);
   }, 120_000);
 
   it("online once: the runtime's release adapter is downloaded and cached; the next run works offline", async () => {
     const cache = folderCache(path.join(work, 'cache-online'));
-    const first = await check({ patterns: ['c-hello.wasm'], cwd: fixtures, runtime: 'wasmtime', wasmtime: { binary: harness, downloadBaseUrl: base, cache }, sandbox });
-    expect(first.adapter).toMatchObject({ command: { source: 'wasmtime-release', version: '49.0.0' }, reactor: { source: 'wasmtime-release' } });
-    expect(requests.sort()).toEqual(['/download/v49.0.0/wasi_snapshot_preview1.command.wasm', '/download/v49.0.0/wasi_snapshot_preview1.reactor.wasm']);
-    const second = await check({ patterns: ['c-hello.wasm'], cwd: fixtures, runtime: 'wasmtime', wasmtime: { binary: harness, downloadBaseUrl: refused, cache }, sandbox });
+    const first = await check({
+      patterns: ['c-hello.wasm'],
+      cwd: fixtures,
+      runtime: 'wasmtime',
+      wasmtime: { binary: harness, downloadBaseUrl: base, cache },
+      sandbox,
+    });
+    expect(first.adapter).toMatchObject({
+      command: { source: 'wasmtime-release', version: '49.0.0' },
+      reactor: { source: 'wasmtime-release' },
+    });
+    expect(requests.sort()).toEqual([
+      '/download/v49.0.0/wasi_snapshot_preview1.command.wasm',
+      '/download/v49.0.0/wasi_snapshot_preview1.reactor.wasm',
+    ]);
+    const second = await check({
+      patterns: ['c-hello.wasm'],
+      cwd: fixtures,
+      runtime: 'wasmtime',
+      wasmtime: { binary: harness, downloadBaseUrl: refused, cache },
+      sandbox,
+    });
     expect(second.adapter?.command.source).toBe('wasmtime-release');
     expect(second.warnings ?? []).toEqual([]);
     expect(second.results[0]!.verdict).toBe('PASS');

@@ -75,7 +75,8 @@ describe.skipIf(skipReason !== undefined)('real-world corpus (published npm modu
         await mkdir(host, { recursive: true });
         dirs.push({ host, guest });
       }
-      for (const [guest, text] of Object.entries(entry.sandbox.files ?? {})) await writeFile(path.join(dir, guest.replace(/^\//, '')), text);
+      for (const [guest, text] of Object.entries(entry.sandbox.files ?? {}))
+        await writeFile(path.join(dir, guest.replace(/^\//, '')), text);
       const report = await check({
         patterns: [paths!.get(entry.id)!],
         cwd: dir,
@@ -91,7 +92,8 @@ describe.skipIf(skipReason !== undefined)('real-world corpus (published npm modu
       expect(r.verdict).toBe(entry.expected.verdict);
       expect(top?.signatureId ?? null).toBe(entry.expected.signature);
       // No confident wrong answer, ever.
-      for (const d of r.diagnoses) if (d.confidence === 'high' && d.severity !== 'note') expect(d.signatureId).toBe(entry.expected.signature);
+      for (const d of r.diagnoses)
+        if (d.confidence === 'high' && d.severity !== 'note') expect(d.signatureId).toBe(entry.expected.signature);
       if (entry.expected.verdict === 'NOT-WASI') {
         expect(r.notes.map((n) => n.code)).toContain('not-wasi');
         // A conversion prediction the encoder never reached is said so, not "not confirmed".

@@ -74,7 +74,10 @@ describe('legacy mangling (rustc-demangle src/legacy.rs vectors)', () => {
       '_ZN11utf8_idents157_$u10e1$$u10d0$$u10ed$$u10db$$u10d4$$u10da$$u10d0$$u10d3$_$u10d2$$u10d4$$u10db$$u10e0$$u10d8$$u10d4$$u10da$$u10d8$_$u10e1$$u10d0$$u10d3$$u10d8$$u10da$$u10d8$17h21634fd5714000aaE',
       'utf8_idents::საჭმელად_გემრიელი_სადილი',
     ],
-    ['_ZN11issue_609253foo37Foo$LT$issue_60925..llv$u6d$..Foo$GT$3foo17h059a991a004536adE', 'issue_60925::foo::Foo<issue_60925::llvm::Foo>::foo'],
+    [
+      '_ZN11issue_609253foo37Foo$LT$issue_60925..llv$u6d$..Foo$GT$3foo17h059a991a004536adE',
+      'issue_60925::foo::Foo<issue_60925::llvm::Foo>::foo',
+    ],
   ])('%s (without hash)', (sym, expected) => {
     expect(short(sym)).toBe(expected);
   });
@@ -85,14 +88,19 @@ describe('legacy mangling (rustc-demangle src/legacy.rs vectors)', () => {
   });
 
   it('does not throw on garbage', () => {
-    for (const s of ['_ZN2222222222222222222222EE', '_ZN5*70527e27.ll34csaғE', '_ZN5*70527a54.ll34_$b.1E', '_ZN5~saäb4e\n2734cOsbE\n5usage20h)3\0\0\0\0\0\0\x007e2734cOsbE']) {
+    for (const s of [
+      '_ZN2222222222222222222222EE',
+      '_ZN5*70527e27.ll34csaғE',
+      '_ZN5*70527a54.ll34_$b.1E',
+      '_ZN5~saäb4e\n2734cOsbE\n5usage20h)3\0\0\0\0\0\0\x007e2734cOsbE',
+    ]) {
       expect(() => short(s)).not.toThrow();
     }
   });
 });
 
 describe('v0 mangling (rustc-demangle src/v0.rs vectors)', () => {
-  const type = (mangled: string): string => short('_RMC0' + mangled).replace(/^<(.*)>$/s, '$1');
+  const type = (mangled: string): string => short(`_RMC0${mangled}`).replace(/^<(.*)>$/s, '$1');
   const konst = (mangled: string): string => short(`_RIC0K${mangled}E`).replace(/^::<(.*)>$/s, '$1');
   const konstFull = (mangled: string): string => full(`_RIC0K${mangled}E`).replace(/^::<(.*)>$/s, '$1');
 
@@ -106,7 +114,9 @@ describe('v0 mangling (rustc-demangle src/v0.rs vectors)', () => {
       short(
         '_RNCINkXs25_NgCsbmNqQUJIY6D_4core5sliceINyB9_4IterhENuNgNoBb_4iter8iterator8Iterator9rpositionNCNgNpB9_6memchr7memrchrs_0E0Bb_',
       ),
-    ).toBe('<core::slice::Iter<u8> as core::iter::iterator::Iterator>::rposition::<core::slice::memchr::memrchr::{closure#1}>::{closure#0}');
+    ).toBe(
+      '<core::slice::Iter<u8> as core::iter::iterator::Iterator>::rposition::<core::slice::memchr::memrchr::{closure#1}>::{closure#0}',
+    );
     expect(short('_RINbNbCskIICzLVDPPb_5alloc5alloc8box_freeDINbNiB4_5boxed5FnBoxuEp6OutputuEL_ECs1iopQbuBiw2_3std')).toBe(
       'alloc::alloc::box_free::<dyn alloc::boxed::FnBox<(), Output = ()>>',
     );
@@ -209,12 +219,12 @@ describe('v0 mangling (rustc-demangle src/v0.rs vectors)', () => {
       ['C1x', 'x'],
     ] as const) {
       const n = 1000;
-      expect(short('_RIC0p' + leaf.repeat(n) + 'E')).toBe('::<_' + `, ${shown}`.repeat(n) + '>');
+      expect(short(`_RIC0p${leaf.repeat(n)}E`)).toBe(`::<_${`, ${shown}`.repeat(n)}>`);
     }
     const depth = 100_000;
     let sym = `_RIC${depth}`;
     const backrefStart = sym.length - 2;
-    sym += 'R'.repeat(depth) + 'B' + (backrefStart - 1).toString(36) + '_E';
+    sym += `${'R'.repeat(depth)}B${(backrefStart - 1).toString(36)}_E`;
     expect(short(sym)).toContain('{recursion limit reached}');
   });
 });
@@ -236,10 +246,16 @@ describe('names seen in WASI adapter backtraces', () => {
     expect(short('wasi_snapshot_preview1[a2b94cd3e3c1ab03]::macros::assert_fail')).toBe('wasi_snapshot_preview1::macros::assert_fail');
   });
 
-  it.each(['runtime.args_sizes_get', 'args_sizes_get', '_start', '__main_void', '<wasm function 12>', 'wasi:cli/run@0.2.3#run', 'adapt-wasi_snapshot_preview1-args_sizes_get', 'Rust'])(
-    '%s is returned as is',
-    (s) => {
-      expect(short(s)).toBe(s);
-    },
-  );
+  it.each([
+    'runtime.args_sizes_get',
+    'args_sizes_get',
+    '_start',
+    '__main_void',
+    '<wasm function 12>',
+    'wasi:cli/run@0.2.3#run',
+    'adapt-wasi_snapshot_preview1-args_sizes_get',
+    'Rust',
+  ])('%s is returned as is', (s) => {
+    expect(short(s)).toBe(s);
+  });
 });

@@ -18,14 +18,33 @@ beforeAll(async () => {
 
 const out = (text = '') => ({ text, bytes: text.length, truncated: false });
 function run(phase: 'p1' | 'p2', exitCode: number | null, extra: Partial<RunResult> = {}): RunResult {
-  return { phase, runtime: { name: phase === 'p1' ? 'node:wasi' : 'preview2-shim', version: 'test' }, exitCode, stdout: out(), stderr: out(), durationMs: 1, timedOut: false, ...extra };
+  return {
+    phase,
+    runtime: { name: phase === 'p1' ? 'node:wasi' : 'preview2-shim', version: 'test' },
+    exitCode,
+    stdout: out(),
+    stderr: out(),
+    durationMs: 1,
+    timedOut: false,
+    ...extra,
+  };
 }
-const frame = (index: number, name: string, origin: Frame['origin'], offset?: number): Frame => ({ index, name, rawName: name, origin, offset });
+const frame = (index: number, name: string, origin: Frame['origin'], offset?: number): Frame => ({
+  index,
+  name,
+  rawName: name,
+  origin,
+  offset,
+});
 const canaryTrap = (line = 2857): Trap => ({
   kind: 'unreachable',
   message: 'wasm trap: wasm `unreachable` instruction executed',
   causes: ['wasm trap: wasm `unreachable` instruction executed'],
-  frames: [frame(0, 'wasi_snapshot_preview1::macros::assert_fail', 'adapter', 0x1411), frame(1, 'args_sizes_get', 'adapter'), frame(2, 'runtime.goenvs', 'guest', 0x86d54)],
+  frames: [
+    frame(0, 'wasi_snapshot_preview1::macros::assert_fail', 'adapter', 0x1411),
+    frame(1, 'args_sizes_get', 'adapter'),
+    frame(2, 'runtime.goenvs', 'guest', 0x86d54),
+  ],
   adapterLine: { line, kind: 'assertion', text: `assertion failed at adapter line ${line}` },
   format: 'v8',
 });
@@ -33,7 +52,10 @@ const canaryTrap = (line = 2857): Trap => ({
 describe('diagnose', () => {
   it('Go 1.24 regression with its artifact: go-heap first, high', () => {
     const trap = canaryTrap();
-    const { diagnoses, unknown } = diagnose({ artifact: go124, verdict: 'REGRESSION', p1: run('p1', 0), p2: run('p2', null, { trap }) }, db);
+    const { diagnoses, unknown } = diagnose(
+      { artifact: go124, verdict: 'REGRESSION', p1: run('p1', 0), p2: run('p2', null, { trap }) },
+      db,
+    );
     expect(diagnoses[0]!.signatureId).toBe('go-heap-clobbers-adapter-state');
     expect(diagnoses[0]!.confidence).toBe('high');
     expect(unknown).toBeUndefined();
@@ -41,12 +63,15 @@ describe('diagnose', () => {
 
   it('the same trap on a module that exports cabi_realloc does not blame the Go heap', () => {
     const artifact = { ...go124, module: { ...go124.module!, hasCabiRealloc: true } };
-    const { diagnoses, unknown } = diagnose({ artifact, verdict: 'REGRESSION', p1: run('p1', 0), p2: run('p2', null, { trap: canaryTrap() }) }, db);
+    const { diagnoses, unknown } = diagnose(
+      { artifact, verdict: 'REGRESSION', p1: run('p1', 0), p2: run('p2', null, { trap: canaryTrap() }) },
+      db,
+    );
     expect(diagnoses.map((d) => d.signatureId)).not.toContain('go-heap-clobbers-adapter-state');
     expect(unknown?.summary).toMatch(/no known signature/);
   });
 
-  it('a canary failure from a non-Go module: the mechanism (heap over the adapter\'s pages), not the Go explanation, medium', () => {
+  it("a canary failure from a non-Go module: the mechanism (heap over the adapter's pages), not the Go explanation, medium", () => {
     const artifact = { ...go124, module: { ...go124.module!, toolchain: { language: 'wat' } } };
     const trap = { ...canaryTrap(), frames: canaryTrap().frames.slice(0, 2) };
     const { diagnoses } = diagnose({ artifact, verdict: 'REGRESSION', p1: run('p1', 0), p2: run('p2', null, { trap }) }, db);
@@ -55,9 +80,12 @@ describe('diagnose', () => {
     expect(diagnoses.map((d) => d.signatureId)).not.toContain('go-heap-clobbers-adapter-state');
   });
 
-  it('the same canary failure from an old wasi-libc C program: the wasi-libc cause and its fix, not Go\'s', () => {
+  it("the same canary failure from an old wasi-libc C program: the wasi-libc cause and its fix, not Go's", () => {
     const c = (version: string) => ({ ...go124, module: { ...go124.module!, toolchain: { language: 'c', compiler: 'clang', version } } });
-    const trap = { ...canaryTrap(2857), frames: [...canaryTrap(2857).frames.slice(0, 2), frame(2, '__wasi_fd_fdstat_get', 'guest'), frame(3, 'fopen', 'guest')] };
+    const trap = {
+      ...canaryTrap(2857),
+      frames: [...canaryTrap(2857).frames.slice(0, 2), frame(2, '__wasi_fd_fdstat_get', 'guest'), frame(3, 'fopen', 'guest')],
+    };
     const old = diagnose({ artifact: c('13.0.0'), verdict: 'REGRESSION', p1: run('p1', 0), p2: run('p2', null, { trap }) }, db).diagnoses;
     expect(old[0]!.signatureId).toBe('wasi-libc-heap-claims-adapter-pages');
     expect(old[0]!.workarounds[0]!.text).toMatch(/wasi-sdk 20/);
@@ -81,7 +109,10 @@ describe('diagnose', () => {
 
   it('passing runs match nothing', () => {
     for (const artifact of [go122, go124]) {
-      const r = diagnose({ artifact, verdict: 'PASS', p1: run('p1', 0, { stdout: out('hi\n') }), p2: run('p2', 0, { stdout: out('hi\n') }) }, db);
+      const r = diagnose(
+        { artifact, verdict: 'PASS', p1: run('p1', 0, { stdout: out('hi\n') }), p2: run('p2', 0, { stdout: out('hi\n') }) },
+        db,
+      );
       expect(r.diagnoses).toEqual([]);
       expect(r.unknown).toBeUndefined();
     }
@@ -94,18 +125,33 @@ describe('diagnose', () => {
   });
 
   it('tells the three causes of "requires an import interface named" apart by facts', () => {
-    const err = 'failed to decode world from module\n\nCaused by:\n    0: module was not valid\n    1: failed to resolve import `wasi_snapshot_preview1::fd_write`\n    2: module requires an import interface named `wasi_snapshot_preview1`';
+    const err =
+      'failed to decode world from module\n\nCaused by:\n    0: module was not valid\n    1: failed to resolve import `wasi_snapshot_preview1::fd_write`\n    2: module requires an import interface named `wasi_snapshot_preview1`';
     const adapter = { kind: 'command' as const, source: 'file' as const, name: 'adapter.wasm', sha256: 'x' };
-    const named = diagnose({ artifact: go122, verdict: 'CONVERT-FAIL', p1: run('p1', 0), conversion: { ok: false, skipped: false, error: err, adapter, durationMs: 1 } }, db);
+    const named = diagnose(
+      {
+        artifact: go122,
+        verdict: 'CONVERT-FAIL',
+        p1: run('p1', 0),
+        conversion: { ok: false, skipped: false, error: err, adapter, durationMs: 1 },
+      },
+      db,
+    );
     expect(named.diagnoses.map((d) => d.signatureId)).toEqual(['adapter-not-named-wasi-snapshot-preview1']);
-    const none = diagnose({ artifact: go122, verdict: 'CONVERT-FAIL', p1: run('p1', 0), conversion: { ok: false, skipped: false, error: err, durationMs: 1 } }, db);
+    const none = diagnose(
+      { artifact: go122, verdict: 'CONVERT-FAIL', p1: run('p1', 0), conversion: { ok: false, skipped: false, error: err, durationMs: 1 } },
+      db,
+    );
     expect(none.diagnoses.map((d) => d.signatureId)).toEqual(['missing-adapter']);
     const text = diagnose({ text: err }, db);
     expect(text.diagnoses.map((d) => d.signatureId).sort()).toEqual(['adapter-not-named-wasi-snapshot-preview1', 'missing-adapter']);
     for (const d of text.diagnoses) expect(d.confidence).not.toBe('high');
     const env = 'Caused by:\n    1: failed to resolve import `env::abort`\n    2: module requires an import interface named `env`';
     const envArtifact = { ...go122, module: { ...go122.module!, nonWasiImportModules: ['env'] } };
-    const r = diagnose({ artifact: envArtifact, verdict: 'CONVERT-FAIL', conversion: { ok: false, skipped: false, error: env, durationMs: 1 } }, db);
+    const r = diagnose(
+      { artifact: envArtifact, verdict: 'CONVERT-FAIL', conversion: { ok: false, skipped: false, error: env, durationMs: 1 } },
+      db,
+    );
     expect(r.diagnoses[0]!.signatureId).toBe('non-wasi-imports');
     expect(r.diagnoses[0]!.evidence.join('\n')).toContain('unresolvable import module: env');
   });
@@ -115,7 +161,13 @@ describe('diagnose', () => {
       verdict: 'REGRESSION',
       p1: run('p1', 0),
       p2: run('p2', null, {
-        trap: { kind: 'other', message: `weird failure in ${p} at 0x${off.toString(16)}`, causes: [], frames: [frame(0, `mystery::thing::h${hash}`, 'guest', off)], format: 'wasmtime-cli' },
+        trap: {
+          kind: 'other',
+          message: `weird failure in ${p} at 0x${off.toString(16)}`,
+          causes: [],
+          frames: [frame(0, `mystery::thing::h${hash}`, 'guest', off)],
+          format: 'wasmtime-cli',
+        },
       }),
     });
     const a = diagnose(mk('/home/a/x.wasm', 0x10, '0123456789abcdef'), db).unknown!;
@@ -154,19 +206,35 @@ describe('predict / confirmPredictions', () => {
 
   it('confirms against diagnoses', () => {
     const preds = predict(go124, db);
-    const d = diagnose({ artifact: go124, verdict: 'REGRESSION', p1: run('p1', 0), p2: run('p2', null, { trap: canaryTrap() }) }, db).diagnoses;
+    const d = diagnose(
+      { artifact: go124, verdict: 'REGRESSION', p1: run('p1', 0), p2: run('p2', null, { trap: canaryTrap() }) },
+      db,
+    ).diagnoses;
     const converted = { ok: true, skipped: false, durationMs: 1 };
     const go = (ps: Prediction[]) => ps.find((p) => p.signatureId === 'go-heap-clobbers-adapter-state')!;
-    expect(go(confirmPredictions(preds, d, { verdict: 'REGRESSION', conversion: converted, p2: run('p2', null) }))).toMatchObject({ confirmed: true, outcome: 'confirmed' });
-    expect(go(confirmPredictions(preds, [], { verdict: 'PASS', conversion: converted, p2: run('p2', 0) }))).toMatchObject({ confirmed: false, outcome: 'contradicted' });
+    expect(go(confirmPredictions(preds, d, { verdict: 'REGRESSION', conversion: converted, p2: run('p2', null) }))).toMatchObject({
+      confirmed: true,
+      outcome: 'confirmed',
+    });
+    expect(go(confirmPredictions(preds, [], { verdict: 'PASS', conversion: converted, p2: run('p2', 0) }))).toMatchObject({
+      confirmed: false,
+      outcome: 'contradicted',
+    });
     expect(go(confirmPredictions(preds, [], {}))).toMatchObject({ confirmed: null, outcome: 'not-reached' });
   });
 
   it('a conversion prediction is "not reached" when the encoder stopped at an earlier import, "contradicted" when it converted', () => {
     const m = go122.module!;
-    const shared = predict({ ...go122, module: { ...m, memory: { ...m.memory, shared: true } } }, db).find((p) => p.signatureId === 'shared-memory-threads')!;
+    const shared = predict({ ...go122, module: { ...m, memory: { ...m.memory, shared: true } } }, db).find(
+      (p) => p.signatureId === 'shared-memory-threads',
+    )!;
     expect(shared.stage).toBe('convert');
-    const failed = { ok: false, skipped: false, durationMs: 1, error: 'failed to resolve import `env::napi_wrap`\nmodule requires an import interface named `env`' };
+    const failed = {
+      ok: false,
+      skipped: false,
+      durationMs: 1,
+      error: 'failed to resolve import `env::napi_wrap`\nmodule requires an import interface named `env`',
+    };
     const [nr] = confirmPredictions([shared], [], { verdict: 'NOT-WASI', conversion: failed });
     expect(nr).toMatchObject({ outcome: 'not-reached', confirmed: null });
     expect(nr!.reason).toMatch(/earlier problem: module requires an import interface named `env`/);
@@ -205,7 +273,10 @@ describe('new signatures against check() results', () => {
   });
 
   it('passing runs still match none of them', () => {
-    const r = diagnose({ artifact: go122, verdict: 'PASS', p1: run('p1', 0, { stdout: out('hi\n') }), p2: run('p2', 0, { stdout: out('hi\n') }) }, db);
+    const r = diagnose(
+      { artifact: go122, verdict: 'PASS', p1: run('p1', 0, { stdout: out('hi\n') }), p2: run('p2', 0, { stdout: out('hi\n') }) },
+      db,
+    );
     expect(r.diagnoses).toEqual([]);
   });
 });
@@ -213,7 +284,11 @@ describe('new signatures against check() results', () => {
 describe('static re-entrancy: cabi_realloc that reaches a WASI import', () => {
   it('the call graph finds the path, and a PASS on the embedded runtime carries the wasmtime warning', async () => {
     const artifact = await inspectFile(path.join(fixtures, 'signatures', 'cabi-realloc-calls-import.wasm'));
-    expect(artifact.module!.reallocCallsImport).toEqual({ import: 'wasi_snapshot_preview1::random_get', path: ['cabi_realloc', 'random_get'], indirect: false });
+    expect(artifact.module!.reallocCallsImport).toEqual({
+      import: 'wasi_snapshot_preview1::random_get',
+      path: ['cabi_realloc', 'random_get'],
+      indirect: false,
+    });
     const embedded = { name: 'preview2-shim', version: '0.26.1' };
     const p2 = { ...run('p2', 0), runtime: embedded };
     const { diagnoses, unknown } = diagnose({ artifact, verdict: 'PASS', p1: run('p1', 0), p2 }, db);

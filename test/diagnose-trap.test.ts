@@ -13,7 +13,9 @@ describe('parseTrap: wrapping and noise', () => {
 
   it('is the same through ANSI colours, CRLF and guest output around it', () => {
     const plain = parseTrap(seed)!;
-    const noisy = parseTrap('Hello from the guest\r\n' + seed.replace(/\n/g, '\r\n').replace('Error:', '\x1b[1m\x1b[31mError:\x1b[0m') + 'trailing output\r\n')!;
+    const noisy = parseTrap(
+      `Hello from the guest\r\n${seed.replace(/\n/g, '\r\n').replace('Error:', '\x1b[1m\x1b[31mError:\x1b[0m')}trailing output\r\n`,
+    )!;
     expect(noisy.kind).toBe(plain.kind);
     expect(noisy.message).toBe(plain.message);
     expect(noisy.causes).toEqual(plain.causes);
@@ -119,10 +121,14 @@ describe('parseTrap: wasmtime formats', () => {
     )!;
     expect(link.kind).toBe('link-error');
     expect(link.causes).toHaveLength(3);
-    expect(parseTrap('Error: failed to run main module `x.wasm`\n\nCaused by:\n    exit with invalid exit status outside of [0..126)\n')!.kind).toBe('invalid-exit-status');
-    expect(parseTrap("Error: failed to run main module `m.wasm`\n\nCaused by:\n    0: failed to instantiate \"m.wasm\"\n    1: unknown import: `wasi_snapshot_preview1::fd_write` has not been defined\n")!.kind).toBe(
-      'link-error',
-    );
+    expect(
+      parseTrap('Error: failed to run main module `x.wasm`\n\nCaused by:\n    exit with invalid exit status outside of [0..126)\n')!.kind,
+    ).toBe('invalid-exit-status');
+    expect(
+      parseTrap(
+        'Error: failed to run main module `m.wasm`\n\nCaused by:\n    0: failed to instantiate "m.wasm"\n    1: unknown import: `wasi_snapshot_preview1::fd_write` has not been defined\n',
+      )!.kind,
+    ).toBe('link-error');
   });
 });
 
@@ -161,9 +167,15 @@ describe('parseTrap: V8', () => {
   });
 
   it('stack exhaustion and out of bounds', () => {
-    expect(parseTrap('RangeError: Maximum call stack size exceeded\n    at wasm://wasm/0001:wasm-function[5]:0x10\n')!.kind).toBe('stack-overflow');
-    expect(parseTrap('RuntimeError: memory access out of bounds\n    at wasm://wasm/0001:wasm-function[5]:0x10\n')!.kind).toBe('out-of-bounds');
-    expect(parseTrap('RuntimeError: null function or function signature mismatch\n    at wasm://wasm/0001:wasm-function[5]:0x10\n')!.kind).toBe('indirect-call');
+    expect(parseTrap('RangeError: Maximum call stack size exceeded\n    at wasm://wasm/0001:wasm-function[5]:0x10\n')!.kind).toBe(
+      'stack-overflow',
+    );
+    expect(parseTrap('RuntimeError: memory access out of bounds\n    at wasm://wasm/0001:wasm-function[5]:0x10\n')!.kind).toBe(
+      'out-of-bounds',
+    );
+    expect(
+      parseTrap('RuntimeError: null function or function signature mismatch\n    at wasm://wasm/0001:wasm-function[5]:0x10\n')!.kind,
+    ).toBe('indirect-call');
     expect(parseTrap('TypeError: Cannot read properties of undefined\n    at file:///x.js:1:2\n')).toBeUndefined();
   });
 });
@@ -220,7 +232,12 @@ describe('parseTrap: V8 stacks whose message says `wasm trap:` (preview2-shim)',
 
   it('module grouping needs a frame that is clearly the adapter', () => {
     // Same shape without the adapter-named frame: nothing marks module 0001387e as the adapter.
-    const t = parseTrap(go.split('\n').filter((l) => !l.includes('assert_fail')).join('\n'))!;
+    const t = parseTrap(
+      go
+        .split('\n')
+        .filter((l) => !l.includes('assert_fail'))
+        .join('\n'),
+    )!;
     expect(t.frames.map((f) => f.origin).slice(0, 3)).toEqual(['guest', 'unknown', 'guest']);
     expect(t.frames[7]).toMatchObject({ name: 'wasi:cli/run@0.2.12#run', origin: 'guest' });
   });

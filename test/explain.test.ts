@@ -13,7 +13,10 @@ const manifest = JSON.parse(await readFile(path.join(fixturesDir, 'signatures', 
 
 describe('explain on the seed transcripts (wasmtime 33 CLI)', () => {
   it('default adapter + the Go 1.24 module: the Go heap cause, high confidence', async () => {
-    const r = await explain({ logText: await read('wasmtime33-go-default-adapter.txt'), modulePath: path.join(fixturesDir, 'go124-hello.wasm') });
+    const r = await explain({
+      logText: await read('wasmtime33-go-default-adapter.txt'),
+      modulePath: path.join(fixturesDir, 'go124-hello.wasm'),
+    });
     expect(r.trap?.adapterLine?.line).toBe(2786);
     const top = r.diagnoses[0]!;
     expect(top.signatureId).toBe('go-heap-clobbers-adapter-state');
@@ -44,10 +47,13 @@ describe('explain on the seed transcripts (wasmtime 33 CLI)', () => {
     expect(r.diagnoses.map((d) => d.signatureId)).toContain('cannot-leave-component-instance');
     expect(r.diagnoses.map((d) => d.signatureId)).not.toContain('go-heap-clobbers-adapter-state');
     const text = renderExplanation(r, { color: false });
-    expect(text).toContain('diagnosis: The adapter\'s own debug instrumentation');
+    expect(text).toContain("diagnosis: The adapter's own debug instrumentation");
     expect(text).not.toMatch(/\x1b\[/);
     // The same diagnosis block as a check's terminal report: safe workarounds first, unsafe ones marked.
-    const ws = text.slice(text.indexOf('workarounds (best first):')).split('\n').filter((l) => /^ {2}\d+\. /.test(l));
+    const ws = text
+      .slice(text.indexOf('workarounds (best first):'))
+      .split('\n')
+      .filter((l) => /^ {2}\d+\. /.test(l));
     expect(ws.length).toBe(r.diagnoses[0]!.workarounds.length);
     const firstUnsafe = ws.findIndex((l) => l.includes('UNSAFE:'));
     if (firstUnsafe >= 0) expect(ws.slice(firstUnsafe).every((l) => l.includes('UNSAFE:'))).toBe(true);
@@ -61,7 +67,10 @@ describe('explain on recorded real outputs (jco/Node, encoder errors)', () => {
       const top = r.diagnoses.filter((d) => d.score === r.diagnoses[0]?.score);
       // From text alone some causes cannot be told apart (no adapter vs a misnamed one): then the expected one
       // must be among the equally ranked first, none of them presented as certain.
-      expect(top.map((d) => d.signatureId), JSON.stringify(r.diagnoses.map((d) => [d.signatureId, d.score]))).toContain(t.signature);
+      expect(
+        top.map((d) => d.signatureId),
+        JSON.stringify(r.diagnoses.map((d) => [d.signatureId, d.score])),
+      ).toContain(t.signature);
       if (top.length > 1) for (const d of top) expect(d.confidence).not.toBe('high');
     });
   }
@@ -73,7 +82,9 @@ describe('explain on recorded real outputs (jco/Node, encoder errors)', () => {
   });
 
   it('an unrelated error gets a fingerprint and a proposal link, no diagnosis', async () => {
-    const r = await explain({ logText: 'Error: failed to run main module `x.wasm`\n\nCaused by:\n    0: something nobody has seen before at /home/me/x.wasm\n' });
+    const r = await explain({
+      logText: 'Error: failed to run main module `x.wasm`\n\nCaused by:\n    0: something nobody has seen before at /home/me/x.wasm\n',
+    });
     expect(r.diagnoses.filter((d) => d.severity !== 'note')).toEqual([]);
     expect(r.unknown?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(r.unknown?.proposeUrl).toMatch(/^https:\/\/github\.com\/[^/]+\/wasm-p2-check\/issues\/new\?title=/);
@@ -90,7 +101,11 @@ describe('explain on public transcripts and host-side error texts (text only)', 
   };
 
   it('a component given to a core-module loader: wasmtime-dotnet, component model off, V8 — high, nothing tied', async () => {
-    for (const f of ['transcripts/wasmtime-dotnet-345-component-as-module.txt', 'transcripts/wasmtime-7653-component-model-disabled.txt', 'signatures/transcripts/node20-compile-component.txt']) {
+    for (const f of [
+      'transcripts/wasmtime-dotnet-345-component-as-module.txt',
+      'transcripts/wasmtime-7653-component-model-disabled.txt',
+      'signatures/transcripts/node20-compile-component.txt',
+    ]) {
       const { r, first, second } = await top(await pub(f));
       expect(first?.signatureId, f).toBe('component-given-to-core-loader');
       expect(first!.confidence).toBe('high');
@@ -104,7 +119,11 @@ describe('explain on public transcripts and host-side error texts (text only)', 
 
   it('unknown imports are told apart by their module part, and the evidence names it', async () => {
     const cases: [string, string, RegExp][] = [
-      ['transcripts/wasmtime-7536-unknown-import.txt', 'wasip2-core-module-not-a-component', /wasi:sockets\/network@0\.2\.0-rc-2023-11-10 :: \[resource-drop\]network/],
+      [
+        'transcripts/wasmtime-7536-unknown-import.txt',
+        'wasip2-core-module-not-a-component',
+        /wasi:sockets\/network@0\.2\.0-rc-2023-11-10 :: \[resource-drop\]network/,
+      ],
       ['wasmtime-cli/wasmtime-5621-unknown-import.txt', 'unknown-import-at-instantiation', /import `::hello`/],
       ['signatures/transcripts/wasmtime49-env-imports-p1.txt', 'unknown-import-at-instantiation', /import `env::abort`/],
       ['signatures/transcripts/wasmtime49-p1-without-wasi-linker.txt', 'p1-imports-without-wasi-host', /wasi_snapshot_preview1/],
@@ -112,14 +131,19 @@ describe('explain on public transcripts and host-side error texts (text only)', 
     ];
     for (const [f, id, evidence] of cases) {
       const { r, first } = await top(await pub(f));
-      expect(r.diagnoses.filter((d) => d.severity !== 'note').map((d) => d.signatureId), f).toEqual([id]);
+      expect(
+        r.diagnoses.filter((d) => d.severity !== 'note').map((d) => d.signatureId),
+        f,
+      ).toEqual([id]);
       expect(first!.evidence.join('\n'), f).toMatch(evidence);
     }
     // A function P1 does not have is the module's mistake, not a missing WASI host.
     const { r } = await top('unknown import: `wasi_snapshot_preview1::get_random_seed` has not been defined\n');
     expect(r.diagnoses.map((d) => d.signatureId)).not.toContain('p1-imports-without-wasi-host');
     // wasi_unstable without a host for it is wasi-unstable-imports' case.
-    const u = await top('TypeError: WebAssembly.instantiate(): Import #0 module="wasi_unstable" error: module is not an object or function\n');
+    const u = await top(
+      'TypeError: WebAssembly.instantiate(): Import #0 module="wasi_unstable" error: module is not an object or function\n',
+    );
     expect(u.r.diagnoses.map((d) => d.signatureId)).not.toContain('p1-imports-without-wasi-host');
   });
 
@@ -137,12 +161,19 @@ describe('explain on public transcripts and host-side error texts (text only)', 
     expect(first!.evidence.join('\n')).toMatch(/BumpArena::alloc.*v16\.0\.0–v21\.0\.2/);
     expect(first!.links.map((l) => l.url)).toContain('https://github.com/bytecodealliance/wasmtime/pull/8594');
     // Line 214 printed by an adapter release where it is something else: no claim.
-    const r = await explain({ logText: 'unreachable executed at adapter line 214: out of memory\nRuntimeError: unreachable\n', adapterVersion: '33.0.0' });
+    const r = await explain({
+      logText: 'unreachable executed at adapter line 214: out of memory\nRuntimeError: unreachable\n',
+      adapterVersion: '33.0.0',
+    });
     expect(r.diagnoses.map((d) => d.signatureId)).not.toContain('adapter-out-of-memory');
   });
 
   it('fuel and epoch limits: the host budget, with the unsafe "remove the limit" flagged', async () => {
-    for (const f of ['transcripts/wasmex-620-fuel.txt', 'signatures/transcripts/wasmtime49-fuel.txt', 'signatures/transcripts/wasmtime49-epoch-interrupt.txt']) {
+    for (const f of [
+      'transcripts/wasmex-620-fuel.txt',
+      'signatures/transcripts/wasmtime49-fuel.txt',
+      'signatures/transcripts/wasmtime49-epoch-interrupt.txt',
+    ]) {
       const { first } = await top(await pub(f));
       expect(first?.signatureId, f).toBe('execution-limits');
     }
@@ -158,7 +189,9 @@ describe('explain on public transcripts and host-side error texts (text only)', 
       expect(first!.evidence.join('\n')).toMatch(/rust-panic: deliberate panic/);
     }
     // Newer Rust: the message on the line after `panicked at`.
-    const { first } = await top("thread 'main' panicked at src/main.rs:2:5:\nboom\nnote: run with `RUST_BACKTRACE=1`\nRuntimeError: unreachable\n    at __rust_start_panic (wasm://wasm/0001:wasm-function[9]:0x10)\n    at rust_panic (wasm://wasm/0001:wasm-function[8]:0x20)\n");
+    const { first } = await top(
+      "thread 'main' panicked at src/main.rs:2:5:\nboom\nnote: run with `RUST_BACKTRACE=1`\nRuntimeError: unreachable\n    at __rust_start_panic (wasm://wasm/0001:wasm-function[9]:0x10)\n    at rust_panic (wasm://wasm/0001:wasm-function[8]:0x20)\n",
+    );
     expect(first?.signatureId).toBe('guest-rust-panic');
     expect(first!.evidence.join('\n')).toMatch(/panic message: boom/);
   });
@@ -181,7 +214,10 @@ describe('explain on public transcripts and host-side error texts (text only)', 
       'wasmtime-cli/tvm-6816-command-export-not-function.txt',
     ]) {
       const r = await explain({ logText: await pub(f) });
-      expect(r.diagnoses.filter((d) => d.severity !== 'note').map((d) => d.signatureId), f).toEqual([]);
+      expect(
+        r.diagnoses.filter((d) => d.severity !== 'note').map((d) => d.signatureId),
+        f,
+      ).toEqual([]);
       expect(r.unknown, f).toBeDefined();
     }
   });
@@ -205,7 +241,10 @@ describe('explain catches causes when the text differs from the fixtures (issue 
   });
 
   it('`unknown binary version`: a component given to a core-module loader', async () => {
-    const r = await explain({ logText: 'Error: failed to run main module `x.wasm`\n\nCaused by:\n    0: failed to parse WebAssembly module\n    1: unknown binary version: 0x1000d (at offset 0x4)\n' });
+    const r = await explain({
+      logText:
+        'Error: failed to run main module `x.wasm`\n\nCaused by:\n    0: failed to parse WebAssembly module\n    1: unknown binary version: 0x1000d (at offset 0x4)\n',
+    });
     expect(ids(r)[0]).toBe('component-given-to-core-loader');
   });
 
@@ -227,7 +266,8 @@ describe('explain catches causes when the text differs from the fixtures (issue 
   });
 
   it('a State canary from a log with C frames: never the Go explanation; with Go frames never the C one', async () => {
-    const c = 'assertion failed at adapter line 2858\nError: failed to run main module `a.wasm`\n\nCaused by:\n    0: error while executing at wasm backtrace:\n           0: 0x1a2b - <unknown>!<wasm function 40>\n           1: 0x2000 - a.wasm!__wasi_environ_sizes_get\n           2: 0x2100 - a.wasm!__main_void\n    1: wasm trap: wasm `unreachable` instruction executed\n';
+    const c =
+      'assertion failed at adapter line 2858\nError: failed to run main module `a.wasm`\n\nCaused by:\n    0: error while executing at wasm backtrace:\n           0: 0x1a2b - <unknown>!<wasm function 40>\n           1: 0x2000 - a.wasm!__wasi_environ_sizes_get\n           2: 0x2100 - a.wasm!__main_void\n    1: wasm trap: wasm `unreachable` instruction executed\n';
     const rc = await explain({ logText: c });
     expect(ids(rc)).not.toContain('go-heap-clobbers-adapter-state');
     expect(rc.diagnoses.every((d) => d.confidence !== 'high')).toBe(true);

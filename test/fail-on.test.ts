@@ -5,16 +5,32 @@ import type { ArtifactResult, Verdict } from '../src/model.js';
 import { makeArtifact, makeReport, makeRun } from './report-factory.js';
 
 function result(verdict: Verdict, over: Partial<ArtifactResult> = {}): ArtifactResult {
-  return { artifact: makeArtifact(`${verdict}.wasm`), predictions: [], verdict, differences: [], notes: [], diagnoses: [], p1: makeRun('p1'), p2: makeRun('p2'), ...over };
+  return {
+    artifact: makeArtifact(`${verdict}.wasm`),
+    predictions: [],
+    verdict,
+    differences: [],
+    notes: [],
+    diagnoses: [],
+    p1: makeRun('p1'),
+    p2: makeRun('p2'),
+    ...over,
+  };
 }
 
 describe('fail-on', () => {
   it('regression (default) fails REGRESSION, CONVERT-FAIL, ERROR and a P2-only TIMEOUT; nothing else', () => {
     const failing = ['REGRESSION', 'CONVERT-FAIL', 'ERROR'] as const;
     for (const v of failing) expect(resultFails(result(v), 'regression'), v).toBe(true);
-    for (const v of ['PASS', 'PRE-EXISTING', 'INVALID-INPUT', 'NOT-WASI'] as const) expect(resultFails(result(v), 'regression'), v).toBe(false);
+    for (const v of ['PASS', 'PRE-EXISTING', 'INVALID-INPUT', 'NOT-WASI'] as const)
+      expect(resultFails(result(v), 'regression'), v).toBe(false);
     expect(resultFails(result('TIMEOUT', { p2: makeRun('p2', { timedOut: true, exitCode: null }) }), 'regression')).toBe(true);
-    expect(resultFails(result('TIMEOUT', { p1: makeRun('p1', { timedOut: true, exitCode: null }), p2: makeRun('p2', { timedOut: true, exitCode: null }) }), 'regression')).toBe(false);
+    expect(
+      resultFails(
+        result('TIMEOUT', { p1: makeRun('p1', { timedOut: true, exitCode: null }), p2: makeRun('p2', { timedOut: true, exitCode: null }) }),
+        'regression',
+      ),
+    ).toBe(false);
     expect(resultFails(result('ERROR'), 'never')).toBe(false);
     expect(resultFails(result('PRE-EXISTING'), 'any')).toBe(true);
   });

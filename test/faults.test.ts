@@ -12,7 +12,10 @@ import type { Report } from '../src/model.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 
 const fixtures = path.resolve(import.meta.dirname, 'fixtures');
-const oldAdapter = { kind: 'file' as const, path: path.join(fixtures, 'signatures/adapters/jco-1.0.3/wasi_snapshot_preview1.command.wasm') };
+const oldAdapter = {
+  kind: 'file' as const,
+  path: path.join(fixtures, 'signatures/adapters/jco-1.0.3/wasi_snapshot_preview1.command.wasm'),
+};
 
 async function run(file: string, sandbox: Partial<Report['sandbox']> & { stdinFile?: string } = {}): Promise<Report> {
   return check({
@@ -60,7 +63,14 @@ describe('faults never give a false verdict', () => {
       patterns: ['c-hello.wasm'],
       cwd: fixtures,
       runtime: 'embedded',
-      sandbox: { args: [], env: {}, dirs: [], stdinFile: path.join(fixtures, 'no-such-stdin.txt'), timeoutMs: 20_000, outputCapBytes: 65_536 },
+      sandbox: {
+        args: [],
+        env: {},
+        dirs: [],
+        stdinFile: path.join(fixtures, 'no-such-stdin.txt'),
+        timeoutMs: 20_000,
+        outputCapBytes: 65_536,
+      },
     }).catch((e: Error) => e);
     // Either a usage error before anything runs, or an ERROR verdict: never PASS.
     if (report instanceof Error) {

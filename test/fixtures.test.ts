@@ -41,7 +41,9 @@ describe('test/fixtures/manifest.json', () => {
   });
 
   it('lists every .wasm file in test/fixtures/ (no blob of unknown origin)', () => {
-    const onDisk = readdirSync(fixturesDir).filter((f) => f.endsWith('.wasm')).sort();
+    const onDisk = readdirSync(fixturesDir)
+      .filter((f) => f.endsWith('.wasm'))
+      .sort();
     expect(onDisk).toEqual(manifest.fixtures.map((f) => f.file).sort());
   });
 

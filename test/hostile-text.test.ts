@@ -30,8 +30,14 @@ function tsFiles(dir: string): string[] {
 const TRUSTED = new Map([
   ['/\\/+$/', 'URLs and paths from flags/inputs (trusted configuration)'],
   ['/\\B(?=(\\d{3})+(?!\\d))/g', "formatCount: the checker's own counts"],
-  ["/(?:file:\\/\\/)?\\/[^\\s()'\"`]*?\\/wasm-p2-check-[A-Za-z0-9]{6}\\/(?:[^\\s()'\"`/]+\\/)*/g", 'stripScratchPaths: applied to text capped by sanitizeGuestText (≤ 3000 characters)'],
-  ["/(?:file:\\/\\/)?\\/[^\\s()'\"`]*\\/(embedded-p[12]-host\\.js)/g", 'stripScratchPaths: applied to text capped by sanitizeGuestText (≤ 3000 characters)'],
+  [
+    '/(?:file:\\/\\/)?\\/[^\\s()\'"`]*?\\/wasm-p2-check-[A-Za-z0-9]{6}\\/(?:[^\\s()\'"`/]+\\/)*/g',
+    'stripScratchPaths: applied to text capped by sanitizeGuestText (≤ 3000 characters)',
+  ],
+  [
+    '/(?:file:\\/\\/)?\\/[^\\s()\'"`]*\\/(embedded-p[12]-host\\.js)/g',
+    'stripScratchPaths: applied to text capped by sanitizeGuestText (≤ 3000 characters)',
+  ],
 ]);
 
 describe('every regex literal in src/ is free of super-linear backtracking (scslre)', () => {
@@ -47,7 +53,9 @@ describe('every regex literal in src/ is free of super-linear backtracking (scsl
           const text = n.getText();
           const reports = analyse(parser.parseLiteral(text)).reports;
           if (reports.length > 0 && !TRUSTED.has(text)) {
-            found.push(`${path.relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1} ${text} (${reports.map((r) => r.type).join(', ')})`);
+            found.push(
+              `${path.relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1} ${text} (${reports.map((r) => r.type).join(', ')})`,
+            );
           }
         }
         ts.forEachChild(n, visit);
@@ -75,7 +83,10 @@ describe('every regex literal in src/ is free of super-linear backtracking (scsl
 /** Deterministic pseudo-random strings over an alphabet that exercises each pattern's edges. */
 function* randomStrings(alphabet: string[], count: number, maxLen: number, seed = 1): Generator<string> {
   let x = seed;
-  const next = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff), x);
+  const next = () => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x;
+  };
   for (let i = 0; i < count; i++) {
     const len = next() % maxLen;
     let s = '';
@@ -90,17 +101,20 @@ describe('the linear rewrites say exactly what the old regexes said', () => {
       const m = /^(?:.*?\b[\w.]*(?:Error|Trap|Exception)\w*:\s+)+(.*)$/.exec(line.trim());
       return (m ? m[1]! : line).trim();
     };
-    for (const s of randomStrings(['Error', 'Trap', 'Exception', ':', ' ', '.', 'a', 'x', '\t', 'Err', 'or'], 20000, 14)) expect(stripPrefix(s), JSON.stringify(s)).toBe(old(s));
+    for (const s of randomStrings(['Error', 'Trap', 'Exception', ':', ' ', '.', 'a', 'x', '\t', 'Err', 'or'], 20000, 14))
+      expect(stripPrefix(s), JSON.stringify(s)).toBe(old(s));
   });
 
   it("cleanCause = /'?,\\s*\\S+\\.rs:\\d+:\\d+\\s*$/ removed", () => {
     const old = (text: string) => text.replace(/'?,\s*\S+\.rs:\d+:\d+\s*$/, '').trim();
-    for (const s of randomStrings(["'", ',', ' ', '.rs', ':', '1', '2', 'a', '.', '\t'], 30000, 14)) expect(cleanCause(s), JSON.stringify(s)).toBe(old(s));
+    for (const s of randomStrings(["'", ',', ' ', '.rs', ':', '1', '2', 'a', '.', '\t'], 30000, 14))
+      expect(cleanCause(s), JSON.stringify(s)).toBe(old(s));
   });
 
   it('foldedTrap = /(wasm trap: [^)]*)\\)[^()]*wasm backtrace:$/', () => {
     const old = (c: string) => /(wasm trap: [^)]*)\)[^()]*wasm backtrace:$/.exec(c)?.[1];
-    for (const s of randomStrings(['wasm trap: ', ')', '(', 'x', ' ', 'wasm backtrace:'], 20000, 8)) expect(foldedTrap(s), JSON.stringify(s)).toBe(old(s));
+    for (const s of randomStrings(['wasm trap: ', ')', '(', 'x', ' ', 'wasm backtrace:'], 20000, 8))
+      expect(foldedTrap(s), JSON.stringify(s)).toBe(old(s));
   });
 
   it('parseV8Frame splits name and location as /^(?:async\\s+)?(.*?)\\s+\\((.*)\\)$/ did', () => {
@@ -192,7 +206,9 @@ describe('explain reads a log of any size in one bounded pass', () => {
     const line = 'ordinary build output line, nothing to see here .......................................\n';
     const block = Buffer.from(line.repeat(Math.ceil(MIB / line.length)));
     const blocks = Math.ceil((500 * 1000 * 1000) / block.length);
-    const trap = Buffer.from('Error: failed to run main module `app.wasm`\n\nCaused by:\n    0: error while executing at wasm backtrace:\n           0:   0x1234 - app!main\n    1: wasm trap: wasm `unreachable` instruction executed\n');
+    const trap = Buffer.from(
+      'Error: failed to run main module `app.wasm`\n\nCaused by:\n    0: error while executing at wasm backtrace:\n           0:   0x1234 - app!main\n    1: wasm trap: wasm `unreachable` instruction executed\n',
+    );
     async function* log() {
       for (let i = 0; i < blocks; i++) yield block;
       yield trap;

@@ -26,7 +26,15 @@ const joined = (e: { name: string; version: string }): string => `${e.name} ${e.
 describe('fixtures: manifest agreement', () => {
   it('the manifest lists the fixtures this suite relies on', () => {
     const files = manifest.fixtures.map((f) => f.file);
-    for (const f of ['c-hello.wasm', 'go124-hello.wasm', 'rust-hello.wasm', 'c-reactor.wasm', 'truncated.wasm', 'not-wasm.wasm', 'c-hello.component.wasm']) {
+    for (const f of [
+      'c-hello.wasm',
+      'go124-hello.wasm',
+      'rust-hello.wasm',
+      'c-reactor.wasm',
+      'truncated.wasm',
+      'not-wasm.wasm',
+      'c-hello.component.wasm',
+    ]) {
       expect(files).toContain(f);
     }
   });
@@ -116,7 +124,12 @@ describe('fixtures: facts', () => {
     expect(a.kind).toBe('component');
     const c = a.component!;
     expect(c.exports).toEqual([expect.stringMatching(/^wasi:cli\/run@0\.2\.\d+$/)]);
-    expect(c.imports).toEqual(expect.arrayContaining([expect.stringMatching(/^wasi:cli\/stdout@0\.2\.\d+$/), expect.stringMatching(/^wasi:io\/streams@0\.2\.\d+$/)]));
+    expect(c.imports).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^wasi:cli\/stdout@0\.2\.\d+$/),
+        expect.stringMatching(/^wasi:io\/streams@0\.2\.\d+$/),
+      ]),
+    );
     expect(c.imports.every((n) => /^wasi:[a-z-]+\/[a-z-]+@0\.2\.\d+$/.test(n))).toBe(true);
     expect(c.wasiVersion).toMatch(/^0\.2\.\d+$/);
     expect(c.imports.some((n) => n.endsWith(`@${c.wasiVersion}`))).toBe(true);

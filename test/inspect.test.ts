@@ -4,16 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProducers, engineSupports, highestWasi02, inspectBytes, inspectFile, toolchainOf, versionIn } from '../src/inspect/index.js';
 import type { Producers } from '../src/model.js';
-import {
-  MODULE_HEADER,
-  buildComponent,
-  buildModule,
-  producersPayload,
-  section,
-  str,
-  uleb,
-  vec,
-} from './inspect-wasm-builder.js';
+import { MODULE_HEADER, buildComponent, buildModule, producersPayload, section, str, uleb, vec } from './inspect-wasm-builder.js';
 
 const P1 = 'wasi_snapshot_preview1';
 
@@ -54,7 +45,9 @@ describe('decodeProducers', () => {
 
   it('names the place where a malformed payload ends', () => {
     const payload = producersPayload({ language: [['Go', 'go1.24.4']] });
-    expect(() => decodeProducers(new Uint8Array(payload.slice(0, -3)))).toThrow(/malformed producers section: ends in the middle of value 0 of field 'language'/);
+    expect(() => decodeProducers(new Uint8Array(payload.slice(0, -3)))).toThrow(
+      /malformed producers section: ends in the middle of value 0 of field 'language'/,
+    );
     expect(() => decodeProducers(new Uint8Array([...payload, 0]))).toThrow(/1 unexpected bytes after the last field/);
   });
 });
@@ -66,7 +59,11 @@ describe('toolchainOf', () => {
       producers({ language: [{ name: 'Go', version: 'go1.24.4' }], processedBy: [{ name: 'Go cmd/compile', version: 'go1.24.4' }] }),
       { language: 'go', compiler: 'Go', version: '1.24.4' },
     ],
-    ['Go rc', producers({ processedBy: [{ name: 'Go cmd/compile', version: 'go1.25rc1' }] }), { language: 'go', compiler: 'Go', version: '1.25rc1' }],
+    [
+      'Go rc',
+      producers({ processedBy: [{ name: 'Go cmd/compile', version: 'go1.25rc1' }] }),
+      { language: 'go', compiler: 'Go', version: '1.25rc1' },
+    ],
     [
       'TinyGo',
       producers({ language: [{ name: 'Go', version: '' }], processedBy: [{ name: 'TinyGo', version: '0.33.0' }] }),
@@ -93,7 +90,10 @@ describe('toolchainOf', () => {
     ],
     [
       'upstream clang with URL, C11',
-      producers({ language: [{ name: 'C11', version: '' }], processedBy: [{ name: 'clang', version: '18.1.2 (https://github.com/llvm/llvm-project 26a1d66)' }] }),
+      producers({
+        language: [{ name: 'C11', version: '' }],
+        processedBy: [{ name: 'clang', version: '18.1.2 (https://github.com/llvm/llvm-project 26a1d66)' }],
+      }),
       { language: 'c', compiler: 'clang', version: '18.1.2' },
     ],
     [
@@ -106,10 +106,18 @@ describe('toolchainOf', () => {
       producers({ processedBy: [{ name: 'Ubuntu clang version 16.0.0-1~ubuntu1', version: '' }] }),
       { language: 'c', compiler: 'clang', version: '16.0.0' },
     ],
-    ['AssemblyScript', producers({ processedBy: [{ name: 'AssemblyScript', version: '0.27.29' }] }), { language: 'assemblyscript', compiler: 'AssemblyScript', version: '0.27.29' }],
+    [
+      'AssemblyScript',
+      producers({ processedBy: [{ name: 'AssemblyScript', version: '0.27.29' }] }),
+      { language: 'assemblyscript', compiler: 'AssemblyScript', version: '0.27.29' },
+    ],
     ['Zig', producers({ language: [{ name: 'Zig', version: '0.13.0' }] }), { language: 'zig', compiler: 'Zig', version: '0.13.0' }],
     ['wat', producers({ processedBy: [{ name: 'wat', version: '1.219.1' }] }), { language: 'wat', compiler: 'wat', version: '1.219.1' }],
-    ['unknown tool', producers({ processedBy: [{ name: 'mycc', version: '2.1' }] }), { language: 'unknown', compiler: 'mycc', version: '2.1' }],
+    [
+      'unknown tool',
+      producers({ processedBy: [{ name: 'mycc', version: '2.1' }] }),
+      { language: 'unknown', compiler: 'mycc', version: '2.1' },
+    ],
   ];
   it.each(cases)('%s', (_name, p, expected) => {
     expect(toolchainOf(p)).toMatchObject(expected!);
@@ -118,7 +126,10 @@ describe('toolchainOf', () => {
   it('Rust and C both linked in: the entry point in the name section decides, else both are named (no guess)', () => {
     // Real producers: ruby.wasm from @ruby/3.3-wasm-wasi 2.10.1 (CRuby with Rust extensions, no name section).
     const cruby = producers({
-      language: [{ name: 'Rust', version: '' }, { name: 'C11', version: '' }],
+      language: [
+        { name: 'Rust', version: '' },
+        { name: 'C11', version: '' },
+      ],
       processedBy: [
         { name: 'clang', version: '18.1.2 (https://github.com/llvm/llvm-project 26a1d6601d727a96f4301d0d8647b5a42760ae0c)' },
         { name: 'rustc', version: '1.92.0 (ded5c06cf 2025-12-08)' },
@@ -126,21 +137,53 @@ describe('toolchainOf', () => {
     });
     expect(toolchainOf(cruby)?.language).toBe('c+rust');
     expect(toolchainOf(cruby)?.evidence).toMatch(/no name section/);
-    expect(toolchainOf(cruby, { functionNames: ['__main_void', 'ruby_init'] })).toMatchObject({ language: 'c', compiler: 'clang', version: '18.1.2' });
-    expect(toolchainOf(cruby, { functionNames: ['__main_void', '_ZN3std2rt10lang_start17h0E'] })).toMatchObject({ language: 'rust', compiler: 'rustc', version: '1.92.0' });
+    expect(toolchainOf(cruby, { functionNames: ['__main_void', 'ruby_init'] })).toMatchObject({
+      language: 'c',
+      compiler: 'clang',
+      version: '18.1.2',
+    });
+    expect(toolchainOf(cruby, { functionNames: ['__main_void', '_ZN3std2rt10lang_start17h0E'] })).toMatchObject({
+      language: 'rust',
+      compiler: 'rustc',
+      version: '1.92.0',
+    });
   });
 
-  it('TinyGo: the version is TinyGo\'s, not that of the clang fork whose URL names tinygo-org', () => {
+  it("TinyGo: the version is TinyGo's, not that of the clang fork whose URL names tinygo-org", () => {
     const gofmt = producers({
-      language: [{ name: 'C11', version: '' }, { name: 'C99', version: '' }],
-      processedBy: [{ name: 'clang', version: '20.1.1 (https://github.com/tinygo-org/llvm-project 670759811adc85df52f410d7306788fabfc6242d)' }, { name: 'TinyGo', version: '0.40.1' }],
+      language: [
+        { name: 'C11', version: '' },
+        { name: 'C99', version: '' },
+      ],
+      processedBy: [
+        { name: 'clang', version: '20.1.1 (https://github.com/tinygo-org/llvm-project 670759811adc85df52f410d7306788fabfc6242d)' },
+        { name: 'TinyGo', version: '0.40.1' },
+      ],
     });
     expect(toolchainOf(gofmt)).toMatchObject({ language: 'tinygo', compiler: 'TinyGo', version: '0.40.1' });
   });
 
   it('binding generators imply the language; post-processors (wit-component, walrus) do not', () => {
-    expect(toolchainOf(producers({ processedBy: [{ name: 'walrus', version: '0.24.4' }, { name: 'wasm-bindgen', version: '0.2.108 (a788f58f9)' }] }))).toMatchObject({ language: 'rust' });
-    expect(toolchainOf(producers({ processedBy: [{ name: 'wit-component', version: '0.220.0' }, { name: 'wit-bindgen-rust', version: '0.36.0' }] }))).toMatchObject({ language: 'rust' });
+    expect(
+      toolchainOf(
+        producers({
+          processedBy: [
+            { name: 'walrus', version: '0.24.4' },
+            { name: 'wasm-bindgen', version: '0.2.108 (a788f58f9)' },
+          ],
+        }),
+      ),
+    ).toMatchObject({ language: 'rust' });
+    expect(
+      toolchainOf(
+        producers({
+          processedBy: [
+            { name: 'wit-component', version: '0.220.0' },
+            { name: 'wit-bindgen-rust', version: '0.36.0' },
+          ],
+        }),
+      ),
+    ).toMatchObject({ language: 'rust' });
     expect(toolchainOf(producers({ processedBy: [{ name: 'wit-component', version: '0.220.0' }] }))).toBeUndefined();
   });
 
@@ -205,7 +248,10 @@ describe('inspectBytes: modules', () => {
   });
 
   it('reactor with _initialize and cabi_realloc', () => {
-    const a = inspectBytes('r.wasm', buildModule({ funcImports: [[P1, 'fd_write']], memories: [{ min: 2 }], funcExports: ['_initialize', 'cabi_realloc', 'add'] }));
+    const a = inspectBytes(
+      'r.wasm',
+      buildModule({ funcImports: [[P1, 'fd_write']], memories: [{ min: 2 }], funcExports: ['_initialize', 'cabi_realloc', 'add'] }),
+    );
     expect(a.kind).toBe('module');
     expect(a.module!.style).toBe('reactor');
     expect(a.module!.hasInitialize).toBe(true);
@@ -228,7 +274,11 @@ describe('inspectBytes: modules', () => {
   it('shared imported memory and wasi thread-spawn → threads', () => {
     const a = inspectBytes(
       't.wasm',
-      buildModule({ funcImports: [['wasi', 'thread-spawn']], memoryImport: ['env', 'memory', { min: 1, max: 16, shared: true }], funcExports: ['_start'] }),
+      buildModule({
+        funcImports: [['wasi', 'thread-spawn']],
+        memoryImport: ['env', 'memory', { min: 1, max: 16, shared: true }],
+        funcExports: ['_start'],
+      }),
     );
     expect(a.kind).toBe('module');
     expect(a.error).toBeUndefined();
@@ -283,7 +333,10 @@ describe('inspectBytes: errors', () => {
     // The code section (id 10) is the last one; cut 3 bytes off its end.
     const a = inspectBytes('t.wasm', full.slice(0, full.length - 3));
     expect(a.kind).toBe('invalid');
-    const m = /^truncated: section 10 \(code\) declares (\d+) bytes but only (\d+) remain \(section at offset 0x[0-9a-f]+, file is (\d+) bytes\)$/.exec(a.error!);
+    const m =
+      /^truncated: section 10 \(code\) declares (\d+) bytes but only (\d+) remain \(section at offset 0x[0-9a-f]+, file is (\d+) bytes\)$/.exec(
+        a.error!,
+      );
     expect(m, a.error).not.toBeNull();
     expect(Number(m![1]) - Number(m![2])).toBe(3);
     expect(Number(m![3])).toBe(full.length - 3);
@@ -322,15 +375,21 @@ describe('inspectBytes: errors', () => {
       kind: 'invalid',
       error: 'unsupported core module binary version 2 (expected 1)',
     });
-    expect(inspectBytes('x', new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0a, 0, 1, 0])).error).toMatch(/^unsupported component binary version 0xa \(expected 0x0d/);
+    expect(inspectBytes('x', new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0a, 0, 1, 0])).error).toMatch(
+      /^unsupported component binary version 0xa \(expected 0x0d/,
+    );
     expect(inspectBytes('x', new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 2, 0])).error).toMatch(/^unknown binary layer 2/);
   });
 
   it('a malformed import section names the section and entry', () => {
     const bytes = new Uint8Array([...MODULE_HEADER, ...section(2, [...vec([[...str('a'), ...str('b'), 0x09, 0x00]])])]);
-    expect(inspectBytes('x', bytes).error).toMatch(/^malformed section 2 \(import\) while reading import 0 \('a' 'b'\): unknown import kind 0x9/);
+    expect(inspectBytes('x', bytes).error).toMatch(
+      /^malformed section 2 \(import\) while reading import 0 \('a' 'b'\): unknown import kind 0x9/,
+    );
     const short = new Uint8Array([...MODULE_HEADER, ...section(2, [2, ...str('a'), ...str('b'), 0x00, 0x00])]);
-    expect(inspectBytes('x', short).error).toMatch(/^malformed section 2 \(import\) at offset 0x8: its \d+ bytes end in the middle of import 1/);
+    expect(inspectBytes('x', short).error).toMatch(
+      /^malformed section 2 \(import\) at offset 0x8: its \d+ bytes end in the middle of import 1/,
+    );
   });
 
   it('structurally fine but invalid modules carry the engine reason', () => {
@@ -372,7 +431,10 @@ describe('inspectBytes: components', () => {
   });
 
   it('falls back to scanning names when a section uses an unknown encoding', () => {
-    const bytes = new Uint8Array([...[0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00], ...section(10, [1, 0x07, ...str('wasi:cli/stdout@0.2.1'), 0x05, 0x00])]);
+    const bytes = new Uint8Array([
+      ...[0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00],
+      ...section(10, [1, 0x07, ...str('wasi:cli/stdout@0.2.1'), 0x05, 0x00]),
+    ]);
     const a = inspectBytes('c.wasm', bytes);
     expect(a.kind).toBe('component');
     expect(a.component!.imports).toEqual(['wasi:cli/stdout@0.2.1']);
@@ -381,7 +443,9 @@ describe('inspectBytes: components', () => {
 
   it('a truncated component is invalid', () => {
     const full = buildComponent(['wasi:cli/environment@0.2.3'], []);
-    expect(inspectBytes('c.wasm', full.slice(0, -2)).error).toMatch(/^truncated: section 10 \(import\) declares \d+ bytes but only \d+ remain/);
+    expect(inspectBytes('c.wasm', full.slice(0, -2)).error).toMatch(
+      /^truncated: section 10 \(import\) declares \d+ bytes but only \d+ remain/,
+    );
   });
 
   it('highestWasi02 ignores other versions and compares numerically', () => {
@@ -396,7 +460,13 @@ describe('inspectFile', () => {
     const file = join(dir, 'a.wasm');
     writeFileSync(file, buildModule({ funcExports: ['_start'] }));
     await expect(inspectFile(file)).resolves.toMatchObject({ path: file, kind: 'module' });
-    await expect(inspectFile(join(dir, 'missing.wasm'))).resolves.toMatchObject({ kind: 'invalid', error: 'cannot read file: file not found' });
-    await expect(inspectFile(dir)).resolves.toMatchObject({ kind: 'invalid', error: 'cannot read file: is a folder: only regular files are accepted' });
+    await expect(inspectFile(join(dir, 'missing.wasm'))).resolves.toMatchObject({
+      kind: 'invalid',
+      error: 'cannot read file: file not found',
+    });
+    await expect(inspectFile(dir)).resolves.toMatchObject({
+      kind: 'invalid',
+      error: 'cannot read file: is a folder: only regular files are accepted',
+    });
   });
 });

@@ -18,7 +18,8 @@ import { logSafe, logSafeLine, neutralizeCommands, redactCommand } from '../src/
 import { ActionHarness, HEAD, PR, RecordingIO, root, WAIT_UNIT_MS } from './action/harness.js';
 import { GitHubEmulator } from './github/emulator.js';
 
-const HOSTILE_OUTPUT = '::error title=pwned::guest says hi\n::set-output name=result::pass\n  ::stop-commands::tok\r::warning::cr line\n\x1b[31mred\x1b[0m ##[error]legacy\n';
+const HOSTILE_OUTPUT =
+  '::error title=pwned::guest says hi\n::set-output name=result::pass\n  ::stop-commands::tok\r::warning::cr line\n\x1b[31mred\x1b[0m ##[error]legacy\n';
 const EVIL_NAME = 'evil\n::stop-commands::pwned\n::error title=x::injected.wasm';
 
 /** Workflow commands the GitHub runner would act on in `log`: `::cmd` after leading whitespace, `##[` anywhere. */
@@ -73,7 +74,15 @@ describe('log-safe text (report/log-safe.ts)', () => {
 
   it('redacts --env values in command lines', () => {
     expect(redactCommand(['wasmtime', 'run', '--env', 'TOKEN=s3cret', '--env=K=v=w', '--env', 'BARE', 'x.wasm', 'TOKEN=arg'])).toEqual([
-      'wasmtime', 'run', '--env', 'TOKEN=***', '--env=K=***', '--env', 'BARE', 'x.wasm', 'TOKEN=arg',
+      'wasmtime',
+      'run',
+      '--env',
+      'TOKEN=***',
+      '--env=K=***',
+      '--env',
+      'BARE',
+      'x.wasm',
+      'TOKEN=arg',
     ]);
   });
 });
@@ -103,16 +112,31 @@ describe('hostile names and output through the Action and the CLI', () => {
       const { env, workspace } = await harness.prepare(gh, { inputs: {} });
       await copyFile(path.join(root, 'test', 'fixtures', 'go124-hello.wasm'), path.join(workspace, 'build', EVIL_NAME));
       await writeFile(path.join(workspace, 'build', 'noisy.wasm'), guest);
-      const recorded = new RecordingIO({ runtime: 'embedded', 'github-token': 'ghs_write', timeout: '60', artifacts: 'build/*', 'fail-on': 'any' });
+      const recorded = new RecordingIO({
+        runtime: 'embedded',
+        'github-token': 'ghs_write',
+        timeout: '60',
+        artifacts: 'build/*',
+        'fail-on': 'any',
+      });
       const core = coreIO();
       // The runner's side: the log is what @actions/core writes to stdout.
       const log: string[] = [];
       const write = process.stdout.write.bind(process.stdout);
-      process.stdout.write = ((chunk: string | Uint8Array) => (log.push(String(chunk)), true)) as typeof process.stdout.write;
+      process.stdout.write = ((chunk: string | Uint8Array) => {
+        log.push(String(chunk));
+        return true;
+      }) as typeof process.stdout.write;
       try {
         await run({
           env,
-          io: { ...core, getInput: (n) => recorded.getInput(n), setOutput: (n, v) => recorded.setOutput(n, v), writeSummary: (m) => recorded.writeSummary(m), setFailed: (m) => core.error(m) },
+          io: {
+            ...core,
+            getInput: (n) => recorded.getInput(n),
+            setOutput: (n, v) => recorded.setOutput(n, v),
+            writeSummary: (m) => recorded.writeSummary(m),
+            setFailed: (m) => core.error(m),
+          },
           createClient: (token, options) => createOctokit(token, { ...options, waitUnitMs: WAIT_UNIT_MS }),
         });
       } finally {
@@ -120,7 +144,10 @@ describe('hostile names and output through the Action and the CLI', () => {
       }
       const text = log.join('');
       const commands = runnerCommands(text);
-      expect(commands.filter((c) => !['group', 'endgroup', 'error', 'warning', 'debug'].includes(c)), text).toEqual([]);
+      expect(
+        commands.filter((c) => !['group', 'endgroup', 'error', 'warning', 'debug'].includes(c)),
+        text,
+      ).toEqual([]);
       // Each `::error`/`::warning` line is one the Action issued: one per finding plus the step's failure.
       expect(commands.filter((c) => c === 'error' || c === 'warning').length).toBeLessThanOrEqual(3);
       // The hostile name did reach the log, folded and defused.
@@ -139,9 +166,10 @@ describe('hostile names and output through the Action and the CLI', () => {
       await mkdir(dir, { recursive: true });
       await copyFile(path.join(root, 'test', 'fixtures', 'go124-hello.wasm'), path.join(dir, EVIL_NAME));
       await writeFile(path.join(dir, 'noisy.wasm'), guest);
-      const r = await exec(process.execPath, [cli, '*', '--runtime', 'embedded', '--timeout', '60', '--color'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }).catch(
-        (e: { stdout: string; stderr: string; code: number }) => e,
-      );
+      const r = await exec(process.execPath, [cli, '*', '--runtime', 'embedded', '--timeout', '60', '--color'], {
+        cwd: dir,
+        maxBuffer: 64 * 1024 * 1024,
+      }).catch((e: { stdout: string; stderr: string; code: number }) => e);
       const both = `${r.stdout}\n${r.stderr}`;
       expect(both).toContain('evil⏎');
       expect(runnerCommands(both), both).toEqual([]);
@@ -149,7 +177,10 @@ describe('hostile names and output through the Action and the CLI', () => {
 
     it('explain: a log full of workflow commands and escapes is shown defused', async () => {
       const log = path.join(work, 'hostile.log');
-      await writeFile(log, `${HOSTILE_OUTPUT}RuntimeError: unreachable ##[error]legacy-in-trap\n    at x (wasm://wasm/abc:wasm-function[1]:0x10)\n`);
+      await writeFile(
+        log,
+        `${HOSTILE_OUTPUT}RuntimeError: unreachable ##[error]legacy-in-trap\n    at x (wasm://wasm/abc:wasm-function[1]:0x10)\n`,
+      );
       const r = await exec(process.execPath, [cli, 'explain', log]);
       expect(r.stdout).toContain('##\u200b[error]legacy-in-trap');
       expect(runnerCommands(`${r.stdout}\n${r.stderr}`), r.stdout).toEqual([]);

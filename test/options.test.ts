@@ -36,8 +36,12 @@ function inputError(values: Record<string, string>): InputError {
 
 describe('the option table', () => {
   it('is what action.yml declares: names, order, defaults, descriptions (run `npm run options` when this fails)', () => {
-    const yml = parse(readFileSync(path.join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string; description: string }> };
-    expect(Object.entries(yml.inputs).map(([name, i]) => ({ name, default: i.default ?? '', description: i.description }))).toEqual(actionInputs());
+    const yml = parse(readFileSync(path.join(root, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string; description: string }>;
+    };
+    expect(Object.entries(yml.inputs).map(([name, i]) => ({ name, default: i.default ?? '', description: i.description }))).toEqual(
+      actionInputs(),
+    );
   });
 
   it('every CLI flag is in --help and in the README CLI table', () => {
@@ -72,10 +76,24 @@ describe('the option table', () => {
   });
 
   it('the CLI takes what the Action takes: 64KiB, 1.5s, v-prefixed releases', () => {
-    const c = parseCli(['a.wasm', '--output-cap', '64KiB', '--timeout', '1.5s', '--wasmtime-version', 'v39.0.1', '--adapter', 'v39.0.1'], cwd);
-    const a = parseInputs((n) => ({ artifacts: 'a.wasm', 'output-cap': '64KiB', timeout: '1.5s', 'wasmtime-version': 'v39.0.1', adapter: 'v39.0.1' })[n] ?? '', cwd);
-    expect(c.kind === 'check' && c.options).toMatchObject({ sandbox: { outputCapBytes: 65536, timeoutMs: 1500 }, wasmtime: { version: '39.0.1' }, adapter: { kind: 'release', version: '39.0.1' } });
-    expect(a.check).toMatchObject({ sandbox: { outputCapBytes: 65536, timeoutMs: 1500 }, wasmtime: { version: '39.0.1' }, adapter: { kind: 'release', version: '39.0.1' } });
+    const c = parseCli(
+      ['a.wasm', '--output-cap', '64KiB', '--timeout', '1.5s', '--wasmtime-version', 'v39.0.1', '--adapter', 'v39.0.1'],
+      cwd,
+    );
+    const a = parseInputs(
+      (n) => ({ artifacts: 'a.wasm', 'output-cap': '64KiB', timeout: '1.5s', 'wasmtime-version': 'v39.0.1', adapter: 'v39.0.1' })[n] ?? '',
+      cwd,
+    );
+    expect(c.kind === 'check' && c.options).toMatchObject({
+      sandbox: { outputCapBytes: 65536, timeoutMs: 1500 },
+      wasmtime: { version: '39.0.1' },
+      adapter: { kind: 'release', version: '39.0.1' },
+    });
+    expect(a.check).toMatchObject({
+      sandbox: { outputCapBytes: 65536, timeoutMs: 1500 },
+      wasmtime: { version: '39.0.1' },
+      adapter: { kind: 'release', version: '39.0.1' },
+    });
   });
 
   it('the adapter is decoded once into a value', () => {
@@ -87,6 +105,9 @@ describe('the option table', () => {
     expect(adapter('bundled')).toEqual({ kind: 'bundled' });
     expect(adapter('49.0.4')).toEqual({ kind: 'release', version: '49.0.4' });
     expect(adapter('ad/w.wasm')).toEqual({ kind: 'file', path: '/work/space/ad/w.wasm' });
-    expect(parseInputs((n) => ({ artifacts: 'a', adapter: 'ad/w.wasm' })[n] ?? '', cwd).check?.adapter).toEqual({ kind: 'file', path: '/work/space/ad/w.wasm' });
+    expect(parseInputs((n) => ({ artifacts: 'a', adapter: 'ad/w.wasm' })[n] ?? '', cwd).check?.adapter).toEqual({
+      kind: 'file',
+      path: '/work/space/ad/w.wasm',
+    });
   });
 });

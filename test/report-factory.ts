@@ -2,7 +2,15 @@
  * Hand-built `Report` objects for renderer tests (reusable by any test): small builders with
  * overrides, and canned results for each verdict modelled on real cases (Go 1.24 regression, …).
  */
-import { REPORT_SCHEMA_VERSION, type ArtifactResult, type Artifact, type Diagnosis, type Report, type RunResult, type Verdict } from '../src/model.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type ArtifactResult,
+  type Artifact,
+  type Diagnosis,
+  type Report,
+  type RunResult,
+  type Verdict,
+} from '../src/model.js';
 import { summarize } from '../src/report/summary.js';
 
 export const P1_HOST = { name: 'node:wasi', version: '20.20.2' };
@@ -116,7 +124,11 @@ export const GO_DIAGNOSIS: Diagnosis = {
 
 export function goRegression(): ArtifactResult {
   const artifact = makeArtifact('go124-hello.wasm', { size: 2_500_000 });
-  artifact.module!.producers = { language: [{ name: 'Go', version: 'go1.24.4' }], processedBy: [{ name: 'Go cmd/compile', version: 'go1.24.4' }], sdk: [] };
+  artifact.module!.producers = {
+    language: [{ name: 'Go', version: 'go1.24.4' }],
+    processedBy: [{ name: 'Go cmd/compile', version: 'go1.24.4' }],
+    sdk: [],
+  };
   artifact.module!.toolchain = { language: 'go', compiler: 'Go', version: '1.24.4' };
   const stderr = 'assertion failed at adapter line 2786\n';
   return makeResult('go124-hello.wasm', 'REGRESSION', {
@@ -140,7 +152,12 @@ export function goRegression(): ArtifactResult {
         message: 'wasm trap: wasm `unreachable` instruction executed',
         causes: ['failed to run main module', 'wasm trap: wasm `unreachable` instruction executed'],
         frames: [
-          { index: 0, origin: 'adapter', rawName: 'wasi_snapshot_preview1::macros::assert_fail::h0123', name: 'wasi_snapshot_preview1::macros::assert_fail' },
+          {
+            index: 0,
+            origin: 'adapter',
+            rawName: 'wasi_snapshot_preview1::macros::assert_fail::h0123',
+            name: 'wasi_snapshot_preview1::macros::assert_fail',
+          },
           { index: 1, origin: 'adapter', rawName: 'args_sizes_get', name: 'args_sizes_get' },
           { index: 2, origin: 'guest', rawName: 'runtime.goenvs', name: 'runtime.goenvs' },
         ],
@@ -153,7 +170,10 @@ export function goRegression(): ArtifactResult {
       { field: 'stdout', p1: 'Hello, world!\n', p2: '' },
       { field: 'trap', p1: '', p2: 'wasm `unreachable` instruction executed' },
     ],
-    diagnoses: [GO_DIAGNOSIS, { ...GO_DIAGNOSIS, signatureId: 'cannot-leave-instance', title: 'Import called while lowering', confidence: 'low', score: 10 }],
+    diagnoses: [
+      GO_DIAGNOSIS,
+      { ...GO_DIAGNOSIS, signatureId: 'cannot-leave-instance', title: 'Import called while lowering', confidence: 'low', score: 10 },
+    ],
   });
 }
 
@@ -202,7 +222,13 @@ export function convertFail(): ArtifactResult {
   artifact.module!.toolchain = { language: 'assemblyscript', compiler: 'AssemblyScript', version: '0.27.29' };
   return makeResult('as-env.wasm', 'CONVERT-FAIL', {
     artifact,
-    conversion: { ok: false, skipped: false, adapter: BUNDLED_ADAPTER, error: 'module requires an import interface named `env`', durationMs: 30 },
+    conversion: {
+      ok: false,
+      skipped: false,
+      adapter: BUNDLED_ADAPTER,
+      error: 'module requires an import interface named `env`',
+      durationMs: 30,
+    },
     p2: undefined,
     diagnoses: [
       {
@@ -248,7 +274,13 @@ export function timeout(): ArtifactResult {
 
 export function invalidInput(): ArtifactResult {
   return {
-    artifact: { path: 'truncated.wasm', size: 1883, sha256: 'b'.repeat(64), kind: 'invalid', error: 'truncated: section 10 (code) declares 3536 bytes but only 1551 remain' },
+    artifact: {
+      path: 'truncated.wasm',
+      size: 1883,
+      sha256: 'b'.repeat(64),
+      kind: 'invalid',
+      error: 'truncated: section 10 (code) declares 3536 bytes but only 1551 remain',
+    },
     predictions: [],
     verdict: 'INVALID-INPUT',
     differences: [],
@@ -263,5 +295,14 @@ export function passResult(path = 'c-hello.wasm'): ArtifactResult {
 
 /** One result of every kind. */
 export function mixedReport(): Report {
-  return makeReport([passResult(), exitCollapsePass(), goRegression(), convertFail(), unknownRegression(), preExisting(), timeout(), invalidInput()]);
+  return makeReport([
+    passResult(),
+    exitCollapsePass(),
+    goRegression(),
+    convertFail(),
+    unknownRegression(),
+    preExisting(),
+    timeout(),
+    invalidInput(),
+  ]);
 }

@@ -62,7 +62,8 @@ export function checkMarkdown(md: string): MarkdownProblems {
     const noCode = line.startsWith('<') ? line : withoutCodeSpans(line);
     // HTML: only our own tags.
     for (const m of noCode.matchAll(/<[^\s]/g)) {
-      if (!ALLOWED_TAGS.test(noCode.slice(m.index))) problems.push(`${where}: raw HTML ${JSON.stringify(noCode.slice(m.index, m.index + 30))}`);
+      if (!ALLOWED_TAGS.test(noCode.slice(m.index)))
+        problems.push(`${where}: raw HTML ${JSON.stringify(noCode.slice(m.index, m.index + 30))}`);
     }
     details += (noCode.match(/<details>/g) ?? []).length;
     details -= (noCode.match(/<\/details>/g) ?? []).length;

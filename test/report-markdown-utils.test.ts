@@ -43,7 +43,9 @@ describe('fence', () => {
 
 describe('sanitizeGuestText', () => {
   it('strips ANSI colour, cursor and OSC sequences', () => {
-    expect(sanitizeGuestText('\x1b[31merror\x1b[0m \x1b[1;32mok\x1b[m\x1b[2K\x1b]0;title\x07\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\', 100)).toBe('error oklink');
+    expect(
+      sanitizeGuestText('\x1b[31merror\x1b[0m \x1b[1;32mok\x1b[m\x1b[2K\x1b]0;title\x07\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\', 100),
+    ).toBe('error oklink');
   });
 
   it('strips control characters but keeps newlines and tabs; CRLF and CR become LF', () => {
@@ -137,7 +139,9 @@ describe('truncateMarkdown', () => {
     const out = truncateMarkdown(md, 2000, 'https://example.test/summary');
     expect(Buffer.byteLength(out)).toBeLessThanOrEqual(2000);
     expect(checkMarkdown(out).problems).toEqual([]);
-    expect(out).toMatch(/\*\*⚠️ This report was cut to fit GitHub's size limit: see \[the job summary\]\(https:\/\/example\.test\/summary\) for the full report\.\*\*\n$/);
+    expect(out).toMatch(
+      /\*\*⚠️ This report was cut to fit GitHub's size limit: see \[the job summary\]\(https:\/\/example\.test\/summary\) for the full report\.\*\*\n$/,
+    );
   });
 
   it('measures bytes, not characters', () => {

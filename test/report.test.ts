@@ -64,13 +64,28 @@ function adversarialResult(): ArtifactResult {
       },
       harnessError: 'host said <b>@octocat</b>',
     }),
-    conversion: { ok: false, skipped: false, adapter: { ...BUNDLED_ADAPTER, name: 'adapter<b>@octocat</b>|.wasm' }, error: EVIL_OUTPUT, durationMs: 1 },
+    conversion: {
+      ok: false,
+      skipped: false,
+      adapter: { ...BUNDLED_ADAPTER, name: 'adapter<b>@octocat</b>|.wasm' },
+      error: EVIL_OUTPUT,
+      durationMs: 1,
+    },
     differences: [
       { field: 'stdout', p1: 'a|b\n<img src=x>', p2: '@octocat\r\n```' },
       { field: 'stderr', p1: '', p2: EVIL_OUTPUT },
     ],
     notes: [{ code: 'x|y`z', message: 'note @octocat <b>bold</b> | pipe' }],
-    predictions: [{ signatureId: 's', title: 'p <i>', message: 'm @octocat `ok` [x](javascript:y)', confirmed: false, outcome: 'contradicted', stage: 'run' }],
+    predictions: [
+      {
+        signatureId: 's',
+        title: 'p <i>',
+        message: 'm @octocat `ok` [x](javascript:y)',
+        confirmed: false,
+        outcome: 'contradicted',
+        stage: 'run',
+      },
+    ],
     diagnoses: [
       {
         signatureId: 'evil',
@@ -89,7 +104,12 @@ function adversarialResult(): ArtifactResult {
         ],
       },
     ],
-    unknown: { fingerprint: 'abc`|<b>', summary: '<b>x</b> @octocat', evidence: ['</details>'], proposeUrl: 'https://example.test/new?x=<b>' },
+    unknown: {
+      fingerprint: 'abc`|<b>',
+      summary: '<b>x</b> @octocat',
+      evidence: ['</details>'],
+      proposeUrl: 'https://example.test/new?x=<b>',
+    },
   });
 }
 
@@ -146,9 +166,21 @@ function maximalReport(): Report {
   go.p2!.trap!.frames[0] = { ...go.p2!.trap!.frames[0]!, offset: 0x1a2b, module: 'wit-component:adapter:wasi_snapshot_preview1' };
   go.p1 = makeRun('p1', { harnessError: 'could not start', command: ['node', 'run.mjs'] });
   return makeReport([component, go, unknownRegression(), convertFail(), preExisting(), timeout(), invalidInput(), exitCollapsePass()], {
-    sandbox: { args: ['prog', 'a'], envKeys: ['FOO'], dirs: [{ host: '/tmp/d', guest: '/d' }], stdin: true, timeoutMs: 1000, outputCapBytes: 100 },
+    sandbox: {
+      args: ['prog', 'a'],
+      envKeys: ['FOO'],
+      dirs: [{ host: '/tmp/d', guest: '/d' }],
+      stdin: true,
+      timeoutMs: 1000,
+      outputCapBytes: 100,
+    },
     adapter: { requested: 'auto', command: BUNDLED_ADAPTER, reactor: { ...BUNDLED_ADAPTER, kind: 'reactor' } },
-    warnings: [{ code: 'adapter-fallback', message: 'The adapter of wasmtime 49.0.4 could not be had (ENOTFOUND): converted with the bundled adapter instead.' }],
+    warnings: [
+      {
+        code: 'adapter-fallback',
+        message: 'The adapter of wasmtime 49.0.4 could not be had (ENOTFOUND): converted with the bundled adapter instead.',
+      },
+    ],
     configurationError: { option: 'adapter', message: 'adapter /x/nope.wasm: cannot read it' },
   });
 }
@@ -248,8 +280,12 @@ describe('renderTerminal', () => {
     expect(out).toContain('    cause: Go 1.24');
     // Safe workarounds first, the unsafe one flagged with its reason.
     expect(out).toContain('      3. Pin Go ≤ 1.23 for the wasip1 build. (until the toolchain and the adapter cooperate)');
-    expect(out).toContain('      4. UNSAFE: Replace `random_get` with a fake generator. (hides the symptom, makes randomness predictable: insecure)');
-    expect(out).toContain('    predicted: Go ≥ 1.24 heap overwrites the adapter state: Go 1.24.4 without `cabi_realloc`: expected to trap at the first adapter call (confirmed by the run)');
+    expect(out).toContain(
+      '      4. UNSAFE: Replace `random_get` with a fake generator. (hides the symptom, makes randomness predictable: insecure)',
+    );
+    expect(out).toContain(
+      '    predicted: Go ≥ 1.24 heap overwrites the adapter state: Go 1.24.4 without `cabi_realloc`: expected to trap at the first adapter call (confirmed by the run)',
+    );
     expect(out).toContain('    note: Exit code collapses to 1: WASI 0.2');
     expect(out).toContain('      exitCode  P1: "0"  P2: "trap"');
     expect(out).toContain('      │ assertion failed at adapter line 2786');
@@ -259,7 +295,9 @@ describe('renderTerminal', () => {
     expect(out).toContain('diagnosis: no known signature (fingerprint f00dfeed1234)');
     expect(out).toContain('propose a signature: https://github.com/wasm-p2-check/wasm-p2-check/issues/new?');
     expect(out).toContain('    error: truncated: section 10 (code) declares 3536 bytes but only 1551 remain');
-    expect(lines.at(-2)).toBe('Result: 2 PASS, 2 REGRESSION, 1 CONVERT-FAIL, 1 PRE-EXISTING, 1 TIMEOUT, 1 INVALID-INPUT. 3 of 8 artifacts break as WASI P2 components.');
+    expect(lines.at(-2)).toBe(
+      'Result: 2 PASS, 2 REGRESSION, 1 CONVERT-FAIL, 1 PRE-EXISTING, 1 TIMEOUT, 1 INVALID-INPUT. 3 of 8 artifacts break as WASI P2 components.',
+    );
   });
 
   it('colours only when asked', () => {
@@ -319,8 +357,12 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| go124-hello.wasm | Go 1.24.4 | ❌ REGRESSION | Go ≥ 1.24 heap overwrites the adapter state (high) |');
     expect(md).toContain('| mystery.wasm | clang 14.0.6 (C) | ❌ REGRESSION | no known signature (`f00dfeed1234`) |');
     // A section per cause; the safe workarounds in the open, the unsafe one flagged with its reason.
-    expect(md).toContain('### ❌ Go ≥ 1.24 heap overwrites the adapter state\n\ngo124-hello.wasm (Go 1.24.4) works as a P1 module but fails or behaves differently as a P2 component. P1 exited 0; P2 trapped: assertion failed at adapter line 2786; stdout differs.');
-    expect(md).toContain('4. ⚠️ **Unsafe:** Replace `random_get` with a fake generator. (hides the symptom, makes randomness predictable: insecure)');
+    expect(md).toContain(
+      '### ❌ Go ≥ 1.24 heap overwrites the adapter state\n\ngo124-hello.wasm (Go 1.24.4) works as a P1 module but fails or behaves differently as a P2 component. P1 exited 0; P2 trapped: assertion failed at adapter line 2786; stdout differs.',
+    );
+    expect(md).toContain(
+      '4. ⚠️ **Unsafe:** Replace `random_get` with a fake generator. (hides the symptom, makes randomness predictable: insecure)',
+    );
     expect(md.indexOf('1. Build a component directly')).toBeLessThan(md.indexOf('**Unsafe:**'));
     // Cause, evidence and links folded; the confirmed prediction is not a second copy of the diagnosis.
     expect(md).toContain('<details><summary>Why: cause and evidence (high confidence, go-heap-clobbers-adapter-state)</summary>');
@@ -330,7 +372,9 @@ describe('renderMarkdown', () => {
     // The trap appears once in the open (the line above) and once in the backtrace block, not in the differences.
     expect(md.match(/assertion failed at adapter line 2786/g)!.length).toBe(3); // line, evidence (folded), stderr (folded)
     expect(md).not.toMatch(/^\| trap \|/m);
-    expect(md).toContain('**Hosts:** P1 node:wasi 20.20.2 · P2 preview2-shim 0.26.1 · adapter wasi\\_snapshot\\_preview1.command.wasm 33.0.0 (bundled, WASI 0.2.3), sha256 2a652d711c1f');
+    expect(md).toContain(
+      '**Hosts:** P1 node:wasi 20.20.2 · P2 preview2-shim 0.26.1 · adapter wasi\\_snapshot\\_preview1.command.wasm 33.0.0 (bundled, WASI 0.2.3), sha256 2a652d711c1f',
+    );
     expect(md).toContain('<details><summary>P2 stderr (38 bytes)</summary>');
     expect(md).toContain('Fingerprint: `f00dfeed1234`');
     expect(md).toContain('<details><summary>Conversion error</summary>');
@@ -341,35 +385,66 @@ describe('renderMarkdown', () => {
 
   it('an unconfirmed or other prediction is still shown, folded', () => {
     const r = goRegression();
-    r.predictions = [{ ...r.predictions[0]!, signatureId: 'other-thing', title: 'Something else', confirmed: false, outcome: 'contradicted', reason: 'the P2 run did not fail that way' }];
+    r.predictions = [
+      {
+        ...r.predictions[0]!,
+        signatureId: 'other-thing',
+        title: 'Something else',
+        confirmed: false,
+        outcome: 'contradicted',
+        reason: 'the P2 run did not fail that way',
+      },
+    ];
     const md = renderMarkdown(makeReport([r]));
-    expect(md).toContain('**Predicted before running**\n\n- Something else: Go 1.24.4 without `cabi_realloc`: expected to trap at the first adapter call (contradicted: the P2 run did not fail that way)');
+    expect(md).toContain(
+      '**Predicted before running**\n\n- Something else: Go 1.24.4 without `cabi_realloc`: expected to trap at the first adapter call (contradicted: the P2 run did not fail that way)',
+    );
     // A prediction whose stage never ran is "not reached", with the reason.
-    r.predictions = [{ ...r.predictions[0]!, confirmed: null, outcome: 'not-reached', stage: 'convert', reason: 'conversion stopped at an earlier problem: module requires an import interface named `env`' }];
-    expect(renderMarkdown(makeReport([r]))).toContain('(not reached: conversion stopped at an earlier problem: module requires an import interface named `env`)');
+    r.predictions = [
+      {
+        ...r.predictions[0]!,
+        confirmed: null,
+        outcome: 'not-reached',
+        stage: 'convert',
+        reason: 'conversion stopped at an earlier problem: module requires an import interface named `env`',
+      },
+    ];
+    expect(renderMarkdown(makeReport([r]))).toContain(
+      '(not reached: conversion stopped at an earlier problem: module requires an import interface named `env`)',
+    );
     expect(md).not.toContain('predicted before running)');
   });
 
   it('groups identical failures: "12 artifacts, same cause", the list folded, details once', () => {
-    const results = Array.from({ length: 12 }, (_, i) => ({ ...goRegression(), artifact: { ...goRegression().artifact, path: `go-${i}.wasm` } }));
+    const results = Array.from({ length: 12 }, (_, i) => ({
+      ...goRegression(),
+      artifact: { ...goRegression().artifact, path: `go-${i}.wasm` },
+    }));
     const md = renderMarkdown(makeReport([...results, passResult()]));
     expectSafe(md);
     expect(md.split('\n')[0]).toBe('## ❌ wasm-p2-check: 12 of 13 artifacts break as WASI P2 components');
-    expect(md).toContain('- ❌ **Go ≥ 1.24 heap overwrites the adapter state**: 12 artifacts, same cause (REGRESSION, high confidence, predicted before running). **Fix:** Build a component directly');
-    expect(md).toContain('12 artifacts, same cause: 12 artifacts work as P1 modules but fail or behave differently as P2 components. The details below are for go-0.wasm: P1 exited 0;');
+    expect(md).toContain(
+      '- ❌ **Go ≥ 1.24 heap overwrites the adapter state**: 12 artifacts, same cause (REGRESSION, high confidence, predicted before running). **Fix:** Build a component directly',
+    );
+    expect(md).toContain(
+      '12 artifacts, same cause: 12 artifacts work as P1 modules but fail or behave differently as P2 components. The details below are for go-0.wasm: P1 exited 0;',
+    );
     expect(md).toContain('<details><summary>The 12 artifacts</summary>\n\n- go-0.wasm (Go 1.24.4)\n- go-1.wasm (Go 1.24.4)');
     expect(md.match(/^### /gm)).toHaveLength(1);
     expect(md.match(/<summary>P2 error chain and backtrace<\/summary>/g)).toHaveLength(1);
     // 200 of them: the folded list stops at 100 and says how many more.
-    const many = makeReport(Array.from({ length: 200 }, (_, i) => ({ ...goRegression(), artifact: { ...goRegression().artifact, path: `go-${i}.wasm` } })));
+    const many = makeReport(
+      Array.from({ length: 200 }, (_, i) => ({ ...goRegression(), artifact: { ...goRegression().artifact, path: `go-${i}.wasm` } })),
+    );
     const big = renderMarkdown(many);
     expect(big).toContain('- … and 100 more (all of them are in the JSON report)');
     expect(big.match(/^### /gm)).toHaveLength(1);
   });
 
-  it('strips the checker\'s scratch paths from output and traps', () => {
+  it("strips the checker's scratch paths from output and traps", () => {
     const r = goRegression();
-    const stack = 'RuntimeError: boom\n    at fn (file:///tmp/wasm-p2-check-IfuMH0/runs/transpiled-BGz68a/component.js:8516:25)\n    at file:///home/u/.npm/_npx/x/node_modules/wasm-p2-check/dist/embedded-p2-host.js:3026:9\n';
+    const stack =
+      'RuntimeError: boom\n    at fn (file:///tmp/wasm-p2-check-IfuMH0/runs/transpiled-BGz68a/component.js:8516:25)\n    at file:///home/u/.npm/_npx/x/node_modules/wasm-p2-check/dist/embedded-p2-host.js:3026:9\n';
     r.p2!.stderr = { text: stack, bytes: stack.length, truncated: false };
     r.p2!.trap!.causes = ['at /var/folders/ab/T/wasm-p2-check-Zz9Yy8/work/component.wasm'];
     const md = renderMarkdown(makeReport([r]));
@@ -380,20 +455,29 @@ describe('renderMarkdown', () => {
   });
 
   it('says "1 of 1 artifact breaks", "the artifact works", "1 of 2 artifacts needs": number agrees everywhere', () => {
-    expect(renderMarkdown(makeReport([goRegression()])).split('\n')[0]).toBe('## ❌ wasm-p2-check: 1 of 1 artifact breaks as a WASI P2 component');
+    expect(renderMarkdown(makeReport([goRegression()])).split('\n')[0]).toBe(
+      '## ❌ wasm-p2-check: 1 of 1 artifact breaks as a WASI P2 component',
+    );
     const one = renderMarkdown(makeReport([passResult()]));
     expect(one.split('\n')[0]).toBe('## ✅ wasm-p2-check: the artifact works as a WASI P2 component');
     expect(one).toContain('It behaves the same as a WASI Preview 1 module and as a Preview 2 component.');
     expect(one).toContain('<summary>1 artifact checked</summary>');
     expect(one).not.toMatch(/\ball 1\b|\b1 artifacts\b|\b1 of 1 artifacts\b/i);
-    expect(renderMarkdown(makeReport([passResult(), preExisting()])).split('\n')[0]).toBe('## ⚠️ wasm-p2-check: no regressions; 1 of 2 artifacts needs attention');
+    expect(renderMarkdown(makeReport([passResult(), preExisting()])).split('\n')[0]).toBe(
+      '## ⚠️ wasm-p2-check: no regressions; 1 of 2 artifacts needs attention',
+    );
     expect(renderMarkdown(makeReport([preExisting(), { ...preExisting(), artifact: makeArtifact('b.wasm') }])).split('\n')[0]).toBe(
       '## ⚠️ wasm-p2-check: no regressions; 2 of 2 artifacts need attention',
     );
     const oneByte = goRegression();
     oneByte.p2!.stderr = { text: 'x', bytes: 1, truncated: false };
     expect(renderMarkdown(makeReport([oneByte]))).toContain('<summary>P2 stderr (1 byte)</summary>');
-    expect(renderTerminal(makeReport([goRegression()]), { color: false }).trimEnd().split('\n').at(-1)).toBe('Result: 1 REGRESSION. 1 of 1 artifact breaks as a WASI P2 component.');
+    expect(
+      renderTerminal(makeReport([goRegression()]), { color: false })
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('Result: 1 REGRESSION. 1 of 1 artifact breaks as a WASI P2 component.');
   });
 
   it('renders NOT-WASI and ERROR: what happened, why, and the safe next step', () => {
@@ -422,9 +506,15 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(makeReport([passResult('ok.wasm'), notWasi, hostDied, outOfMemory]));
     expectSafe(md);
     expect(md.split('\n')[0]).toBe('## 🛑 wasm-p2-check: no regressions found, but 2 of 4 artifacts could not be checked');
-    expect(md).toContain('- 🛑 **The checker could not run it: embedded P2 host exited with signal SIGKILL before the guest started**: c-hello.wasm (ERROR). **Fix:** re-run; if it persists, report it with the job log');
-    expect(md).toContain('- 🛑 **The checker could not run it: guest memory limit 1 GiB reached**: big.wasm (ERROR). **Fix:** raise the memory limit, or check why the run needs more');
-    expect(md).toContain('- 🔌 **Node-API addon built with emnapi: needs a Node.js host**: napi-addon.wasm (NOT-WASI, high confidence). **Fix:** Load it with emnapi in Node.js; it is not meant to run under WASI.');
+    expect(md).toContain(
+      '- 🛑 **The checker could not run it: embedded P2 host exited with signal SIGKILL before the guest started**: c-hello.wasm (ERROR). **Fix:** re-run; if it persists, report it with the job log',
+    );
+    expect(md).toContain(
+      '- 🛑 **The checker could not run it: guest memory limit 1 GiB reached**: big.wasm (ERROR). **Fix:** raise the memory limit, or check why the run needs more',
+    );
+    expect(md).toContain(
+      '- 🔌 **Node-API addon built with emnapi: needs a Node.js host**: napi-addon.wasm (NOT-WASI, high confidence). **Fix:** Load it with emnapi in Node.js; it is not meant to run under WASI.',
+    );
     expect(md).toContain('could not be checked: the checker could not carry out a run. P1 exited 0; P2 could not be run by the checker.');
     expect(md).toContain("**P2 host error** (not the guest's fault): embedded P2 host exited with signal SIGKILL before the guest started");
     expect(md).toContain('**P2 limit:** guest memory limit 1 GiB reached');
@@ -480,18 +570,27 @@ describe('renderMarkdown', () => {
   });
 
   it.each([3000, 8000, 20_000, 65_000])('stays under maxBytes=%i and valid, with less detail first', (maxBytes) => {
-    const many = makeReport(Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? adversarialResult() : { ...goRegression(), artifact: makeArtifact(`go-${i}.wasm`) })));
+    const many = makeReport(
+      Array.from({ length: 60 }, (_, i) =>
+        i % 3 === 0 ? adversarialResult() : { ...goRegression(), artifact: makeArtifact(`go-${i}.wasm`) },
+      ),
+    );
     const md = renderMarkdown(many, { maxBytes, detailsUrl: 'https://github.com/o/r/actions/runs/1#summary' });
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(maxBytes);
     expectSafe(md);
     expect(md.split('\n')[0]).toMatch(/^## ❌ wasm-p2-check: 60 of 60 artifacts break/);
     // Grouped by cause, 60 failures of two kinds fit whole in a comment; smaller budgets point to the job summary.
-    if (Buffer.byteLength(renderMarkdownAt(many, 'full')) > maxBytes) expect(md).toMatch(/\[the job summary\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1#summary\)/);
+    if (Buffer.byteLength(renderMarkdownAt(many, 'full')) > maxBytes)
+      expect(md).toMatch(/\[the job summary\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1#summary\)/);
     else expect(md).toBe(renderMarkdownAt(many, 'full'));
   });
 
   it('the job summary never tells its reader to see the job summary', () => {
-    const many = makeReport(Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? adversarialResult() : { ...goRegression(), artifact: makeArtifact(`go-${i}.wasm`) })));
+    const many = makeReport(
+      Array.from({ length: 60 }, (_, i) =>
+        i % 3 === 0 ? adversarialResult() : { ...goRegression(), artifact: makeArtifact(`go-${i}.wasm`) },
+      ),
+    );
     for (const maxBytes of [1500, 3000, 8000]) {
       const md = renderMarkdown(many, { maxBytes, detailsUrl: 'https://github.com/o/r/actions/runs/1#summary', surface: 'job-summary' });
       expect(Buffer.byteLength(md)).toBeLessThanOrEqual(maxBytes);
@@ -525,7 +624,9 @@ describe('renderMarkdown', () => {
     const cut = renderMarkdown(report, { maxBytes: 1500, detailsUrl: 'https://example.test/s' });
     await expect(cut).toMatchFileSnapshot('__outputs__/truncated.md');
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(1500);
-    expect(cut).toMatch(/\*\*⚠️ This report was cut to fit GitHub's size limit: see \[the job summary\]\(https:\/\/example\.test\/s\) for the full report\.\*\*\n$/);
+    expect(cut).toMatch(
+      /\*\*⚠️ This report was cut to fit GitHub's size limit: see \[the job summary\]\(https:\/\/example\.test\/s\) for the full report\.\*\*\n$/,
+    );
     expectSafe(cut);
   });
 
@@ -551,7 +652,8 @@ describe('the Markdown, parsed as GitHub-Flavoured Markdown', () => {
     const out: Parsed = { headings: [], tables: [], html: [], links: [], htmlOut: lexer.parser(tokens) };
     lexer.walkTokens(tokens, (t: Token) => {
       if (t.type === 'heading') out.headings.push({ depth: t.depth as number, text: t.text as string });
-      if (t.type === 'table') out.tables.push({ header: (t.header as unknown[]).length, rows: (t.rows as unknown[][]).map((r) => r.length) });
+      if (t.type === 'table')
+        out.tables.push({ header: (t.header as unknown[]).length, rows: (t.rows as unknown[][]).map((r) => r.length) });
       if (t.type === 'html') out.html.push((t.raw as string).trim());
       if (t.type === 'link' || t.type === 'image') out.links.push(t.href as string);
     });
@@ -600,8 +702,13 @@ describe('the Markdown, parsed as GitHub-Flavoured Markdown', () => {
   });
 
   it('grouped, cut and ERROR/NOT-WASI reports stay well formed', () => {
-    const results = Array.from({ length: 200 }, (_, i) => (i % 7 === 0 ? adversarialResult() : { ...goRegression(), artifact: makeArtifact(`go-${i}.wasm`) }));
-    const hostileUnknown = { ...unknownRegression(), unknown: { ...unknownRegression().unknown!, fingerprint: '</summary><img src=x onerror=alert(1)>' } };
+    const results = Array.from({ length: 200 }, (_, i) =>
+      i % 7 === 0 ? adversarialResult() : { ...goRegression(), artifact: makeArtifact(`go-${i}.wasm`) },
+    );
+    const hostileUnknown = {
+      ...unknownRegression(),
+      unknown: { ...unknownRegression().unknown!, fingerprint: '</summary><img src=x onerror=alert(1)>' },
+    };
     const report = makeReport([
       ...results,
       passResult(),

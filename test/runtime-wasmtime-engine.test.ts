@@ -54,7 +54,12 @@ describe.skipIf(skipReason !== undefined)('wasmtime runner on the wasmtime 49 en
     expect(resolved).toMatchObject({ binary: harness, version: '49.0.0', source: 'explicit', runtimeName: 'wasmtime-py-harness' });
     expect(logs.join('\n')).toMatch(/using wasmtime 49\.0\.0/);
     // Traps are read by the pipeline (diagnose/trap/of-run.ts), as check() does after each run.
-    const raw = createWasmtimeRunner({ binary: resolved.binary, version: resolved.version, workDir: path.join(work, 'runs'), runtimeName: resolved.runtimeName });
+    const raw = createWasmtimeRunner({
+      binary: resolved.binary,
+      version: resolved.version,
+      workDir: path.join(work, 'runs'),
+      runtimeName: resolved.runtimeName,
+    });
     runner = {
       ...raw,
       runModule: async (f, s) => withTrap(await raw.runModule(f, s)),
@@ -195,7 +200,10 @@ describe.skipIf(skipReason !== undefined)('wasmtime runner on the wasmtime 49 en
 
   it('leaves nothing of a run in the original preopen directory', async () => {
     const before = await readdir(path.join(fixtures, 'data'));
-    await runner.runModule(path.join(fixtures, 'c-read-file.wasm'), sandbox({ dirs: [{ host: path.join(fixtures, 'data'), guest: '/data' }] }));
+    await runner.runModule(
+      path.join(fixtures, 'c-read-file.wasm'),
+      sandbox({ dirs: [{ host: path.join(fixtures, 'data'), guest: '/data' }] }),
+    );
     expect(await readdir(path.join(fixtures, 'data'))).toEqual(before);
   });
 });
@@ -205,7 +213,20 @@ describe('wasmtimeRunArgs (flags by CLI version)', () => {
 
   it('uses --argv0 and -S cli-exit-with-code (P2) on current releases', () => {
     expect(wasmtimeRunArgs('49.0.7', 'p2', '/x/m.wasm', box)).toEqual({
-      args: ['run', '-S', 'cli-exit-with-code=y', '--dir', '/tmp/copy::/data', '--env', 'K=v=w', '--argv0', 'm.wasm', '/x/m.wasm', 'a', '-b'],
+      args: [
+        'run',
+        '-S',
+        'cli-exit-with-code=y',
+        '--dir',
+        '/tmp/copy::/data',
+        '--env',
+        'K=v=w',
+        '--argv0',
+        'm.wasm',
+        '/x/m.wasm',
+        'a',
+        '-b',
+      ],
     });
     expect(wasmtimeRunArgs('49.0.7', 'p1', '/x/m.wasm', box).args).not.toContain('cli-exit-with-code=y');
   });

@@ -124,7 +124,9 @@ describe('resolveWasmtime: download into the cache', () => {
 
   it('a missing release asset is a clear error naming the version, asset and URL', async () => {
     const asset = `wasmtime-v9.9.9-${target.arch}-${target.os}.tar.xz`;
-    const err = await resolveWasmtime({ version: '9.9.9', downloadBaseUrl: `${base}/download`, searchPath: '', cache }).catch((e: Error) => e);
+    const err = await resolveWasmtime({ version: '9.9.9', downloadBaseUrl: `${base}/download`, searchPath: '', cache }).catch(
+      (e: Error) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toBe(`wasmtime v9.9.9 has no asset ${asset} at ${base}/download/v9.9.9/${asset} (HTTP 404)`);
     expect(requests).toEqual([`/download/v9.9.9/${asset}`]); // 404 is not retried
@@ -135,19 +137,29 @@ describe('resolveWasmtime: download into the cache', () => {
     await expect(resolveWasmtime({ version: '40.0.3', downloadBaseUrl: `${base}/download`, searchPath: '', cache })).rejects.toThrow(
       /reports version 39\.0\.0 .*expected 40\.0\.3/,
     );
-    await expect(resolveWasmtime({ version: '40.0.3', downloadBaseUrl: `${base}/download`, searchPath: '', offline: true, cache })).rejects.toThrow(/offline/);
+    await expect(
+      resolveWasmtime({ version: '40.0.3', downloadBaseUrl: `${base}/download`, searchPath: '', offline: true, cache }),
+    ).rejects.toThrow(/offline/);
   });
 
   it("'latest' resolves through the releases API (tag_name), then downloads that release", async () => {
     latestTag = 'v41.0.0';
     const assetPath = await publishRelease('41.0.0');
-    const r = await resolveWasmtime({ version: 'latest', apiBaseUrl: `${base}/api`, downloadBaseUrl: `${base}/download`, searchPath: '', cache });
+    const r = await resolveWasmtime({
+      version: 'latest',
+      apiBaseUrl: `${base}/api`,
+      downloadBaseUrl: `${base}/download`,
+      searchPath: '',
+      cache,
+    });
     expect(r).toMatchObject({ version: '41.0.0', source: 'download' });
     expect(requests).toEqual(['/api/repos/bytecodealliance/wasmtime/releases/latest', assetPath]);
   });
 
   it('a failing releases API is a clear error naming the URL', async () => {
-    await expect(resolveWasmtime({ version: 'latest', apiBaseUrl: `${base}/nope`, downloadBaseUrl: `${base}/download`, searchPath: '', cache })).rejects.toThrow(
+    await expect(
+      resolveWasmtime({ version: 'latest', apiBaseUrl: `${base}/nope`, downloadBaseUrl: `${base}/download`, searchPath: '', cache }),
+    ).rejects.toThrow(
       `cannot resolve the latest wasmtime release: GET ${base}/nope/repos/bytecodealliance/wasmtime/releases/latest answered HTTP 404`,
     );
   });
@@ -158,16 +170,23 @@ describe('resolveWasmtime: download into the cache', () => {
     for (const v of ['40.0.5', '40.0.6']) await resolveWasmtime({ version: v, downloadBaseUrl: `${base}/download`, searchPath: '', cache });
     requests = [];
     for (const version of [undefined, 'latest']) {
-      const r = await resolveWasmtime({ version, downloadBaseUrl: `${base}/download`, apiBaseUrl: `${base}/api`, searchPath: '', offline: true, cache });
+      const r = await resolveWasmtime({
+        version,
+        downloadBaseUrl: `${base}/download`,
+        apiBaseUrl: `${base}/api`,
+        searchPath: '',
+        offline: true,
+        cache,
+      });
       expect(r).toMatchObject({ version: '40.0.6', source: 'cache' });
     }
     expect(requests).toEqual([]);
   });
 
   it('offline (runtime auto) never downloads', async () => {
-    await expect(resolveWasmtime({ version: '40.0.2', downloadBaseUrl: `${base}/download`, searchPath: '', offline: true, cache })).rejects.toThrow(
-      /not downloading \(offline\)/,
-    );
+    await expect(
+      resolveWasmtime({ version: '40.0.2', downloadBaseUrl: `${base}/download`, searchPath: '', offline: true, cache }),
+    ).rejects.toThrow(/not downloading \(offline\)/);
     expect(requests).toEqual([]);
   });
 });
@@ -200,7 +219,12 @@ describe('resolveWasmtime: explicit binary and PATH', () => {
 
   it('uses a wasmtime on PATH when no version is requested, or when it matches', async () => {
     for (const version of [undefined, '38.0.4']) {
-      const r = await resolveWasmtime({ version, searchPath: `/nonexistent${path.delimiter}${pathDir}`, downloadBaseUrl: `${base}/download`, cache });
+      const r = await resolveWasmtime({
+        version,
+        searchPath: `/nonexistent${path.delimiter}${pathDir}`,
+        downloadBaseUrl: `${base}/download`,
+        cache,
+      });
       expect(r).toMatchObject({ binary: path.join(pathDir, 'wasmtime'), version: '38.0.4', source: 'path' });
     }
     expect(requests).toEqual([]);
@@ -209,7 +233,13 @@ describe('resolveWasmtime: explicit binary and PATH', () => {
   it('does not use a PATH wasmtime of another version', async () => {
     const logs: string[] = [];
     const assetPath = await publishRelease('40.0.4');
-    const r = await resolveWasmtime({ version: '40.0.4', searchPath: pathDir, downloadBaseUrl: `${base}/download`, log: (m) => logs.push(m), cache });
+    const r = await resolveWasmtime({
+      version: '40.0.4',
+      searchPath: pathDir,
+      downloadBaseUrl: `${base}/download`,
+      log: (m) => logs.push(m),
+      cache,
+    });
     expect(r).toMatchObject({ version: '40.0.4', source: 'download' });
     expect(requests).toEqual([assetPath]);
     expect(logs.join('\n')).toMatch(/wasmtime 38\.0\.4 on PATH .* does not match the requested 40\.0\.4/);
@@ -264,7 +294,9 @@ describe('wasmtimeReleaseAdapter', () => {
 
   it('refuses a file that is not a core wasm module', async () => {
     assets.set('/download/v47.0.0/wasi_snapshot_preview1.command.wasm', Buffer.from('<html>not found</html>'));
-    await expect(wasmtimeReleaseAdapter('47.0.0', 'command', { downloadBaseUrl: `${base}/download`, cache })).rejects.toThrow(/not a core wasm module/);
+    await expect(wasmtimeReleaseAdapter('47.0.0', 'command', { downloadBaseUrl: `${base}/download`, cache })).rejects.toThrow(
+      /not a core wasm module/,
+    );
   });
 });
 

@@ -27,7 +27,7 @@ describe('runSandboxedProcess', () => {
     expect(await readFile(r.stdoutFile, 'utf8')).toBe('out');
   });
 
-  it("gives the child a regular file as stdout/stderr, not a pipe", async () => {
+  it('gives the child a regular file as stdout/stderr, not a pipe', async () => {
     const r = await runSandboxedProcess({
       ...base(),
       command: node,

@@ -61,7 +61,9 @@ function check(trap: Trap, want: Entry['expected'], skip: Set<string>): void {
 
 describe('wasmtime transcripts (test/fixtures/wasmtime-cli)', () => {
   it('index.json lists every transcript, with a source, and shares no thread with test/fixtures/transcripts', () => {
-    const files = readdirSync(fileURLToPath(dir)).filter((f) => f.endsWith('.txt')).sort();
+    const files = readdirSync(fileURLToPath(dir))
+      .filter((f) => f.endsWith('.txt'))
+      .sort();
     expect(index.transcripts.map((t) => t.file).sort()).toEqual(files);
     const theirs = new Set(other.transcripts.map((t) => t.url).filter((u): u is string => !!u));
     for (const t of index.transcripts) {

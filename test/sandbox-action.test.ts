@@ -29,23 +29,44 @@ async function workspaceWith(make: (ws: string) => Promise<void>): Promise<strin
 
 describe('the Action with hostile preopen and stdin data', () => {
   for (const [what, make, named] of [
-    ['a preopen with a link to /proc', (ws: string) => symlink('/proc', path.join(ws, 'data', 'proc')), /symbolic link \S*data\/proc points outside the granted folder \(to \/proc\)/],
-    ['a preopen with a link out of the workspace', (ws: string) => symlink('../../..', path.join(ws, 'data', 'up')), /symbolic link \S*data\/up points outside the granted folder/],
+    [
+      'a preopen with a link to /proc',
+      (ws: string) => symlink('/proc', path.join(ws, 'data', 'proc')),
+      /symbolic link \S*data\/proc points outside the granted folder \(to \/proc\)/,
+    ],
+    [
+      'a preopen with a link out of the workspace',
+      (ws: string) => symlink('../../..', path.join(ws, 'data', 'up')),
+      /symbolic link \S*data\/up points outside the granted folder/,
+    ],
   ] as const) {
     it(`${what}: the step fails naming the link; nothing runs`, async () => {
       const workspace = await workspaceWith(make);
-      const r = await harness.run(gh, { inputs: { artifacts: 'build/*.wasm', dirs: 'data::/data' }, artifacts: ['wat-hello.wasm'], workspace });
+      const r = await harness.run(gh, {
+        inputs: { artifacts: 'build/*.wasm', dirs: 'data::/data' },
+        artifacts: ['wat-hello.wasm'],
+        workspace,
+      });
       expect(r.code, r.stdout).toBe(1);
       expect(r.stdout).toMatch(named);
       expect(r.stdout).not.toMatch(/GITHUB_TOKEN=|INPUT_GITHUB-TOKEN=|ghs_/);
       expect(r.summary).not.toMatch(/GITHUB_TOKEN=|ghs_/);
-      expect(gh.commentsOn(1).map((c) => c.body).join('\n')).not.toMatch(/GITHUB_TOKEN=|ghs_/);
+      expect(
+        gh
+          .commentsOn(1)
+          .map((c) => c.body)
+          .join('\n'),
+      ).not.toMatch(/GITHUB_TOKEN=|ghs_/);
     });
   }
 
   it('a stdin file that is a link to the runner environment: refused before anything runs', async () => {
     const workspace = await workspaceWith((ws) => symlink('/proc/self/environ', path.join(ws, 'input.txt')));
-    const r = await harness.run(gh, { inputs: { artifacts: 'build/*.wasm', stdin: 'input.txt' }, artifacts: ['wat-hello.wasm'], workspace });
+    const r = await harness.run(gh, {
+      inputs: { artifacts: 'build/*.wasm', stdin: 'input.txt' },
+      artifacts: ['wat-hello.wasm'],
+      workspace,
+    });
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(/stdin file .*input\.txt resolves to \/proc/);
     expect(r.stdout).not.toMatch(/GITHUB_TOKEN=|ghs_/);

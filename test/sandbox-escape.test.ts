@@ -85,7 +85,13 @@ function attacks(): AttackOp[] {
   ];
 }
 
-const sandbox = (): Sandbox => ({ args: [], env: {}, dirs: [{ host: dataDir, guest: '/data' }], timeoutMs: 30_000, outputCapBytes: 64 * 1024 });
+const sandbox = (): Sandbox => ({
+  args: [],
+  env: {},
+  dirs: [{ host: dataDir, guest: '/data' }],
+  timeoutMs: 30_000,
+  outputCapBytes: 64 * 1024,
+});
 
 async function guestFiles(name: string): Promise<{ module: string; component: string }> {
   const dir = path.join(work, 'guests', name);
@@ -151,5 +157,12 @@ function runtimeSuite(name: string, makeRunner: () => Runner, guardsLinks = fals
 
 runtimeSuite('embedded runtime', () => createEmbeddedRunner({ workDir: path.join(work, 'runs-embedded') }), true);
 describe.skipIf(skipEngine !== undefined)('wasmtime engine (test harness)', () => {
-  runtimeSuite('wasmtime', () => createWasmtimeRunner({ binary: harness, version: '49.0.0', workDir: path.join(work, 'runs-wasmtime'), runtimeName: 'wasmtime-py-harness' }));
+  runtimeSuite('wasmtime', () =>
+    createWasmtimeRunner({
+      binary: harness,
+      version: '49.0.0',
+      workDir: path.join(work, 'runs-wasmtime'),
+      runtimeName: 'wasmtime-py-harness',
+    }),
+  );
 });

@@ -55,7 +55,14 @@ async function folder(hostile?: (dir: string) => Promise<void>): Promise<string>
   return dir;
 }
 
-const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({ args: [], env: {}, dirs: [], timeoutMs: 20_000, outputCapBytes: 64 * 1024, ...over });
+const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({
+  args: [],
+  env: {},
+  dirs: [],
+  timeoutMs: 20_000,
+  outputCapBytes: 64 * 1024,
+  ...over,
+});
 const prepare = (s: Partial<Sandbox>) => prepareSandbox(sandbox(s), ws, path.join(work, 'scratch'));
 const dirAt = (host: string) => ({ dirs: [{ host, guest: '/data' }] });
 
@@ -75,10 +82,14 @@ describe('preopen folders: only regular files and folders from inside are carrie
     ['a dangling link', (d) => symlink('nope', path.join(d, 'dangling')), /link .*dangling is dangling/],
     ['a FIFO', async (d) => mkfifo(path.join(d, 'fifo')), /fifo is a FIFO .*never carried/],
     ['a socket', (d) => listen(path.join(d, 'sock')), /sock is a socket/],
-    ['a link deep inside a subfolder', async (d) => {
-      await mkdir(path.join(d, 'a', 'b'), { recursive: true });
-      await symlink('../../../../outside/secret.txt', path.join(d, 'a', 'b', 'deep'));
-    }, /link .*deep points outside/],
+    [
+      'a link deep inside a subfolder',
+      async (d) => {
+        await mkdir(path.join(d, 'a', 'b'), { recursive: true });
+        await symlink('../../../../outside/secret.txt', path.join(d, 'a', 'b', 'deep'));
+      },
+      /link .*deep points outside/,
+    ],
   ];
   for (const [what, make, message] of refused) {
     it(`refuses ${what}, naming it, before anything runs`, async () => {
@@ -150,11 +161,15 @@ describe('the stdin file', () => {
   const refused: [string, () => Promise<string>, RegExp][] = [
     ['a link to /proc/self/environ', async () => link2('/proc/self/environ'), /stdin file .* resolves to \/proc/],
     ['a link out of the workspace', async () => link2(path.join(outside, 'secret.txt')), /outside the workspace/],
-    ['a FIFO', async () => {
-      const f = path.join(ws, `fifo-${++n}`);
-      mkfifo(f);
-      return f;
-    }, /is a FIFO/],
+    [
+      'a FIFO',
+      async () => {
+        const f = path.join(ws, `fifo-${++n}`);
+        mkfifo(f);
+        return f;
+      },
+      /is a FIFO/,
+    ],
     ['/dev/zero', async () => '/dev/zero', /resolves to \/dev\/zero/],
     ['a folder', async () => folder(), /is a folder/],
   ];
@@ -232,12 +247,25 @@ describe('artifacts', () => {
 describe('a committed link to the secret never reaches a guest (runner level, both runtimes, both phases)', () => {
   const runners: [string, () => Runner, boolean][] = [
     ['embedded', () => createEmbeddedRunner({ workDir: path.join(work, 'runs-e') }), false],
-    ['wasmtime', () => createWasmtimeRunner({ binary: harness, version: '49.0.0', workDir: path.join(work, 'runs-w'), runtimeName: 'wasmtime-py-harness' }), skipEngine !== undefined],
+    [
+      'wasmtime',
+      () =>
+        createWasmtimeRunner({
+          binary: harness,
+          version: '49.0.0',
+          workDir: path.join(work, 'runs-w'),
+          runtimeName: 'wasmtime-py-harness',
+        }),
+      skipEngine !== undefined,
+    ],
   ];
   for (const [name, make, skip] of runners) {
     it.skipIf(skip)(`${name}: the run is refused with a host error and the guest never runs`, async () => {
       const dir = await folder((d) => symlink(outside, path.join(d, 'escape')));
-      const guest = await attackGuest([{ op: 'read', path: 'escape/secret.txt' }, { op: 'list', path: 'escape' }]);
+      const guest = await attackGuest([
+        { op: 'read', path: 'escape/secret.txt' },
+        { op: 'list', path: 'escape' },
+      ]);
       const module = path.join(work, `${name}-guest.wasm`);
       await writeFile(module, guest);
       const adapter = await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm'));

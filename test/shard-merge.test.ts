@@ -34,7 +34,10 @@ describe('shards', () => {
 
   it('are deterministic: a path hash, independent of order, of the other files and of the separator', () => {
     const a = paths.map((p) => shardOf(p, 4));
-    const b = [...paths].reverse().map((p) => shardOf(p, 4)).reverse();
+    const b = [...paths]
+      .reverse()
+      .map((p) => shardOf(p, 4))
+      .reverse();
     expect(a).toEqual(b);
     expect(shardOf('build/c/module-0.wasm', 4)).toBe(shardOf('./build/c/module-0.wasm', 4));
     // Pinned: the same artifact goes to the same shard on every machine and in every release of this algorithm.

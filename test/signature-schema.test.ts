@@ -40,7 +40,9 @@ describe('signature schema: one source', () => {
 
 describe('signature schema: no holes', () => {
   it('a trap kind or adapter-line category typo is a load error, not a condition that never holds', async () => {
-    await expect(load({ matchers: { trapKind: ['unreachabel'] } })).rejects.toThrow(/\/matchers\/trapKind\/0: must be equal to one of the allowed values \(unreachable, /);
+    await expect(load({ matchers: { trapKind: ['unreachabel'] } })).rejects.toThrow(
+      /\/matchers\/trapKind\/0: must be equal to one of the allowed values \(unreachable, /,
+    );
     await expect(load({ matchers: { adapterLine: { category: 'state-canry' } } })).rejects.toThrow(/\/matchers\/adapterLine\/category/);
     await expect(load({ matchers: { verdict: ['ERROR', 'NOT-WASI'] } })).resolves.toBeDefined();
   });
@@ -52,12 +54,16 @@ describe('signature schema: no holes', () => {
     await expect(load({ evidence: ['{m.who} said'] })).rejects.toThrow(/unknown placeholder \{m\.who\}/);
     await expect(load({ matchers: { message: ['(?<who>\\w+) said'] }, evidence: ['{m.who} said'] })).resolves.toBeDefined();
     await expect(load({ evidence: ['{frame.alloc}'] })).rejects.toThrow(/unknown placeholder \{frame\.alloc\}/);
-    await expect(load({ matchers: { frames: [{ name: '^cabi_realloc$', as: 'alloc' }] }, evidence: ['{frame.alloc}'] })).resolves.toBeDefined();
+    await expect(
+      load({ matchers: { frames: [{ name: '^cabi_realloc$', as: 'alloc' }] }, evidence: ['{frame.alloc}'] }),
+    ).resolves.toBeDefined();
     await expect(load({ evidence: ['{adapterLine.check}'] })).rejects.toThrow(/unknown placeholder/);
   });
 
   it('regexes are RE2 (linear time): lookaround and backreferences are load errors that point at `unless`', async () => {
-    await expect(load({ matchers: { message: ['import `(?!wasi)(?<m>[^`]+)`'] } })).rejects.toThrow(/\/matchers\/message\/0: invalid regex .*unless/);
+    await expect(load({ matchers: { message: ['import `(?!wasi)(?<m>[^`]+)`'] } })).rejects.toThrow(
+      /\/matchers\/message\/0: invalid regex .*unless/,
+    );
     await expect(load({ matchers: { message: ['(a)\\1'] } })).rejects.toThrow(/invalid regex/);
     await expect(load({ matchers: { frames: [{ name: '(?<=x)y' }] } })).rejects.toThrow(/\/matchers\/frames\/0\/name: invalid regex/);
     // Catastrophic for a backtracking engine, linear for RE2: allowed.
@@ -65,7 +71,9 @@ describe('signature schema: no holes', () => {
   });
 
   it('semver ranges are checked, and `affected` (never used by the engine) is gone', async () => {
-    await expect(load({ matchers: { conversion: { adapterVersion: '>=banana' } } })).rejects.toThrow(/\/matchers\/conversion\/adapterVersion: invalid semver range/);
+    await expect(load({ matchers: { conversion: { adapterVersion: '>=banana' } } })).rejects.toThrow(
+      /\/matchers\/conversion\/adapterVersion: invalid semver range/,
+    );
     await expect(load({ affected: { adapter: '*' } })).rejects.toThrow(/unknown property 'affected'/);
   });
 
@@ -104,7 +112,10 @@ describe('signature regexes: the literal prefilter never changes a result', () =
   it('for every built-in pattern and every recorded transcript, prefiltered RE2 = plain RE2', async () => {
     const patterns = new Set<string>();
     const walk = (o: unknown, key = ''): void => {
-      if (Array.isArray(o)) return o.forEach((x) => walk(x, key));
+      if (Array.isArray(o)) {
+        for (const x of o) walk(x, key);
+        return;
+      }
       if (o && typeof o === 'object') {
         if ('pattern' in o && typeof (o as { pattern: unknown }).pattern === 'string') patterns.add((o as { pattern: string }).pattern);
         for (const [k, v] of Object.entries(o)) if (k !== 'unless') walk(v, k);
@@ -151,4 +162,3 @@ describe('built-in signatures load', () => {
     expect(db.signatures.length).toBeGreaterThan(20);
   });
 });
-

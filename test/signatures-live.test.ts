@@ -43,7 +43,11 @@ async function run(f: ManifestFixture): Promise<ArtifactResult> {
     patterns: [f.file],
     cwd: fixturesDir,
     ...(f.check?.runtime === 'wasmtime'
-      ? { runtime: 'wasmtime' as const, wasmtime: { binary: harness }, adapter: parseAdapter(f.check.adapter ?? 'bundled', { cwd: fixturesDir }) }
+      ? {
+          runtime: 'wasmtime' as const,
+          wasmtime: { binary: harness },
+          adapter: parseAdapter(f.check.adapter ?? 'bundled', { cwd: fixturesDir }),
+        }
       : { runtime: 'embedded' as const, adapter: parseAdapter(f.check?.adapter ?? 'auto', { cwd: fixturesDir }) }),
     sandbox: { args: [], env: {}, dirs: [], timeoutMs: f.expect.verdict === 'TIMEOUT' ? 5000 : 20000, outputCapBytes: 65536 },
   });
@@ -53,7 +57,7 @@ async function run(f: ManifestFixture): Promise<ArtifactResult> {
 
 async function saveTranscript(f: ManifestFixture, r: ArtifactResult): Promise<void> {
   const text = r.conversion && !r.conversion.ok ? r.conversion.error : r.p2?.stderr.text;
-  if (!text || !text.trim()) return;
+  if (!text?.trim()) return;
   const file = path.join(sigDir, 'transcripts', `embedded-${f.name}.txt`);
   await writeFile(file, text.endsWith('\n') ? text : `${text}\n`);
   const manifestFile = path.join(sigDir, 'manifest.json');
@@ -75,7 +79,10 @@ describe('signature fixtures, live with check() (embedded runtime; wasmtime 49 h
     it.skipIf(!present)(`${f.name} → ${f.expect.signature ?? 'no diagnosis'} (${f.expect.verdict})`, async () => {
       const r = await run(f);
       if (record && f.expect.signature && f.check?.runtime !== 'wasmtime') await saveTranscript(f, r);
-      expect(r.verdict, JSON.stringify({ p1: r.p1?.exitCode, p2: r.p2?.exitCode, conv: r.conversion?.error, p2err: r.p2?.stderr.text.slice(0, 400) })).toBe(f.expect.verdict);
+      expect(
+        r.verdict,
+        JSON.stringify({ p1: r.p1?.exitCode, p2: r.p2?.exitCode, conv: r.conversion?.error, p2err: r.p2?.stderr.text.slice(0, 400) }),
+      ).toBe(f.expect.verdict);
       if (f.expect.signature === null) {
         expect(r.diagnoses.filter((d) => d.severity !== 'note').map((d) => d.signatureId)).toEqual([]);
         expect(r.unknown).toBeUndefined();
@@ -87,7 +94,10 @@ describe('signature fixtures, live with check() (embedded runtime; wasmtime 49 h
         if (r.p2?.trap && r.p2.trap.frames.length === 0 && f.expect.signature === 'assemblyscript-memory-collision') {
           // Told apart from the Go heap case only by the runtime's frame names: without a parsed backtrace the
           // engine must list it but not claim to know.
-          expect(r.diagnoses.map((d) => d.signatureId), ranked).toContain(f.expect.signature);
+          expect(
+            r.diagnoses.map((d) => d.signatureId),
+            ranked,
+          ).toContain(f.expect.signature);
           for (const d of r.diagnoses) expect(d.confidence).not.toBe('high');
           return;
         }

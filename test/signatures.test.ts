@@ -9,7 +9,9 @@ import { builtinSignatureDir, loadSignatures, parseSignature, SignatureError, si
 const root = path.resolve(import.meta.dirname, '..');
 const fixturesDir = path.join(root, 'test', 'fixtures');
 const sigSrc = path.join(root, 'src', 'diagnose', 'signatures');
-const corpus = JSON.parse(await readFile(path.join(root, 'test', 'corpus', 'corpus.json'), 'utf8')) as { entries: { id: string; expected: { signature: string | null } }[] };
+const corpus = JSON.parse(await readFile(path.join(root, 'test', 'corpus', 'corpus.json'), 'utf8')) as {
+  entries: { id: string; expected: { signature: string | null } }[];
+};
 const manifest = JSON.parse(await readFile(path.join(fixturesDir, 'signatures', 'manifest.json'), 'utf8')) as {
   fixtures: { name: string; file: string; expect: { signature: string | null } }[];
 };
@@ -36,9 +38,16 @@ describe('built-in signature files', async () => {
     });
   }
 
-  it('every signature is some fixture\'s or transcript\'s expected result', async () => {
-    const m = JSON.parse(await readFile(path.join(fixturesDir, 'signatures', 'manifest.json'), 'utf8')) as { transcripts: { signature: string | null }[] };
-    const expected = new Set([...manifest.fixtures.map((x) => x.expect.signature), ...manifest.fixtures.map((x) => (x.expect as { noteSignature?: string }).noteSignature), ...m.transcripts.map((t) => t.signature), ...corpus.entries.map((e) => e.expected.signature)]);
+  it("every signature is some fixture's or transcript's expected result", async () => {
+    const m = JSON.parse(await readFile(path.join(fixturesDir, 'signatures', 'manifest.json'), 'utf8')) as {
+      transcripts: { signature: string | null }[];
+    };
+    const expected = new Set([
+      ...manifest.fixtures.map((x) => x.expect.signature),
+      ...manifest.fixtures.map((x) => (x.expect as { noteSignature?: string }).noteSignature),
+      ...m.transcripts.map((t) => t.signature),
+      ...corpus.entries.map((e) => e.expected.signature),
+    ]);
     const db = await loadSignatures();
     for (const s of db.signatures) if (s.id !== 'cannot-leave-component-instance') expect(expected.has(s.id), s.id).toBe(true);
   });
@@ -47,7 +56,10 @@ describe('built-in signature files', async () => {
 describe('loadSignatures', () => {
   it('names the file and the JSON path of a schema error', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sig-'));
-    await writeFile(path.join(dir, 'broken.yaml'), 'id: broken\ntitle: Broken one\ncause: a cause long enough to pass\nconfidence: sure\nmatchers: {message: [x]}\nevidence: [x]\nworkarounds: [{text: t, safe: true, why: w}]\nlinks: []\nfixtures: [x]\n');
+    await writeFile(
+      path.join(dir, 'broken.yaml'),
+      'id: broken\ntitle: Broken one\ncause: a cause long enough to pass\nconfidence: sure\nmatchers: {message: [x]}\nevidence: [x]\nworkarounds: [{text: t, safe: true, why: w}]\nlinks: []\nfixtures: [x]\n',
+    );
     const err = await loadSignatures([dir]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SignatureError);
     expect((err as Error).message).toContain(path.join(dir, 'broken.yaml'));
@@ -56,8 +68,11 @@ describe('loadSignatures', () => {
 
   it('rejects an invalid regex with its path', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sig-'));
-    await writeFile(path.join(dir, 'bad-re.yaml'), 'id: bad-re\ntitle: Bad regex\ncause: a cause long enough to pass\nconfidence: low\nmatchers: {message: ["(unclosed"]}\nevidence: [x]\nworkarounds: [{text: t, safe: true, why: w}]\nlinks: []\nfixtures: [x]\n');
-    await expect(loadSignatures([dir])).rejects.toThrow(/bad-re\.yaml: [^]*\/matchers\/message\/0: invalid regex/);
+    await writeFile(
+      path.join(dir, 'bad-re.yaml'),
+      'id: bad-re\ntitle: Bad regex\ncause: a cause long enough to pass\nconfidence: low\nmatchers: {message: ["(unclosed"]}\nevidence: [x]\nworkarounds: [{text: t, safe: true, why: w}]\nlinks: []\nfixtures: [x]\n',
+    );
+    await expect(loadSignatures([dir])).rejects.toThrow(/bad-re\.yaml: [\s\S]*\/matchers\/message\/0: invalid regex/);
   });
 
   it('adds user signatures and lets them replace a built-in by id', async () => {

@@ -13,7 +13,15 @@ import { failingResults, reportFails } from '../fail-on.js';
 import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../github/annotations.js';
 import { answerEvent } from '../github/bot.js';
 import { finishCheckRun, type CheckRunRef } from '../github/check-run.js';
-import { createOctokit, describeError, isPermissionDenied, isUnreachable, tokenLogin, type ClientOptions, type Octokit } from '../github/client.js';
+import {
+  createOctokit,
+  describeError,
+  isPermissionDenied,
+  isUnreachable,
+  tokenLogin,
+  type ClientOptions,
+  type Octokit,
+} from '../github/client.js';
 import {
   metadataPath,
   parseRunMetadata,
@@ -77,8 +85,14 @@ async function readRunnerEnv(env: Record<string, string | undefined>): Promise<R
     serverUrl,
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     graphqlUrl: env.GITHUB_GRAPHQL_URL || undefined,
-    runUrl: env.GITHUB_RUN_ID && repository ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${attempt > 1 ? `/attempts/${attempt}` : ''}` : undefined,
-    run: Number.isSafeInteger(runId) && runId > 0 ? { id: runId, attempt: Number.isSafeInteger(attempt) && attempt > 0 ? attempt : 1 } : undefined,
+    runUrl:
+      env.GITHUB_RUN_ID && repository
+        ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${attempt > 1 ? `/attempts/${attempt}` : ''}`
+        : undefined,
+    run:
+      Number.isSafeInteger(runId) && runId > 0
+        ? { id: runId, attempt: Number.isSafeInteger(attempt) && attempt > 0 ? attempt : 1 }
+        : undefined,
     workflow: env.GITHUB_WORKFLOW ?? '',
     job: env.GITHUB_JOB ?? '',
     tempDir: env.RUNNER_TEMP || path.join(env.GITHUB_WORKSPACE || process.cwd(), '.wasm-p2-check'),
@@ -125,7 +139,9 @@ class Publisher {
       }
       if (isUnreachable(e)) this.unreachable = describeError(e);
       this.failures.push(`${step}: ${describeError(e)}`);
-      this.io.warning(`Could not ${step}: ${describeError(e)}. The verdict stands; the result is in the job summary and in ${this.reportPath}.`);
+      this.io.warning(
+        `Could not ${step}: ${describeError(e)}. The verdict stands; the result is in the job summary and in ${this.reportPath}.`,
+      );
       return undefined;
     }
   }
@@ -137,11 +153,24 @@ class Publisher {
  */
 async function mergedReport(inputs: ActionInputs, runner: RunnerEnv): Promise<Report> {
   const patterns = inputs.reports ?? [];
-  const files = (await glob(patterns, { cwd: runner.workspace, absolute: true, onlyFiles: true, dot: false, expandDirectories: false, followSymbolicLinks: false })).sort();
+  const files = (
+    await glob(patterns, {
+      cwd: runner.workspace,
+      absolute: true,
+      onlyFiles: true,
+      dot: false,
+      expandDirectories: false,
+      followSymbolicLinks: false,
+    })
+  ).sort();
   if (files.length === 0) throw new Error(`Input 'reports' matched no files (${patterns.join(', ')}): did the jobs upload their reports?`);
   const parts: MergeInput[] = [];
   for (const file of files) {
-    const source = path.relative(runner.workspace, file).split(path.sep).join('/').replace(/\.json$/, '');
+    const source = path
+      .relative(runner.workspace, file)
+      .split(path.sep)
+      .join('/')
+      .replace(/\.json$/, '');
     try {
       parts.push({ source, report: parseReport(await readSaved(file, MAX_SAVED_REPORT_BYTES, 'report')) });
     } catch (e) {
@@ -163,7 +192,12 @@ function matrixLabel(matrix: Record<string, unknown> | undefined): string | unde
   const parts = Object.entries(matrix ?? {})
     .filter(([k]) => k !== 'shard')
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  return parts.length ? parts.join(', ').replace(/[\r\n<>]/g, ' ').slice(0, 200) : undefined;
+  return parts.length
+    ? parts
+        .join(', ')
+        .replace(/[\r\n<>]/g, ' ')
+        .slice(0, 200)
+    : undefined;
 }
 
 /** The report to publish and where it belongs, from a fresh check, from the shards' reports, or from a saved report. */
@@ -216,7 +250,10 @@ async function obtainReport(
         apiBaseUrl: 'https://api.github.com',
         ...(runner.apiUrl.replace(/\/+$/, '') === 'https://api.github.com' && inputs.publish.token ? { token: inputs.publish.token } : {}),
       },
-      onProgress: (e) => io.info(e.artifact ? `${logSafeLine(e.artifact)}: ${e.stage}${e.message ? ` (${logSafeLine(e.message)})` : ''}` : (e.message ?? e.stage)),
+      onProgress: (e) =>
+        io.info(
+          e.artifact ? `${logSafeLine(e.artifact)}: ${e.stage}${e.message ? ` (${logSafeLine(e.message)})` : ''}` : (e.message ?? e.stage),
+        ),
     });
     await cache?.finish();
     return { report };
@@ -237,7 +274,13 @@ export interface ActionDeps {
 
 /** A heading from saved metadata: shown as text, so only a plain alphabet. */
 function safeHeading(text: string): string {
-  return text.replace(/[^A-Za-z0-9 _.:,()=+/@-]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200) || 'wasm-p2-check';
+  return (
+    text
+      .replace(/[^A-Za-z0-9 _.:,()=+/@-]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200) || 'wasm-p2-check'
+  );
 }
 
 /**
@@ -269,7 +312,10 @@ export async function run(deps: ActionDeps): Promise<void> {
     return;
   }
   const reportPath = inputs.reportPath ?? path.join(runner.tempDir, 'wasm-p2-check', 'report.json');
-  const octokit = publish.token && inputs.mode !== 'report-only' ? createClient(publish.token, { baseUrl: runner.apiUrl, log: (m) => io.info(m) }) : undefined;
+  const octokit =
+    publish.token && inputs.mode !== 'report-only'
+      ? createClient(publish.token, { baseUrl: runner.apiUrl, log: (m) => io.info(m) })
+      : undefined;
   if (inputs.mode === 'explain') {
     try {
       await explainMode(io, octokit, runner.event, inputs.bot!);
@@ -283,7 +329,9 @@ export async function run(deps: ActionDeps): Promise<void> {
   // would hide each other.
   const checkName = publish.matrix ? matrixHeading(publish.checkName, publish.matrix).slice(0, 255) : publish.checkName;
   const checkRef = (t: Target, detailsUrl?: string): CheckRunRef | undefined =>
-    publish.checkRun && inputs.mode !== 'report-only' && t.headSha ? { owner: t.owner, repo: t.repo, name: checkName, headSha: t.headSha, detailsUrl } : undefined;
+    publish.checkRun && inputs.mode !== 'report-only' && t.headSha
+      ? { owner: t.owner, repo: t.repo, name: checkName, headSha: t.headSha, detailsUrl }
+      : undefined;
   if (target.isFork && inputs.mode === 'check') {
     io.info(`This pull request comes from a fork: its token is likely read-only (see ${FORK_HELP}).`);
   }
@@ -291,7 +339,10 @@ export async function run(deps: ActionDeps): Promise<void> {
   // 2. The check itself (or the saved report), before any API call.
   let obtained: { report: Report; meta?: RunMetadata };
   try {
-    const persisted = inputs.cache && (inputs.mode === 'check' || inputs.mode === 'report-only') ? (deps.persistedCache ?? actionsCachePersistence()) : undefined;
+    const persisted =
+      inputs.cache && (inputs.mode === 'check' || inputs.mode === 'report-only')
+        ? (deps.persistedCache ?? actionsCachePersistence())
+        : undefined;
     obtained = await obtainReport(io, inputs, runner, persisted);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -301,7 +352,12 @@ export async function run(deps: ActionDeps): Promise<void> {
     const ref = inputs.mode === 'check' || inputs.mode === 'merge' ? checkRef(target, runner.runUrl) : undefined;
     if (ref) {
       await publisher.attempt('publish the check run', (o) =>
-        finishCheckRun(o, ref, undefined, { conclusion: 'failure', title: 'wasm-p2-check could not finish', summary: fenced(message), annotations: [] }),
+        finishCheckRun(o, ref, undefined, {
+          conclusion: 'failure',
+          title: 'wasm-p2-check could not finish',
+          summary: fenced(message),
+          annotations: [],
+        }),
       );
     }
     io.setFailed(message);
@@ -315,7 +371,8 @@ export async function run(deps: ActionDeps): Promise<void> {
   const commentKey = publish.commentKey ?? meta?.commentKey ?? deriveCommentKey(runner.workflow, runner.job, publish.matrix);
   const heading = meta ? safeHeading(meta.heading) : matrixHeading('wasm-p2-check', publish.matrix);
   const detailsUrl = inputs.mode === 'post-from-report' ? fromEvent?.htmlUrl : runner.runUrl;
-  const runOrder = inputs.mode === 'post-from-report' ? (fromEvent ? { id: fromEvent.id, attempt: fromEvent.attempt } : undefined) : runner.run;
+  const runOrder =
+    inputs.mode === 'post-from-report' ? (fromEvent ? { id: fromEvent.id, attempt: fromEvent.attempt } : undefined) : runner.run;
 
   // 3. Local results: each on its own, so one failing does not take the others with it.
   const render = (maxBytes: number) => renderMarkdown(report, { maxBytes, detailsUrl, heading });
@@ -403,7 +460,11 @@ export async function run(deps: ActionDeps): Promise<void> {
         }),
       );
       if (outcome) {
-        io.info(outcome.url && outcome.action !== 'skipped' && outcome.action !== 'unchanged' ? `Comment ${outcome.action}: ${outcome.url}` : `No comment written: ${outcome.reason}`);
+        io.info(
+          outcome.url && outcome.action !== 'skipped' && outcome.action !== 'unchanged'
+            ? `Comment ${outcome.action}: ${outcome.url}`
+            : `No comment written: ${outcome.reason}`,
+        );
         if (outcome.removed) io.info(`Removed ${outcome.removed} duplicate comment(s) for '${commentKey}' (left by runs that raced).`);
         if (outcome.minimized) io.info(`Minimized ${outcome.minimized} earlier comment(s) for '${commentKey}' as outdated.`);
       }
@@ -427,10 +488,17 @@ export async function run(deps: ActionDeps): Promise<void> {
 }
 
 /** Bot mode: answer the issue or comment of this event (see github/bot.ts). */
-async function explainMode(io: ActionIO, octokit: Octokit | undefined, event: EventContext, bot: NonNullable<ActionInputs['bot']>): Promise<void> {
+async function explainMode(
+  io: ActionIO,
+  octokit: Octokit | undefined,
+  event: EventContext,
+  bot: NonNullable<ActionInputs['bot']>,
+): Promise<void> {
   if (!octokit) throw new Error("mode 'explain' needs a token (input 'github-token') with issues: write");
   const outcome = await answerEvent(octokit, event, { ...bot, self: await tokenLogin(octokit), log: (m) => io.info(m) });
-  io.info(outcome.action === 'ignored' || outcome.action === 'silent' ? `No reply: ${outcome.reason}` : `Reply ${outcome.action}: ${outcome.url}`);
+  io.info(
+    outcome.action === 'ignored' || outcome.action === 'silent' ? `No reply: ${outcome.reason}` : `Reply ${outcome.action}: ${outcome.url}`,
+  );
   io.setOutput('result', outcome.action);
 }
 

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedSignature, SignatureDb } from '../diagnose/signatures.js';
 import { REPORT_SCHEMA_VERSION, type ArtifactResult, type Preopen, type RuntimeId, type Sandbox, type Verdict } from '../model.js';
@@ -39,7 +40,7 @@ export function directoryStore(dir: string): ResultStore {
   };
   return {
     async read(key) {
-      let handle;
+      let handle: FileHandle | undefined;
       try {
         handle = await open(file(key), 'r');
         const info = await handle.stat();
@@ -129,7 +130,10 @@ export interface RunContext {
 export async function contextDigest(context: RunContext): Promise<string> {
   const { sandbox } = context;
   const dirs = await Promise.all(
-    sandbox.dirs.map(async (d: Preopen) => ({ guest: d.guest, content: await directoryDigest(d.host).catch((e: Error) => `unreadable: ${e.message}`) })),
+    sandbox.dirs.map(async (d: Preopen) => ({
+      guest: d.guest,
+      content: await directoryDigest(d.host).catch((e: Error) => `unreadable: ${e.message}`),
+    })),
   );
   return sha256(
     canonical({
@@ -141,7 +145,8 @@ export async function contextDigest(context: RunContext): Promise<string> {
       sandbox: {
         ...sandbox,
         dirs,
-        stdinFile: sandbox.stdinFile === undefined ? null : await fileDigest(sandbox.stdinFile).catch((e: Error) => `unreadable: ${e.message}`),
+        stdinFile:
+          sandbox.stdinFile === undefined ? null : await fileDigest(sandbox.stdinFile).catch((e: Error) => `unreadable: ${e.message}`),
       },
       signatures: signatureDbVersion(context.signatureDb),
     }),
@@ -181,7 +186,15 @@ interface Entry {
 
 export function encodeEntry(key: string, result: ArtifactResult, storedAt: Date = new Date()): string {
   const { cached: _cached, group: _group, ...plain } = result;
-  const entry: Entry = { format: ENTRY_FORMAT, tool: VERSION, build: BUILD, schemaVersion: REPORT_SCHEMA_VERSION, key, storedAt: storedAt.toISOString(), result: plain };
+  const entry: Entry = {
+    format: ENTRY_FORMAT,
+    tool: VERSION,
+    build: BUILD,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    key,
+    storedAt: storedAt.toISOString(),
+    result: plain,
+  };
   return JSON.stringify(entry);
 }
 

@@ -7,7 +7,11 @@ export function runFailed(run: RunResult | undefined): boolean {
 
 /** Whether the module showed it runs as WASI: its P1 baseline ran, or it converted and its P2 run ran. */
 function ranAsWasi(p1: RunResult | undefined, conversion: ConversionResult | undefined, p2: RunResult | undefined): boolean {
-  const ran = (r: RunResult | undefined) => r !== undefined && r.harnessError === undefined && r.hostError === undefined && !(r.trap?.kind === 'link-error' || r.trap?.kind === 'instantiation-error');
+  const ran = (r: RunResult | undefined) =>
+    r !== undefined &&
+    r.harnessError === undefined &&
+    r.hostError === undefined &&
+    !(r.trap?.kind === 'link-error' || r.trap?.kind === 'instantiation-error');
   return ran(p1) || (conversion?.ok === true && ran(p2));
 }
 
@@ -49,7 +53,8 @@ function outputCapped(run: RunResult): boolean {
 function unusableRun(run: RunResult): string | undefined {
   const phase = PHASE[run.phase];
   if (run.hostError) return `The ${phase} run could not be carried out by the checker: ${clip(run.hostError, 300)}`;
-  if (run.limit && run.limit.kind !== 'time' && run.limit.kind !== 'output') return `The ${phase} run hit a limit the checker set: ${run.limit.message}`;
+  if (run.limit && run.limit.kind !== 'time' && run.limit.kind !== 'output')
+    return `The ${phase} run hit a limit the checker set: ${run.limit.message}`;
   if (run.exitCode === null && !run.timedOut && !run.trap && !run.harnessError && !outputCapped(run)) {
     return `The ${phase} run ended with no exit status and nothing to explain it (no trap, no timeout, no load error): the checker cannot tell what the guest did.`;
   }
@@ -64,7 +69,12 @@ function errorVerdict(message: string, notes: Note[], differences: Difference[] 
  * P1 vs P2 → verdict. Pure. A non-zero P1 exit code that becomes 1 under P2 is not a regression (wasi:cli/exit 0.2
  * carries only ok/err); the exit-code-collapse signature explains it.
  */
-export function compare(artifact: Artifact, p1: RunResult | undefined, conversion: ConversionResult | undefined, p2: RunResult | undefined): Comparison {
+export function compare(
+  artifact: Artifact,
+  p1: RunResult | undefined,
+  conversion: ConversionResult | undefined,
+  p2: RunResult | undefined,
+): Comparison {
   const notes: Note[] = [];
   const differences: Difference[] = []; // none before both runs exist
   if (artifact.kind === 'not-wasm' || artifact.kind === 'invalid') {
@@ -92,7 +102,8 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
 
   if (!p1 && p2) {
     // The input already was a component (or a core module built for WASI 0.2): no P1 baseline to compare with.
-    const what = artifact.kind === 'component' ? 'already a component' : 'a core module built for WASI 0.2 (WIT imports, component-type metadata)';
+    const what =
+      artifact.kind === 'component' ? 'already a component' : 'a core module built for WASI 0.2 (WIT imports, component-type metadata)';
     notes.push({ code: 'no-p1-baseline', message: `The input is ${what}: there is no P1 baseline, only the P2 run.` });
     if (p2.timedOut) return { verdict: 'TIMEOUT', differences, notes };
     return { verdict: runFailed(p2) ? 'PRE-EXISTING' : 'PASS', differences, notes };
@@ -116,7 +127,9 @@ export function compare(artifact: Artifact, p1: RunResult | undefined, conversio
   const cappedP2 = outputCapped(p2);
   if (cappedP1 !== cappedP2) {
     const capped = cappedP1 ? p1 : p2;
-    const what = capped.limit?.message ?? `output cap reached: the ${PHASE[capped.phase]} run wrote ${capped.stdout.bytes + capped.stderr.bytes} bytes, more than the cap keeps`;
+    const what =
+      capped.limit?.message ??
+      `output cap reached: the ${PHASE[capped.phase]} run wrote ${capped.stdout.bytes + capped.stderr.bytes} bytes, more than the cap keeps`;
     return errorVerdict(
       `Only the ${PHASE[capped.phase]} run's output was cut at the output cap (${what}), so the two runs cannot be compared fairly. Raise the output cap (the 'output-cap' option) to compare them.`,
       notes,
@@ -145,7 +158,8 @@ function compareCapped(p1: RunResult, p2: RunResult, notes: Note[]): Comparison 
   if (!ended) return compareRuns(p1, p2, notes);
   notes.push({
     code: 'output-capped',
-    message: 'A run was ended for writing more than the checker keeps: only the output both runs kept was compared (not sizes or exit status).',
+    message:
+      'A run was ended for writing more than the checker keeps: only the output both runs kept was compared (not sizes or exit status).',
   });
   const kept = (r: RunResult, other: RunResult): RunResult => {
     const cut = (field: 'stdout' | 'stderr') => {
@@ -162,7 +176,8 @@ function compareRuns(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {
 
   const p1Failed = runFailed(p1);
   const p2Failed = runFailed(p2);
-  if (p1Failed && p2Failed) return { verdict: 'PRE-EXISTING', differences: [{ field: 'trap', p1: describeOutcome(p1), p2: describeOutcome(p2) }], notes };
+  if (p1Failed && p2Failed)
+    return { verdict: 'PRE-EXISTING', differences: [{ field: 'trap', p1: describeOutcome(p1), p2: describeOutcome(p2) }], notes };
   if (p1Failed !== p2Failed) {
     differences.push({ field: 'trap', p1: describeOutcome(p1), p2: describeOutcome(p2) });
     if (p2Failed) return { verdict: 'REGRESSION', differences, notes };

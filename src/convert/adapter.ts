@@ -75,5 +75,8 @@ export async function adapterFromFile(file: string): Promise<ResolvedAdapter> {
     throw new Error(`adapter ${file}: not a core wasm module (${artifact.error ?? artifact.kind})`);
   }
   const exportsRun = artifact.module!.exports.some((e) => e.name.startsWith('wasi:cli/run@'));
-  return { bytes, info: describeAdapter(bytes, { kind: exportsRun ? 'command' : 'reactor', source: 'file', name: path.basename(file), path: file }) };
+  return {
+    bytes,
+    info: describeAdapter(bytes, { kind: exportsRun ? 'command' : 'reactor', source: 'file', name: path.basename(file), path: file }),
+  };
 }

@@ -25,11 +25,7 @@ export function adapterImportName(fileName: string): string {
  * Wrap a core module into a component with jco's `componentNew` (wit-component) and the given adapter, and write it
  * to `outPath`. Conversion errors are results, not exceptions: they are the CONVERT-FAIL verdict's evidence.
  */
-export async function convertModule(
-  bytes: Uint8Array,
-  adapter: ResolvedAdapter,
-  outPath: string,
-): Promise<ConversionResult> {
+export async function convertModule(bytes: Uint8Array, adapter: ResolvedAdapter, outPath: string): Promise<ConversionResult> {
   const started = performance.now();
   try {
     const component = await componentNew(bytes, [[adapterImportName(adapter.info.name), adapter.bytes]]);

@@ -36,9 +36,7 @@ export function demangle(symbol: string, options: DemangleOptions = {}): string 
 /** `foo::bar::h0123456789abcdef` → `foo::bar`; `krate[1a2b]::x` → `krate::x`. */
 function stripDemangledHash(name: string): string {
   if (!name.includes('::')) return name;
-  return name
-    .replace(/::h[0-9a-f]{16}(?=$|\s)/, '')
-    .replace(/(?<=[A-Za-z0-9_])\[[0-9a-f]{1,16}\](?=::|$|>)/g, '');
+  return name.replace(/::h[0-9a-f]{16}(?=$|\s)/, '').replace(/(?<=[A-Za-z0-9_])\[[0-9a-f]{1,16}\](?=::|$|>)/g, '');
 }
 
 /** Suffixes LLVM IR appends (`.exit.i.i`, `.0.0`) are kept; anything else invalidates. */
@@ -105,12 +103,12 @@ function unescapeLegacyElement(element: string): string {
     } else if (rest.startsWith('$')) {
       const end = rest.indexOf('$', 1);
       if (end < 0) break;
-      const escape = rest.slice(1, end);
-      const plain = LEGACY_ESCAPES[escape];
+      const code = rest.slice(1, end);
+      const plain = LEGACY_ESCAPES[code];
       if (plain !== undefined) {
         out += plain;
       } else {
-        const u = /^u([0-9a-f]+)$/.exec(escape);
+        const u = /^u([0-9a-f]+)$/.exec(code);
         const cp = u ? parseInt(u[1]!, 16) : NaN;
         if (!u || !(cp <= 0x10ffff) || (cp >= 0xd800 && cp <= 0xdfff) || /\p{Cc}/u.test(String.fromCodePoint(cp))) break;
         out += String.fromCodePoint(cp);
@@ -270,7 +268,7 @@ class V0 {
     if (ident.punycode === '') return ident.ascii;
     const decoded = decodePunycode(ident.ascii, ident.punycode);
     if (decoded !== undefined) return decoded;
-    return `punycode{${ident.ascii === '' ? '' : ident.ascii + '-'}${ident.punycode}}`;
+    return `punycode{${ident.ascii === '' ? '' : `${ident.ascii}-`}${ident.punycode}}`;
   }
 
   /** Follows a back-reference (`B<base-62>`) when printing; only parses it when validating. */
@@ -329,9 +327,9 @@ class V0 {
         const hasName = name.ascii !== '' || name.punycode !== '';
         if (ns >= 'A' && ns <= 'Z') {
           const label = ns === 'C' ? 'closure' : ns === 'S' ? 'shim' : ns;
-          this.emit(`::{${label}${hasName ? ':' + this.identText(name) : ''}#${dis}}`);
+          this.emit(`::{${label}${hasName ? `:${this.identText(name)}` : ''}#${dis}}`);
         } else if (hasName) {
-          this.emit('::' + this.identText(name));
+          this.emit(`::${this.identText(name)}`);
         }
         break;
       }
@@ -393,7 +391,7 @@ class V0 {
     }
     const depth = BigInt(this.boundLifetimes) - index;
     if (depth < 0n) throw new Invalid();
-    this.emit(depth < 26n ? "'" + String.fromCharCode(97 + Number(depth)) : `'_${depth}`);
+    this.emit(depth < 26n ? `'${String.fromCharCode(97 + Number(depth))}` : `'_${depth}`);
   }
 
   private binder(walk: () => void): void {
@@ -407,7 +405,7 @@ class V0 {
       for (let i = 0n; i < count; i++) {
         this.boundLifetimes++;
         const depth = this.boundLifetimes - 1;
-        names.push(depth < 26 ? "'" + String.fromCharCode(97 + depth) : `'_${depth}`);
+        names.push(depth < 26 ? `'${String.fromCharCode(97 + depth)}` : `'_${depth}`);
       }
       this.emit(`for<${names.join(', ')}> `);
     }
@@ -540,7 +538,7 @@ class V0 {
     while (this.eat('p')) {
       this.emit(open ? ', ' : '<');
       open = true;
-      this.emit(this.identText(this.ident()) + ' = ');
+      this.emit(`${this.identText(this.ident())} = `);
       if (this.eat('K')) this.constant(false);
       else this.type();
     }
@@ -654,7 +652,7 @@ class V0 {
           this.emit(' { ');
           this.list(() => {
             this.disambiguator();
-            this.emit(this.identText(this.ident()) + ': ');
+            this.emit(`${this.identText(this.ident())}: `);
             this.constant(true);
           }, ', ');
           this.emit(' }');
@@ -676,7 +674,7 @@ class V0 {
   private constUint(tag: string): void {
     const hex = this.hexNibbles();
     const v = parseUint(hex);
-    this.emit(v === undefined ? '0x' + hex : v.toString());
+    this.emit(v === undefined ? `0x${hex}` : v.toString());
     if (this.verbose) this.emit(BASIC_TYPES[tag]!);
   }
 
@@ -699,7 +697,7 @@ class V0 {
 function parseUint(hex: string): bigint | undefined {
   const digits = hex.replace(/^0+/, '');
   if (digits.length > 16) return undefined;
-  return digits === '' ? 0n : BigInt('0x' + digits);
+  return digits === '' ? 0n : BigInt(`0x${digits}`);
 }
 
 /** Rust's `char::escape_debug`, with the opposite quote left alone. */
@@ -711,7 +709,7 @@ function quote(q: string, chars: string[]): string {
     else if (c === '\r') out += '\\r';
     else if (c === '\n') out += '\\n';
     else if (c === '\0') out += '\\0';
-    else if (c === '\\' || c === '"' || c === "'") out += '\\' + c;
+    else if (c === '\\' || c === '"' || c === "'") out += `\\${c}`;
     else if (/[\p{C}\p{Zl}\p{Zp}\p{Grapheme_Extend}]/u.test(c)) out += `\\u{${c.codePointAt(0)!.toString(16)}}`;
     else out += c;
   }

@@ -102,10 +102,20 @@ const WEIGHT = {
   diff: 1,
 } as const;
 
-const OBSERVATIONS: MatcherKey[] = ['message', 'trapKind', 'frames', 'framesAnywhere', 'adapterLine', 'conversion', 'verdict', 'p1', 'p2', 'diff'];
+const OBSERVATIONS: MatcherKey[] = [
+  'message',
+  'trapKind',
+  'frames',
+  'framesAnywhere',
+  'adapterLine',
+  'conversion',
+  'verdict',
+  'p1',
+  'p2',
+  'diff',
+];
 const DEFAULT_KEY_EVIDENCE: MatcherKey[] = ['message', 'trapKind', 'frames', 'framesAnywhere', 'adapterLine', 'facts', 'conversion'];
 const CONFIDENCE_ORDER: Confidence[] = ['high', 'medium', 'low'];
-
 
 function lower(c: Confidence, steps: number): Confidence {
   return CONFIDENCE_ORDER[Math.min(CONFIDENCE_ORDER.indexOf(c) + steps, CONFIDENCE_ORDER.length - 1)]!;
@@ -217,11 +227,15 @@ function evalRun(key: 'p1' | 'p2', p: RunPattern, run: RunResult | undefined, ba
   if (p.exitCode !== undefined) {
     const code = run.exitCode;
     const ok =
-      p.exitCode === 'zero' ? code === 0
-      : p.exitCode === 'nonzero' ? code !== null && code !== 0
-      : p.exitCode === 'none' ? code === null
-      : Array.isArray(p.exitCode) ? code !== null && p.exitCode.includes(code)
-      : code === p.exitCode;
+      p.exitCode === 'zero'
+        ? code === 0
+        : p.exitCode === 'nonzero'
+          ? code !== null && code !== 0
+          : p.exitCode === 'none'
+            ? code === null
+            : Array.isArray(p.exitCode)
+              ? code !== null && p.exitCode.includes(code)
+              : code === p.exitCode;
     if (!ok) return fail;
     weight += WEIGHT.run;
   }
@@ -282,7 +296,13 @@ function evalFacts(p: FactsPattern, artifact: Artifact | undefined, bag: Bag, tr
   if (p.imports) {
     const hits = m.imports.filter((i) => p.imports!.some((q) => importMatches(i, q)));
     if (hits.length === 0) return miss;
-    bag.set('imports.matched', hits.slice(0, 6).map((i) => `${i.module}::${i.name}`).join(', '));
+    bag.set(
+      'imports.matched',
+      hits
+        .slice(0, 6)
+        .map((i) => `${i.module}::${i.name}`)
+        .join(', '),
+    );
     weight += WEIGHT.fact;
   }
   if (p.noImports) {
@@ -349,7 +369,13 @@ function evalConversion(p: ConversionPattern, ctx: DiagnoseContext, bag: Bag): E
   let weight = 0;
   let unknown = false;
   if (p.error) {
-    const sources = conv ? (conv.error !== undefined ? [boundText(conv.error)] : []) : ctx.text !== undefined ? [boundText(ctx.text)] : undefined;
+    const sources = conv
+      ? conv.error !== undefined
+        ? [boundText(conv.error)]
+        : []
+      : ctx.text !== undefined
+        ? [boundText(ctx.text)]
+        : undefined;
     if (sources === undefined) unknown = true;
     else {
       const m = firstMatch(p.error, sources);
@@ -418,10 +444,7 @@ function evalAdapterLine(p: NonNullable<Matchers['adapterLine']>, ctx: DiagnoseC
   const ambiguous = matching.length < readings.length;
   bag.set('adapterLine.versions', summarizeVersions(matching.flatMap((r) => r.versions)));
   if (ambiguous) {
-    bag.set(
-      'adapterLine.candidates',
-      readings.map((r) => `${summarizeVersions(r.versions)}: ${r.check}`).join('; '),
-    );
+    bag.set('adapterLine.candidates', readings.map((r) => `${summarizeVersions(r.versions)}: ${r.check}`).join('; '));
   }
   return { key, outcome: 'hit', weight: ambiguous ? WEIGHT.adapterLineAmbiguous : WEIGHT.adapterLine, ambiguous };
 }
@@ -550,7 +573,14 @@ function baseBag(ctx: DiagnoseContext): Bag {
     set('trap.adapterLine.text', trap.adapterLine?.text);
   }
   const c = ctx.conversion;
-  set('conversion.error', c?.error?.split('\n').map((l) => l.trim()).filter(Boolean).at(-1));
+  set(
+    'conversion.error',
+    c?.error
+      ?.split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1),
+  );
   set('adapter.name', c?.adapter?.name);
   set('adapter.version', c?.adapter?.version ?? ctx.adapterVersion);
   set('adapter.wasiVersion', c?.adapter?.wasiVersion);
@@ -663,9 +693,12 @@ export function diagnose(ctx: DiagnoseContext, db: SignatureDb): DiagnoseResult 
 
   const corroborated =
     ctx.verdict === 'NOT-WASI'
-      ? db.signatures.filter((sig) => !candidates.some((c) => c.sig === sig) && matchSignature(sig, { ...ctx, verdict: undefined })).map((sig) => sig.id)
+      ? db.signatures
+          .filter((sig) => !candidates.some((c) => c.sig === sig) && matchSignature(sig, { ...ctx, verdict: undefined }))
+          .map((sig) => sig.id)
       : [];
-  const failed = isFailure(ctx.verdict) || (ctx.verdict === undefined && (ctx.trap !== undefined || (ctx.text !== undefined && ctx.text.trim() !== '')));
+  const failed =
+    isFailure(ctx.verdict) || (ctx.verdict === undefined && (ctx.trap !== undefined || (ctx.text !== undefined && ctx.text.trim() !== '')));
   const extra = corroborated.length > 0 ? { corroborated } : {};
   if (failed && failures.length === 0) return { diagnoses, unknown: describeUnknown(ctx), ...extra };
   return { diagnoses, ...extra };
@@ -683,9 +716,15 @@ function describeUnknown(ctx: DiagnoseContext): UnknownFailure {
     'failure';
   const evidence: string[] = [];
   if (ctx.verdict) evidence.push(`verdict: ${ctx.verdict}`);
-  if (ctx.p1) evidence.push(`P1 (${ctx.p1.runtime.name}): exit ${ctx.p1.exitCode ?? 'none'}${ctx.p1.trap ? `, ${ctx.p1.trap.kind}: ${ctx.p1.trap.message}` : ''}`);
+  if (ctx.p1)
+    evidence.push(
+      `P1 (${ctx.p1.runtime.name}): exit ${ctx.p1.exitCode ?? 'none'}${ctx.p1.trap ? `, ${ctx.p1.trap.kind}: ${ctx.p1.trap.message}` : ''}`,
+    );
   if (ctx.conversion && !ctx.conversion.ok) evidence.push(`conversion failed: ${ctx.conversion.error ?? '(no message)'}`);
-  if (ctx.p2) evidence.push(`P2 (${ctx.p2.runtime.name}): exit ${ctx.p2.exitCode ?? 'none'}${ctx.p2.trap ? `, ${ctx.p2.trap.kind}: ${ctx.p2.trap.message}` : ''}`);
+  if (ctx.p2)
+    evidence.push(
+      `P2 (${ctx.p2.runtime.name}): exit ${ctx.p2.exitCode ?? 'none'}${ctx.p2.trap ? `, ${ctx.p2.trap.kind}: ${ctx.p2.trap.message}` : ''}`,
+    );
   if (!ctx.p1 && !ctx.p2 && trap) evidence.push(`trap (${trap.format}): ${trap.kind}: ${trap.message}`);
   if (trap?.adapterLine) evidence.push(`adapter: ${trap.adapterLine.text}`);
   const tc = ctx.artifact?.module?.toolchain;
@@ -708,7 +747,14 @@ export function predict(artifact: Artifact, db: SignatureDb): Prediction[] {
     const bag = baseBag({ artifact });
     if (!facts.every((f) => evalFacts(f, artifact, bag).outcome === 'hit')) continue;
     const stage = sig.matchers.conversion !== undefined ? 'convert' : 'run';
-    out.push({ signatureId: sig.id, title: sig.title, message: renderTemplate(sig.predict, bag) ?? sig.predict, confirmed: null, outcome: 'not-reached', stage });
+    out.push({
+      signatureId: sig.id,
+      title: sig.title,
+      message: renderTemplate(sig.predict, bag) ?? sig.predict,
+      confirmed: null,
+      outcome: 'not-reached',
+      stage,
+    });
   }
   return out;
 }
@@ -720,7 +766,14 @@ export interface PredictionEvidence {
 }
 
 function lastLine(text: string | undefined): string {
-  return (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean).at(-1)?.slice(0, 160) ?? '(no message)';
+  return (
+    (text ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1)
+      ?.slice(0, 160) ?? '(no message)'
+  );
 }
 
 /**
@@ -729,7 +782,12 @@ function lastLine(text: string | undefined): string {
  * that way; not reached otherwise (that stage did not run, or stopped earlier at another problem: a conversion that
  * failed on the first unresolvable import cannot tell whether a later one would have failed too).
  */
-export function confirmPredictions(predictions: Prediction[], diagnoses: Diagnosis[], what: PredictionEvidence, corroborated: readonly string[] = []): Prediction[] {
+export function confirmPredictions(
+  predictions: Prediction[],
+  diagnoses: Diagnosis[],
+  what: PredictionEvidence,
+  corroborated: readonly string[] = [],
+): Prediction[] {
   const seen = new Set([...diagnoses.map((d) => d.signatureId), ...corroborated]);
   const { verdict, conversion, p2 } = what;
   return predictions.map((p): Prediction => {

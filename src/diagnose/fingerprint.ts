@@ -96,7 +96,11 @@ export function proposeUrl(fp: string, summary: string, evidence: readonly strin
 export function unknownFailure(input: UnknownInput): UnknownFailure {
   const frames = input.trap?.frames ?? [];
   const fp = fingerprint(frames, input.message);
-  const firstLine = input.message.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'failure';
+  const firstLine =
+    input.message
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? 'failure';
   const summary = `no known signature: ${firstLine.length > 100 ? `${firstLine.slice(0, 97)}...` : firstLine}`;
   const normFrames = fingerprintFrames(frames);
   const evidence = [...input.evidence];

@@ -97,10 +97,11 @@ export function placeholderProblems(sig: Signature): string[] {
   const problems: string[] = [];
   const check = (at: string, template: string) => {
     for (const [, name] of template.matchAll(PLACEHOLDER_RE)) {
-      if (!known.has(name!)) problems.push(`${at}: unknown placeholder {${name}} (this signature can fill: ${[...known].sort().join(', ')})`);
+      if (!known.has(name!))
+        problems.push(`${at}: unknown placeholder {${name}} (this signature can fill: ${[...known].sort().join(', ')})`);
     }
   };
-  sig.evidence.forEach((t, i) => check(`/evidence/${i}`, t));
+  for (const [i, t] of sig.evidence.entries()) check(`/evidence/${i}`, t);
   if (sig.predict !== undefined) check('/predict', sig.predict);
   return problems;
 }

@@ -48,7 +48,6 @@ export class SignatureError extends Error {
   }
 }
 
-
 /**
  * Where the built-in signatures are. Bundled (`dist/cli.js` etc.), the build copies them to `dist/signatures/`
  * beside the bundle; from source they sit beside this file in `src/diagnose/signatures/`.
@@ -56,7 +55,11 @@ export class SignatureError extends Error {
  */
 export function builtinSignatureDir(base: string | URL = import.meta.url): string {
   const dir = path.dirname(fileURLToPath(base));
-  const candidates = [path.join(dir, 'signatures'), path.resolve(dir, '..', 'diagnose', 'signatures'), path.resolve(dir, '..', 'src', 'diagnose', 'signatures')];
+  const candidates = [
+    path.join(dir, 'signatures'),
+    path.resolve(dir, '..', 'diagnose', 'signatures'),
+    path.resolve(dir, '..', 'src', 'diagnose', 'signatures'),
+  ];
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error(`wasm-p2-check installation is incomplete: built-in signatures not found (looked in ${candidates.join(', ')})`);
 }
@@ -86,7 +89,9 @@ function validator(): (data: unknown) => ErrorObject[] | undefined {
     };
     keyword('re2', (s) => {
       const why = patternProblem(s);
-      return why && `invalid regex ${JSON.stringify(s)} (${why}; signature regexes are RE2: no lookaround or backreferences — use 'unless')`;
+      return (
+        why && `invalid regex ${JSON.stringify(s)} (${why}; signature regexes are RE2: no lookaround or backreferences — use 'unless')`
+      );
     });
     keyword('semverRange', (s) => (semver.validRange(s) === null ? `invalid semver range ${JSON.stringify(s)}` : undefined));
     const compiled = ajv.compile(signatureSchema);
@@ -97,7 +102,8 @@ function validator(): (data: unknown) => ErrorObject[] | undefined {
 
 function formatAjvError(e: ErrorObject): string {
   const where = e.instancePath || '/';
-  if (e.keyword === 'additionalProperties') return `${where}: unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+  if (e.keyword === 'additionalProperties')
+    return `${where}: unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'`;
   if (e.keyword === 'enum') return `${where}: ${e.message} (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`;
   return `${where}: ${e.message}`;
 }

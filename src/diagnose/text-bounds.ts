@@ -37,7 +37,12 @@ export function boundText(text: string): string {
     if (nl < 0) break;
     start = nl + 1;
   }
-  return long ? out.split('\n').map((l) => (l.length > MAX_LINE_CHARS ? cutLine(l) : l)).join('\n') : out;
+  return long
+    ? out
+        .split('\n')
+        .map((l) => (l.length > MAX_LINE_CHARS ? cutLine(l) : l))
+        .join('\n')
+    : out;
 }
 
 /**

@@ -78,14 +78,16 @@ export function collectFindings(report: Report, failOn: FailOn, workspace?: stri
 
 /** Check-run annotations for the findings on files in the repository (the API takes only relative paths). */
 export function toCheckRunAnnotations(findings: Finding[]): CheckRunAnnotation[] {
-  return findings.filter((f) => !f.path.startsWith('/') && !/^[A-Za-z]:/.test(f.path)).map((f) => ({
-    path: f.path,
-    start_line: 1,
-    end_line: 1,
-    annotation_level: f.level,
-    title: f.title,
-    message: f.message,
-  }));
+  return findings
+    .filter((f) => !f.path.startsWith('/') && !/^[A-Za-z]:/.test(f.path))
+    .map((f) => ({
+      path: f.path,
+      start_line: 1,
+      end_line: 1,
+      annotation_level: f.level,
+      title: f.title,
+      message: f.message,
+    }));
 }
 
 /** Where workflow annotations go: `core.error` / `core.warning` on a runner. */

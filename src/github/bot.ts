@@ -8,7 +8,14 @@
  * per issue (never a second), holding at most `MAX_SOURCES` parts, edited at most `MAX_EDITS` times.
  */
 import { explain, type ExplainResult } from '../diagnose/explain.js';
-import { renderExplainFindings, isKnown, isUnknownTrap, labelDiagnoses, labelFor, type ExplainFinding } from '../report/explain-markdown.js';
+import {
+  renderExplainFindings,
+  isKnown,
+  isUnknownTrap,
+  labelDiagnoses,
+  labelFor,
+  type ExplainFinding,
+} from '../report/explain-markdown.js';
 import { link, truncateMarkdown } from '../report/markdown-utils.js';
 import type { Octokit } from './client.js';
 import { MAX_COMMENT_CHARS } from './markdown-limits.js';
@@ -102,7 +109,10 @@ export function readRequest(event: BotEvent, self?: string): BotRequest | { igno
     if (self && login === self) return `written by this token's user (${login})`;
     return undefined;
   };
-  const cap = (body: string) => ({ text: body.length > MAX_TEXT_CHARS ? body.slice(0, MAX_TEXT_CHARS) : body, truncated: body.length > MAX_TEXT_CHARS });
+  const cap = (body: string) => ({
+    text: body.length > MAX_TEXT_CHARS ? body.slice(0, MAX_TEXT_CHARS) : body,
+    truncated: body.length > MAX_TEXT_CHARS,
+  });
 
   if (event.eventName === 'issues') {
     if (action !== 'opened' && action !== 'edited') return { ignore: `issues.${action} is not answered` };
@@ -260,7 +270,10 @@ export async function answerEvent(octokit: Octokit, event: BotEvent, opts: BotOp
   if (req.truncated) log(`Only the first ${MAX_TEXT_CHARS} characters of the text were read.`);
 
   const { findings, examined, skipped } = await explainText(req.text, opts);
-  if (skipped > 0) log(`${skipped} block(s) not examined (at most ${MAX_BLOCKS} blocks within ${opts.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS} ms per event).`);
+  if (skipped > 0)
+    log(
+      `${skipped} block(s) not examined (at most ${MAX_BLOCKS} blocks within ${opts.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS} ms per event).`,
+    );
   const withUnknown = opts.onUnknown === 'reply' || req.onDemand;
   let text = renderExplainFindings(findings, withUnknown);
   if (!text && req.onDemand) text = 'No WebAssembly error that wasm-p2-check recognises was found in this comment.';
@@ -299,7 +312,14 @@ export async function answerEvent(octokit: Octokit, event: BotEvent, opts: BotOp
 }
 
 /** Adds a `wasm:<signature-id>` label per distinct diagnosis, creating missing labels with a description. */
-async function addLabels(octokit: Octokit, owner: string, repo: string, issueNumber: number, findings: ExplainFinding[], log: (m: string) => void): Promise<string[]> {
+async function addLabels(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  issueNumber: number,
+  findings: ExplainFinding[],
+  log: (m: string) => void,
+): Promise<string[]> {
   const wanted = labelDiagnoses(findings).slice(0, MAX_LABELS);
   if (!wanted.length) return [];
   const names: string[] = [];

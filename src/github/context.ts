@@ -109,7 +109,7 @@ export function parseRunMetadata(text: string): RunMetadata {
   const bad = (what: string): never => {
     throw new Error(`report metadata: ${what}`);
   };
-  if (!m || m.schemaVersion !== 1) bad('unknown schemaVersion');
+  if (m?.schemaVersion !== 1) bad('unknown schemaVersion');
   const repository = str(m!.repository) ?? bad('repository missing');
   const headSha = str(m!.headSha);
   if (!headSha || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(headSha)) bad('headSha is not a commit id');
@@ -138,7 +138,11 @@ export function triggeringRun(ctx: EventContext, serverUrl: string): { id: numbe
   const htmlUrl = str(run.html_url);
   // A link we print must point at this GitHub, to this repository's runs.
   const prefix = `${serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/`;
-  return { id, attempt: int(run.run_attempt) ?? 1, htmlUrl: htmlUrl?.toLowerCase().startsWith(prefix.toLowerCase()) && /^[^\s<>()]+$/.test(htmlUrl) ? htmlUrl : undefined };
+  return {
+    id,
+    attempt: int(run.run_attempt) ?? 1,
+    htmlUrl: htmlUrl?.toLowerCase().startsWith(prefix.toLowerCase()) && /^[^\s<>()]+$/.test(htmlUrl) ? htmlUrl : undefined,
+  };
 }
 
 /**
@@ -147,8 +151,17 @@ export function triggeringRun(ctx: EventContext, serverUrl: string): { id: numbe
  * pull request, finds where its comment belongs. A PR number written in a saved report is never used.
  */
 export async function pullRequestsForCommit(octokit: Octokit, target: Target): Promise<number[]> {
-  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner: target.owner, repo: target.repo, commit_sha: target.headSha });
+  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+    owner: target.owner,
+    repo: target.repo,
+    commit_sha: target.headSha,
+  });
   return data
-    .filter((pr) => pr.state === 'open' && pr.head.sha === target.headSha && pr.base.repo.full_name.toLowerCase() === `${target.owner}/${target.repo}`.toLowerCase())
+    .filter(
+      (pr) =>
+        pr.state === 'open' &&
+        pr.head.sha === target.headSha &&
+        pr.base.repo.full_name.toLowerCase() === `${target.owner}/${target.repo}`.toLowerCase(),
+    )
     .map((pr) => pr.number);
 }

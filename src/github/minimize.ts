@@ -12,7 +12,12 @@ export type MinimizeClassifier = 'OUTDATED' | 'DUPLICATE' | 'RESOLVED' | 'OFF_TO
 const endpoint = (graphqlUrl?: string) => (graphqlUrl ? { url: graphqlUrl } : {});
 
 /** Minimizes the comment with GraphQL global ID `nodeId` (REST's `node_id`). */
-export async function minimizeComment(octokit: Octokit, graphqlUrl: string | undefined, nodeId: string, classifier: MinimizeClassifier): Promise<void> {
+export async function minimizeComment(
+  octokit: Octokit,
+  graphqlUrl: string | undefined,
+  nodeId: string,
+  classifier: MinimizeClassifier,
+): Promise<void> {
   await octokit.graphql({
     query: `mutation($id: ID!, $classifier: ReportedContentClassifiers!) {
       minimizeComment(input: { subjectId: $id, classifier: $classifier }) { minimizedComment { isMinimized } }
@@ -24,11 +29,17 @@ export async function minimizeComment(octokit: Octokit, graphqlUrl: string | und
 }
 
 /** Whether each comment is minimized already (one request for all), so a run minimizes each comment once. */
-export async function commentMinimizedState(octokit: Octokit, graphqlUrl: string | undefined, nodeIds: string[]): Promise<Map<string, boolean>> {
+export async function commentMinimizedState(
+  octokit: Octokit,
+  graphqlUrl: string | undefined,
+  nodeIds: string[],
+): Promise<Map<string, boolean>> {
   const { nodes } = await octokit.graphql<{ nodes: ({ id: string; isMinimized: boolean } | null)[] }>({
     query: `query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }`,
     ids: nodeIds,
     ...endpoint(graphqlUrl),
   });
-  return new Map(nodes.filter((n): n is { id: string; isMinimized: boolean } => !!n && typeof n.id === 'string').map((n) => [n.id, n.isMinimized]));
+  return new Map(
+    nodes.filter((n): n is { id: string; isMinimized: boolean } => !!n && typeof n.id === 'string').map((n) => [n.id, n.isMinimized]),
+  );
 }

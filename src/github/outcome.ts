@@ -23,6 +23,7 @@ export function checkTitle(report: Report): string {
   const things = (n: number) => `${n} artifact${n === 1 ? '' : 's'}`;
   if (total === 0) return 'No artifacts checked';
   if (failures === 0) return `${total === 1 ? 'The artifact works' : `All ${things(total)} work`} as P2 components`;
-  if (regressions > 0) return `${regressions} of ${things(total)} ${regressions === 1 ? 'breaks as a P2 component' : 'break as P2 components'}`;
+  if (regressions > 0)
+    return `${regressions} of ${things(total)} ${regressions === 1 ? 'breaks as a P2 component' : 'break as P2 components'}`;
   return `${failures} of ${things(total)} ${failures === 1 ? 'fails' : 'fail'} (not a P2 regression)`;
 }

@@ -101,7 +101,9 @@ export async function findStickyComments(octokit: Octokit, t: StickyTarget): Pro
 }
 
 /** What the caller wants done with the comment, given the current one (if any). */
-export type StickyDecision = { write: { meta: Record<string, string>; content: string } } | { keep: 'unchanged' | 'skipped'; reason: string };
+export type StickyDecision =
+  | { write: { meta: Record<string, string>; content: string } }
+  | { keep: 'unchanged' | 'skipped'; reason: string };
 
 export interface UpsertOptions {
   /** Post a new comment and minimize the previous one (OUTDATED) instead of editing it; minimize duplicates too. */
@@ -172,7 +174,13 @@ export async function upsertStickyComment(
 
   if (options.hideOld) {
     const candidates = [...others, ...superseded];
-    const state = candidates.length ? await commentMinimizedState(octokit, options.graphqlUrl, candidates.map((c) => c.nodeId)) : new Map<string, boolean>();
+    const state = candidates.length
+      ? await commentMinimizedState(
+          octokit,
+          options.graphqlUrl,
+          candidates.map((c) => c.nodeId),
+        )
+      : new Map<string, boolean>();
     for (const c of candidates) {
       if (state.get(c.nodeId)) continue;
       await minimizeComment(octokit, options.graphqlUrl, c.nodeId, 'OUTDATED');
@@ -321,7 +329,10 @@ export async function publishReportComment(octokit: Octokit, req: ReportCommentR
     (current): StickyDecision => {
       const recorded = parseRunOrder(current?.meta.run);
       if (current && recorded && req.run && olderThan(req.run, recorded)) {
-        return { keep: 'skipped', reason: `the comment shows a later run (${formatRunOrder(recorded)}) than this one (${formatRunOrder(req.run)})` };
+        return {
+          keep: 'skipped',
+          reason: `the comment shows a later run (${formatRunOrder(recorded)}) than this one (${formatRunOrder(req.run)})`,
+        };
       }
       const decision = decideComment(req.mode, failing, current ? readCommentState(current.meta) : undefined);
       if (decision.action === 'skip') return { keep: 'skipped', reason: decision.reason };

@@ -31,7 +31,8 @@ function leb(r: ByteReader): void {
 
 function heapOrBlockType(r: ByteReader): void {
   const b = r.u8();
-  if (b === 0x63 || b === 0x64) leb(r); // (ref null? ht)
+  if (b === 0x63 || b === 0x64)
+    leb(r); // (ref null? ht)
   else if (b & 0x80) leb(r); // a multi-byte s33 type index: the first byte was part of it
 }
 

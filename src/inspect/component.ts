@@ -3,7 +3,7 @@
  * Nested components, core modules and types are skipped by size.
  */
 import type { ComponentFacts } from '../model.js';
-import { ByteReader, InspectError, hex, readSections, withSection } from './reader.js';
+import { type ByteReader, InspectError, hex, readSections, withSection } from './reader.js';
 
 const SECTION_NAMES: Record<number, string> = {
   0: 'custom',

@@ -16,7 +16,10 @@ type Rule = (f: Facts) => HostRequirement | undefined;
 
 const importsWhere = (f: Facts, pred: (i: ImportEntry) => boolean): ImportEntry[] => f.imports.filter(pred);
 const show = (list: readonly ImportEntry[], max = 4): string =>
-  list.slice(0, max).map((i) => `${i.module}::${i.name}`).join(', ') + (list.length > max ? ` (+${list.length - max} more)` : '');
+  list
+    .slice(0, max)
+    .map((i) => `${i.module}::${i.name}`)
+    .join(', ') + (list.length > max ? ` (+${list.length - max} more)` : '');
 
 const sharedLibrary: Rule = (f) => {
   const dylink = f.customSections.find((s) => s === 'dylink.0' || s === 'dylink');
@@ -49,7 +52,9 @@ const emscripten: Rule = (f) => {
   if (named.length === 0 && !minified) return undefined;
   const evidence = named.length
     ? [`Emscripten runtime imports: ${show(named)}`]
-    : [`all ${f.imports.length} imports come from module \`a\` under minified names (${show(f.imports, 3)}): Emscripten's minified JS glue`];
+    : [
+        `all ${f.imports.length} imports come from module \`a\` under minified names (${show(f.imports, 3)}): Emscripten's minified JS glue`,
+      ];
   return { kind: 'emscripten', name: 'an Emscripten module (needs its generated JavaScript glue)', evidence };
 };
 
@@ -58,8 +63,14 @@ interface Bridge {
   test: (i: ImportEntry) => boolean;
 }
 const BRIDGES: Bridge[] = [
-  { name: 'wasm-bindgen JavaScript bindings', test: (i) => /^(__wbindgen_placeholder__|wbg)$|_bg\.js$/.test(i.module) || /^__wb(indgen|g)_/.test(i.name) },
-  { name: 'the Go GOOS=js runtime (wasm_exec.js)', test: (i) => i.module === 'gojs' || (i.module === 'go' && i.name.startsWith('runtime.')) },
+  {
+    name: 'wasm-bindgen JavaScript bindings',
+    test: (i) => /^(__wbindgen_placeholder__|wbg)$|_bg\.js$/.test(i.module) || /^__wb(indgen|g)_/.test(i.name),
+  },
+  {
+    name: 'the Go GOOS=js runtime (wasm_exec.js)',
+    test: (i) => i.module === 'gojs' || (i.module === 'go' && i.name.startsWith('runtime.')),
+  },
   { name: 'the ruby.wasm JavaScript bridge (rb-js-abi-host)', test: (i) => i.module === 'rb-js-abi-host' },
   { name: 'a JavaScript module', test: (i) => /\.(m?js|cjs)$/.test(i.module) },
 ];
@@ -80,11 +91,19 @@ interface Plugin {
 const PLUGINS: Plugin[] = [
   {
     name: 'an SWC transform plugin',
-    imports: (i) => i.module === 'env' && /^__(set_transform_result|emit_diagnostics|get_transform_plugin_config|get_transform_context|copy_comment_to_host_env|set_transform_plugin_core_pkg_diagnostics)/.test(i.name),
+    imports: (i) =>
+      i.module === 'env' &&
+      /^__(set_transform_result|emit_diagnostics|get_transform_plugin_config|get_transform_context|copy_comment_to_host_env|set_transform_plugin_core_pkg_diagnostics)/.test(
+        i.name,
+      ),
     exports: (n) => n === '__transform_plugin_process_impl',
   },
   { name: 'an Extism plugin', imports: (i) => i.module.startsWith('extism:') },
-  { name: 'a Proxy-Wasm filter (Envoy and other proxies)', imports: (i) => i.module === 'env' && i.name.startsWith('proxy_'), exports: (n) => n.startsWith('proxy_on_') },
+  {
+    name: 'a Proxy-Wasm filter (Envoy and other proxies)',
+    imports: (i) => i.module === 'env' && i.name.startsWith('proxy_'),
+    exports: (n) => n.startsWith('proxy_on_'),
+  },
   { name: 'a Fastly Compute program', imports: (i) => /^fastly_/.test(i.module) },
   { name: 'a dprint plugin', imports: (i) => i.module === 'dprint' || (i.module === 'env' && /^host_/.test(i.name)) },
 ];
@@ -106,7 +125,11 @@ const plugin: Rule = (f) => {
 const RULES: Rule[] = [sharedLibrary, napiAddon, plugin, jsBridge, emscripten];
 
 /** The specific non-WASI host a module is built for, or undefined for a (possibly broken) WASI program. */
-export function hostRequirement(imports: readonly ImportEntry[], exportNames: readonly string[], customSections: readonly string[]): HostRequirement | undefined {
+export function hostRequirement(
+  imports: readonly ImportEntry[],
+  exportNames: readonly string[],
+  customSections: readonly string[],
+): HostRequirement | undefined {
   const f = { imports, exportNames, customSections };
   for (const rule of RULES) {
     const r = rule(f);

@@ -104,7 +104,10 @@ export async function inspectFile(path: string, maxBytes: number = DEFAULT_LIMIT
  * Reads an artifact the safe way (lstat first, a regular file or a link to one, at most `maxBytes`; never a FIFO or a
  * device: runtime/safe-fs.ts) and inspects it. The bytes are returned for the later stages (conversion).
  */
-export async function loadArtifact(path: string, maxBytes: number = DEFAULT_LIMITS.artifactBytes): Promise<{ artifact: Artifact; bytes?: Uint8Array }> {
+export async function loadArtifact(
+  path: string,
+  maxBytes: number = DEFAULT_LIMITS.artifactBytes,
+): Promise<{ artifact: Artifact; bytes?: Uint8Array }> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readRegularFile(path, maxBytes, 'artifact'));

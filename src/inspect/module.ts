@@ -94,11 +94,17 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
     const label = moduleSectionName(s.id);
     switch (s.id) {
       case 0: {
-        const { name, payloadStart } = withSection(bytes, s, label, (r, what) => {
-          what.current = 'the custom section name';
-          const name = r.name();
-          return { name, payloadStart: r.pos };
-        }, { allowTrailing: true });
+        const { name, payloadStart } = withSection(
+          bytes,
+          s,
+          label,
+          (r, what) => {
+            what.current = 'the custom section name';
+            const name = r.name();
+            return { name, payloadStart: r.pos };
+          },
+          { allowTrailing: true },
+        );
         customSections.push(name);
         const payload = bytes.subarray(payloadStart, s.end);
         if (name === 'producers') {
@@ -197,7 +203,14 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
   const facts = deriveFacts(imports, exports, memories, importedMemories, customSections, producers, functionNames);
   if (reallocIndex !== undefined) {
     const importedFuncs = imports.filter((i) => i.kind === 'func');
-    const reach = reachableImport(bytes, reallocIndex, importedFuncs, bodies, nameByIndex, (i) => i.module === WASI_P1 || i.module === WASI_UNSTABLE);
+    const reach = reachableImport(
+      bytes,
+      reallocIndex,
+      importedFuncs,
+      bodies,
+      nameByIndex,
+      (i) => i.module === WASI_P1 || i.module === WASI_UNSTABLE,
+    );
     if (reach) facts.reallocCallsImport = reach;
   }
   return { facts, ...(producersError ? { producersError } : {}) };
@@ -271,11 +284,20 @@ function deriveFacts(
   const toolchain =
     fromProducers && fromProducers.language !== 'unknown'
       ? fromProducers
-      : (toolchainFromEvidence(customSections, [...functionNames, ...exports.map((e) => e.name)], Object.keys(importsByModule), imports.map((i) => i.name)) ?? fromProducers);
+      : (toolchainFromEvidence(
+          customSections,
+          [...functionNames, ...exports.map((e) => e.name)],
+          Object.keys(importsByModule),
+          imports.map((i) => i.name),
+        ) ?? fromProducers);
   // `component-type…` custom sections carry the WIT world the imports are typed by (wit-bindgen / wasm32-wasip2 output):
   // imports from `ns:pkg/iface` modules are then satisfied through WIT, not by the P1 adapter.
   const witMetadata = customSections.some((name) => name.startsWith('component-type'));
-  const host = hostRequirement(imports, exports.map((e) => e.name), customSections);
+  const host = hostRequirement(
+    imports,
+    exports.map((e) => e.name),
+    customSections,
+  );
   return {
     imports,
     importsByModule,

@@ -77,7 +77,12 @@ const DRIVERS: Driver[] = [
 
 const LANGUAGES: { language: string | ((e: ProducerEntry) => string); name: RegExp; compiler: RegExp; compilerName: string }[] = [
   { language: 'rust', name: /^rust$/i, compiler: /\brustc\b/i, compilerName: 'rustc' },
-  { language: (e) => (/^c(\+\+|_plus_plus|xx)/i.test(e.name) ? 'c++' : 'c'), name: /^(c\d*|c(\+\+|_plus_plus|xx)[_\d]*|objective-c.*)$/i, compiler: /\bclang\b/i, compilerName: 'clang' },
+  {
+    language: (e) => (/^c(\+\+|_plus_plus|xx)/i.test(e.name) ? 'c++' : 'c'),
+    name: /^(c\d*|c(\+\+|_plus_plus|xx)[_\d]*|objective-c.*)$/i,
+    compiler: /\bclang\b/i,
+    compilerName: 'clang',
+  },
   { language: 'swift', name: /^swift$/i, compiler: /^swiftc?$/i, compilerName: 'swiftc' },
   { language: 'wat', name: /^(wat|wast)$/i, compiler: /^(wat|wat2wasm|wabt|wast|wasm-tools)$/i, compilerName: 'wat' },
 ];
@@ -88,7 +93,8 @@ const BINDGENS: { name: RegExp; language: string; compiler: string }[] = [
   { name: /^wit-bindgen-c$/i, language: 'c', compiler: 'clang' },
   { name: /^wit-bindgen-go$/i, language: 'go', compiler: 'Go' },
 ];
-const POST_PROCESSORS = /^(wit-component|wasm-opt|walrus|wizer|wasm-tools|wasm-metadata|wasm-snip|wasm-ld|binaryen|wasm-bindgen-cli|componentize-.*|wit-bindgen-.*)$/i;
+const POST_PROCESSORS =
+  /^(wit-component|wasm-opt|walrus|wizer|wasm-tools|wasm-metadata|wasm-snip|wasm-ld|binaryen|wasm-bindgen-cli|componentize-.*|wit-bindgen-.*)$/i;
 
 export interface ToolchainHints {
   /** Function names from the name section. */
@@ -110,7 +116,10 @@ export function toolchainOf(producers?: Producers, hints: ToolchainHints = {}): 
   for (const d of DRIVERS) {
     const tool = producers.processedBy.find((e) => d.name.test(e.name)) ?? producers.language.find((e) => d.name.test(e.name));
     if (tool) {
-      return withVersion({ language: d.language, compiler: d.compiler, evidence: `producers: ${entryLabel(tool)}` }, versionIn(tool.version || tool.name));
+      return withVersion(
+        { language: d.language, compiler: d.compiler, evidence: `producers: ${entryLabel(tool)}` },
+        versionIn(tool.version || tool.name),
+      );
     }
   }
   const langs = producers.language
@@ -132,7 +141,11 @@ export function toolchainOf(producers?: Producers, hints: ToolchainHints = {}): 
       else {
         // Without a name section nothing says which language owns the program: say both rather than guess.
         const cLang = typeof c.rule.language === 'function' ? c.rule.language(c.e) : c.rule.language;
-        return { language: `${cLang}+rust`, compiler: 'clang+rustc', evidence: `producers: ${listed} (C and Rust both linked in; no name section tells which owns the entry point)` };
+        return {
+          language: `${cLang}+rust`,
+          compiler: 'clang+rustc',
+          evidence: `producers: ${listed} (C and Rust both linked in; no name section tells which owns the entry point)`,
+        };
       }
       why = rustMain ? ' (entry point: Rust lang_start)' : ' (entry point: C main, Rust linked in)';
     }
@@ -147,13 +160,21 @@ export function toolchainOf(producers?: Producers, hints: ToolchainHints = {}): 
   const compilers = producers.processedBy.filter((e) => !POST_PROCESSORS.test(e.name));
   for (const e of producers.processedBy) {
     const b = BINDGENS.find((x) => x.name.test(e.name));
-    if (b) return { language: b.language, compiler: b.compiler, evidence: `producers: processed-by ${entryLabel(e)} (a ${b.language} binding generator)` };
+    if (b)
+      return {
+        language: b.language,
+        compiler: b.compiler,
+        evidence: `producers: processed-by ${entryLabel(e)} (a ${b.language} binding generator)`,
+      };
   }
   for (const e of compilers) {
     const l = LANGUAGES.find((x) => x.compiler.test(e.name));
     if (l) {
       const language = typeof l.language === 'string' ? l.language : 'c';
-      return withVersion({ language, compiler: l.compilerName, evidence: `producers: processed-by ${entryLabel(e)}` }, versionIn(e.version || e.name));
+      return withVersion(
+        { language, compiler: l.compilerName, evidence: `producers: processed-by ${entryLabel(e)}` },
+        versionIn(e.version || e.name),
+      );
     }
   }
   const first = compilers[0] ?? producers.sdk[0];
@@ -165,18 +186,50 @@ export function toolchainOf(producers?: Producers, hints: ToolchainHints = {}): 
  * Fallback when producers names no compiler: tell-tale custom sections, import modules and function (or export) names.
  * Returns the first rule that holds, with the evidence that decided.
  */
-export function toolchainFromEvidence(customSections: readonly string[], functionNames: readonly string[], importModules: readonly string[], importNames: readonly string[] = []): Toolchain | undefined {
+export function toolchainFromEvidence(
+  customSections: readonly string[],
+  functionNames: readonly string[],
+  importModules: readonly string[],
+  importNames: readonly string[] = [],
+): Toolchain | undefined {
   const name = (pred: (n: string) => boolean) => functionNames.find(pred);
   let hit: string | undefined;
   if (customSections.includes('go:buildid')) return { language: 'go', compiler: 'Go', evidence: 'custom section go:buildid' };
   if (importModules.includes('gojs')) return { language: 'go', compiler: 'Go', evidence: 'imports from gojs (GOOS=js runtime)' };
-  if ((hit = name((n) => /^runtime\.(schedinit|goenvs|rt0_go|osinit|mallocinit|randinit|args_sizes_get|environ_sizes_get)$/.test(n) || n === '_rt0_wasm_wasip1' || n === '_rt0_wasm_js'))) return { language: 'go', compiler: 'Go', evidence: `function ${hit}` };
-  if ((hit = name((n) => n === 'runtime.run' || n.startsWith('tinygo_') || n === 'runtime.alloc' && functionNames.includes('runtime.markRoots')))) return { language: 'tinygo', compiler: 'TinyGo', evidence: `function ${hit}` };
-  if ((hit = name((n) => n.startsWith('~lib/') || n === '~start'))) return { language: 'assemblyscript', compiler: 'AssemblyScript', evidence: `function ${hit}` };
-  if ((hit = name((n) => /^(rust_begin_unwind|rust_eh_personality|__rust_alloc|__rust_start_panic|__rdl_alloc)$/.test(n) || /^_ZN4core9panicking/.test(n) || /^_RNv.*core.*panicking/.test(n) || /^(std|core|alloc)::/.test(n)))) return { language: 'rust', compiler: 'rustc', evidence: `function ${hit}` };
-  if ((hit = importNames.find((n) => n.startsWith('__wbindgen_') || n.startsWith('__wbg_')))) return { language: 'rust', compiler: 'rustc', evidence: `wasm-bindgen import ${hit}` };
-  if ((hit = name((n) => /^(std\.|start\.|debug\.|heap\.)/.test(n) && functionNames.some((m) => m.startsWith('std.'))))) return { language: 'zig', compiler: 'Zig', evidence: `function ${hit}` };
-  if ((hit = importNames.find((n) => /^(emscripten_|_emscripten_|__syscall_|invoke_)/.test(n)))) return { language: 'c', compiler: 'Emscripten', evidence: `Emscripten import ${hit}` };
-  if ((hit = name((n) => /^(__main_void|__original_main|__main_argc_argv|__wasm_call_ctors|__wasilibc_\w+|__wasi_\w+)$/.test(n)))) return { language: 'c', compiler: 'clang', evidence: `function ${hit} (clang / wasi-libc)` };
+  if (
+    (hit = name(
+      (n) =>
+        /^runtime\.(schedinit|goenvs|rt0_go|osinit|mallocinit|randinit|args_sizes_get|environ_sizes_get)$/.test(n) ||
+        n === '_rt0_wasm_wasip1' ||
+        n === '_rt0_wasm_js',
+    ))
+  )
+    return { language: 'go', compiler: 'Go', evidence: `function ${hit}` };
+  if (
+    (hit = name(
+      (n) => n === 'runtime.run' || n.startsWith('tinygo_') || (n === 'runtime.alloc' && functionNames.includes('runtime.markRoots')),
+    ))
+  )
+    return { language: 'tinygo', compiler: 'TinyGo', evidence: `function ${hit}` };
+  if ((hit = name((n) => n.startsWith('~lib/') || n === '~start')))
+    return { language: 'assemblyscript', compiler: 'AssemblyScript', evidence: `function ${hit}` };
+  if (
+    (hit = name(
+      (n) =>
+        /^(rust_begin_unwind|rust_eh_personality|__rust_alloc|__rust_start_panic|__rdl_alloc)$/.test(n) ||
+        /^_ZN4core9panicking/.test(n) ||
+        /^_RNv.*core.*panicking/.test(n) ||
+        /^(std|core|alloc)::/.test(n),
+    ))
+  )
+    return { language: 'rust', compiler: 'rustc', evidence: `function ${hit}` };
+  if ((hit = importNames.find((n) => n.startsWith('__wbindgen_') || n.startsWith('__wbg_'))))
+    return { language: 'rust', compiler: 'rustc', evidence: `wasm-bindgen import ${hit}` };
+  if ((hit = name((n) => /^(std\.|start\.|debug\.|heap\.)/.test(n) && functionNames.some((m) => m.startsWith('std.')))))
+    return { language: 'zig', compiler: 'Zig', evidence: `function ${hit}` };
+  if ((hit = importNames.find((n) => /^(emscripten_|_emscripten_|__syscall_|invoke_)/.test(n))))
+    return { language: 'c', compiler: 'Emscripten', evidence: `Emscripten import ${hit}` };
+  if ((hit = name((n) => /^(__main_void|__original_main|__main_argc_argv|__wasm_call_ctors|__wasilibc_\w+|__wasi_\w+)$/.test(n))))
+    return { language: 'c', compiler: 'clang', evidence: `function ${hit} (clang / wasi-libc)` };
   return undefined;
 }

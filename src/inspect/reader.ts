@@ -156,9 +156,7 @@ export function readSections(bytes: Uint8Array, sectionName: (id: number) => str
       size = r.u32();
     } catch (e) {
       if (e instanceof EndOfData) {
-        throw new InspectError(
-          `truncated: the file ends inside the header of section ${id} (${sectionName(id)}) at offset ${hex(offset)}`,
-        );
+        throw new InspectError(`truncated: the file ends inside the header of section ${id} (${sectionName(id)}) at offset ${hex(offset)}`);
       }
       throw e;
     }

@@ -12,11 +12,7 @@ export type RuntimeChoice = 'embedded' | 'wasmtime' | 'auto';
  * - `release`: the adapter of that wasmtime release (plain version, no `v`).
  * convert/ resolves it once, before any artifact runs.
  */
-export type AdapterSpec =
-  | { kind: 'auto' }
-  | { kind: 'bundled' }
-  | { kind: 'file'; path: string }
-  | { kind: 'release'; version: string };
+export type AdapterSpec = { kind: 'auto' } | { kind: 'bundled' } | { kind: 'file'; path: string } | { kind: 'release'; version: string };
 
 export interface WasmtimeOptions {
   /** Release to use ('49.0.0', 'v49.0.0' or 'latest'); a matching `wasmtime` on PATH is used first. */

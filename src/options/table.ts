@@ -82,7 +82,7 @@ export interface FlagOption extends Base {
 }
 
 // A list's item type is only known inside its own entry (collect takes what item returns).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the item type differs per entry and is checked where the entry is declared
 type AnyOption = ScalarOption<unknown> | ListOption<any, unknown> | FlagOption;
 
 const scalar = <T>(o: Omit<ScalarOption<T>, 'kind'>): ScalarOption<T> => ({ kind: 'scalar', ...o });
@@ -97,7 +97,9 @@ export const OPTIONS = {
     lines: 'trimmed',
     item: text,
     collect: strings,
-    input: { description: 'Wasm files to check, as globs, one per line (relative to the workspace). Needed unless `mode` is `post-from-report`.' },
+    input: {
+      description: 'Wasm files to check, as globs, one per line (relative to the workspace). Needed unless `mode` is `post-from-report`.',
+    },
   }),
   runtime: scalar({
     default: 'auto',
@@ -125,7 +127,12 @@ export const OPTIONS = {
   'wasmtime-download-url': scalar({
     default: '',
     parse: parseDownloadUrl,
-    cli: { flag: 'wasmtime-download-url', value: 'URL', group: 'Runtime', help: 'base URL of wasmtime release downloads (a mirror; default github.com)' },
+    cli: {
+      flag: 'wasmtime-download-url',
+      value: 'URL',
+      group: 'Runtime',
+      help: 'base URL of wasmtime release downloads (a mirror; default github.com)',
+    },
     input: {
       description:
         'Base URL of wasmtime release downloads, for a mirror on GHES or air-gapped runners (`{URL}/v{version}/{asset}`, like `https://github.com/bytecodealliance/wasmtime/releases/download`); empty = github.com.',
@@ -143,8 +150,7 @@ export const OPTIONS = {
       flag: 'adapter',
       value: 'A',
       group: 'Runtime',
-      help:
-        "adapter to convert with: auto (default: the wasmtime runtime's own release\nadapter, else the bundled one), bundled (shipped with wasm-p2-check), a\nwasi_snapshot_preview1.*.wasm file, or a wasmtime version (its release's)",
+      help: "adapter to convert with: auto (default: the wasmtime runtime's own release\nadapter, else the bundled one), bundled (shipped with wasm-p2-check), a\nwasi_snapshot_preview1.*.wasm file, or a wasmtime version (its release's)",
     },
     input: {
       description:
@@ -172,7 +178,12 @@ export const OPTIONS = {
     lines: 'trimmed',
     item: parsePreopen,
     collect: (dirs) => dirs,
-    cli: { flag: 'dir', value: 'HOST::GUEST', group: 'Guest sandbox', help: 'preopened directory; each run gets its own fresh copy (repeatable)' },
+    cli: {
+      flag: 'dir',
+      value: 'HOST::GUEST',
+      group: 'Guest sandbox',
+      help: 'preopened directory; each run gets its own fresh copy (repeatable)',
+    },
     input: { description: 'Directories preopened for the guest, `HOST::GUEST` lines; every run gets a fresh copy.' },
   }),
   stdin: scalar({
@@ -184,7 +195,12 @@ export const OPTIONS = {
   timeout: scalar({
     default: String(DEFAULT_TIMEOUT_SECONDS),
     parse: parseSeconds,
-    cli: { flag: 'timeout', value: 'SECONDS', group: 'Guest sandbox', help: `wall-clock limit per run, at most 86400 (default ${DEFAULT_TIMEOUT_SECONDS})` },
+    cli: {
+      flag: 'timeout',
+      value: 'SECONDS',
+      group: 'Guest sandbox',
+      help: `wall-clock limit per run, at most 86400 (default ${DEFAULT_TIMEOUT_SECONDS})`,
+    },
     input: { description: 'Wall-clock limit per run, in seconds (at most 86400).' },
   }),
   'output-cap': scalar({
@@ -233,7 +249,12 @@ export const OPTIONS = {
   'fail-on': scalar({
     default: 'regression',
     parse: oneOf<FailOn>(['regression', 'not-wasi', 'any', 'never']),
-    cli: { flag: 'fail-on', value: 'WHAT', group: 'Diagnosis and output', help: 'regression (default: a REGRESSION, CONVERT-FAIL, ERROR or a\nP2-only TIMEOUT) | not-wasi (those and NOT-WASI) | any | never' },
+    cli: {
+      flag: 'fail-on',
+      value: 'WHAT',
+      group: 'Diagnosis and output',
+      help: 'regression (default: a REGRESSION, CONVERT-FAIL, ERROR or a\nP2-only TIMEOUT) | not-wasi (those and NOT-WASI) | any | never',
+    },
     input: {
       description:
         'What fails the step and the check run: `regression` (a REGRESSION, a CONVERT-FAIL, an ERROR — the checker could not carry out a run — or a TIMEOUT in P2 only), `not-wasi` (those, and a module that is not a WASI program: NOT-WASI), `any` (anything but PASS), or `never`.',
@@ -274,7 +295,10 @@ export const OPTIONS = {
     lines: 'trimmed',
     item: text,
     collect: strings,
-    input: { description: 'With `mode: merge`: the JSON reports to merge, as globs, one per line (e.g. where `actions/download-artifact` put them).' },
+    input: {
+      description:
+        'With `mode: merge`: the JSON reports to merge, as globs, one per line (e.g. where `actions/download-artifact` put them).',
+    },
   }),
   report: scalar({
     default: '',
@@ -297,42 +321,79 @@ export const OPTIONS = {
   'comment-key': scalar({
     default: '',
     parse: parseCommentKey,
-    input: { description: 'Key of the sticky comment; empty = derived from the workflow, the job and `matrix`, so each job keeps its own comment.' },
+    input: {
+      description: 'Key of the sticky comment; empty = derived from the workflow, the job and `matrix`, so each job keeps its own comment.',
+    },
   }),
   matrix: scalar({
     default: '',
     parse: parseMatrix,
-    input: { description: "The job's matrix as JSON (the expression `toJSON(matrix)`), to keep one comment per matrix combination and name it." },
+    input: {
+      description: "The job's matrix as JSON (the expression `toJSON(matrix)`), to keep one comment per matrix combination and name it.",
+    },
   }),
   'max-memory': scalar({
     default: '2GiB',
     parse: limitBytes(4 * 1024 ** 3, '4GiB'),
-    cli: { flag: 'max-memory', value: 'BYTES', group: 'Guest sandbox', help: 'size each guest linear memory may grow to, at most 4GiB (default 2GiB)' },
-    input: { description: "Size each guest linear memory may grow to (e.g. `512MiB`, `2GiB`; at most 4GiB). A run that fails at it says so." },
+    cli: {
+      flag: 'max-memory',
+      value: 'BYTES',
+      group: 'Guest sandbox',
+      help: 'size each guest linear memory may grow to, at most 4GiB (default 2GiB)',
+    },
+    input: {
+      description: 'Size each guest linear memory may grow to (e.g. `512MiB`, `2GiB`; at most 4GiB). A run that fails at it says so.',
+    },
   }),
   'max-disk': scalar({
     default: '512MiB',
     parse: limitBytes(1024 ** 4, '1024GiB'),
-    cli: { flag: 'max-disk', value: 'BYTES', group: 'Guest sandbox', help: "disk one run's preopen copies may use: the copy plus what the guest\nwrites (default 512MiB)" },
-    input: { description: "Disk one run's preopen copies may use, the copy plus what the guest writes (default `512MiB`); the run is ended beyond it." },
+    cli: {
+      flag: 'max-disk',
+      value: 'BYTES',
+      group: 'Guest sandbox',
+      help: "disk one run's preopen copies may use: the copy plus what the guest\nwrites (default 512MiB)",
+    },
+    input: {
+      description:
+        "Disk one run's preopen copies may use, the copy plus what the guest writes (default `512MiB`); the run is ended beyond it.",
+    },
   }),
   'max-output': scalar({
     default: '',
     parse: optionalLimitBytes(1024 ** 4, '1024GiB'),
-    cli: { flag: 'max-output', value: 'BYTES', group: 'Guest sandbox', help: 'stdout+stderr one run may write before it is ended (default: 16 x\noutput-cap, at least 64MiB)' },
+    cli: {
+      flag: 'max-output',
+      value: 'BYTES',
+      group: 'Guest sandbox',
+      help: 'stdout+stderr one run may write before it is ended (default: 16 x\noutput-cap, at least 64MiB)',
+    },
     input: { description: 'Bytes of stdout + stderr one run may write before it is ended (default: 16 × `output-cap`, at least 64MiB).' },
   }),
   'max-artifact': scalar({
     default: '512MiB',
     parse: limitBytes(1024 ** 4, '1024GiB'),
-    cli: { flag: 'max-artifact', value: 'BYTES', group: 'Guest sandbox', help: 'largest artifact file read; a larger one is INVALID-INPUT (default 512MiB)' },
+    cli: {
+      flag: 'max-artifact',
+      value: 'BYTES',
+      group: 'Guest sandbox',
+      help: 'largest artifact file read; a larger one is INVALID-INPUT (default 512MiB)',
+    },
     input: { description: 'Largest artifact file read (default `512MiB`); a larger one is `INVALID-INPUT`, naming the limit.' },
   }),
   budget: scalar({
     default: '10800',
     parse: parseSeconds,
-    cli: { flag: 'budget', value: 'SECONDS', group: 'Guest sandbox', help: 'time budget for the whole check; runs it leaves no time for are not\nstarted and reported as ERROR (default 10800, at most 86400)' },
-    input: { description: 'Time budget for the whole check, in seconds (default 10800, at most 86400): runs it leaves no time for are not started and reported as `ERROR`, so the report is still written.' },
+    cli: {
+      flag: 'budget',
+      value: 'SECONDS',
+      group: 'Guest sandbox',
+      help: 'time budget for the whole check; runs it leaves no time for are not\nstarted and reported as ERROR (default 10800, at most 86400)',
+    },
+    input: {
+      description:
+        'Time budget for the whole check, in seconds (default 10800, at most 86400): runs it leaves no time for are not started and reported as `ERROR`, so the report is still written.',
+    },
   }),
   json: scalar({
     default: '',
@@ -347,11 +408,21 @@ export const OPTIONS = {
   color: flag({ flag: 'color', group: 'Diagnosis and output', help: 'force colour on (default: on for a TTY)' }),
   'no-color': flag({ flag: 'no-color', group: 'Diagnosis and output', help: 'force colour off' }),
   quiet: flag({ flag: 'quiet', short: 'q', group: 'Diagnosis and output', help: 'no progress on stderr' }),
-  'keep-work-dir': flag({ flag: 'keep-work-dir', group: 'Diagnosis and output', help: 'keep the scratch directory (components, captured output)' }),
+  'keep-work-dir': flag({
+    flag: 'keep-work-dir',
+    group: 'Diagnosis and output',
+    help: 'keep the scratch directory (components, captured output)',
+  }),
   jobs: scalar({
     default: '',
     parse: (t) => (t === '' ? undefined : positiveInteger(64)(t)),
-    cli: { flag: 'jobs', short: 'j', value: 'N', group: 'Diagnosis and output', help: 'artifacts checked at once (default: CPUs, at most 4)' },
+    cli: {
+      flag: 'jobs',
+      short: 'j',
+      value: 'N',
+      group: 'Diagnosis and output',
+      help: 'artifacts checked at once (default: CPUs, at most 4)',
+    },
   }),
   cache: scalar({
     default: 'true',
@@ -393,18 +464,20 @@ export const OPTIONS = {
   label: scalar({
     default: '',
     parse: text,
-    cli: { flag: 'label', value: 'TEXT', group: 'Speed and matrix jobs', help: "this run's name in a merged report (e.g. the matrix entry)" },
+    cli: {
+      flag: 'label',
+      value: 'TEXT',
+      group: 'Speed and matrix jobs',
+      help: "this run's name in a merged report (e.g. the matrix entry)",
+    },
   }),
 } satisfies Record<string, AnyOption>;
 
 export type OptionName = keyof typeof OPTIONS;
 
 /** The parsed value of an option. */
-export type OptionValue<K extends OptionName> = (typeof OPTIONS)[K] extends ScalarOption<infer T>
-  ? T
-  : (typeof OPTIONS)[K] extends ListOption<infer _I, infer T>
-    ? T
-    : boolean;
+export type OptionValue<K extends OptionName> =
+  (typeof OPTIONS)[K] extends ScalarOption<infer T> ? T : (typeof OPTIONS)[K] extends ListOption<infer _I, infer T> ? T : boolean;
 
 /** Raw text of one option as a shell found it: undefined = not given; a list option's values one by one. */
 export type RawValue = string | string[] | boolean | undefined;

@@ -70,13 +70,20 @@ function where(blocks: number[]): string {
 function trapLine(trap: Trap | undefined): string | undefined {
   if (!trap) return undefined;
   const shown = trap.adapterLine?.text ?? trap.message;
-  const frame = trap.frames.find((fr) => fr.origin === 'adapter' && !/assert_fail|unreachable/.test(fr.name)) ?? trap.frames.find((fr) => fr.origin === 'guest');
+  const frame =
+    trap.frames.find((fr) => fr.origin === 'adapter' && !/assert_fail|unreachable/.test(fr.name)) ??
+    trap.frames.find((fr) => fr.origin === 'guest');
   const inFrame = frame ? ` in ${escapeInline(oneLine(frame.name, 120))}` : '';
   return `**Trap:** ${escapeInline(oneLine(shown, 240))}${inFrame}`;
 }
 
 function diagnosisPart(d: Diagnosis, blocks: number[], f: ExplainFinding): string {
-  const out = [`#### ${CONFIDENCE_ICON[d.confidence]} ${inlineMarkdown(d.title)}`, '', `${d.confidence} confidence · \`${d.signatureId.replace(/[`\n]/g, '')}\` · ${where(blocks)}`, ''];
+  const out = [
+    `#### ${CONFIDENCE_ICON[d.confidence]} ${inlineMarkdown(d.title)}`,
+    '',
+    `${d.confidence} confidence · \`${d.signatureId.replace(/[`\n]/g, '')}\` · ${where(blocks)}`,
+    '',
+  ];
   const trap = trapLine(f.result.trap);
   if (trap) out.push(trap, '');
   if (d.workarounds.length) out.push(...workarounds(d), '');
@@ -94,7 +101,11 @@ function unknownPart(f: ExplainFinding, blocks: number[]): string {
   const trap = trapLine(f.result.trap);
   if (trap) out.push(trap, '');
   if (u) {
-    out.push(`${inlineMarkdown(unknownSummary(u.summary))}`, '', `Fingerprint \`${u.fingerprint.replace(/[`\n]/g, '')}\` · ${link('propose a signature', u.proposeUrl)}`);
+    out.push(
+      `${inlineMarkdown(unknownSummary(u.summary))}`,
+      '',
+      `Fingerprint \`${u.fingerprint.replace(/[`\n]/g, '')}\` · ${link('propose a signature', u.proposeUrl)}`,
+    );
   }
   return out.join('\n');
 }

@@ -1,5 +1,16 @@
 /** Small pure helpers shared by the terminal and Markdown renderers. */
-import type { AdapterInfo, ArtifactResult, CapturedOutput, Diagnosis, Prediction, Report, RuntimeId, Toolchain, Verdict, Workaround } from '../model.js';
+import type {
+  AdapterInfo,
+  ArtifactResult,
+  CapturedOutput,
+  Diagnosis,
+  Prediction,
+  Report,
+  RuntimeId,
+  Toolchain,
+  Verdict,
+  Workaround,
+} from '../model.js';
 
 export const VERDICT_ICON: Record<Verdict, string> = {
   PASS: '✅',
@@ -174,7 +185,11 @@ export function causeGroups(results: ArtifactResult[], order: readonly Verdict[]
   for (const r of results) {
     if (r.verdict === 'PASS') continue;
     const diagnosis = splitDiagnoses(r).failures[0];
-    const why = diagnosis ? `sig:${diagnosis.signatureId}` : r.unknown ? `unknown:${r.unknown.fingerprint}` : `reason:${failureReason(r) ?? ''}`;
+    const why = diagnosis
+      ? `sig:${diagnosis.signatureId}`
+      : r.unknown
+        ? `unknown:${r.unknown.fingerprint}`
+        : `reason:${failureReason(r) ?? ''}`;
     const key = `${r.verdict}\u0000${why}`;
     const g = groups.get(key);
     if (g) g.results.push(r);

@@ -72,7 +72,8 @@ export function artifactResultProblems(data: unknown): string[] {
 
 function describeError(e: ErrorObject): string {
   const where = e.instancePath || '(root)';
-  if (e.keyword === 'enum') return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'enum')
+    return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   if (e.keyword === 'required') return `${where}: missing required property '${(e.params as { missingProperty: string }).missingProperty}'`;
   return `${where}: ${e.message ?? e.keyword}`;
 }

@@ -22,7 +22,8 @@ export function fence(text: string, lang = ''): string {
 }
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ST), DCS/SOS/PM/APC strings, and two-byte ESC sequences.
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]/g;
+const ANSI =
+  /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]/g;
 // C0 (but \t and \n), DEL, C1, and bidi overrides/isolates that can make text read differently than it is.
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -116,7 +117,10 @@ export function inlineMarkdown(text: string, inTable = false): string {
       continue;
     }
     out += escapeInline(src.slice(textStart, i));
-    let code = src.slice(i, close + n).replace(ANSI, '').replace(CONTROL, '');
+    let code = src
+      .slice(i, close + n)
+      .replace(ANSI, '')
+      .replace(CONTROL, '');
     if (inTable) code = code.replace(/\|/g, '\\|');
     out += code;
     i = close + n;
@@ -180,7 +184,10 @@ function step(state: OpenState, line: string): void {
 }
 
 /** The bold line appended to a cut report. */
-export function truncationNotice(detailsUrl?: string, where = detailsUrl ? link('the job summary', detailsUrl) : 'the job summary and the JSON report artifact'): string {
+export function truncationNotice(
+  detailsUrl?: string,
+  where = detailsUrl ? link('the job summary', detailsUrl) : 'the job summary and the JSON report artifact',
+): string {
   return `**⚠️ This report was cut to fit GitHub's size limit: see ${where} for the full report.**`;
 }
 

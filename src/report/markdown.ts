@@ -82,7 +82,12 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     md = renderMarkdownAt(report, level, opts);
     if (Buffer.byteLength(md) <= maxBytes) return md;
   }
-  return truncateMarkdown(md, maxBytes, opts.surface === 'job-summary' ? undefined : opts.detailsUrl, opts.surface === 'job-summary' ? 'the JSON report' : undefined);
+  return truncateMarkdown(
+    md,
+    maxBytes,
+    opts.surface === 'job-summary' ? undefined : opts.detailsUrl,
+    opts.surface === 'job-summary' ? 'the JSON report' : undefined,
+  );
 }
 
 /** Renders at one level of detail, without a size limit. */
@@ -93,7 +98,12 @@ export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: Ma
   out.push(`## ${statusIcon(report)} ${escapeInline(opts.heading ?? 'wasm-p2-check')}: ${status}`, '');
   if (report.configurationError) {
     const e = report.configurationError;
-    out.push(`**The check could not run:** option ${codeSpan(e.option)}: ${escapeInline(e.message)}`, '', 'No artifact was run. Fix the configuration (a usage error, not a verdict about the artifacts).', '');
+    out.push(
+      `**The check could not run:** option ${codeSpan(e.option)}: ${escapeInline(e.message)}`,
+      '',
+      'No artifact was run. Fix the configuration (a usage error, not a verdict about the artifacts).',
+      '',
+    );
   }
   for (const w of report.warnings ?? []) out.push(`> **Warning:** ${inlineMarkdown(w.message)} (${codeSpan(w.code)})`, '');
 
@@ -115,7 +125,8 @@ export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: Ma
   if (groups.length) out.push(...groups.map(causeLine), '');
   const passing = summary.counts.PASS;
   // One artifact: its cause line already says everything the table would.
-  if (summary.total > 1) out.push(details(`All ${plural(summary.total, 'artifact')}${passing ? ` (${passing} passing)` : ''}`, artifactTable(results)), '');
+  if (summary.total > 1)
+    out.push(details(`All ${plural(summary.total, 'artifact')}${passing ? ` (${passing} passing)` : ''}`, artifactTable(results)), '');
 
   if (level !== 'table') {
     for (const g of groups) out.push(...causeSection(g, report, level), '');
@@ -174,7 +185,7 @@ function causeFix(g: CauseGroup): string {
   const safe = d?.workarounds.find((w) => w.safe);
   if (safe) return inlineMarkdown(safe.text);
   const r = g.results[0]!;
-  if (d && d.workarounds.length) return 'no safe workaround is known (see the unsafe ones below, and why)';
+  if (d?.workarounds.length) return 'no safe workaround is known (see the unsafe ones below, and why)';
   if (r.unknown) return `none known yet: ${link('propose a signature', r.unknown.proposeUrl)}`;
   switch (g.verdict) {
     case 'PRE-EXISTING':
@@ -187,7 +198,9 @@ function causeFix(g: CauseGroup): string {
       return 'run it on the host it was built for, and leave it out of `artifacts`';
     case 'ERROR': {
       const limit = [r.p2, r.p1].find((x) => x?.limit)?.limit;
-      return limit ? `raise the ${limit.kind} limit, or check why the run needs more` : 're-run; if it persists, report it with the job log';
+      return limit
+        ? `raise the ${limit.kind} limit, or check why the run needs more`
+        : 're-run; if it persists, report it with the job log';
     }
     default:
       return 'see the details below';
@@ -237,7 +250,10 @@ function causeSection(g: CauseGroup, report: Report, level: MarkdownDetail): str
     const phase = r.p2?.trap ? 'P2' : 'P1';
     const frames = trap.frames.slice(0, MAX_FRAMES).map((f) => `${f.index}: ${f.name} [${f.origin}]`);
     if (trap.frames.length > MAX_FRAMES) frames.push(`… ${trap.frames.length - MAX_FRAMES} more frames`);
-    const body = [...trap.causes.map((c) => `Caused by: ${c}`), ...(frames.length ? ['', 'Backtrace (innermost first):', ...frames] : [])].join('\n');
+    const body = [
+      ...trap.causes.map((c) => `Caused by: ${c}`),
+      ...(frames.length ? ['', 'Backtrace (innermost first):', ...frames] : []),
+    ].join('\n');
     out.push(details(`${phase} error chain and backtrace`, fence(guestText(body))), '');
   }
   if (r.p1 || r.p2 || r.conversion) out.push(details('Run details: differences, notes, hosts', runDetails(r, report)), '');
@@ -288,7 +304,8 @@ function named(r: ArtifactResult): string {
 
 function artifactList(results: ArtifactResult[]): string {
   const lines = results.slice(0, MAX_LISTED).map((r) => `- ${named(r)}`);
-  if (results.length > MAX_LISTED) lines.push(`- … and ${formatCount(results.length - MAX_LISTED)} more (all of them are in the JSON report)`);
+  if (results.length > MAX_LISTED)
+    lines.push(`- … and ${formatCount(results.length - MAX_LISTED)} more (all of them are in the JSON report)`);
   return lines.join('\n');
 }
 
@@ -297,7 +314,11 @@ export function workarounds(d: Diagnosis): string[] {
   const out = ['**What to do** (best first)', ''];
   orderWorkarounds(d.workarounds).forEach((w, i) => {
     const why = w.why ? ` (${inlineMarkdown(w.why)})` : '';
-    out.push(w.safe ? `${i + 1}. ${inlineMarkdown(w.text)}${why}` : `${i + 1}. ⚠️ **Unsafe:** ${inlineMarkdown(w.text)}${why || ' (works around the symptom, not the cause)'}`);
+    out.push(
+      w.safe
+        ? `${i + 1}. ${inlineMarkdown(w.text)}${why}`
+        : `${i + 1}. ⚠️ **Unsafe:** ${inlineMarkdown(w.text)}${why || ' (works around the symptom, not the cause)'}`,
+    );
   });
   return out;
 }
@@ -326,7 +347,12 @@ function whyBody(g: CauseGroup, r: ArtifactResult): string {
   // A prediction that the run confirmed is the diagnosis itself (the cause line says "predicted before running").
   const predictions = r.predictions.filter((p) => !(d && p.signatureId === d.signatureId && p.confirmed === true));
   if (predictions.length) {
-    out.push('**Predicted before running**', '', ...predictions.map((p) => `- ${inlineMarkdown(p.title)}: ${inlineMarkdown(p.message)} (${predictionStatus(p)})`), '');
+    out.push(
+      '**Predicted before running**',
+      '',
+      ...predictions.map((p) => `- ${inlineMarkdown(p.title)}: ${inlineMarkdown(p.message)} (${predictionStatus(p)})`),
+      '',
+    );
   }
   while (out.length && out[out.length - 1] === '') out.pop();
   return out.join('\n');
@@ -344,10 +370,21 @@ function runDetails(r: ArtifactResult, report: Report): string {
   const out: string[] = [];
   // The trap is already in the line above and in the backtrace block: not a third time here.
   const diffs = r.differences.filter((d) => d.field !== 'trap');
-  if (diffs.length) out.push(table(['', 'P1', 'P2'], diffs.map((d) => [d.field, diffCell(d.p1), diffCell(d.p2)])), '');
+  if (diffs.length)
+    out.push(
+      table(
+        ['', 'P1', 'P2'],
+        diffs.map((d) => [d.field, diffCell(d.p1), diffCell(d.p2)]),
+      ),
+      '',
+    );
   const noteDiagnoses = splitDiagnoses(r).notes;
   if (r.notes.length || noteDiagnoses.length) {
-    out.push(...r.notes.map((n) => `- ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`), ...noteDiagnoses.map((d) => `- ${noteDiagnosis(d)}`), '');
+    out.push(
+      ...r.notes.map((n) => `- ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`),
+      ...noteDiagnoses.map((d) => `- ${noteDiagnosis(d)}`),
+      '',
+    );
   }
   for (const run of [r.p1, r.p2]) {
     if (!run) continue;
@@ -380,7 +417,10 @@ function artifactTable(results: ArtifactResult[]): string {
     ['Artifact', 'Toolchain', 'Verdict', 'Diagnosis'],
     results.map((r) => [
       escapeInline(r.artifact.path) + (r.group ? ` <sub>${escapeInline(r.group)}</sub>` : ''),
-      escapeInline(toolchainLabel(r)), `${VERDICT_ICON[r.verdict]} ${r.verdict}`, diagnosisCell(r)]),
+      escapeInline(toolchainLabel(r)),
+      `${VERDICT_ICON[r.verdict]} ${r.verdict}`,
+      diagnosisCell(r),
+    ]),
   );
 }
 
@@ -397,7 +437,10 @@ function diagnosisCell(r: ArtifactResult): string {
 }
 
 function hostsLine(r: ArtifactResult, report: Report): string {
-  const parts = [`P1 ${escapeInline(runtimeLabel(r.p1?.runtime ?? report.runtime.p1))}`, `P2 ${escapeInline(runtimeLabel(r.p2?.runtime ?? report.runtime.p2))}`];
+  const parts = [
+    `P1 ${escapeInline(runtimeLabel(r.p1?.runtime ?? report.runtime.p1))}`,
+    `P2 ${escapeInline(runtimeLabel(r.p2?.runtime ?? report.runtime.p2))}`,
+  ];
   if (r.conversion?.adapter) parts.push(`adapter ${escapeInline(adapterLabel(r.conversion.adapter))}`);
   return `**Hosts:** ${parts.join(' · ')}`;
 }
@@ -417,7 +460,10 @@ function footer(report: Report): string {
   const rt = report.runtime;
   const merged = mergedLine(report);
   const shard = report.shard ? `shard ${report.shard.index}/${report.shard.count}` : undefined;
-  const extra = [merged, shard].filter((x): x is string => x !== undefined).map((x) => ` · ${escapeInline(x)}`).join('');
+  const extra = [merged, shard]
+    .filter((x): x is string => x !== undefined)
+    .map((x) => ` · ${escapeInline(x)}`)
+    .join('');
   return `<sub>${escapeInline(`${report.tool.name} ${report.tool.version}`)} · runtime ${escapeInline(rt.requested)}: P1 ${escapeInline(runtimeLabel(rt.p1))}, P2 ${escapeInline(runtimeLabel(rt.p2))}${extra}</sub>`;
 }
 

@@ -60,14 +60,17 @@ export function mergeReports(inputs: MergeInput[], now: Date = new Date()): Repo
   for (const input of inputs) {
     const label = partLabel(input);
     const twice = labels.get(label);
-    if (twice !== undefined) throw new MergeError(`${twice} and ${input.source} are both '${label}': each shard or job must be merged once`);
+    if (twice !== undefined)
+      throw new MergeError(`${twice} and ${input.source} are both '${label}': each shard or job must be merged once`);
     labels.set(label, input.source);
     const shard = input.report.shard;
     if (!shard) continue;
     const group = input.report.label ?? '';
     const s = shards.get(group) ?? { count: shard.count, seen: new Set<number>(), sources: [] };
     if (s.count !== shard.count) {
-      throw new MergeError(`${input.source} is shard ${shard.index}/${shard.count}, ${s.sources.join(', ')} of ${s.count} shards: the shard counts differ`);
+      throw new MergeError(
+        `${input.source} is shard ${shard.index}/${shard.count}, ${s.sources.join(', ')} of ${s.count} shards: the shard counts differ`,
+      );
     }
     s.seen.add(shard.index);
     s.sources.push(input.source);
@@ -89,7 +92,13 @@ export function mergeReports(inputs: MergeInput[], now: Date = new Date()): Repo
     const { report } = input;
     const label = partLabel(input);
     results.push(...report.results.map((r) => ({ ...r, group: label })));
-    parts.push({ label, createdAt: report.createdAt, runtime: report.runtime, ...(report.shard ? { shard: report.shard } : {}), total: report.results.length });
+    parts.push({
+      label,
+      createdAt: report.createdAt,
+      runtime: report.runtime,
+      ...(report.shard ? { shard: report.shard } : {}),
+      total: report.results.length,
+    });
   }
   const first = inputs[0]!.report;
   const caches = inputs.map((i) => i.report.cache).filter((c) => c !== undefined);
@@ -106,7 +115,9 @@ export function mergeReports(inputs: MergeInput[], now: Date = new Date()): Repo
     sandbox: first.sandbox,
     results,
     summary: summarize(results),
-    ...(caches.length > 0 ? { cache: { hits: caches.reduce((n, c) => n + c.hits, 0), misses: caches.reduce((n, c) => n + c.misses, 0) } } : {}),
+    ...(caches.length > 0
+      ? { cache: { hits: caches.reduce((n, c) => n + c.hits, 0), misses: caches.reduce((n, c) => n + c.misses, 0) } }
+      : {}),
     merged: parts,
   };
 }

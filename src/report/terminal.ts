@@ -4,7 +4,21 @@
  * workflow command (`::…`, `##[…`).
  */
 import type { ArtifactResult, Diagnosis, ExplainResult, Report, Verdict } from '../model.js';
-import { adapterLabel, cacheLine, countsLine, guestStreams, mergedLine, provenanceLabel, orderWorkarounds, predictionStatus, runtimeLabel, splitDiagnoses, statusSentence, toolchainLabel, unknownSummary } from './format.js';
+import {
+  adapterLabel,
+  cacheLine,
+  countsLine,
+  guestStreams,
+  mergedLine,
+  provenanceLabel,
+  orderWorkarounds,
+  predictionStatus,
+  runtimeLabel,
+  splitDiagnoses,
+  statusSentence,
+  toolchainLabel,
+  unknownSummary,
+} from './format.js';
 import { sanitizeGuestText } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
 
@@ -13,7 +27,15 @@ export interface TerminalOptions {
   color: boolean;
 }
 
-const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m' };
+const ANSI = {
+  reset: '\x1b[0m',
+  bold: '\x1b[1m',
+  dim: '\x1b[2m',
+  red: '\x1b[31m',
+  green: '\x1b[32m',
+  yellow: '\x1b[33m',
+  cyan: '\x1b[36m',
+};
 type Style = Exclude<keyof typeof ANSI, 'reset'>;
 
 const VERDICT_STYLE: Record<Verdict, { mark: string; style: Style }> = {
@@ -49,7 +71,10 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   if (report.shard) out.push(c('dim', `shard ${report.shard.index}/${report.shard.count}`));
   out.push('');
   if (report.configurationError) {
-    out.push(`${c('red', 'configuration error:')} ${oneLine(report.configurationError.option)}: ${oneLine(report.configurationError.message)}`, '');
+    out.push(
+      `${c('red', 'configuration error:')} ${oneLine(report.configurationError.option)}: ${oneLine(report.configurationError.message)}`,
+      '',
+    );
   }
   for (const w of report.warnings ?? []) out.push(`${c('yellow', 'warning:')} ${oneLine(w.message)}`);
   if (report.warnings?.length) out.push('');
@@ -95,7 +120,9 @@ function details(r: ArtifactResult, report: Report, c: Colour): string[] {
   const [top, ...others] = failures;
   if (top) out.push(...diagnosis(top, c));
   else if (r.unknown) {
-    out.push(`${c('bold', 'diagnosis:')} no known signature (fingerprint ${oneLine(r.unknown.fingerprint)}): ${oneLine(unknownSummary(r.unknown.summary))}`);
+    out.push(
+      `${c('bold', 'diagnosis:')} no known signature (fingerprint ${oneLine(r.unknown.fingerprint)}): ${oneLine(unknownSummary(r.unknown.summary))}`,
+    );
     for (const e of r.unknown.evidence) out.push(`  - ${oneLine(e)}`);
     // Never shortened: a cut URL is useless.
     out.push(`  propose a signature: ${oneLine(r.unknown.proposeUrl, 100_000)}`);
@@ -121,14 +148,20 @@ function details(r: ArtifactResult, report: Report, c: Colour): string[] {
   }
   out.push(...outputs(r, c));
   if (!r.p1 && !r.p2 && !r.conversion) return out;
-  const hosts = [`P1 ${oneLine(runtimeLabel(r.p1?.runtime ?? report.runtime.p1))}`, `P2 ${oneLine(runtimeLabel(r.p2?.runtime ?? report.runtime.p2))}`];
+  const hosts = [
+    `P1 ${oneLine(runtimeLabel(r.p1?.runtime ?? report.runtime.p1))}`,
+    `P2 ${oneLine(runtimeLabel(r.p2?.runtime ?? report.runtime.p2))}`,
+  ];
   if (r.conversion?.adapter) hosts.push(`adapter ${oneLine(adapterLabel(r.conversion.adapter))}`);
   out.push(`${c('dim', 'runtimes:')} ${hosts.join(' · ')}`);
   return out;
 }
 
 function diagnosis(d: Diagnosis, c: Colour): string[] {
-  const out = [`${c('bold', 'diagnosis:')} ${c('bold', oneLine(d.title))} (${d.confidence} confidence, ${oneLine(d.signatureId)})`, `cause: ${oneLine(d.cause)}`];
+  const out = [
+    `${c('bold', 'diagnosis:')} ${c('bold', oneLine(d.title))} (${d.confidence} confidence, ${oneLine(d.signatureId)})`,
+    `cause: ${oneLine(d.cause)}`,
+  ];
   if (d.workarounds.length) {
     out.push('workarounds (best first):');
     orderWorkarounds(d.workarounds).forEach((w, i) => {
@@ -161,7 +194,9 @@ export function renderExplanation(result: ExplainResult, opts: TerminalOptions):
   } else out.push(`${c('bold', 'trap:')} none recognised in the log`);
   if (result.artifact) {
     const tc = result.artifact.module?.toolchain;
-    out.push(`${c('bold', 'module:')} ${oneLine(result.artifact.path)}${tc ? ` — ${oneLine(`${tc.language}${tc.version ? ` ${tc.version}` : ''}`)}` : ''}`);
+    out.push(
+      `${c('bold', 'module:')} ${oneLine(result.artifact.path)}${tc ? ` — ${oneLine(`${tc.language}${tc.version ? ` ${tc.version}` : ''}`)}` : ''}`,
+    );
   }
   out.push('');
   const failures = result.diagnoses.filter((d) => d.severity !== 'note');

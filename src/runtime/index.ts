@@ -36,7 +36,12 @@ export async function createRunner(options: {
 }): Promise<RuntimeSelection> {
   const log = options.log ?? (() => {});
   if (options.runtime === 'embedded') {
-    return { runner: createEmbeddedRunner({ workDir: options.workDir, keepFiles: options.keepFiles }), requested: 'embedded', reason: 'requested', warnings: [] };
+    return {
+      runner: createEmbeddedRunner({ workDir: options.workDir, keepFiles: options.keepFiles }),
+      requested: 'embedded',
+      reason: 'requested',
+      warnings: [],
+    };
   }
   const download = options.runtime === 'wasmtime' || options.wasmtime?.autoDownload === true;
   let resolved: Awaited<ReturnType<typeof resolveWasmtime>> | undefined;
@@ -57,11 +62,22 @@ export async function createRunner(options: {
           },
         ]
       : [];
-    return { runner: createEmbeddedRunner({ workDir: options.workDir, keepFiles: options.keepFiles }), requested: 'auto', reason: 'no wasmtime: embedded runtime', warnings };
+    return {
+      runner: createEmbeddedRunner({ workDir: options.workDir, keepFiles: options.keepFiles }),
+      requested: 'auto',
+      reason: 'no wasmtime: embedded runtime',
+      warnings,
+    };
   }
   const { binary, version } = resolved;
   return {
-    runner: createWasmtimeRunner({ binary, version, workDir: options.workDir, runtimeName: resolved.runtimeName, keepFiles: options.keepFiles }),
+    runner: createWasmtimeRunner({
+      binary,
+      version,
+      workDir: options.workDir,
+      runtimeName: resolved.runtimeName,
+      keepFiles: options.keepFiles,
+    }),
     requested: options.runtime,
     reason: `wasmtime ${version} from ${resolved.source}`,
     wasmtimeVersion: version,

@@ -9,6 +9,7 @@
  * - a wall-clock timeout kills the whole process group (the child is started `detached`, i.e. in its own group).
  */
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { lstat, mkdir, mkdtemp, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -228,7 +229,7 @@ export async function treeBytes(dirs: string[], stopAbove = Number.POSITIVE_INFI
   const pending = [...dirs];
   while (pending.length > 0 && total <= stopAbove) {
     const dir = pending.pop()!;
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
@@ -238,7 +239,11 @@ export async function treeBytes(dirs: string[], stopAbove = Number.POSITIVE_INFI
       total += ENTRY_COST_BYTES;
       const file = join(dir, entry.name);
       if (entry.isDirectory()) pending.push(file);
-      else if (entry.isFile()) total += await lstat(file).then((st) => st.size, () => 0);
+      else if (entry.isFile())
+        total += await lstat(file).then(
+          (st) => st.size,
+          () => 0,
+        );
     }
   }
   return total;
@@ -280,7 +285,9 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
       env: options.env,
       extendEnv: false,
       // fd 3 (readySignal): the host writes one byte there when the guest starts.
-      stdio: options.readySignal ? [stdin, nativeFd(stdoutFd), nativeFd(stderrFd), 'pipe'] : [stdin, nativeFd(stdoutFd), nativeFd(stderrFd)],
+      stdio: options.readySignal
+        ? [stdin, nativeFd(stdoutFd), nativeFd(stderrFd), 'pipe']
+        : [stdin, nativeFd(stdoutFd), nativeFd(stderrFd)],
       detached: true,
       reject: false,
       windowsHide: true,
@@ -304,10 +311,13 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
         if (readyAt !== undefined || compileTimedOut) return;
         readyAt = performance.now();
         clearTimeout(timer);
-        timer = setTimeout(() => {
-          timedOut = true;
-          kill();
-        }, Math.max(1, options.timeoutMs));
+        timer = setTimeout(
+          () => {
+            timedOut = true;
+            kill();
+          },
+          Math.max(1, options.timeoutMs),
+        );
       });
       ready?.on('error', () => undefined);
     }
@@ -414,7 +424,17 @@ export async function copyPreopens(dirs: Preopen[], scratchDir: string, diskByte
 /** A run the checker could not carry out (nothing ran, or not as configured): the result says why (`hostError`). */
 export function notRunResult(phase: 'p1' | 'p2', runtime: RuntimeId, hostError: string, limit?: RunLimit): RunResult {
   const empty = { text: '', bytes: 0, truncated: false };
-  return { phase, runtime, exitCode: null, stdout: empty, stderr: empty, durationMs: 0, timedOut: false, hostError, ...(limit ? { limit } : {}) };
+  return {
+    phase,
+    runtime,
+    exitCode: null,
+    stdout: empty,
+    stderr: empty,
+    durationMs: 0,
+    timedOut: false,
+    hostError,
+    ...(limit ? { limit } : {}),
+  };
 }
 
 /** How much of the end of a cut stderr is kept (`CapturedOutput.tail`): a trap is printed last. */

@@ -87,11 +87,14 @@ export async function resolveGranted(given: string, cwd: string, what: string): 
     real = await realpath(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist (or is a dangling link)' : code === 'ELOOP' ? 'is a symbolic link loop' : (e as Error).message;
+    const why =
+      code === 'ENOENT' ? 'does not exist (or is a dangling link)' : code === 'ELOOP' ? 'is a symbolic link loop' : (e as Error).message;
     throw new SandboxInputError(`${what} ${given} ${why}`);
   }
   if (isPseudo(real)) {
-    throw new SandboxInputError(`${what} ${given} resolves to ${real}: host pseudo file systems (/proc, /sys, /dev) are never given to a guest`);
+    throw new SandboxInputError(
+      `${what} ${given} resolves to ${real}: host pseudo file systems (/proc, /sys, /dev) are never given to a guest`,
+    );
   }
   const workspace = path.resolve(cwd);
   if (isInside(workspace, abs)) {
@@ -148,7 +151,11 @@ export async function readRegularFile(file: string, maxBytes: number, what = 'fi
     real = await realpath(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UnsafeFileError(file, code === 'ENOENT' ? 'file not found' : code === 'ELOOP' ? 'is a symbolic link loop' : (e as Error).message, what);
+    throw new UnsafeFileError(
+      file,
+      code === 'ENOENT' ? 'file not found' : code === 'ELOOP' ? 'is a symbolic link loop' : (e as Error).message,
+      what,
+    );
   }
   if (isPseudo(real)) throw new UnsafeFileError(file, `resolves to ${real}: host pseudo file systems are never read`, what);
   const { fh, st } = await openRegular(real, file, what);
@@ -206,7 +213,13 @@ async function copyRegularFile(real: string, target: string, st: Stats, shown: s
  * links handled as described at the top of this file; special files and escaping links throw `SandboxInputError`
  * naming the entry (`shownRoot` is the folder as the user named it).
  */
-export async function copyTreeSafely(realRoot: string, target: string, shownRoot: string, budget: CopyBudget, what = 'preopen'): Promise<void> {
+export async function copyTreeSafely(
+  realRoot: string,
+  target: string,
+  shownRoot: string,
+  budget: CopyBudget,
+  what = 'preopen',
+): Promise<void> {
   const rootSt = await lstat(realRoot);
   if (!rootSt.isDirectory()) throw new SandboxInputError(`${what} ${shownRoot} is ${describeType(rootSt)}, not a folder`);
   await walk(realRoot, target, rootSt);

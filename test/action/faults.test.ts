@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/github/sticky-comment.js';
-import { GitHubEmulator } from '../github/emulator.js';
+import type { GitHubEmulator } from '../github/emulator.js';
 import { workflowRunEvent } from '../github/events.js';
 import { ActionHarness, HEAD, PR, startEmulator, stopEmulator, type RunOptions } from './harness.js';
 
@@ -72,7 +72,11 @@ describe('API faults never lose the verdict', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const r = await runAction({ inputs: { artifacts: 'build/*.wasm', comment: 'always' }, artifacts: [PASSING], env: { GITHUB_API_URL: `http://127.0.0.1:${port}` } });
+    const r = await runAction({
+      inputs: { artifacts: 'build/*.wasm', comment: 'always' },
+      artifacts: [PASSING],
+      env: { GITHUB_API_URL: `http://127.0.0.1:${port}` },
+    });
     expect(r.code, r.stdout).toBe(0);
     expectLocalResults(r, 'pass');
     expect(r.stdout).toMatch(/::warning::Could not publish the check run: 500 connect ECONNREFUSED/);
@@ -152,24 +156,43 @@ describe('races, matrices and late runs', () => {
 
   it('three matrix jobs get three check runs with distinct names (and three comments)', async () => {
     for (const toolchain of ['c', 'wat', 'rust']) {
-      const r = await runAction({ inputs: { artifacts: 'build/*.wasm', matrix: JSON.stringify({ toolchain }), comment: 'always' }, artifacts: [PASSING] });
+      const r = await runAction({
+        inputs: { artifacts: 'build/*.wasm', matrix: JSON.stringify({ toolchain }), comment: 'always' },
+        artifacts: [PASSING],
+      });
       expect(r.code).toBe(0);
     }
-    expect(gh.checkRuns.map((c) => c.name)).toEqual(['wasm-p2-check (toolchain: c)', 'wasm-p2-check (toolchain: wat)', 'wasm-p2-check (toolchain: rust)']);
+    expect(gh.checkRuns.map((c) => c.name)).toEqual([
+      'wasm-p2-check (toolchain: c)',
+      'wasm-p2-check (toolchain: wat)',
+      'wasm-p2-check (toolchain: rust)',
+    ]);
     expect(new Set(gh.commentsOn(PR).map((c) => c.body.split('\n')[0])).size).toBe(3);
   });
 
   it('a run older than the one the comment shows does not overwrite it', async () => {
-    const newer = await runAction({ inputs: { artifacts: 'build/*.wasm', comment: 'always' }, artifacts: [PASSING, ALSO_PASSING], env: { GITHUB_RUN_ID: '5000' } });
+    const newer = await runAction({
+      inputs: { artifacts: 'build/*.wasm', comment: 'always' },
+      artifacts: [PASSING, ALSO_PASSING],
+      env: { GITHUB_RUN_ID: '5000' },
+    });
     expect(newer.code).toBe(0);
-    const older = await runAction({ inputs: { artifacts: 'build/*.wasm', comment: 'always' }, artifacts: [PASSING], env: { GITHUB_RUN_ID: '4990' } });
+    const older = await runAction({
+      inputs: { artifacts: 'build/*.wasm', comment: 'always' },
+      artifacts: [PASSING],
+      env: { GITHUB_RUN_ID: '4990' },
+    });
     expect(older.code).toBe(0);
     expect(older.stdout).toContain('No comment written: the comment shows a later run (5000.1) than this one (4990.1)');
     expect(ours()).toHaveLength(1);
     expect(ours()[0]!.body).toContain(ALSO_PASSING);
     expect(gh.requests.filter((r) => r.operationId === 'issues/update-comment')).toEqual([]);
     // A re-run (a later attempt) of the newest run does update it.
-    const rerun = await runAction({ inputs: { artifacts: 'build/*.wasm', comment: 'always' }, artifacts: [PASSING], env: { GITHUB_RUN_ID: '5000', GITHUB_RUN_ATTEMPT: '2' } });
+    const rerun = await runAction({
+      inputs: { artifacts: 'build/*.wasm', comment: 'always' },
+      artifacts: [PASSING],
+      env: { GITHUB_RUN_ID: '5000', GITHUB_RUN_ATTEMPT: '2' },
+    });
     expect(rerun.stdout).toMatch(/Comment updated: /);
     expect(ours()[0]!.body).not.toContain(ALSO_PASSING);
   });
@@ -179,7 +202,10 @@ describe('post-from-report trusts nothing in the saved report', () => {
   const OTHER = 'feedfacefeedfacefeedfacefeedfacefeedface';
 
   /** Stage 1 (report-only) on `artifacts`, then `edit` the saved files as a hostile PR could. */
-  async function savedReport(artifacts: string[], edit: (report: Record<string, unknown>, meta: Record<string, unknown>) => void): Promise<string> {
+  async function savedReport(
+    artifacts: string[],
+    edit: (report: Record<string, unknown>, meta: Record<string, unknown>) => void,
+  ): Promise<string> {
     const ci = await runAction({ inputs: { artifacts: 'build/*.wasm', mode: 'report-only', report: 'out/report.json' }, artifacts });
     const file = path.join(ci.workspace, 'out', 'report.json');
     const report = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
@@ -212,7 +238,9 @@ describe('post-from-report trusts nothing in the saved report', () => {
     const r = await post(file, workflowRunEvent(gh.api, { repository: gh.fullName, headSha: HEAD, headRepo: 'contributor/wasm-app' }));
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs).toMatchObject({ result: 'regression', regressions: '1', failures: '1' });
-    expect(gh.checkRuns.map((c) => [c.conclusion, c.headSha, c.detailsUrl])).toEqual([['failure', HEAD, `https://github.com/${gh.fullName}/actions/runs/30433642`]]);
+    expect(gh.checkRuns.map((c) => [c.conclusion, c.headSha, c.detailsUrl])).toEqual([
+      ['failure', HEAD, `https://github.com/${gh.fullName}/actions/runs/30433642`],
+    ]);
     const body = ours()[0]!.body;
     expect(body).not.toContain('evil.example');
     expect(JSON.stringify(gh.checkRuns[0]!.output)).not.toContain('evil.example');
@@ -240,7 +268,10 @@ describe('post-from-report trusts nothing in the saved report', () => {
     expect(gh.checkRuns.map((c) => c.headSha)).toEqual([OTHER]);
 
     // No PR has the commit: silent, with a warning.
-    const nowhere = await post(file, workflowRunEvent(gh.api, { repository: gh.fullName, headSha: '7'.repeat(40), pullRequests: [{ number: PR, headSha: HEAD }] }));
+    const nowhere = await post(
+      file,
+      workflowRunEvent(gh.api, { repository: gh.fullName, headSha: '7'.repeat(40), pullRequests: [{ number: PR, headSha: HEAD }] }),
+    );
     expect(nowhere.code).toBe(0);
     expect(nowhere.stdout).toMatch(/::warning::No open pull request has head 7{40}/);
     expect(gh.commentsOn(PR)).toEqual([]);

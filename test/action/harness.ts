@@ -120,7 +120,10 @@ export class ActionHarness {
   }
 
   /** The runner's environment for a run against `gh`, with its files laid out. */
-  async prepare(gh: GitHubEmulator, o: RunOptions): Promise<{ env: Record<string, string>; dir: string; workspace: string; runnerTemp: string }> {
+  async prepare(
+    gh: GitHubEmulator,
+    o: RunOptions,
+  ): Promise<{ env: Record<string, string>; dir: string; workspace: string; runnerTemp: string }> {
     const dir = path.join(this.scratch, `run-${++this.count}`);
     const workspace = o.workspace ?? path.join(dir, 'workspace');
     const runnerTemp = path.join(dir, 'temp');

@@ -79,7 +79,10 @@ describe('the Action, in process', () => {
 
   it('keeps separate comments for two matrix jobs', async () => {
     const go = await runAction({ inputs: { artifacts: 'build/*.wasm', matrix: '{"toolchain":"go-1.24"}' }, artifacts: [REGRESSING] });
-    const c = await runAction({ inputs: { artifacts: 'build/*.wasm', matrix: '{"toolchain":"c"}', comment: 'always' }, artifacts: [PASSING] });
+    const c = await runAction({
+      inputs: { artifacts: 'build/*.wasm', matrix: '{"toolchain":"c"}', comment: 'always' },
+      artifacts: [PASSING],
+    });
     expect([go.code, c.code]).toEqual([1, 0]);
     const again = await runAction({ inputs: { artifacts: 'build/*.wasm', matrix: '{"toolchain":"go-1.24"}' }, artifacts: [REGRESSING] });
     expect(again.code).toBe(1);
@@ -127,7 +130,10 @@ describe('the Action, in process', () => {
   });
 
   it('check-run conclusion and exit code follow fail-on; update-only creates nothing', async () => {
-    const never = await runAction({ inputs: { artifacts: 'build/*.wasm', 'fail-on': 'never', comment: 'update-only' }, artifacts: [REGRESSING] });
+    const never = await runAction({
+      inputs: { artifacts: 'build/*.wasm', 'fail-on': 'never', comment: 'update-only' },
+      artifacts: [REGRESSING],
+    });
     expect(never.code, never.stdout).toBe(0);
     expect(never.outputs.result).toBe('regression');
     expect(gh.checkRuns.map((r) => r.conclusion)).toEqual(['neutral']);
@@ -153,7 +159,10 @@ describe('the Action, in process', () => {
     expect(gh.requests).toEqual([]);
     const reportFile = path.join(ci.workspace, 'wasm-p2-check', 'report.json');
     expect(ci.outputs['report-json']).toBe(reportFile);
-    const meta = JSON.parse(await readFile(path.join(ci.workspace, 'wasm-p2-check', 'report.meta.json'), 'utf8')) as Record<string, unknown>;
+    const meta = JSON.parse(await readFile(path.join(ci.workspace, 'wasm-p2-check', 'report.meta.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(meta).toMatchObject({ headSha: HEAD, pullNumber: PR, commentKey: 'CI/wasm' });
 
     // The artifact, downloaded into the trusted workflow's workspace.
@@ -201,7 +210,9 @@ describe('the Action, in process', () => {
     const r = await runAction({ inputs: { artifacts: 'build/nothing-here-*.wasm' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::no artifacts matched 'build\/nothing-here-\*\.wasm'/);
-    expect(gh.checkRuns.map((c) => [c.status, c.conclusion, c.output.title])).toEqual([['completed', 'failure', 'wasm-p2-check could not finish']]);
+    expect(gh.checkRuns.map((c) => [c.status, c.conclusion, c.output.title])).toEqual([
+      ['completed', 'failure', 'wasm-p2-check could not finish'],
+    ]);
     expect(gh.checkRuns[0]!.output.summary).toContain('no artifacts matched');
     expect(gh.comments).toEqual([]);
   });
@@ -223,7 +234,10 @@ describe('the Action, in process', () => {
   it('post-from-report never takes the PR number from the saved report: no PR has the triggering commit, no comment', async () => {
     const dir = path.join(harness.scratch, 'forged');
     await mkdir(dir, { recursive: true });
-    const ci = await runAction({ inputs: { artifacts: 'build/*.wasm', mode: 'report-only', report: path.join(dir, 'report.json') }, artifacts: [PASSING] });
+    const ci = await runAction({
+      inputs: { artifacts: 'build/*.wasm', mode: 'report-only', report: path.join(dir, 'report.json') },
+      artifacts: [PASSING],
+    });
     expect(ci.code).toBe(0);
     const metaFile = path.join(dir, 'report.meta.json');
     const meta = JSON.parse(await readFile(metaFile, 'utf8')) as Record<string, unknown>;
@@ -255,7 +269,11 @@ describe('runtime: auto (the default) and a wasmtime that cannot be had, offline
   });
 
   it('the default runtime falls back to the embedded runtime, with a warning in the summary, the comment and the report', async () => {
-    const r = await runAction({ inputs: { artifacts: 'build/*.wasm', runtime: '', comment: 'always', 'wasmtime-download-url': refused }, artifacts: [PASSING], env: offline });
+    const r = await runAction({
+      inputs: { artifacts: 'build/*.wasm', runtime: '', comment: 'always', 'wasmtime-download-url': refused },
+      artifacts: [PASSING],
+      env: offline,
+    });
     expect(r.code, r.stdout).toBe(0);
     const report = parseReport(await readFile(r.outputs['report-json']!, 'utf8'));
     expect(report.runtime).toMatchObject({ requested: 'auto', p2: { name: 'preview2-shim' } });
@@ -267,7 +285,11 @@ describe('runtime: auto (the default) and a wasmtime that cannot be had, offline
   });
 
   it('an explicit `runtime: wasmtime` that cannot be had fails the step naming the input, and still writes the summary and report-json', async () => {
-    const r = await runAction({ inputs: { artifacts: 'build/*.wasm', runtime: 'wasmtime', 'wasmtime-download-url': refused }, artifacts: [PASSING], env: offline });
+    const r = await runAction({
+      inputs: { artifacts: 'build/*.wasm', runtime: 'wasmtime', 'wasmtime-download-url': refused },
+      artifacts: [PASSING],
+      env: offline,
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::Input 'runtime': wasmtime cannot be had: downloading wasmtime-v[\d.]+-.* failed: ECONNREFUSED/);
     expect(r.summary).toMatch(/The check could not run:.*`runtime`/);

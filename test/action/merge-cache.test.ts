@@ -102,14 +102,20 @@ describe('mode: merge', () => {
     const workspace = await shardJobs();
     expect(gh.checkRuns).toHaveLength(0);
     expect(gh.commentsOn(PR)).toHaveLength(0);
-    const shards = await Promise.all([1, 2, 3].map(async (i) => parseReport(await readFile(path.join(workspace, `reports/shard-${i}/report.json`), 'utf8'))));
+    const shards = await Promise.all(
+      [1, 2, 3].map(async (i) => parseReport(await readFile(path.join(workspace, `reports/shard-${i}/report.json`), 'utf8'))),
+    );
     expect(shards.flatMap((s) => s.results.map((r) => path.basename(r.artifact.path))).sort()).toEqual([...ARTIFACTS].sort());
 
     const merge = await runAction({ inputs: { mode: 'merge', reports: 'reports/*/report.json', comment: 'always' }, workspace });
     expect(merge.code, merge.stdout).toBe(1); // go124-hello.wasm regresses: the one required check fails
     const merged = parseReport(await readFile(merge.outputs['report-json']!, 'utf8'));
     expect(merged.summary).toMatchObject({ total: 5, regressions: 1 });
-    expect(merged.merged?.map((p) => p.label)).toEqual(['reports/shard-1/report shard 1/3', 'reports/shard-2/report shard 2/3', 'reports/shard-3/report shard 3/3']);
+    expect(merged.merged?.map((p) => p.label)).toEqual([
+      'reports/shard-1/report shard 1/3',
+      'reports/shard-2/report shard 2/3',
+      'reports/shard-3/report shard 3/3',
+    ]);
     expect(gh.checkRuns.map((r) => [r.name, r.status, r.conclusion])).toEqual([['wasm-p2-check', 'completed', 'failure']]);
     const comments = gh.commentsOn(PR);
     expect(comments).toHaveLength(1);
@@ -124,7 +130,9 @@ describe('mode: merge', () => {
     await writeFile(file, renderJson({ ...report, tool: { ...report.tool, version: '0.0.1' } }));
     const merge = await runAction({ inputs: { mode: 'merge', reports: 'reports/*/report.json' }, workspace });
     expect(merge.code).toBe(1);
-    expect(merge.stdout).toMatch(/::error::cannot merge reports of different wasm-p2-check versions: .*0\.0\.1 \(reports\/shard-2\/report\)/);
+    expect(merge.stdout).toMatch(
+      /::error::cannot merge reports of different wasm-p2-check versions: .*0\.0\.1 \(reports\/shard-2\/report\)/,
+    );
     expect(gh.checkRuns.map((r) => [r.status, r.conclusion])).toEqual([['completed', 'failure']]);
     expect(gh.commentsOn(PR)).toHaveLength(0);
     await rm(workspace, { recursive: true, force: true });

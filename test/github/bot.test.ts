@@ -5,7 +5,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answerEvent, BOT_KEY, extractBlocks, MAX_BLOCKS, MAX_TEXT_CHARS, readParts, readRequest, type BotEvent, type BotOptions } from '../../src/github/bot.js';
+import {
+  answerEvent,
+  BOT_KEY,
+  extractBlocks,
+  MAX_BLOCKS,
+  MAX_TEXT_CHARS,
+  readParts,
+  readRequest,
+  type BotEvent,
+  type BotOptions,
+} from '../../src/github/bot.js';
 import { createOctokit, type Octokit } from '../../src/github/client.js';
 import { commentMarker } from '../../src/github/sticky-comment.js';
 import { GitHubEmulator } from './emulator.js';
@@ -46,10 +56,20 @@ afterEach(async () => {
 const opts = (over: Partial<BotOptions> = {}): BotOptions => ({ onUnknown: 'silent', labels: false, log: (m) => logs.push(m), ...over });
 
 function issueEvent(body: string, action: 'opened' | 'edited' = 'opened', author?: { login: string; type?: 'User' | 'Bot' }): BotEvent {
-  return { eventName: 'issues', repository: gh.fullName, payload: issuesEvent(gh.api, { repository: gh.fullName, action, number: ISSUE, body, author }) };
+  return {
+    eventName: 'issues',
+    repository: gh.fullName,
+    payload: issuesEvent(gh.api, { repository: gh.fullName, action, number: ISSUE, body, author }),
+  };
 }
 
-function commentEvent(o: { body: string; on?: number; id?: number; action?: 'created' | 'edited'; author?: { login: string; type?: 'User' | 'Bot' } }): BotEvent {
+function commentEvent(o: {
+  body: string;
+  on?: number;
+  id?: number;
+  action?: 'created' | 'edited';
+  author?: { login: string; type?: 'User' | 'Bot' };
+}): BotEvent {
   const on = o.on ?? ISSUE;
   return {
     eventName: 'issue_comment',
@@ -129,7 +149,10 @@ describe('bot mode: issues', () => {
 
   it('stays silent on an unrelated issue, and on an unknown trap unless on-unknown is reply', async () => {
     const unrelated = 'The README has a typo in the install section. Also see @octocat and https://example.test/x.';
-    expect(await answerEvent(octokit, issueEvent(unrelated), opts({ onUnknown: 'reply' }))).toMatchObject({ action: 'silent', reason: 'no WebAssembly error recognised' });
+    expect(await answerEvent(octokit, issueEvent(unrelated), opts({ onUnknown: 'reply' }))).toMatchObject({
+      action: 'silent',
+      reason: 'no WebAssembly error recognised',
+    });
     // An `unreachable` in the program's own code, under no adapter frame: a trap no signature explains.
     const strange = fenced(
       'Error: failed to run main module `x.wasm`\n\nCaused by:\n    0: error while executing at wasm backtrace:\n           0: 0x1234 - <unknown>!my_special_function\n    1: wasm trap: wasm `unreachable` instruction executed',
@@ -158,16 +181,32 @@ describe('bot mode: issues', () => {
   });
 
   it('ignores issues and comments written by bots and by its own token user, and its own replies', async () => {
-    expect(await answerEvent(octokit, issueEvent(bugReport(goTrap), 'opened', { login: 'renovate[bot]', type: 'Bot' }), opts())).toMatchObject({ action: 'ignored' });
-    expect(await answerEvent(octokit, commentEvent({ body: bugReport(goTrap), author: { login: 'github-actions[bot]', type: 'Bot' } }), opts())).toMatchObject({
+    expect(
+      await answerEvent(octokit, issueEvent(bugReport(goTrap), 'opened', { login: 'renovate[bot]', type: 'Bot' }), opts()),
+    ).toMatchObject({ action: 'ignored' });
+    expect(
+      await answerEvent(octokit, commentEvent({ body: bugReport(goTrap), author: { login: 'github-actions[bot]', type: 'Bot' } }), opts()),
+    ).toMatchObject({
       action: 'ignored',
       reason: 'the comment is written by a bot (github-actions[bot])',
     });
     // A personal access token: its user's comments are the bot's own.
-    expect(await answerEvent(octokit, commentEvent({ body: bugReport(goTrap), author: { login: 'maintainer-bot-account' } }), opts({ self: 'maintainer-bot-account' }))).toMatchObject({
+    expect(
+      await answerEvent(
+        octokit,
+        commentEvent({ body: bugReport(goTrap), author: { login: 'maintainer-bot-account' } }),
+        opts({ self: 'maintainer-bot-account' }),
+      ),
+    ).toMatchObject({
       action: 'ignored',
     });
-    expect(await answerEvent(octokit, commentEvent({ body: `${commentMarker(BOT_KEY)}\n${bugReport(goTrap)}`, author: { login: 'someone' } }), opts())).toMatchObject({
+    expect(
+      await answerEvent(
+        octokit,
+        commentEvent({ body: `${commentMarker(BOT_KEY)}\n${bugReport(goTrap)}`, author: { login: 'someone' } }),
+        opts(),
+      ),
+    ).toMatchObject({
       action: 'ignored',
       reason: 'the comment is our own reply',
     });
@@ -222,7 +261,11 @@ describe('bot mode: the /wasm-p2-check explain command', () => {
   it('explains the comment it is in, on a pull request too; plain PR comments are left alone', async () => {
     expect(await answerEvent(octokit, commentEvent({ on: PR, body: bugReport(goTrap) }), opts())).toMatchObject({ action: 'ignored' });
     expect(gh.commentsOn(PR)).toEqual([]);
-    const out = await answerEvent(octokit, commentEvent({ on: PR, body: `/wasm-p2-check explain\n\n${bugReport(goTrap)}`, id: 902 }), opts());
+    const out = await answerEvent(
+      octokit,
+      commentEvent({ on: PR, body: `/wasm-p2-check explain\n\n${bugReport(goTrap)}`, id: 902 }),
+      opts(),
+    );
     expect(out).toMatchObject({ action: 'created' });
     const [reply] = gh.commentsOn(PR);
     expect(reply!.body).toContain('go-heap-clobbers-adapter-state');
@@ -256,7 +299,11 @@ describe('bot mode: reading the text', () => {
       '````',
       'outro',
     ].join('\n');
-    expect(extractBlocks(text)).toEqual(['full log\n\n```\ninside details </details> in a fence\n```\nafter\n', 'tilde block\n```', 'four']);
+    expect(extractBlocks(text)).toEqual([
+      'full log\n\n```\ninside details </details> in a fence\n```\nafter\n',
+      'tilde block\n```',
+      'four',
+    ]);
     expect(extractBlocks('just a log line\nanother')).toEqual(['just a log line\nanother']);
     expect(extractBlocks('```\nunclosed to the end\nmore')).toEqual(['unclosed to the end\nmore']);
   });

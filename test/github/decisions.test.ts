@@ -17,7 +17,18 @@ function report(verdicts: Verdict[]): Report {
       notes: [],
       diagnoses:
         verdict === 'REGRESSION'
-          ? [{ signatureId: 'go-p2-exit', title: 'Go runtime exits through proc_exit', confidence: 'high', score: 1, cause: 'The adapter traps.', evidence: [], workarounds: [{ text: 'Use wasmtime >= 34', safe: true }], links: [] }]
+          ? [
+              {
+                signatureId: 'go-p2-exit',
+                title: 'Go runtime exits through proc_exit',
+                confidence: 'high',
+                score: 1,
+                cause: 'The adapter traps.',
+                evidence: [],
+                workarounds: [{ text: 'Use wasmtime >= 34', safe: true }],
+                links: [],
+              },
+            ]
           : [],
     }),
   );
@@ -69,8 +80,16 @@ describe('outcome', () => {
     const pass = report(['PASS', 'PASS']);
     const regress = report(['PASS', 'REGRESSION']);
     const preexisting = report(['PASS', 'PRE-EXISTING']);
-    expect([checkConclusion(pass, 'regression'), resultOutput(pass), checkTitle(pass)]).toEqual(['success', 'pass', 'All 2 artifacts work as P2 components']);
-    expect([checkConclusion(regress, 'regression'), checkConclusion(regress, 'any'), checkConclusion(regress, 'never')]).toEqual(['failure', 'failure', 'neutral']);
+    expect([checkConclusion(pass, 'regression'), resultOutput(pass), checkTitle(pass)]).toEqual([
+      'success',
+      'pass',
+      'All 2 artifacts work as P2 components',
+    ]);
+    expect([checkConclusion(regress, 'regression'), checkConclusion(regress, 'any'), checkConclusion(regress, 'never')]).toEqual([
+      'failure',
+      'failure',
+      'neutral',
+    ]);
     expect([checkConclusion(preexisting, 'regression'), checkConclusion(preexisting, 'any')]).toEqual(['neutral', 'failure']);
     expect(resultOutput(regress)).toBe('regression');
     expect(resultOutput(preexisting)).toBe('fail');
@@ -89,9 +108,17 @@ describe('outcome', () => {
     expect(findings[0]!.message).toContain('Likely cause (high confidence): Go runtime exits through proc_exit');
     expect(findings[0]!.message).toContain('Workaround: Use wasmtime >= 34');
     expect(collectFindings(r, 'any').every((f) => f.level === 'failure')).toBe(true);
-    expect(toCheckRunAnnotations(findings)[0]).toMatchObject({ path: 'build/m2.wasm', start_line: 1, end_line: 1, annotation_level: 'failure' });
+    expect(toCheckRunAnnotations(findings)[0]).toMatchObject({
+      path: 'build/m2.wasm',
+      start_line: 1,
+      end_line: 1,
+      annotation_level: 'failure',
+    });
     const calls: string[] = [];
-    emitWorkflowAnnotations(findings, { error: (m, p) => calls.push(`error ${p?.file}`), warning: (m, p) => calls.push(`warning ${p?.file}`) });
+    emitWorkflowAnnotations(findings, {
+      error: (_m, p) => calls.push(`error ${p?.file}`),
+      warning: (_m, p) => calls.push(`warning ${p?.file}`),
+    });
     expect(calls).toEqual(['error build/m2.wasm', 'warning build/m1.wasm']);
   });
 
@@ -105,14 +132,28 @@ describe('outcome', () => {
   });
 
   it('batches annotations 50 at a time', () => {
-    const a = Array.from({ length: 101 }, () => ({ path: 'p', start_line: 1, end_line: 1, annotation_level: 'warning' as const, message: 'm' }));
+    const a = Array.from({ length: 101 }, () => ({
+      path: 'p',
+      start_line: 1,
+      end_line: 1,
+      annotation_level: 'warning' as const,
+      message: 'm',
+    }));
     expect(batchAnnotations(a).map((b) => b.length)).toEqual([50, 50, 1]);
     expect(batchAnnotations([])).toEqual([[]]);
   });
 });
 
 describe('report metadata', () => {
-  const good = { schemaVersion: 1, repository: 'o/r', eventName: 'pull_request', headSha: 'a'.repeat(40), pullNumber: 3, commentKey: 'CI/check', heading: 'wasm-p2-check' };
+  const good = {
+    schemaVersion: 1,
+    repository: 'o/r',
+    eventName: 'pull_request',
+    headSha: 'a'.repeat(40),
+    pullNumber: 3,
+    commentKey: 'CI/check',
+    heading: 'wasm-p2-check',
+  };
   it('accepts what report-only writes and rejects anything unsafe', () => {
     expect(parseRunMetadata(JSON.stringify(good))).toMatchObject(good);
     expect(() => parseRunMetadata(JSON.stringify({ ...good, commentKey: 'x --> <script>' }))).toThrow(/commentKey/);

@@ -352,7 +352,10 @@ export class GitHubEmulator {
 
   private takeFault(method: string, op: Operation): Fault | undefined {
     const i = this.faults.findIndex(
-      (f) => f.times > 0 && (!f.method || f.method === method) && (!f.operation || f.operation === op.operationId || f.operation === op.template),
+      (f) =>
+        f.times > 0 &&
+        (!f.method || f.method === method) &&
+        (!f.operation || f.operation === op.operationId || f.operation === op.template),
     );
     if (i < 0) return undefined;
     const f = this.faults[i]!;
@@ -361,7 +364,14 @@ export class GitHubEmulator {
     return f;
   }
 
-  private send(res: ServerResponse, log: LoggedRequest, op: Operation | undefined, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private send(
+    res: ServerResponse,
+    log: LoggedRequest,
+    op: Operation | undefined,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     log.status = status;
     if (op) this.checkResponse(op, status, body);
     const text = body === undefined ? '' : JSON.stringify(body);
@@ -477,7 +487,11 @@ export class GitHubEmulator {
     }
     const v = this.api.validator(`body:${op.operationId}`, op.requestSchema);
     if (!v(body)) {
-      const errors = (v.errors ?? []).map((e) => ({ code: 'invalid', field: e.instancePath.slice(1) || undefined, message: e.message ?? e.keyword }));
+      const errors = (v.errors ?? []).map((e) => ({
+        code: 'invalid',
+        field: e.instancePath.slice(1) || undefined,
+        message: e.message ?? e.keyword,
+      }));
       log.rejected = `body: ${formatErrors(v.errors ?? [])}`;
       throw new HttpFailure(422, `Invalid request.\n\n${formatErrors(v.errors ?? [])}`, { errors });
     }
@@ -504,7 +518,11 @@ export class GitHubEmulator {
       res.end(JSON.stringify(fault.body ?? { message: 'Server Error' }));
       return;
     }
-    const result = await executeGraphql(String(request.query ?? ''), request.variables as Record<string, unknown> | undefined, this.graphqlData(token));
+    const result = await executeGraphql(
+      String(request.query ?? ''),
+      request.variables as Record<string, unknown> | undefined,
+      this.graphqlData(token),
+    );
     if (result.invalid) log.rejected = `graphql: ${result.invalid}`;
     this.violations.push(...result.violations);
     log.status = 200;
@@ -526,10 +544,11 @@ export class GitHubEmulator {
       viewerCanMinimize: token.canWrite,
     });
     return {
-      nodes: (ids) => ids.map((id) => {
-        const c = byNodeId(id);
-        return c ? view(c) : null;
-      }),
+      nodes: (ids) =>
+        ids.map((id) => {
+          const c = byNodeId(id);
+          return c ? view(c) : null;
+        }),
       minimizeComment: (input) => {
         const c = byNodeId(input.subjectId);
         if (!c) return { error: { type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${input.subjectId}'` } };
@@ -580,7 +599,12 @@ export class GitHubEmulator {
         if (!this.hasIssue(number)) throw new HttpFailure(404, 'Not Found');
         write();
         const body = String(req.body!.body);
-        if (body.length > 65_536) throw new HttpFailure(422, 'Validation Failed', { errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
+        if (body.length > 65_536)
+          throw new HttpFailure(422, 'Validation Failed', {
+            errors: [
+              { resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' },
+            ],
+          });
         const c: CommentState = { id: this.nextId++, issueNumber: number, body, user: token, createdAt: nowIso(), updatedAt: nowIso() };
         this.comments.push(c);
         const out = this.issueComment(c);
@@ -592,7 +616,12 @@ export class GitHubEmulator {
         write();
         if (c.user.login !== token.login && token.type === 'User') throw new HttpFailure(403, 'Must have admin rights to Repository.');
         const body = String(req.body!.body);
-        if (body.length > 65_536) throw new HttpFailure(422, 'Validation Failed', { errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
+        if (body.length > 65_536)
+          throw new HttpFailure(422, 'Validation Failed', {
+            errors: [
+              { resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' },
+            ],
+          });
         c.body = body;
         c.updatedAt = nowIso();
         return { status: 200, body: this.issueComment(c) };
@@ -609,7 +638,8 @@ export class GitHubEmulator {
         if (this.labels.has(name.toLowerCase())) {
           throw new HttpFailure(422, 'Validation Failed', { errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] });
         }
-        if (name.length > 50) throw new HttpFailure(422, 'Validation Failed', { errors: [{ resource: 'Label', code: 'invalid', field: 'name' }] });
+        if (name.length > 50)
+          throw new HttpFailure(422, 'Validation Failed', { errors: [{ resource: 'Label', code: 'invalid', field: 'name' }] });
         const color = typeof b.color === 'string' ? b.color.replace(/^#/, '') : 'ededed';
         const l = this.addLabel(name, color, typeof b.description === 'string' ? b.description : null);
         return { status: 201, body: this.label(l), headers: { location: this.label(l).url as string } };

@@ -25,15 +25,19 @@ describe('event payloads built from the webhook schemas', () => {
 
   it('workflow_run: fork runs list no pull requests, same-repo runs do', () => {
     const fork = workflowRunEvent(api, { repository: 'octo-org/wasm-app', headSha: sha, headRepo: 'someone/wasm-app' });
-    expect(resolveTarget({ eventName: 'workflow_run', payload: fork, repository: 'octo-org/wasm-app', sha: 'f'.repeat(40) })).toMatchObject({
-      headSha: sha,
-      pullNumber: undefined,
-      isFork: true,
-    });
+    expect(resolveTarget({ eventName: 'workflow_run', payload: fork, repository: 'octo-org/wasm-app', sha: 'f'.repeat(40) })).toMatchObject(
+      {
+        headSha: sha,
+        pullNumber: undefined,
+        isFork: true,
+      },
+    );
     const same = workflowRunEvent(api, { repository: 'octo-org/wasm-app', headSha: sha, pullRequests: [{ number: 3, headSha: sha }] });
-    expect(resolveTarget({ eventName: 'workflow_run', payload: same, repository: 'octo-org/wasm-app', sha: 'f'.repeat(40) })).toMatchObject({
-      pullNumber: 3,
-      isFork: false,
-    });
+    expect(resolveTarget({ eventName: 'workflow_run', payload: same, repository: 'octo-org/wasm-app', sha: 'f'.repeat(40) })).toMatchObject(
+      {
+        pullNumber: 3,
+        isFork: false,
+      },
+    );
   });
 });

@@ -120,8 +120,16 @@ export function workflowRunEvent(api: GitHubOpenApi, o: WorkflowRunEventOptions)
           number: p.number,
           id: 100000 + p.number,
           url: `https://api.github.com/repos/${o.repository}/pulls/${p.number}`,
-          head: { ref: 'feature', sha: p.headSha, repo: { id: 1296269, name: o.repository.split('/')[1], url: `https://api.github.com/repos/${o.repository}` } },
-          base: { ref: 'main', sha: 'b'.repeat(40), repo: { id: 1296269, name: o.repository.split('/')[1], url: `https://api.github.com/repos/${o.repository}` } },
+          head: {
+            ref: 'feature',
+            sha: p.headSha,
+            repo: { id: 1296269, name: o.repository.split('/')[1], url: `https://api.github.com/repos/${o.repository}` },
+          },
+          base: {
+            ref: 'main',
+            sha: 'b'.repeat(40),
+            repo: { id: 1296269, name: o.repository.split('/')[1], url: `https://api.github.com/repos/${o.repository}` },
+          },
         }),
       ),
       head_repository: repoObject(api, subSchema(api, runSchema, ['head_repository']), headRepo, 7000),
@@ -142,10 +150,20 @@ export interface Author {
 }
 
 function userObject(api: GitHubOpenApi, schema: Json, a: Author): Json {
-  return api.sample(schema, { login: a.login, id: a.id ?? 4242, type: a.type ?? 'User', html_url: `https://github.com/${a.login}` }) as Json;
+  return api.sample(schema, {
+    login: a.login,
+    id: a.id ?? 4242,
+    type: a.type ?? 'User',
+    html_url: `https://github.com/${a.login}`,
+  }) as Json;
 }
 
-function issueObject(api: GitHubOpenApi, schema: Json, repository: string, o: { number: number; title?: string; body: string | null; user: Author; isPullRequest?: boolean }): Json {
+function issueObject(
+  api: GitHubOpenApi,
+  schema: Json,
+  repository: string,
+  o: { number: number; title?: string; body: string | null; user: Author; isPullRequest?: boolean },
+): Json {
   const html = `https://github.com/${repository}/${o.isPullRequest ? 'pull' : 'issues'}/${o.number}`;
   return api.sample(schema, {
     number: o.number,

@@ -11,7 +11,7 @@ import {
   buildClientSchema,
   defaultFieldResolver,
   execute,
-  GraphQLError,
+  type GraphQLError,
   parse,
   validate,
   type DocumentNode,
@@ -68,7 +68,11 @@ function format(e: GraphQLError): Json {
   return { ...typed, path: e.path, locations: e.locations, message: e.message };
 }
 
-export async function executeGraphql(query: string, variables: Record<string, unknown> | undefined, data: GraphqlData): Promise<GraphqlResult> {
+export async function executeGraphql(
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  data: GraphqlData,
+): Promise<GraphqlResult> {
   const s = githubSchema();
   let document: DocumentNode;
   try {

@@ -45,7 +45,16 @@ function convertSchema(node: unknown, external: boolean): unknown {
   const s = node as Json;
   const out: Json = {};
   for (const [k, v] of Object.entries(s)) {
-    if (k === 'example' || k === 'examples' || k === 'discriminator' || k === 'xml' || k === 'externalDocs' || k === 'nullable' || k.startsWith('x-')) continue;
+    if (
+      k === 'example' ||
+      k === 'examples' ||
+      k === 'discriminator' ||
+      k === 'xml' ||
+      k === 'externalDocs' ||
+      k === 'nullable' ||
+      k.startsWith('x-')
+    )
+      continue;
     if (k === '$ref' && typeof v === 'string') {
       out.$ref = external && v.startsWith(COMPONENT_REF) ? `${SCHEMA_ID}${v}` : v;
     } else if (k === 'properties' || k === 'patternProperties') {

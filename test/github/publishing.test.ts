@@ -51,7 +51,9 @@ describe('sticky comment', () => {
   it('creates once, then updates in place, then turns into "fixed"', async () => {
     expect(await publishStickyComment(octokit, comment())).toMatchObject({ action: 'created' });
     expect(await publishStickyComment(octokit, comment({ render: () => '## still failing' }))).toMatchObject({ action: 'updated' });
-    expect(await publishStickyComment(octokit, comment({ failing: false, render: () => '## all pass' }))).toMatchObject({ action: 'updated' });
+    expect(await publishStickyComment(octokit, comment({ failing: false, render: () => '## all pass' }))).toMatchObject({
+      action: 'updated',
+    });
     const [only, ...others] = gh.commentsOn(7);
     expect(others).toEqual([]);
     expect(only!.body).toContain(commentMarker('CI/check'));
@@ -78,9 +80,13 @@ describe('sticky comment', () => {
     // Author unknown (an installation token cannot ask): the human's quote of the marker is not ours.
     const mine = await publishStickyComment(octokit, comment());
     expect(mine).toMatchObject({ action: 'created' });
-    expect(gh.comments.find((c) => c.user.login === 'octocat' && c.body.includes('quoted'))!.body).toBe(`${commentMarker('CI/check')} quoted by a human`);
+    expect(gh.comments.find((c) => c.user.login === 'octocat' && c.body.includes('quoted'))!.body).toBe(
+      `${commentMarker('CI/check')} quoted by a human`,
+    );
     expect(await publishStickyComment(octokit, comment({ author: 'github-actions[bot]' }))).toMatchObject({ action: 'unchanged' });
-    expect(await publishStickyComment(octokit, comment({ author: 'github-actions[bot]', render: () => 'v2' }))).toMatchObject({ action: 'updated' });
+    expect(await publishStickyComment(octokit, comment({ author: 'github-actions[bot]', render: () => 'v2' }))).toMatchObject({
+      action: 'updated',
+    });
     const ours = gh.commentsOn(7).filter((c) => c.user.login === 'github-actions[bot]');
     expect(ours.map((c) => c.body.split('\n')[0])).toEqual([commentMarker('CI/other'), commentMarker('CI/check')]);
     // Pages of 100, following the Link header.
@@ -89,29 +95,47 @@ describe('sticky comment', () => {
 
   it('recognises the marker only at the start of its own comment: never inside text, never from someone else', async () => {
     // A bot comment of ours for another job whose guest output quotes this key's marker further down.
-    gh.seedComment(7, `${commentMarker('CI/other')}\n\n\`\`\`\n${commentMarker('CI/check')}\n\`\`\``, { login: 'github-actions[bot]', id: 41898282, type: 'Bot' });
+    gh.seedComment(7, `${commentMarker('CI/other')}\n\n\`\`\`\n${commentMarker('CI/check')}\n\`\`\``, {
+      login: 'github-actions[bot]',
+      id: 41898282,
+      type: 'Bot',
+    });
     // A person whose comment starts with the marker, when we know who we are.
     gh.seedComment(7, `${commentMarker('CI/check')}\nplease overwrite me`, { login: 'octocat', type: 'User' });
     expect(await publishStickyComment(octokit, comment({ author: 'github-actions[bot]' }))).toMatchObject({ action: 'created' });
-    expect(gh.commentsOn(7).map((c) => c.body.includes('please overwrite me') || c.body.startsWith(commentMarker('CI/other')))).toEqual([true, true, false]);
+    expect(gh.commentsOn(7).map((c) => c.body.includes('please overwrite me') || c.body.startsWith(commentMarker('CI/other')))).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(gh.requests.filter((r) => r.operationId === 'issues/update-comment' || r.operationId === 'issues/delete-comment')).toEqual([]);
   });
 
-  it("on-change rewrites only when the verdicts or causes changed; an identical body is never rewritten", async () => {
+  it('on-change rewrites only when the verdicts or causes changed; an identical body is never rewritten', async () => {
     await publishStickyComment(octokit, comment({ mode: 'on-change' }));
-    expect(await publishStickyComment(octokit, comment({ mode: 'on-change', render: () => '## same verdicts, other words' }))).toMatchObject({ action: 'unchanged' });
-    expect(await publishStickyComment(octokit, comment({ mode: 'on-failure' }))).toMatchObject({ action: 'unchanged', reason: 'nothing changed' });
+    expect(
+      await publishStickyComment(octokit, comment({ mode: 'on-change', render: () => '## same verdicts, other words' })),
+    ).toMatchObject({ action: 'unchanged' });
+    expect(await publishStickyComment(octokit, comment({ mode: 'on-failure' }))).toMatchObject({
+      action: 'unchanged',
+      reason: 'nothing changed',
+    });
     expect(await publishStickyComment(octokit, comment({ mode: 'on-change', failing: false }))).toMatchObject({ action: 'updated' });
     expect(gh.requests.filter((r) => r.operationId === 'issues/update-comment')).toHaveLength(1);
   });
 
   it('keeps a huge report under 65,536 characters with a pointer to the job summary', async () => {
-    const huge = '```\n' + 'x'.repeat(200_000) + '\n```';
+    const huge = `\`\`\`\n${'x'.repeat(200_000)}\n\`\`\``;
     await publishStickyComment(octokit, comment({ render: () => huge, detailsUrl: 'https://github.com/o/r/actions/runs/1' }));
     const body = gh.commentsOn(7)[0]!.body;
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body).toContain('[the job summary](https://github.com/o/r/actions/runs/1)');
-    expect(body.trimEnd().split('\n').filter((l) => l.startsWith('```')).length % 2).toBe(0);
+    expect(
+      body
+        .trimEnd()
+        .split('\n')
+        .filter((l) => l.startsWith('```')).length % 2,
+    ).toBe(0);
   });
 
   it("a fork's read-only token gets GitHub's 403, recognised as a permission problem", async () => {
@@ -126,16 +150,29 @@ describe('sticky comment', () => {
 describe('check run', () => {
   const ref = () => ({ owner: gh.owner, repo: gh.repo, name: 'wasm-p2-check', headSha: SHA });
   const annotations = (n: number): CheckRunAnnotation[] =>
-    Array.from({ length: n }, (_, i) => ({ path: `build/m${i}.wasm`, start_line: 1, end_line: 1, annotation_level: 'failure' as const, message: `m${i} regressed` }));
+    Array.from({ length: n }, (_, i) => ({
+      path: `build/m${i}.wasm`,
+      start_line: 1,
+      end_line: 1,
+      annotation_level: 'failure' as const,
+      message: `m${i} regressed`,
+    }));
 
   it('is created completed (after the check ran), 120 annotations in batches of 50', async () => {
-    await finishCheckRun(octokit, ref(), undefined, { conclusion: 'failure', title: '1 of 1 artifact breaks', summary: '## report', annotations: annotations(120) });
+    await finishCheckRun(octokit, ref(), undefined, {
+      conclusion: 'failure',
+      title: '1 of 1 artifact breaks',
+      summary: '## report',
+      annotations: annotations(120),
+    });
     const run = gh.checkRuns[0]!;
     expect(gh.checkRuns).toHaveLength(1);
     expect(run).toMatchObject({ status: 'completed', conclusion: 'failure', name: 'wasm-p2-check', headSha: SHA });
     expect(run.output.annotations).toHaveLength(120);
     expect(run.history.map((h) => ((h.output as { annotations?: unknown[] } | undefined)?.annotations ?? []).length)).toEqual([50, 50, 20]);
-    expect(Math.max(...run.history.map((h) => ((h.output as { annotations?: unknown[] } | undefined)?.annotations ?? []).length))).toBeLessThanOrEqual(ANNOTATIONS_PER_REQUEST);
+    expect(
+      Math.max(...run.history.map((h) => ((h.output as { annotations?: unknown[] } | undefined)?.annotations ?? []).length)),
+    ).toBeLessThanOrEqual(ANNOTATIONS_PER_REQUEST);
   });
 
   it('creates a completed run directly when there is no handle (post-from-report)', async () => {
@@ -164,9 +201,13 @@ describe('client resilience', () => {
 
   it('the emulator refuses invalid requests like GitHub: 422 for a bad body, 404 for unknown routes', async () => {
     // Deliberately invalid: no head_sha.
-    const bad = await octokit.request('POST /repos/{owner}/{repo}/check-runs', { owner: gh.owner, repo: gh.repo, name: 'x' } as never).catch((e: { status: number }) => e);
+    const bad = await octokit
+      .request('POST /repos/{owner}/{repo}/check-runs', { owner: gh.owner, repo: gh.repo, name: 'x' } as never)
+      .catch((e: { status: number }) => e);
     expect((bad as { status: number }).status).toBe(422);
-    const unknown = await octokit.request('GET /repos/{owner}/{repo}/no-such-thing', { owner: gh.owner, repo: gh.repo }).catch((e: { status: number }) => e);
+    const unknown = await octokit
+      .request('GET /repos/{owner}/{repo}/no-such-thing', { owner: gh.owner, repo: gh.repo })
+      .catch((e: { status: number }) => e);
     expect((unknown as { status: number }).status).toBe(404);
     const notCompleted = await octokit.rest.checks
       .create({ owner: gh.owner, repo: gh.repo, name: 'x', head_sha: SHA, status: 'completed' })
@@ -177,7 +218,12 @@ describe('client resilience', () => {
 
   it('the emulator validates query parameters, and its own responses (an off-spec answer is recorded)', async () => {
     const badQuery = await octokit
-      .request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: gh.owner, repo: gh.repo, issue_number: 7, page: 'two' } as never)
+      .request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        owner: gh.owner,
+        repo: gh.repo,
+        issue_number: 7,
+        page: 'two',
+      } as never)
       .catch((e: { status: number }) => e);
     expect((badQuery as { status: number }).status).toBe(422);
     expect(gh.rejected.map((r) => r.rejected)).toEqual([expect.stringContaining('"field":"page"')]);
@@ -204,7 +250,14 @@ describe('client resilience', () => {
       await publishStickyComment(client, { ...comment(), owner: ghes.owner, repo: ghes.repo, issueNumber: 1 });
       expect(ghes.commentsOn(1)).toHaveLength(1);
       // hide-old minimizes through GITHUB_GRAPHQL_URL (/api/graphql beside /api/v3).
-      const hidden = await publishStickyComment(client, { ...comment({ failing: false }), owner: ghes.owner, repo: ghes.repo, issueNumber: 1, hideOld: true, graphqlUrl: ghes.graphqlUrl });
+      const hidden = await publishStickyComment(client, {
+        ...comment({ failing: false }),
+        owner: ghes.owner,
+        repo: ghes.repo,
+        issueNumber: 1,
+        hideOld: true,
+        graphqlUrl: ghes.graphqlUrl,
+      });
       expect(hidden).toMatchObject({ action: 'created', minimized: 1 });
       expect(ghes.commentsOn(1).map((c) => c.minimizedAs)).toEqual(['OUTDATED', undefined]);
       expect(ghes.requests.filter((r) => r.operationId === 'graphql').map((r) => r.path)).toEqual(['/api/graphql', '/api/graphql']);

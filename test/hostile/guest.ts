@@ -270,7 +270,10 @@ export function bombWat(kind: 'output' | 'disk' | 'memory', amount: number, step
  */
 export function slowToCompileWat(functions: number, size: number): string {
   const fn = (i: number) => {
-    const steps = Array.from({ length: size }, (_, k) => `(local.set $a (i32.add (i32.mul (local.get $a) (i32.const ${k + i + 3})) (local.get $b)))`).join(' ');
+    const steps = Array.from(
+      { length: size },
+      (_, k) => `(local.set $a (i32.add (i32.mul (local.get $a) (i32.const ${k + i + 3})) (local.get $b)))`,
+    ).join(' ');
     return `(func $f${i} (param $a i32) (param $b i32) (result i32) ${steps} (local.get $a))`;
   };
   return `(module

@@ -48,7 +48,14 @@ function commandLines(log: string): string[] {
   return log.split(/\r\n|\r|\n/).filter((line) => /^[\s\u0085]*::/.test(line) || line.includes('##['));
 }
 
-const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({ args: [], env: {}, dirs: [], timeoutMs: 30_000, outputCapBytes: 64 * 1024, ...over });
+const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({
+  args: [],
+  env: {},
+  dirs: [],
+  timeoutMs: 30_000,
+  outputCapBytes: 64 * 1024,
+  ...over,
+});
 
 /**
  * A preopen folder or stdin file the checker refuses (it is untrusted data) is a configuration error naming the input:
@@ -58,19 +65,49 @@ const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({ args: [], env: {}, 
  */
 describe('a refused preopen or stdin file is a configuration error with a report, never a lost one', () => {
   const cases: [string, (ws: string) => Promise<void>, Partial<Sandbox>, string, RegExp][] = [
-    ['a FIFO with a hostile name in a preopen', async (ws) => void execFileSync('mkfifo', [path.join(ws, 'data', EVIL_NAME)]), { dirs: [{ host: 'data', guest: '/data' }] }, 'dirs', /is a FIFO/],
-    ['a link to /proc in a preopen', (ws) => symlink('/proc', path.join(ws, 'data', 'proc')), { dirs: [{ host: 'data', guest: '/data' }] }, 'dirs', /points outside the granted folder/],
-    ['a stdin file that is a link to /proc/self/environ', (ws) => symlink('/proc/self/environ', path.join(ws, 'stdin.txt')), { stdinFile: 'stdin.txt' }, 'stdin', /resolves to \/proc/],
-    ['a preopen nested deeper than a path can be copied', async (ws) => {
-      // 2,600 levels: the copy's longer root pushes the deepest path past PATH_MAX (ENAMETOOLONG, not a SandboxInputError)
-      const rel = Array.from({ length: 2600 }, () => 'a').join('/');
-      execFileSync('sh', ['-c', 'mkdir -p "$0"', rel], { cwd: path.join(ws, 'data') });
-    }, { dirs: [{ host: 'data', guest: '/data' }] }, 'dirs', /data/],
+    [
+      'a FIFO with a hostile name in a preopen',
+      async (ws) => void execFileSync('mkfifo', [path.join(ws, 'data', EVIL_NAME)]),
+      { dirs: [{ host: 'data', guest: '/data' }] },
+      'dirs',
+      /is a FIFO/,
+    ],
+    [
+      'a link to /proc in a preopen',
+      (ws) => symlink('/proc', path.join(ws, 'data', 'proc')),
+      { dirs: [{ host: 'data', guest: '/data' }] },
+      'dirs',
+      /points outside the granted folder/,
+    ],
+    [
+      'a stdin file that is a link to /proc/self/environ',
+      (ws) => symlink('/proc/self/environ', path.join(ws, 'stdin.txt')),
+      { stdinFile: 'stdin.txt' },
+      'stdin',
+      /resolves to \/proc/,
+    ],
+    [
+      'a preopen nested deeper than a path can be copied',
+      async (ws) => {
+        // 2,600 levels: the copy's longer root pushes the deepest path past PATH_MAX (ENAMETOOLONG, not a SandboxInputError)
+        const rel = Array.from({ length: 2600 }, () => 'a').join('/');
+        execFileSync('sh', ['-c', 'mkdir -p "$0"', rel], { cwd: path.join(ws, 'data') });
+      },
+      { dirs: [{ host: 'data', guest: '/data' }] },
+      'dirs',
+      /data/,
+    ],
   ];
   for (const [what, make, given, option, message] of cases) {
     it(`check(): ${what}`, async () => {
       const ws = await workspace(make);
-      const report = await check({ patterns: ['build/*.wasm'], cwd: ws, runtime: 'embedded', sandbox: sandbox(given), workDir: path.join(work, `check-${n}`) });
+      const report = await check({
+        patterns: ['build/*.wasm'],
+        cwd: ws,
+        runtime: 'embedded',
+        sandbox: sandbox(given),
+        workDir: path.join(work, `check-${n}`),
+      });
       expect(report.configurationError?.option).toBe(option);
       expect(report.configurationError?.message).toMatch(message);
       expect(report.results).toEqual([]);
@@ -80,7 +117,11 @@ describe('a refused preopen or stdin file is a configuration error with a report
   it('CLI: exit 2 naming the flag, the JSON report still written, no workflow command in its output', async () => {
     const ws = await workspace(async (w) => void execFileSync('mkfifo', [path.join(w, 'data', EVIL_NAME)]));
     const json = path.join(ws, 'report.json');
-    const r = await promisify(execFile)(process.execPath, [path.join(root, 'dist', 'cli.js'), '--runtime', 'embedded', '--no-cache', '--dir', 'data::/data', '--json', json, 'build/*.wasm'], { cwd: ws }).then(
+    const r = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'dist', 'cli.js'), '--runtime', 'embedded', '--no-cache', '--dir', 'data::/data', '--json', json, 'build/*.wasm'],
+      { cwd: ws },
+    ).then(
       (ok) => ({ code: 0, ...ok }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
@@ -124,7 +165,8 @@ function childrenOf(ppid: number, needle: string): number[] {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(parent) === ppid && state !== 'Z' && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) found.push(Number(entry));
+      if (Number(parent) === ppid && state !== 'Z' && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle))
+        found.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -157,14 +199,23 @@ async function until<T>(what: string, get: () => T | undefined, ms = 90_000): Pr
 describe('a checker that is interrupted takes its guest hosts with it', () => {
   const runtimes: [string, string[], string, boolean][] = [
     ['embedded', ['--runtime', 'embedded'], 'embedded-p1-host', false],
-    ['wasmtime (engine harness)', ['--runtime', 'wasmtime', '--wasmtime', path.join(root, 'test', 'harness', 'wasmtime'), '--adapter', 'bundled'], 'wasmtime-run.py\u0000run\u0000', engineUnavailable() !== undefined],
+    [
+      'wasmtime (engine harness)',
+      ['--runtime', 'wasmtime', '--wasmtime', path.join(root, 'test', 'harness', 'wasmtime'), '--adapter', 'bundled'],
+      'wasmtime-run.py\u0000run\u0000',
+      engineUnavailable() !== undefined,
+    ],
   ];
   for (const [name, flags, host, skip] of runtimes) {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       it.skipIf(skip)(`${name}: ${signal} during a guest that never ends`, async () => {
-        const cli = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), ...flags, '--no-cache', '--quiet', '--timeout', '3600', path.join(fixtures, 'c-loop.wasm')], {
-          stdio: 'ignore',
-        });
+        const cli = spawn(
+          process.execPath,
+          [path.join(root, 'dist', 'cli.js'), ...flags, '--no-cache', '--quiet', '--timeout', '3600', path.join(fixtures, 'c-loop.wasm')],
+          {
+            stdio: 'ignore',
+          },
+        );
         const exited = new Promise<NodeJS.Signals | null>((resolve) => cli.on('exit', (_code, sig) => resolve(sig)));
         try {
           const [hostPid] = await until(`the ${host} process`, () => {
@@ -203,8 +254,17 @@ describe('artifact globs do not follow links a pull request commits', () => {
     });
     expect((await discover(['build/**/*.wasm', '**/*.wasm'], ws)).files).toEqual([path.join('build', 'c-hello.wasm')]);
     // a link the configuration names as the glob's start (e.g. bazel-bin/**) is still walked
-    expect((await discover(['linked/**/*.wasm'], ws)).files).toEqual([path.join('linked', 'other.wasm'), path.join('linked', 'secret.wasm')]);
-    const report = await check({ patterns: ['build/**/*.wasm'], cwd: ws, runtime: 'embedded', sandbox: sandbox(), workDir: path.join(work, `check-${n}`) });
+    expect((await discover(['linked/**/*.wasm'], ws)).files).toEqual([
+      path.join('linked', 'other.wasm'),
+      path.join('linked', 'secret.wasm'),
+    ]);
+    const report = await check({
+      patterns: ['build/**/*.wasm'],
+      cwd: ws,
+      runtime: 'embedded',
+      sandbox: sandbox(),
+      workDir: path.join(work, `check-${n}`),
+    });
     expect(report.results.map((r) => [r.artifact.path, r.verdict])).toEqual([[path.join('build', 'c-hello.wasm'), 'PASS']]);
   });
 });

@@ -12,7 +12,9 @@ export function trapOfRun(run: RunResult): Trap | undefined {
   const text = run.stderr.tail ?? run.stderr.text;
   if (run.harnessError !== undefined) {
     // The guest could not even be loaded or linked: kept as a trap so the diagnosis sees it.
-    return parseTrap(text) ?? { kind: 'instantiation-error', message: run.harnessError, causes: [run.harnessError], frames: [], format: 'text' };
+    return (
+      parseTrap(text) ?? { kind: 'instantiation-error', message: run.harnessError, causes: [run.harnessError], frames: [], format: 'text' }
+    );
   }
   if (run.exitCode === 0 || run.exitCode === null) return undefined;
   return parseTrap(text);

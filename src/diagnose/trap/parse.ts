@@ -50,10 +50,16 @@ export function parseAdapterLine(text: string): AdapterLine | undefined {
 const KIND_RULES: Array<[RegExp, TrapKind]> = [
   [/cannot leave component instance/i, 'cannot-leave-instance'],
   [/exit with invalid exit status|invalid exit status outside of/i, 'invalid-exit-status'],
-  [/indirect call type mismatch|uninitialized element|undefined element|null function or function signature mismatch|function signature mismatch|table index is out of bounds|indirect call to null/i, 'indirect-call'],
+  [
+    /indirect call type mismatch|uninitialized element|undefined element|null function or function signature mismatch|function signature mismatch|table index is out of bounds|indirect call to null/i,
+    'indirect-call',
+  ],
   [/call stack exhausted|maximum call stack size exceeded|stack overflow/i, 'stack-overflow'],
   [/out of bounds memory access|memory access out of bounds|out of bounds|heap out of bounds/i, 'out-of-bounds'],
-  [/integer overflow|float unrepresentable|integer result unrepresentable|invalid conversion to integer|float-to-int conversion/i, 'integer-overflow'],
+  [
+    /integer overflow|float unrepresentable|integer result unrepresentable|invalid conversion to integer|float-to-int conversion/i,
+    'integer-overflow',
+  ],
   [/divide by zero|division by zero|divide result unrepresentable|remainder by zero/i, 'divide-by-zero'],
   [/unaligned atomic|misaligned memory access|operation does not support unaligned/i, 'unaligned-atomic'],
   [/null reference|dereferencing a null pointer|null (?:function|structure|array) reference/i, 'null-reference'],
@@ -144,7 +150,14 @@ function refineOrigins(frames: Frame[]): void {
     const callee = frames[i - 1]!;
     const caller = frames[i + 1]!;
     const callerKey = moduleKey(caller);
-    if (callee.origin === 'adapter' && callerKey !== undefined && callerKey !== key && caller.origin !== 'adapter' && caller.origin !== 'shim') f.origin = 'shim';
+    if (
+      callee.origin === 'adapter' &&
+      callerKey !== undefined &&
+      callerKey !== key &&
+      caller.origin !== 'adapter' &&
+      caller.origin !== 'shim'
+    )
+      f.origin = 'shim';
   }
 }
 
@@ -218,7 +231,8 @@ function parseWasmtimeBacktrace(lines: string[]): Backtrace | undefined {
 }
 
 /** The adapter prints its message without a newline, so a digit may precede the error name. */
-const V8_ERROR_RE = /(?:^|[\s\d:'"(\[])((?:WebAssembly\.)?(?:RuntimeError|CompileError|LinkError|RangeError|TypeError|ReferenceError|InternalError|Error|ComponentError|WasiError)): (.*)$/;
+const V8_ERROR_RE =
+  /(?:^|[\s\d:'"([])((?:WebAssembly\.)?(?:RuntimeError|CompileError|LinkError|RangeError|TypeError|ReferenceError|InternalError|Error|ComponentError|WasiError)): (.*)$/;
 /** On a line with trailing whitespace trimmed. */
 const V8_AT_RE = /^\s+at\s+(\S.*)$/;
 /** `wasm://wasm/[name-]hash:wasm-function[N]:0xOFF`; older V8 prints `wasm-function[N]:0xOFF` or `<anonymous>:wasm-function[N]:0xOFF`. */
@@ -230,14 +244,18 @@ export function parseV8Frame(index: number, body: string): Frame {
   // `name (location)`: the first `(` after whitespace opens the location when the line ends with `)`.
   const open = body.endsWith(')') ? body.search(/\s\(/) : -1;
   if (open >= 0) {
-    name = body.slice(0, open).trimEnd().replace(/^async\s/, '').trimStart();
+    name = body
+      .slice(0, open)
+      .trimEnd()
+      .replace(/^async\s/, '')
+      .trimStart();
     location = body.slice(open + 2, -1);
   } else {
     location = body.replace(/^async\s/, '').trimStart();
   }
   const wasm = V8_WASM_LOC_RE.exec(location);
   if (wasm) {
-    const module = wasm[2] === undefined ? undefined : `wasm://wasm/${wasm[1] !== undefined ? wasm[1] + '-' : ''}${wasm[2]}`;
+    const module = wasm[2] === undefined ? undefined : `wasm://wasm/${wasm[1] !== undefined ? `${wasm[1]}-` : ''}${wasm[2]}`;
     const rawName = name ?? `wasm-function[${wasm[3]}]`;
     const frame = makeFrame(index, rawName, module, parseInt(wasm[4]!, 16));
     if (wasm[1] !== undefined) frame.origin = originOf(wasm[1], rawName, frame.name);
@@ -374,7 +392,7 @@ function parseChain(lines: string[], backtrace: Backtrace | undefined): Chain | 
     else for (root = caused - 1; root >= 0 && lines[root]!.trim() === ''; root--);
   }
   if (root < 0) {
-    root = lines.findIndex((l) => ROOT_MARKERS.some((m) => l.includes(m)) || /\bError: /.test(l) && /wasm|component|module/i.test(l));
+    root = lines.findIndex((l) => ROOT_MARKERS.some((m) => l.includes(m)) || (/\bError: /.test(l) && /wasm|component|module/i.test(l)));
     if (root < 0) return undefined;
   }
   const causes = [cleanCause(stripPrefix(lines[root]!))];
@@ -398,7 +416,7 @@ function parseChain(lines: string[], backtrace: Backtrace | undefined): Chain | 
       }
       if (numberIndent >= 0) {
         // frames / source lines under a numbered cause
-        if (/^\s*$/.test(line) || /^\s+/.test(line) && (/^(\s*)/.exec(line)![1]!.length > numberIndent)) {
+        if (/^\s*$/.test(line) || (/^\s+/.test(line) && /^(\s*)/.exec(line)![1]!.length > numberIndent)) {
           end = i + 1;
           continue;
         }
@@ -458,7 +476,10 @@ export function parseTrap(text: string): Trap | undefined {
     const rootLine = lines[chain.root]!;
     const cli =
       causes.some((c) => c.startsWith('failed to run main module')) ||
-      (/^\s*Error: /.test(rootLine) && /^(?:component imports instance|failed to parse WebAssembly module|failed to instantiate|unknown import|import `)/.test(causes[0]!));
+      (/^\s*Error: /.test(rootLine) &&
+        /^(?:component imports instance|failed to parse WebAssembly module|failed to instantiate|unknown import|import `)/.test(
+          causes[0]!,
+        ));
     trap = {
       kind: classifyTrap(message, causes),
       message,

@@ -25,7 +25,11 @@ function memoryBytes(): number | undefined {
 
 function writeStatus(config: HostConfig, status: HostStatus): void {
   const memory = memoryBytes();
-  const file: HostStatusFile = { ...status, ...(compiledIn !== undefined ? { compileMs: compiledIn } : {}), ...(memory !== undefined ? { memoryBytes: memory } : {}) };
+  const file: HostStatusFile = {
+    ...status,
+    ...(compiledIn !== undefined ? { compileMs: compiledIn } : {}),
+    ...(memory !== undefined ? { memoryBytes: memory } : {}),
+  };
   writeFileSync(config.statusFile, JSON.stringify(file));
 }
 
@@ -64,9 +68,7 @@ export function reportThrown(config: HostConfig, error: unknown, phase: 'link' |
   const stack = e.stack ?? `${e.name}: ${e.message}`;
   // The adapter prints its assertion without a newline right before trapping: keep the stack on its own line.
   writeSync(2, `\n${stack}\n`);
-  const isTrap =
-    phase === 'run' &&
-    (e instanceof WebAssembly.RuntimeError || (e instanceof RangeError && /call stack/i.test(e.message)));
+  const isTrap = phase === 'run' && (e instanceof WebAssembly.RuntimeError || (e instanceof RangeError && /call stack/i.test(e.message)));
   if (isTrap) finish(config, { outcome: 'trap', name: e.name, message: e.message, stack });
   finish(config, { outcome: 'error', message: `${e.name}: ${e.message}`, stack });
 }

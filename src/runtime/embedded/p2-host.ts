@@ -47,14 +47,20 @@ try {
     await Promise.all(names.map(async (name) => [name, await WebAssembly.compile(readFileSync(path.join(config.target, name)))] as const)),
   );
   // Every core instance the bindings create is watched for its memories (the memory limit report).
-  const instantiateCore = WebAssembly.instantiate.bind(WebAssembly) as (m: WebAssembly.Module, i?: WebAssembly.Imports) => Promise<WebAssembly.Instance>;
+  const instantiateCore = WebAssembly.instantiate.bind(WebAssembly) as (
+    m: WebAssembly.Module,
+    i?: WebAssembly.Imports,
+  ) => Promise<WebAssembly.Instance>;
   (WebAssembly as { instantiate: unknown }).instantiate = async (m: WebAssembly.Module, i?: WebAssembly.Imports) => {
     const created = await instantiateCore(m, i);
     trackMemories(created);
     return created;
   };
   started(config, Math.round(performance.now() - compileStart));
-  instance = await mod.instantiate(async (name) => modules.get(name) ?? WebAssembly.compile(readFileSync(path.join(config.target, name))), lookup);
+  instance = await mod.instantiate(
+    async (name) => modules.get(name) ?? WebAssembly.compile(readFileSync(path.join(config.target, name))),
+    lookup,
+  );
 } catch (e) {
   reportThrown(config, e, 'link');
 }
@@ -64,7 +70,10 @@ try {
     const runKey = Object.keys(instance).find((k) => k === 'run' || k.startsWith('wasi:cli/run@'));
     const run = runKey ? (instance[runKey] as { run?: () => void }) : undefined;
     if (!run?.run) {
-      finish(config, { outcome: 'error', message: `component exports no wasi:cli/run (exports: ${Object.keys(instance).join(', ') || 'none'})` });
+      finish(config, {
+        outcome: 'error',
+        message: `component exports no wasi:cli/run (exports: ${Object.keys(instance).join(', ') || 'none'})`,
+      });
     }
     run.run();
   }

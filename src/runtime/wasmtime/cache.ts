@@ -50,7 +50,8 @@ export interface ReleaseCache {
 
 /** The platform's per-user cache folder for wasm-p2-check (XDG on Linux and other Unixes). */
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(homedir(), 'AppData', 'Local'), 'wasm-p2-check', 'Cache');
+  if (process.platform === 'win32')
+    return path.join(env.LOCALAPPDATA || path.join(homedir(), 'AppData', 'Local'), 'wasm-p2-check', 'Cache');
   if (process.platform === 'darwin') return path.join(homedir(), 'Library', 'Caches', 'wasm-p2-check');
   const xdg = env.XDG_CACHE_HOME;
   // The XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored.
@@ -85,7 +86,10 @@ export function folderCache(root: string = userCacheDir(), options: { tempDir?: 
   return {
     where: root,
     async find(tool, version, arch) {
-      const ok = await stat(`${entry(tool, version, arch)}.complete`).then(() => true, () => false);
+      const ok = await stat(`${entry(tool, version, arch)}.complete`).then(
+        () => true,
+        () => false,
+      );
       return ok ? entry(tool, version, arch) : undefined;
     },
     async versions(tool, arch) {
@@ -113,7 +117,12 @@ export function folderCache(root: string = userCacheDir(), options: { tempDir?: 
     async extract(archive) {
       // GNU tar and bsdtar detect xz themselves; bsdtar (Windows' tar) also reads zip.
       const dir = await temp();
-      const r = await execa('tar', ['-xf', archive, '-C', dir], { env: minimalHostEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+      const r = await execa('tar', ['-xf', archive, '-C', dir], {
+        env: minimalHostEnv(),
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+      });
       if (r.exitCode !== 0) throw new Error(`tar -xf failed (exit ${r.exitCode}): ${String(r.stderr).trim().slice(0, 500)}`);
       return dir;
     },

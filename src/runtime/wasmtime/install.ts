@@ -141,7 +141,13 @@ export async function resolveWasmtime(opts: ResolveWasmtimeOptions): Promise<Res
       log(`note: ${opts.binary} is wasmtime ${probe.version}, not the requested ${want}; using it as given`);
     }
     log(`using wasmtime ${probe.version} (explicit: ${opts.binary})`);
-    return { binary: opts.binary, version: probe.version, source: 'explicit', versionText: probe.text, runtimeName: runtimeNameFor(probe.text) };
+    return {
+      binary: opts.binary,
+      version: probe.version,
+      source: 'explicit',
+      versionText: probe.text,
+      runtimeName: runtimeNameFor(probe.text),
+    };
   }
 
   if (requested === 'latest' && !opts.offline) {

@@ -104,7 +104,9 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
     const runDir = await mkdtemp(path.join(opts.workDir, `wasmtime-${++counter}-${phase}-`));
     const limits = limitsOf(sandbox);
     try {
+      // biome-ignore lint/style/useConst: assigned by destructuring below
       let args: string[];
+      // biome-ignore lint/style/useConst: assigned by destructuring below
       let cwd: string | undefined;
       let dirs: Preopen[];
       try {
@@ -116,18 +118,27 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
       const compiled = await precompile(phase, file, sandbox, runDir);
       if (compiled.proc.spawnError !== undefined || compiled.proc.timedOut) {
         // The checker could not get the guest compiled: no run, no verdict about the guest.
-        const result = await toRunResult({ ...compiled.proc, timedOut: false, compileTimedOut: compiled.proc.timedOut }, {
-          phase,
-          runtime,
-          hostName,
-          command: [opts.binary, 'compile', path.resolve(file)],
-          timeoutMs: sandbox.timeoutMs,
-          limits,
-        });
+        const result = await toRunResult(
+          { ...compiled.proc, timedOut: false, compileTimedOut: compiled.proc.timedOut },
+          {
+            phase,
+            runtime,
+            hostName,
+            command: [opts.binary, 'compile', path.resolve(file)],
+            timeoutMs: sandbox.timeoutMs,
+            limits,
+          },
+        );
         return { ...result, exitCode: null, compileMs: compiled.proc.durationMs };
       }
       const target = compiled.ok ? compiled.out : file;
-      ({ args, cwd } = wasmtimeRunArgs(opts.version, phase, target, { ...sandbox, dirs }, { memoryBytes: limits.memoryBytes, precompiled: compiled.ok }));
+      ({ args, cwd } = wasmtimeRunArgs(
+        opts.version,
+        phase,
+        target,
+        { ...sandbox, dirs },
+        { memoryBytes: limits.memoryBytes, precompiled: compiled.ok },
+      ));
       const proc = await runSandboxedProcess({
         command: opts.binary,
         args,
@@ -151,7 +162,11 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
         compileMs: compiled.proc.durationMs,
       });
       if (!result.limit && result.exitCode !== 0 && GROW_FAILURE_RE.test(result.stderr.tail ?? result.stderr.text)) {
-        result.limit = { kind: 'memory', value: limits.memoryBytes, message: `memory limit of ${formatBytes(limits.memoryBytes)} reached: a memory.grow past it trapped` };
+        result.limit = {
+          kind: 'memory',
+          value: limits.memoryBytes,
+          message: `memory limit of ${formatBytes(limits.memoryBytes)} reached: a memory.grow past it trapped`,
+        };
       }
       return result;
     } finally {
