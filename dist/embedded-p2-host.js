@@ -1,9 +1,9 @@
 import { createRequire as __wpc_createRequire } from 'node:module';
 import { fileURLToPath as __wpc_fileURLToPath } from 'node:url';
 import { dirname as __wpc_dirname } from 'node:path';
-const require = __wpc_createRequire(import.meta.url);
-const __filename = __wpc_fileURLToPath(import.meta.url);
-const __dirname = __wpc_dirname(__filename);
+var require = __wpc_createRequire(import.meta.url);
+var __filename = __wpc_fileURLToPath(import.meta.url);
+var __dirname = __wpc_dirname(__filename);
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -11,7 +11,7 @@ var __export = (target, all) => {
 };
 
 // src/runtime/embedded/p2-host.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -2967,7 +2967,7 @@ function createIsolatedEnvironment(env3, args, baseCli) {
 }
 
 // src/runtime/embedded/host-common.ts
-import { readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 
 // src/runtime/embedded/host-protocol.ts
 var TRAP_EXIT_CODE = 134;
@@ -2982,8 +2982,39 @@ function readConfig() {
   }
   return JSON.parse(readFileSync(file, "utf8"));
 }
+var compiledIn;
+var finished = false;
+var memories = [];
+function trackMemories(instance2) {
+  for (const value of Object.values(instance2.exports)) if (value instanceof WebAssembly.Memory) memories.push(value);
+}
+function memoryBytes() {
+  return memories.length > 0 ? Math.max(...memories.map((m) => m.buffer.byteLength)) : void 0;
+}
+function writeStatus(config2, status) {
+  const memory = memoryBytes();
+  const file = {
+    ...status,
+    ...compiledIn !== void 0 ? { compileMs: compiledIn } : {},
+    ...memory !== void 0 ? { memoryBytes: memory } : {}
+  };
+  writeFileSync(config2.statusFile, JSON.stringify(file));
+}
+function started(config2, compileMs) {
+  compiledIn = compileMs;
+  writeStatus(config2, { outcome: "running", compileMs });
+  process.on("exit", (code) => {
+    if (!finished) writeStatus(config2, { outcome: "exit", code });
+  });
+  try {
+    writeSync(3, "r");
+    closeSync(3);
+  } catch {
+  }
+}
 function finish(config2, status) {
-  writeFileSync(config2.statusFile, JSON.stringify(status));
+  finished = true;
+  writeStatus(config2, status);
   process.exit(status.outcome === "exit" ? status.code : status.outcome === "trap" ? TRAP_EXIT_CODE : HOST_ERROR_EXIT_CODE);
 }
 function reportThrown(config2, error2, phase) {
@@ -3006,13 +3037,36 @@ try {
     sandbox: { preopens: config.preopens, env: config.env, args: config.args, enableNetwork: false }
   });
   const imports = shim.getImportObject();
+  const types3 = imports["wasi:filesystem/types"];
+  if (!types3?.Descriptor) throw new Error("preview2-shim: wasi:filesystem/types has no Descriptor to guard");
+  types3.Descriptor.prototype.symlinkAt = () => {
+    throw "not-permitted";
+  };
+  types3.Descriptor.prototype.linkAt = () => {
+    throw "not-permitted";
+  };
   const env3 = imports["wasi:cli/environment"];
   if (env3) imports["wasi:cli/environment"] = { ...env3, initialCwd: () => void 0 };
   const lookup = new Proxy(imports, {
     get: (target, key) => typeof key === "string" ? target[key] ?? target[key.replace(/@[^@]*$/, "")] : void 0
   });
   const mod = await import(pathToFileURL(path.join(config.target, "component.js")).href);
-  instance = await mod.instantiate((name) => WebAssembly.compile(readFileSync2(path.join(config.target, name))), lookup);
+  const compileStart = performance.now();
+  const names = readdirSync(config.target).filter((name) => name.endsWith(".wasm"));
+  const modules = new Map(
+    await Promise.all(names.map(async (name) => [name, await WebAssembly.compile(readFileSync2(path.join(config.target, name)))]))
+  );
+  const instantiateCore = WebAssembly.instantiate.bind(WebAssembly);
+  WebAssembly.instantiate = async (m, i) => {
+    const created = await instantiateCore(m, i);
+    trackMemories(created);
+    return created;
+  };
+  started(config, Math.round(performance.now() - compileStart));
+  instance = await mod.instantiate(
+    async (name) => modules.get(name) ?? WebAssembly.compile(readFileSync2(path.join(config.target, name))),
+    lookup
+  );
 } catch (e) {
   reportThrown(config, e, "link");
 }
@@ -3021,7 +3075,10 @@ try {
     const runKey = Object.keys(instance).find((k) => k === "run" || k.startsWith("wasi:cli/run@"));
     const run = runKey ? instance[runKey] : void 0;
     if (!run?.run) {
-      finish(config, { outcome: "error", message: `component exports no wasi:cli/run (exports: ${Object.keys(instance).join(", ") || "none"})` });
+      finish(config, {
+        outcome: "error",
+        message: `component exports no wasi:cli/run (exports: ${Object.keys(instance).join(", ") || "none"})`
+      });
     }
     run.run();
   }
