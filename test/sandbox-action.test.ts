@@ -1,23 +1,15 @@
 /**
- * The Action's run() (in process, test/action/harness.ts) against hostile data behind its inputs: a preopen folder
+ * The Action's run() (in process, test/action/action.harness.ts) against hostile data behind its inputs: a preopen folder
  * with a committed link to /proc and to a folder outside the workspace, and a stdin file that is a link to the
  * runner's environment. The step fails naming the link, before any guest runs; no secret reaches any output.
  */
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { GitHubEmulator } from './github/emulator.js';
-import { ActionHarness, startEmulator, stopEmulator } from './action/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useActionHarness } from './action/harness.js';
 
-const harness = new ActionHarness();
-let gh: GitHubEmulator;
-beforeAll(() => harness.setUp());
-afterAll(() => harness.tearDown());
-beforeEach(async () => {
-  gh = await startEmulator();
-});
-afterEach(() => stopEmulator(gh));
+const action = useActionHarness();
 
 async function workspaceWith(make: (ws: string) => Promise<void>): Promise<string> {
   const ws = path.join(await mkdtemp(path.join(tmpdir(), 'p2c-action-hostile-')), 'workspace');
@@ -42,7 +34,7 @@ describe('the Action with hostile preopen and stdin data', () => {
   ] as const) {
     it(`${what}: the step fails naming the link; nothing runs`, async () => {
       const workspace = await workspaceWith(make);
-      const r = await harness.run(gh, {
+      const r = await action.run({
         inputs: { artifacts: 'build/*.wasm', dirs: 'data::/data' },
         artifacts: ['wat-hello.wasm'],
         workspace,
@@ -52,7 +44,7 @@ describe('the Action with hostile preopen and stdin data', () => {
       expect(r.stdout).not.toMatch(/GITHUB_TOKEN=|INPUT_GITHUB-TOKEN=|ghs_/);
       expect(r.summary).not.toMatch(/GITHUB_TOKEN=|ghs_/);
       expect(
-        gh
+        action.gh
           .commentsOn(1)
           .map((c) => c.body)
           .join('\n'),
@@ -62,7 +54,7 @@ describe('the Action with hostile preopen and stdin data', () => {
 
   it('a stdin file that is a link to the runner environment: refused before anything runs', async () => {
     const workspace = await workspaceWith((ws) => symlink('/proc/self/environ', path.join(ws, 'input.txt')));
-    const r = await harness.run(gh, {
+    const r = await action.run({
       inputs: { artifacts: 'build/*.wasm', stdin: 'input.txt' },
       artifacts: ['wat-hello.wasm'],
       workspace,

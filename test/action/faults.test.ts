@@ -10,30 +10,18 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/github/sticky-comment.js';
-import type { GitHubEmulator } from '../github/emulator.js';
 import { workflowRunEvent } from '../github/events.js';
-import { ActionHarness, HEAD, PR, startEmulator, stopEmulator, type RunOptions } from './harness.js';
+import { useActionHarness, HEAD, PR } from './harness.js';
 
 const PASSING = 'wat-hello.wasm';
 const ALSO_PASSING = 'c-hello.wasm';
 const REGRESSING = 'go124-hello.wasm';
 
-const harness = new ActionHarness();
-let gh: GitHubEmulator;
-
-beforeAll(() => harness.setUp());
-afterAll(() => harness.tearDown());
-
-beforeEach(async () => {
-  gh = await startEmulator();
-});
-
-afterEach(() => stopEmulator(gh));
-
-const runAction = (o: RunOptions) => harness.run(gh, o);
-const ours = () => gh.commentsOn(PR).filter((c) => c.body.startsWith(commentMarker('CI/wasm')));
+const action = useActionHarness();
+const runAction = action.run;
+const ours = () => action.gh.commentsOn(PR).filter((c) => c.body.startsWith(commentMarker('CI/wasm')));
 
 /** The verdict's local results, whatever happened to the API. */
 function expectLocalResults(r: Awaited<ReturnType<typeof runAction>>, result: string): void {
@@ -44,14 +32,14 @@ function expectLocalResults(r: Awaited<ReturnType<typeof runAction>>, result: st
 
 describe('API faults never lose the verdict', () => {
   it('a persistent 500 on every request: report, summary and outputs written, the step follows the verdict', async () => {
-    gh.inject({ times: 10_000, status: 500 });
+    action.gh.inject({ times: 10_000, status: 500 });
     const pass = await runAction({ inputs: { artifacts: 'build/*.wasm', comment: 'always' }, artifacts: [PASSING] });
     expect(pass.code, pass.stdout).toBe(0);
     expectLocalResults(pass, 'pass');
     expect(pass.stdout).toMatch(/::warning::Could not publish the check run: 500 Server Error/);
     expect(pass.stdout).toMatch(/::warning::Could not comment on the pull request: 500 Server Error/);
-    expect(gh.requests.filter((r) => r.operationId === 'checks/create').length).toBe(4); // 1 + 3 retries
-    expect(gh.checkRuns).toEqual([]);
+    expect(action.gh.requests.filter((r) => r.operationId === 'checks/create').length).toBe(4); // 1 + 3 retries
+    expect(action.gh.checkRuns).toEqual([]);
 
     // The verdict still fails the step, with the verdict's message, not the API's.
     const regress = await runAction({ inputs: { artifacts: 'build/*.wasm' }, artifacts: [REGRESSING] });
@@ -84,16 +72,16 @@ describe('API faults never lose the verdict', () => {
   });
 
   it('a 502 when the check run is written: retried; persistently, it is never left in progress and the comment still goes out', async () => {
-    gh.inject({ operation: 'checks/create', times: 1, status: 502, body: { message: 'Bad Gateway' } });
+    action.gh.inject({ operation: 'checks/create', times: 1, status: 502, body: { message: 'Bad Gateway' } });
     const once = await runAction({ inputs: { artifacts: 'build/*.wasm' }, artifacts: [PASSING] });
     expect(once.code).toBe(0);
-    expect(gh.checkRuns.map((c) => [c.status, c.conclusion])).toEqual([['completed', 'success']]);
+    expect(action.gh.checkRuns.map((c) => [c.status, c.conclusion])).toEqual([['completed', 'success']]);
 
-    gh.inject({ operation: 'checks/create', times: 100, status: 502, body: { message: 'Bad Gateway' } });
+    action.gh.inject({ operation: 'checks/create', times: 100, status: 502, body: { message: 'Bad Gateway' } });
     const always = await runAction({ inputs: { artifacts: 'build/*.wasm', comment: 'always' }, artifacts: [PASSING] });
     expect(always.code, always.stdout).toBe(0);
     expect(always.stdout).toMatch(/::warning::Could not publish the check run: 502 Bad Gateway/);
-    expect(gh.checkRuns.filter((c) => c.status !== 'completed')).toEqual([]);
+    expect(action.gh.checkRuns.filter((c) => c.status !== 'completed')).toEqual([]);
     expect(ours()).toHaveLength(1);
   });
 
@@ -101,10 +89,10 @@ describe('API faults never lose the verdict', () => {
     const first = await runAction({ inputs: { artifacts: 'build/*.wasm', comment: 'always' }, artifacts: [PASSING] });
     expect(first.code).toBe(0);
     const [created] = ours();
-    gh.before('issues/update-comment', () => gh.deleteComment(created!.id));
+    action.gh.before('issues/update-comment', () => action.gh.deleteComment(created!.id));
     const second = await runAction({ inputs: { artifacts: 'build/*.wasm', comment: 'always' }, artifacts: [PASSING, ALSO_PASSING] });
     expect(second.code, second.stdout).toBe(0);
-    expect(gh.requests.filter((r) => r.operationId === 'issues/update-comment').map((r) => r.status)).toEqual([404]);
+    expect(action.gh.requests.filter((r) => r.operationId === 'issues/update-comment').map((r) => r.status)).toEqual([404]);
     expect(second.stdout).toMatch(/Comment recreated: /);
     expect(ours()).toHaveLength(1);
     expect(ours()[0]!.id).not.toBe(created!.id);
@@ -119,7 +107,7 @@ describe('races, matrices and late runs', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     for (let i = 0; i < count; i++) {
-      gh.before(operation, async () => {
+      action.gh.before(operation, async () => {
         if (++arrived === count) release();
         await gate;
       });
@@ -151,7 +139,7 @@ describe('races, matrices and late runs', () => {
     await runAction({ inputs: { artifacts: 'build/*.wasm', comment: 'always', 'hide-old': 'true' }, artifacts: [PASSING] });
     const [older, newer] = ours();
     expect([older!.minimizedAs, newer!.minimizedAs]).toEqual(['OUTDATED', undefined]);
-    expect(gh.requests.filter((r) => r.operationId === 'graphql')).toHaveLength(3); // state, minimize; state only
+    expect(action.gh.requests.filter((r) => r.operationId === 'graphql')).toHaveLength(3); // state, minimize; state only
   });
 
   it('three matrix jobs get three check runs with distinct names (and three comments)', async () => {
@@ -162,12 +150,12 @@ describe('races, matrices and late runs', () => {
       });
       expect(r.code).toBe(0);
     }
-    expect(gh.checkRuns.map((c) => c.name)).toEqual([
+    expect(action.gh.checkRuns.map((c) => c.name)).toEqual([
       'wasm-p2-check (toolchain: c)',
       'wasm-p2-check (toolchain: wat)',
       'wasm-p2-check (toolchain: rust)',
     ]);
-    expect(new Set(gh.commentsOn(PR).map((c) => c.body.split('\n')[0])).size).toBe(3);
+    expect(new Set(action.gh.commentsOn(PR).map((c) => c.body.split('\n')[0])).size).toBe(3);
   });
 
   it('a run older than the one the comment shows does not overwrite it', async () => {
@@ -186,7 +174,7 @@ describe('races, matrices and late runs', () => {
     expect(older.stdout).toContain('No comment written: the comment shows a later run (5000.1) than this one (4990.1)');
     expect(ours()).toHaveLength(1);
     expect(ours()[0]!.body).toContain(ALSO_PASSING);
-    expect(gh.requests.filter((r) => r.operationId === 'issues/update-comment')).toEqual([]);
+    expect(action.gh.requests.filter((r) => r.operationId === 'issues/update-comment')).toEqual([]);
     // A re-run (a later attempt) of the newest run does update it.
     const rerun = await runAction({
       inputs: { artifacts: 'build/*.wasm', comment: 'always' },
@@ -235,45 +223,56 @@ describe('post-from-report trusts nothing in the saved report', () => {
       meta.runUrl = 'https://evil.example/phish';
       meta.pullNumber = 7;
     });
-    const r = await post(file, workflowRunEvent(gh.api, { repository: gh.fullName, headSha: HEAD, headRepo: 'contributor/wasm-app' }));
+    const r = await post(
+      file,
+      workflowRunEvent(action.gh.api, { repository: action.gh.fullName, headSha: HEAD, headRepo: 'contributor/wasm-app' }),
+    );
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs).toMatchObject({ result: 'regression', regressions: '1', failures: '1' });
-    expect(gh.checkRuns.map((c) => [c.conclusion, c.headSha, c.detailsUrl])).toEqual([
-      ['failure', HEAD, `https://github.com/${gh.fullName}/actions/runs/30433642`],
+    expect(action.gh.checkRuns.map((c) => [c.conclusion, c.headSha, c.detailsUrl])).toEqual([
+      ['failure', HEAD, `https://github.com/${action.gh.fullName}/actions/runs/30433642`],
     ]);
     const body = ours()[0]!.body;
     expect(body).not.toContain('evil.example');
-    expect(JSON.stringify(gh.checkRuns[0]!.output)).not.toContain('evil.example');
+    expect(JSON.stringify(action.gh.checkRuns[0]!.output)).not.toContain('evil.example');
   });
 
   it('a report that does not match docs/report-schema.json is refused before anything is posted', async () => {
     const file = await savedReport([PASSING], (report) => {
       (report.results as { verdict: string }[])[0]!.verdict = 'FINE';
     });
-    const r = await post(file, workflowRunEvent(gh.api, { repository: gh.fullName, headSha: HEAD }));
+    const r = await post(file, workflowRunEvent(action.gh.api, { repository: action.gh.fullName, headSha: HEAD }));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::.*\/results\/0\/verdict: must be one of/);
-    expect(gh.comments).toEqual([]);
+    expect(action.gh.comments).toEqual([]);
   });
 
   it('a pull_requests entry whose head is another commit is not used: the PR is looked up by the run’s head SHA', async () => {
-    gh.addPullRequest({ number: 43, headSha: OTHER, headRepo: 'contributor/wasm-app' });
+    action.gh.addPullRequest({ number: 43, headSha: OTHER, headRepo: 'contributor/wasm-app' });
     const file = await savedReport([PASSING], () => {});
     // GitHub lists PR 42 (same branch name, other head); the run was for OTHER, PR 43's head.
-    const event = workflowRunEvent(gh.api, { repository: gh.fullName, headSha: OTHER, pullRequests: [{ number: PR, headSha: HEAD }] });
+    const event = workflowRunEvent(action.gh.api, {
+      repository: action.gh.fullName,
+      headSha: OTHER,
+      pullRequests: [{ number: PR, headSha: HEAD }],
+    });
     const r = await post(file, event);
     expect(r.code, r.stdout).toBe(0);
-    expect(gh.commentsOn(PR)).toEqual([]);
-    expect(gh.commentsOn(43)).toHaveLength(1);
-    expect(gh.checkRuns.map((c) => c.headSha)).toEqual([OTHER]);
+    expect(action.gh.commentsOn(PR)).toEqual([]);
+    expect(action.gh.commentsOn(43)).toHaveLength(1);
+    expect(action.gh.checkRuns.map((c) => c.headSha)).toEqual([OTHER]);
 
     // No PR has the commit: silent, with a warning.
     const nowhere = await post(
       file,
-      workflowRunEvent(gh.api, { repository: gh.fullName, headSha: '7'.repeat(40), pullRequests: [{ number: PR, headSha: HEAD }] }),
+      workflowRunEvent(action.gh.api, {
+        repository: action.gh.fullName,
+        headSha: '7'.repeat(40),
+        pullRequests: [{ number: PR, headSha: HEAD }],
+      }),
     );
     expect(nowhere.code).toBe(0);
     expect(nowhere.stdout).toMatch(/::warning::No open pull request has head 7{40}/);
-    expect(gh.commentsOn(PR)).toEqual([]);
+    expect(action.gh.commentsOn(PR)).toEqual([]);
   });
 });

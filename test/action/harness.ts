@@ -13,7 +13,7 @@ import type { PersistedCache } from '../../src/action/cache.js';
 import type { ActionIO, AnnotationProps } from '../../src/action/io.js';
 import { run } from '../../src/action/main.js';
 import { createOctokit } from '../../src/github/client.js';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { GitHubEmulator } from '../github/emulator.js';
 import { pullRequestEvent } from '../github/events.js';
 
@@ -104,6 +104,39 @@ export async function stopEmulator(gh: GitHubEmulator): Promise<void> {
   await gh.stop();
   expect(gh.rejected).toEqual([]);
   expect(gh.violations).toEqual([]);
+}
+
+/** The Action under test in a test file: `gh` is the current test's emulator, `run` runs `run()` against it. */
+export interface ActionUnderTest {
+  readonly harness: ActionHarness;
+  readonly gh: GitHubEmulator;
+  run(o: RunOptions): Promise<ActionRun>;
+}
+
+/** Registers the vitest hooks: one harness (scratch folder) for the file, a fresh, checked emulator for each test. */
+export function useActionHarness(): ActionUnderTest {
+  const harness = new ActionHarness();
+  let emulator: GitHubEmulator | undefined;
+  beforeAll(() => harness.setUp());
+  afterAll(() => harness.tearDown());
+  beforeEach(async () => {
+    emulator = await startEmulator();
+  });
+  afterEach(async () => {
+    if (emulator) await stopEmulator(emulator);
+    emulator = undefined;
+  });
+  const current = (): GitHubEmulator => {
+    if (!emulator) throw new Error('the emulator runs only inside a test');
+    return emulator;
+  };
+  return {
+    harness,
+    get gh() {
+      return current();
+    },
+    run: (o) => harness.run(current(), o),
+  };
 }
 
 /** One scratch folder per test file; each run gets its own subfolder. */

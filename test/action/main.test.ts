@@ -1,34 +1,23 @@
 /**
- * The Action's run() in process (test/action/harness.ts): real check() on fixture artifacts (embedded runtime), the
+ * The Action's run() in process (test/action/action.harness.ts): real check() on fixture artifacts (embedded runtime), the
  * real Octokit against the OpenAPI-validated emulator, the runner's side of @actions/core recorded.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/github/sticky-comment.js';
 import { parseReport } from '../../src/report/json.js';
 import { GitHubEmulator, secondaryRateLimit } from '../github/emulator.js';
 import { pullRequestEvent, workflowRunEvent } from '../github/events.js';
-import { ActionHarness, HEAD, PR, startEmulator, stopEmulator, type RunOptions } from './harness.js';
+import { useActionHarness, HEAD, PR } from './harness.js';
 
 const PASSING = 'wat-hello.wasm';
 const REGRESSING = 'go124-hello.wasm';
 
-const harness = new ActionHarness();
-let gh: GitHubEmulator;
-
-beforeAll(() => harness.setUp());
-afterAll(() => harness.tearDown());
-
-beforeEach(async () => {
-  gh = await startEmulator();
-});
-
-afterEach(() => stopEmulator(gh));
-
-const runAction = (o: RunOptions) => harness.run(gh, o);
-const commentOps = () => gh.requests.filter((r) => r.operationId?.startsWith('issues/'));
+const action = useActionHarness();
+const runAction = action.run;
+const commentOps = () => action.gh.requests.filter((r) => r.operationId?.startsWith('issues/'));
 
 describe('the Action, in process', () => {
   it('keeps one sticky comment over three runs and marks it fixed when the regression is gone', async () => {
@@ -47,7 +36,7 @@ describe('the Action, in process', () => {
     expect(third.code, third.stdout).toBe(0);
     expect(third.outputs).toMatchObject({ result: 'pass', regressions: '0', failures: '0' });
 
-    const comments = gh.commentsOn(PR);
+    const comments = action.gh.commentsOn(PR);
     expect(comments).toHaveLength(1);
     const body = comments[0]!.body;
     expect(body.startsWith(commentMarker('CI/wasm'))).toBe(true);
@@ -63,18 +52,18 @@ describe('the Action, in process', () => {
     ]);
 
     // One check run per run, on the PR head (not the merge commit), conclusion following fail-on.
-    expect(gh.checkRuns.map((r) => [r.name, r.headSha, r.status, r.conclusion])).toEqual([
+    expect(action.gh.checkRuns.map((r) => [r.name, r.headSha, r.status, r.conclusion])).toEqual([
       ['wasm-p2-check', HEAD, 'completed', 'failure'],
       ['wasm-p2-check', HEAD, 'completed', 'failure'],
       ['wasm-p2-check', HEAD, 'completed', 'success'],
     ]);
-    const run1 = gh.checkRuns[0]!;
+    const run1 = action.gh.checkRuns[0]!;
     // Created once the check has run, completed in the same request: never stranded in_progress.
     expect(run1.history).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure' })]);
     expect(run1.output.title).toBe('1 of 1 artifact breaks as a P2 component');
     expect(run1.output.annotations).toMatchObject([{ path: `build/${REGRESSING}`, annotation_level: 'failure' }]);
     expect(run1.output.summary!.length).toBeLessThanOrEqual(65_535);
-    expect(run1.detailsUrl).toBe(`https://github.com/${gh.fullName}/actions/runs/4242`);
+    expect(run1.detailsUrl).toBe(`https://github.com/${action.gh.fullName}/actions/runs/4242`);
   });
 
   it('keeps separate comments for two matrix jobs', async () => {
@@ -86,7 +75,7 @@ describe('the Action, in process', () => {
     expect([go.code, c.code]).toEqual([1, 0]);
     const again = await runAction({ inputs: { artifacts: 'build/*.wasm', matrix: '{"toolchain":"go-1.24"}' }, artifacts: [REGRESSING] });
     expect(again.code).toBe(1);
-    const comments = gh.commentsOn(PR);
+    const comments = action.gh.commentsOn(PR);
     expect(comments).toHaveLength(2);
     const markers = comments.map((x) => x.body.split('\n')[0]);
     expect(new Set(markers).size).toBe(2);
@@ -96,7 +85,12 @@ describe('the Action, in process', () => {
   });
 
   it('on a fork PR with a read-only token: 403s are logged, the step passes, summary and report are written', async () => {
-    const event = pullRequestEvent(gh.api, { repository: gh.fullName, number: PR, headSha: HEAD, headRepo: 'contributor/wasm-app' });
+    const event = pullRequestEvent(action.gh.api, {
+      repository: action.gh.fullName,
+      number: PR,
+      headSha: HEAD,
+      headRepo: 'contributor/wasm-app',
+    });
     const r = await runAction({
       inputs: { artifacts: 'build/*.wasm', 'github-token': 'ghs_read', comment: 'always' },
       artifacts: [PASSING],
@@ -110,23 +104,23 @@ describe('the Action, in process', () => {
     expect(r.outputs).toMatchObject({ result: 'pass', failures: '0' });
     expect(existsSync(r.outputs['report-json']!)).toBe(true);
     expect(r.outputs['report-json']!.startsWith(r.runnerTemp)).toBe(true);
-    expect(gh.comments).toEqual([]);
-    expect(gh.checkRuns).toEqual([]);
-    expect(gh.requests.filter((x) => x.status === 403).map((x) => x.operationId)).toEqual(
+    expect(action.gh.comments).toEqual([]);
+    expect(action.gh.checkRuns).toEqual([]);
+    expect(action.gh.requests.filter((x) => x.status === 403).map((x) => x.operationId)).toEqual(
       expect.arrayContaining(['checks/create', 'issues/create-comment']),
     );
   });
 
   it('retries a 500 and waits out a secondary rate limit', async () => {
-    gh.inject({ operation: 'issues/create-comment', times: 1, status: 500 });
-    gh.inject(secondaryRateLimit('issues/list-comments'));
+    action.gh.inject({ operation: 'issues/create-comment', times: 1, status: 500 });
+    action.gh.inject(secondaryRateLimit('issues/list-comments'));
     const r = await runAction({ inputs: { artifacts: 'build/*.wasm' }, artifacts: [REGRESSING] });
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(/secondary rate limit .*retrying after 1s/);
-    const lists = gh.requests.filter((x) => x.operationId === 'issues/list-comments');
+    const lists = action.gh.requests.filter((x) => x.operationId === 'issues/list-comments');
     expect(lists.map((x) => x.status)).toEqual([403, 200]);
-    expect(gh.requests.filter((x) => x.operationId === 'issues/create-comment').map((x) => x.status)).toEqual([500, 201]);
-    expect(gh.commentsOn(PR)).toHaveLength(1);
+    expect(action.gh.requests.filter((x) => x.operationId === 'issues/create-comment').map((x) => x.status)).toEqual([500, 201]);
+    expect(action.gh.commentsOn(PR)).toHaveLength(1);
   });
 
   it('check-run conclusion and exit code follow fail-on; update-only creates nothing', async () => {
@@ -136,8 +130,8 @@ describe('the Action, in process', () => {
     });
     expect(never.code, never.stdout).toBe(0);
     expect(never.outputs.result).toBe('regression');
-    expect(gh.checkRuns.map((r) => r.conclusion)).toEqual(['neutral']);
-    expect(gh.comments).toEqual([]);
+    expect(action.gh.checkRuns.map((r) => r.conclusion)).toEqual(['neutral']);
+    expect(action.gh.comments).toEqual([]);
     expect(never.stdout).toContain("No comment written: no earlier comment and comment is 'update-only'");
   });
 
@@ -145,18 +139,23 @@ describe('the Action, in process', () => {
     const r = await runAction({ inputs: { artifacts: 'build/*.wasm', 'fail-on': 'sometimes' }, artifacts: [PASSING] });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::Input 'fail-on' has an invalid value 'sometimes': expected one of regression, .*never/);
-    expect(gh.requests).toEqual([]);
+    expect(action.gh.requests).toEqual([]);
   });
 
   it('two stages for forks: report-only posts nothing; post-from-report posts on the verified PR', async () => {
-    const event = pullRequestEvent(gh.api, { repository: gh.fullName, number: PR, headSha: HEAD, headRepo: 'contributor/wasm-app' });
+    const event = pullRequestEvent(action.gh.api, {
+      repository: action.gh.fullName,
+      number: PR,
+      headSha: HEAD,
+      headRepo: 'contributor/wasm-app',
+    });
     const ci = await runAction({
       inputs: { artifacts: 'build/*.wasm', mode: 'report-only', report: 'wasm-p2-check/report.json', 'github-token': 'ghs_read' },
       artifacts: [REGRESSING],
       event,
     });
     expect(ci.code, ci.stdout).toBe(1);
-    expect(gh.requests).toEqual([]);
+    expect(action.gh.requests).toEqual([]);
     const reportFile = path.join(ci.workspace, 'wasm-p2-check', 'report.json');
     expect(ci.outputs['report-json']).toBe(reportFile);
     const meta = JSON.parse(await readFile(path.join(ci.workspace, 'wasm-p2-check', 'report.meta.json'), 'utf8')) as Record<
@@ -169,16 +168,21 @@ describe('the Action, in process', () => {
     const post = await runAction({
       inputs: { mode: 'post-from-report', report: reportFile },
       eventName: 'workflow_run',
-      event: workflowRunEvent(gh.api, { repository: gh.fullName, headSha: HEAD, headRepo: 'contributor/wasm-app', conclusion: 'failure' }),
+      event: workflowRunEvent(action.gh.api, {
+        repository: action.gh.fullName,
+        headSha: HEAD,
+        headRepo: 'contributor/wasm-app',
+        conclusion: 'failure',
+      }),
       env: { GITHUB_WORKFLOW: 'wasm-p2-check report', GITHUB_JOB: 'post', GITHUB_SHA: 'e'.repeat(40), GITHUB_RUN_ID: '4343' },
     });
     expect(post.code, post.stdout).toBe(0);
     expect(post.outputs).toMatchObject({ result: 'regression', regressions: '1', 'report-json': reportFile });
-    expect(gh.requests.map((r) => r.operationId)).toContain('repos/list-pull-requests-associated-with-commit');
-    const comments = gh.commentsOn(PR);
+    expect(action.gh.requests.map((r) => r.operationId)).toContain('repos/list-pull-requests-associated-with-commit');
+    const comments = action.gh.commentsOn(PR);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body.startsWith(commentMarker('CI/wasm'))).toBe(true);
-    expect(gh.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([[HEAD, 'failure']]);
+    expect(action.gh.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([[HEAD, 'failure']]);
   });
 
   it('on push (no PR) under a GitHub Enterprise Server API prefix: a check run on GITHUB_SHA, no comment', async () => {
@@ -200,7 +204,7 @@ describe('the Action, in process', () => {
       expect(ghes.requests.every((x) => x.path.startsWith('/api/v3/'))).toBe(true);
       expect(ghes.rejected).toEqual([]);
       expect(ghes.violations).toEqual([]);
-      expect(gh.requests).toEqual([]);
+      expect(action.gh.requests).toEqual([]);
     } finally {
       await ghes.stop();
     }
@@ -210,29 +214,29 @@ describe('the Action, in process', () => {
     const r = await runAction({ inputs: { artifacts: 'build/nothing-here-*.wasm' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::no artifacts matched 'build\/nothing-here-\*\.wasm'/);
-    expect(gh.checkRuns.map((c) => [c.status, c.conclusion, c.output.title])).toEqual([
+    expect(action.gh.checkRuns.map((c) => [c.status, c.conclusion, c.output.title])).toEqual([
       ['completed', 'failure', 'wasm-p2-check could not finish'],
     ]);
-    expect(gh.checkRuns[0]!.output.summary).toContain('no artifacts matched');
-    expect(gh.comments).toEqual([]);
+    expect(action.gh.checkRuns[0]!.output.summary).toContain('no artifacts matched');
+    expect(action.gh.comments).toEqual([]);
   });
 
   it('post-from-report fails clearly on a file that is not a report', async () => {
-    const file = path.join(harness.scratch, 'not-a-report.json');
+    const file = path.join(action.harness.scratch, 'not-a-report.json');
     await writeFile(file, '{"hello": "world"}');
     const r = await runAction({
       inputs: { mode: 'post-from-report', report: file },
       eventName: 'workflow_run',
-      event: workflowRunEvent(gh.api, { repository: gh.fullName, headSha: HEAD }),
+      event: workflowRunEvent(action.gh.api, { repository: action.gh.fullName, headSha: HEAD }),
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::not a wasm-p2-check report/);
-    expect(gh.comments).toEqual([]);
-    expect(gh.checkRuns).toEqual([]);
+    expect(action.gh.comments).toEqual([]);
+    expect(action.gh.checkRuns).toEqual([]);
   });
 
   it('post-from-report never takes the PR number from the saved report: no PR has the triggering commit, no comment', async () => {
-    const dir = path.join(harness.scratch, 'forged');
+    const dir = path.join(action.harness.scratch, 'forged');
     await mkdir(dir, { recursive: true });
     const ci = await runAction({
       inputs: { artifacts: 'build/*.wasm', mode: 'report-only', report: path.join(dir, 'report.json') },
@@ -245,11 +249,11 @@ describe('the Action, in process', () => {
     const post = await runAction({
       inputs: { mode: 'post-from-report', report: path.join(dir, 'report.json'), comment: 'always' },
       eventName: 'workflow_run',
-      event: workflowRunEvent(gh.api, { repository: gh.fullName, headSha: '9'.repeat(40), headRepo: 'contributor/wasm-app' }),
+      event: workflowRunEvent(action.gh.api, { repository: action.gh.fullName, headSha: '9'.repeat(40), headRepo: 'contributor/wasm-app' }),
     });
     expect(post.code, post.stdout).toBe(0);
     expect(post.stdout).toMatch(/No open pull request has head 9{40} \(the commit the triggering run was for\): no comment/);
-    expect(gh.comments).toEqual([]);
+    expect(action.gh.comments).toEqual([]);
   });
 });
 
@@ -263,9 +267,9 @@ describe('runtime: auto (the default) and a wasmtime that cannot be had, offline
     await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
     refused = `http://127.0.0.1:${(s.address() as { port: number }).port}/download`;
     await new Promise<void>((ok) => s.close(() => ok()));
-    const toolCache = path.join(harness.scratch, 'offline-tool-cache');
+    const toolCache = path.join(action.harness.scratch, 'offline-tool-cache');
     await mkdir(toolCache, { recursive: true });
-    offline = { PATH: path.join(harness.scratch, 'no-bin'), RUNNER_TOOL_CACHE: toolCache };
+    offline = { PATH: path.join(action.harness.scratch, 'no-bin'), RUNNER_TOOL_CACHE: toolCache };
   });
 
   it('the default runtime falls back to the embedded runtime, with a warning in the summary, the comment and the report', async () => {
@@ -281,7 +285,7 @@ describe('runtime: auto (the default) and a wasmtime that cannot be had, offline
     expect(report.warnings?.map((w) => w.code)).toEqual(['runtime-fallback']);
     expect(report.warnings![0]!.message).toMatch(/wasmtime could not be had \(.*ECONNREFUSED.*\): both runs used the embedded runtime/);
     expect(r.summary).toMatch(/Warning:.*wasmtime could not be had/);
-    expect(gh.commentsOn(PR)[0]?.body).toMatch(/Warning:.*wasmtime could not be had/);
+    expect(action.gh.commentsOn(PR)[0]?.body).toMatch(/Warning:.*wasmtime could not be had/);
   });
 
   it('an explicit `runtime: wasmtime` that cannot be had fails the step naming the input, and still writes the summary and report-json', async () => {
@@ -297,6 +301,6 @@ describe('runtime: auto (the default) and a wasmtime that cannot be had, offline
     expect(report.configurationError).toMatchObject({ option: 'runtime' });
     expect(report.results).toEqual([]);
     expect(r.outputs.result).toBe('fail');
-    expect(gh.checkRuns.at(-1)).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(action.gh.checkRuns.at(-1)).toMatchObject({ status: 'completed', conclusion: 'failure' });
   });
 });

@@ -1,27 +1,19 @@
 /**
  * The Action's result cache across runs, and `mode: merge`: three shard jobs (report-only) and one merge job give one
- * sticky comment and one check run per PR. run() in process (test/action/harness.ts) against the GitHub emulator; the
+ * sticky comment and one check run per PR. run() in process (test/action/action.harness.ts) against the GitHub emulator; the
  * cache service between runs is a folder-backed double of `@actions/cache` (the real one needs a runner's service).
  */
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PersistedCache } from '../../src/action/cache.js';
 import { parseReport, renderJson } from '../../src/report/json.js';
-import type { GitHubEmulator } from '../github/emulator.js';
-import { ActionHarness, PR, startEmulator, stopEmulator, type RunOptions } from './harness.js';
+import { useActionHarness, PR } from './harness.js';
 
 const ARTIFACTS = ['wat-hello.wasm', 'c-hello.wasm', 'c-exit3.wasm', 'rust-hello.wasm', 'go124-hello.wasm'];
 
-const harness = new ActionHarness();
-let gh: GitHubEmulator;
-beforeAll(() => harness.setUp());
-afterAll(() => harness.tearDown());
-beforeEach(async () => {
-  gh = await startEmulator();
-});
-afterEach(() => stopEmulator(gh));
-const runAction = (o: RunOptions) => harness.run(gh, o);
+const action = useActionHarness();
+const runAction = action.run;
 
 /** Like the cache service: immutable entries by key, restore by prefix (newest first). */
 class FolderCache implements PersistedCache {
@@ -48,7 +40,7 @@ class FolderCache implements PersistedCache {
 
 describe('the Action result cache', () => {
   it('keeps results between runs, says which came from it, and is off with cache: false', async () => {
-    const cache = new FolderCache(path.join(harness.scratch, 'cache-service'));
+    const cache = new FolderCache(path.join(action.harness.scratch, 'cache-service'));
     const inputs = { artifacts: 'build/*.wasm', comment: 'never', 'check-run': 'false' };
     const artifacts = ['wat-hello.wasm', 'c-hello.wasm'];
     const first = await runAction({ inputs, artifacts, persistedCache: cache });
@@ -85,7 +77,7 @@ describe('the Action result cache', () => {
 describe('mode: merge', () => {
   /** Three shard jobs in report-only mode writing into one workspace, as download-artifact would lay them out. */
   async function shardJobs(): Promise<string> {
-    const workspace = path.join(harness.scratch, `merge-ws-${Math.random().toString(36).slice(2)}`);
+    const workspace = path.join(action.harness.scratch, `merge-ws-${Math.random().toString(36).slice(2)}`);
     await mkdir(path.join(workspace, 'build'), { recursive: true });
     for (let i = 1; i <= 3; i++) {
       const r = await runAction({
@@ -100,8 +92,8 @@ describe('mode: merge', () => {
 
   it('three shard reports make one report, one sticky comment and one check run', async () => {
     const workspace = await shardJobs();
-    expect(gh.checkRuns).toHaveLength(0);
-    expect(gh.commentsOn(PR)).toHaveLength(0);
+    expect(action.gh.checkRuns).toHaveLength(0);
+    expect(action.gh.commentsOn(PR)).toHaveLength(0);
     const shards = await Promise.all(
       [1, 2, 3].map(async (i) => parseReport(await readFile(path.join(workspace, `reports/shard-${i}/report.json`), 'utf8'))),
     );
@@ -116,8 +108,8 @@ describe('mode: merge', () => {
       'reports/shard-2/report shard 2/3',
       'reports/shard-3/report shard 3/3',
     ]);
-    expect(gh.checkRuns.map((r) => [r.name, r.status, r.conclusion])).toEqual([['wasm-p2-check', 'completed', 'failure']]);
-    const comments = gh.commentsOn(PR);
+    expect(action.gh.checkRuns.map((r) => [r.name, r.status, r.conclusion])).toEqual([['wasm-p2-check', 'completed', 'failure']]);
+    const comments = action.gh.commentsOn(PR);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('merged from 3 reports');
     expect(comments[0]!.body).toContain('go124-hello.wasm');
@@ -133,8 +125,8 @@ describe('mode: merge', () => {
     expect(merge.stdout).toMatch(
       /::error::cannot merge reports of different wasm-p2-check versions: .*0\.0\.1 \(reports\/shard-2\/report\)/,
     );
-    expect(gh.checkRuns.map((r) => [r.status, r.conclusion])).toEqual([['completed', 'failure']]);
-    expect(gh.commentsOn(PR)).toHaveLength(0);
+    expect(action.gh.checkRuns.map((r) => [r.status, r.conclusion])).toEqual([['completed', 'failure']]);
+    expect(action.gh.commentsOn(PR)).toHaveLength(0);
     await rm(workspace, { recursive: true, force: true });
   });
 

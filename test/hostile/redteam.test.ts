@@ -8,15 +8,14 @@ import { copyFile, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
 import { discover } from '../../src/discover.js';
 import type { Sandbox } from '../../src/model.js';
 import { parseReport } from '../../src/report/json.js';
-import { ActionHarness, root } from '../action/harness.js';
-import type { GitHubEmulator } from '../github/emulator.js';
+import { useActionHarness, root } from '../action/harness.js';
 import { workflowRunEvent } from '../github/events.js';
-import { HEAD, PR, startEmulator, stopEmulator } from '../action/harness.js';
+import { HEAD, PR } from '../action/harness.js';
 import { engineUnavailable } from '../harness/engine.js';
 
 const fixtures = path.join(root, 'test', 'fixtures');
@@ -133,18 +132,11 @@ describe('a refused preopen or stdin file is a configuration error with a report
   });
 
   describe('the Action', () => {
-    const harness = new ActionHarness();
-    let gh: GitHubEmulator;
-    beforeAll(() => harness.setUp());
-    afterAll(() => harness.tearDown());
-    beforeEach(async () => {
-      gh = await startEmulator();
-    });
-    afterEach(() => stopEmulator(gh));
+    const action = useActionHarness();
 
     it('fails the step naming the input, after writing the job summary, report-json and the check run', async () => {
       const ws = await workspace(async (w) => void execFileSync('mkfifo', [path.join(w, 'data', EVIL_NAME)]));
-      const run = await harness.run(gh, { inputs: { artifacts: 'build/*.wasm', dirs: 'data::/data' }, workspace: ws });
+      const run = await action.run({ inputs: { artifacts: 'build/*.wasm', dirs: 'data::/data' }, workspace: ws });
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/::error::Input 'dirs': preopen: [\s\S]*is a FIFO/);
       expect(commandLines(run.stdout).filter((l) => !/^::(group|endgroup|error::Input 'dirs')/.test(l))).toEqual([]);
@@ -152,7 +144,7 @@ describe('a refused preopen or stdin file is a configuration error with a report
       expect(run.outputs.result).toBeDefined();
       expect(existsSync(run.outputs['report-json']!)).toBe(true);
       expect(parseReport(await readFile(run.outputs['report-json']!, 'utf8')).configurationError?.option).toBe('dirs');
-      expect(gh.checkRuns.map((c) => [c.status, c.conclusion])).toEqual([['completed', 'failure']]);
+      expect(action.gh.checkRuns.map((c) => [c.status, c.conclusion])).toEqual([['completed', 'failure']]);
     });
   });
 });
@@ -274,14 +266,7 @@ describe('artifact globs do not follow links a pull request commits', () => {
  * hung the privileged step until the job timeout and a link to /dev/zero read until memory ran out.
  */
 describe('a saved report is read as untrusted data', () => {
-  const harness = new ActionHarness();
-  let gh: GitHubEmulator;
-  beforeAll(() => harness.setUp());
-  afterAll(() => harness.tearDown());
-  beforeEach(async () => {
-    gh = await startEmulator();
-  });
-  afterEach(() => stopEmulator(gh));
+  const action = useActionHarness();
 
   for (const [what, make, message] of [
     ['a FIFO', (f: string) => void execFileSync('mkfifo', [f]), /is a FIFO/],
@@ -292,15 +277,15 @@ describe('a saved report is read as untrusted data', () => {
       await mkdir(dir);
       const file = path.join(dir, 'report.json');
       await make(file);
-      const post = await harness.run(gh, {
+      const post = await action.run({
         inputs: { mode: 'post-from-report', report: file },
         eventName: 'workflow_run',
-        event: workflowRunEvent(gh.api, { repository: gh.fullName, headSha: HEAD, conclusion: 'failure' }),
+        event: workflowRunEvent(action.gh.api, { repository: action.gh.fullName, headSha: HEAD, conclusion: 'failure' }),
         env: { GITHUB_WORKFLOW: 'report', GITHUB_JOB: 'post', GITHUB_SHA: 'e'.repeat(40), GITHUB_RUN_ID: '4343' },
       });
       expect(post.code).toBe(1);
       expect(post.stdout).toMatch(message);
-      expect(gh.commentsOn(PR)).toEqual([]);
+      expect(action.gh.commentsOn(PR)).toEqual([]);
     }, 30_000);
   }
 });
