@@ -9,12 +9,18 @@ import {
   type Diagnosis,
   type Report,
   type RunResult,
+  type Sandbox,
   type Verdict,
 } from '../src/model.js';
 import { summarize } from '../src/report/summary.js';
 
 export const P1_HOST = { name: 'node:wasi', version: '20.20.2' };
 export const P2_HOST = { name: 'preview2-shim', version: '0.26.1' };
+
+/** A guest sandbox with nothing granted: no args, env, preopens or stdin; 30 s and 64 KiB unless overridden. */
+export function makeSandbox(over: Partial<Sandbox> = {}): Sandbox {
+  return { args: [], env: {}, dirs: [], timeoutMs: 30_000, outputCapBytes: 64 * 1024, ...over };
+}
 
 export function makeArtifact(path: string, overrides: Partial<Artifact> = {}): Artifact {
   return {

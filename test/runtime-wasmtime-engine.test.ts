@@ -17,20 +17,14 @@ import { resolveWasmtime } from '../src/runtime/wasmtime/install.js';
 import { createWasmtimeRunner, wasmtimeRunArgs } from '../src/runtime/wasmtime/runner.js';
 import { engineUnavailable, harness } from './harness/engine.js';
 import { withTrap } from '../src/diagnose/trap/of-run.js';
+import { makeSandbox } from './report-factory.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(root, 'test', 'fixtures');
 const skipReason = engineUnavailable();
 if (skipReason) console.warn(`runtime-wasmtime-engine: skipped: ${skipReason}`);
 
-const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({
-  args: [],
-  env: {},
-  dirs: [],
-  timeoutMs: 30_000,
-  outputCapBytes: 64 * 1024,
-  ...over,
-});
+const sandbox = (over: Partial<Sandbox> = {}): Sandbox => makeSandbox(over);
 
 describe.skipIf(skipReason !== undefined)('wasmtime runner on the wasmtime 49 engine (test harness)', () => {
   let work: string;

@@ -21,6 +21,7 @@ import { readRegularFile, SandboxInputError } from '../src/runtime/safe-fs.js';
 import { createWasmtimeRunner } from '../src/runtime/wasmtime/runner.js';
 import { engineUnavailable, harness } from './harness/engine.js';
 import { attackGuest } from './hostile/guest.js';
+import { makeSandbox } from './report-factory.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(root, 'test', 'fixtures');
@@ -55,14 +56,7 @@ async function folder(hostile?: (dir: string) => Promise<void>): Promise<string>
   return dir;
 }
 
-const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({
-  args: [],
-  env: {},
-  dirs: [],
-  timeoutMs: 20_000,
-  outputCapBytes: 64 * 1024,
-  ...over,
-});
+const sandbox = (over: Partial<Sandbox> = {}): Sandbox => makeSandbox({ timeoutMs: 20_000, ...over });
 const prepare = (s: Partial<Sandbox>) => prepareSandbox(sandbox(s), ws, path.join(work, 'scratch'));
 const dirAt = (host: string) => ({ dirs: [{ host, guest: '/data' }] });
 

@@ -19,6 +19,7 @@ import { runSandboxedProcess, toRunResult } from '../src/runtime/process.js';
 import { createWasmtimeRunner } from '../src/runtime/wasmtime/runner.js';
 import { engineUnavailable, harness } from './harness/engine.js';
 import { assemble, bombWat, slowToCompileWat } from './hostile/guest.js';
+import { makeSandbox } from './report-factory.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = path.join(root, 'test', 'fixtures');
@@ -34,14 +35,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({
-  args: [],
-  env: {},
-  dirs: [],
-  timeoutMs: 30_000,
-  outputCapBytes: 16 * 1024,
-  ...over,
-});
+const sandbox = (over: Partial<Sandbox> = {}): Sandbox => makeSandbox({ outputCapBytes: 16 * 1024, ...over });
 
 let n = 0;
 /** The guest as a P1 module and as its P2 component (same base name). */

@@ -17,6 +17,7 @@ import { useActionHarness, root } from '../action/harness.js';
 import { workflowRunEvent } from '../github/events.js';
 import { HEAD, PR } from '../action/harness.js';
 import { engineUnavailable } from '../harness/engine.js';
+import { makeSandbox } from '../report-factory.js';
 
 const fixtures = path.join(root, 'test', 'fixtures');
 /** A name a PR can commit: a newline, then lines the runner would take as workflow commands. */
@@ -47,14 +48,7 @@ function commandLines(log: string): string[] {
   return log.split(/\r\n|\r|\n/).filter((line) => /^[\s\u0085]*::/.test(line) || line.includes('##['));
 }
 
-const sandbox = (over: Partial<Sandbox> = {}): Sandbox => ({
-  args: [],
-  env: {},
-  dirs: [],
-  timeoutMs: 30_000,
-  outputCapBytes: 64 * 1024,
-  ...over,
-});
+const sandbox = (over: Partial<Sandbox> = {}): Sandbox => makeSandbox(over);
 
 /**
  * A preopen folder or stdin file the checker refuses (it is untrusted data) is a configuration error naming the input:
