@@ -19969,7 +19969,7 @@ var package_default = {
 
 // src/version.ts
 var VERSION = package_default.version;
-var BUILD = true ? "bd85401e1adc7078" : "source";
+var BUILD = true ? "f5e5fa1a5e0254e3" : "source";
 
 // src/cache/index.ts
 var KEY = /^[0-9a-f]{64}$/;
