@@ -196,8 +196,9 @@ describe('a checker that is interrupted takes its guest hosts with it', () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       // KNOWN GAP: embedded + SIGTERM failed in 2 of 2 full-suite runs (the host outlived the checker) and passes when
       // this file runs alone; the cause is not found yet. The same handler is proven by the three other cases.
+      // TRY_FLAKY=1 runs it anyway.
       const flaky = name === 'embedded' && signal === 'SIGTERM';
-      it.skipIf(skip || flaky)(`${name}: ${signal} during a guest that never ends`, async () => {
+      it.skipIf(skip || (flaky && !process.env.TRY_FLAKY))(`${name}: ${signal} during a guest that never ends`, async () => {
         const cli = spawn(
           process.execPath,
           [path.join(root, 'dist', 'cli.js'), ...flags, '--no-cache', '--quiet', '--timeout', '3600', path.join(fixtures, 'c-loop.wasm')],
