@@ -61,8 +61,9 @@ export async function check(options: CheckOptions): Promise<Report> {
       // The stdin file and preopen folders are untrusted data: checked and snapshotted once, before anything runs.
       // prepareSandbox names the input (any failure to read or copy it, e.g. a path too long to copy, is one).
       sandbox = await prepareSandbox(options.sandbox, options.cwd, path.join(workDir, 'sandbox')).catch((e: unknown) => {
-        if (!(e instanceof SandboxInputError)) throw e;
-        throw new ConfigError(e.option ?? (e.message.startsWith('stdin') ? 'stdin' : 'dirs'), e.message);
+        // prepareSandbox sets `option` on every refusal it throws; anything else is a bug, not a configuration error.
+        if (!(e instanceof SandboxInputError) || e.option === undefined) throw e;
+        throw new ConfigError(e.option, e.message);
       });
       selection = await createRunner({
         runtime: options.runtime,
