@@ -19969,7 +19969,7 @@ var package_default = {
 
 // src/version.ts
 var VERSION = package_default.version;
-var BUILD = true ? "f5e5fa1a5e0254e3" : "source";
+var BUILD = true ? "8720745ee4f2d852" : "source";
 
 // src/cache/index.ts
 var KEY = /^[0-9a-f]{64}$/;
@@ -78043,8 +78043,8 @@ async function check(options) {
     let sandbox;
     try {
       sandbox = await prepareSandbox(options.sandbox, options.cwd, path19.join(workDir, "sandbox")).catch((e) => {
-        if (!(e instanceof SandboxInputError)) throw e;
-        throw new ConfigError(e.option ?? (e.message.startsWith("stdin") ? "stdin" : "dirs"), e.message);
+        if (!(e instanceof SandboxInputError) || e.option === void 0) throw e;
+        throw new ConfigError(e.option, e.message);
       });
       selection = await createRunner({
         runtime: options.runtime,
