@@ -38,7 +38,7 @@ import { deriveCommentKey, matrixHeading, publishReportComment, type RunOrder } 
 import { glob } from 'tinyglobby';
 import { actionsCachePersistence, openResultCache, type PersistedCache } from './cache.js';
 import { logSafeIO, type ActionIO } from './io.js';
-import { parseInputs, type ActionInputs } from '../inputs.js';
+import { InputError, parseInputs, type ActionInputs } from '../inputs.js';
 import { folderCache } from '../runtime/wasmtime/cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
@@ -296,31 +296,30 @@ export async function run(deps: ActionDeps): Promise<void> {
   // 1. Configuration: errors here are the user's to fix, before anything runs or is posted.
   let runner: RunnerEnv;
   let inputs: ActionInputs;
+  let target: Target;
   try {
     runner = await readRunnerEnv(env);
     inputs = parseInputs((name) => io.getInput(name), runner.workspace);
+    target = resolveTarget(runner.event);
   } catch (e) {
-    io.setFailed(e instanceof Error ? e.message : String(e));
+    await failBeforeRunning(io, e);
     return;
   }
   const { publish } = inputs;
-  let target: Target;
-  try {
-    target = resolveTarget(runner.event);
-  } catch (e) {
-    io.setFailed(e instanceof Error ? e.message : String(e));
-    return;
-  }
   const reportPath = inputs.reportPath ?? path.join(runner.tempDir, 'wasm-p2-check', 'report.json');
   const octokit =
     publish.token && inputs.mode !== 'report-only'
       ? createClient(publish.token, { baseUrl: runner.apiUrl, log: (m) => io.info(m) })
       : undefined;
   if (inputs.mode === 'explain') {
+    if (!octokit) {
+      await failBeforeRunning(io, new InputError('github-token', '', "mode 'explain' needs a token with issues: write"));
+      return;
+    }
     try {
       await explainMode(io, octokit, runner.event, inputs.bot!);
     } catch (e) {
-      io.setFailed(e instanceof Error ? e.message : String(e));
+      await failStep(io, 'wasm-p2-check could not answer', e);
     }
     return;
   }
@@ -346,7 +345,6 @@ export async function run(deps: ActionDeps): Promise<void> {
     obtained = await obtainReport(io, inputs, runner, persisted);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    await io.writeSummary(`## wasm-p2-check could not finish\n\n${fenced(message)}\n`).catch(() => false);
     // A required check must not wait forever for a run that will never come: complete it, naming the error (also
     // when a merge refuses its reports).
     const ref = inputs.mode === 'check' || inputs.mode === 'merge' ? checkRef(target, runner.runUrl) : undefined;
@@ -360,7 +358,7 @@ export async function run(deps: ActionDeps): Promise<void> {
         }),
       );
     }
-    io.setFailed(message);
+    await failStep(io, 'wasm-p2-check could not finish', e);
     return;
   }
   const { report, meta } = obtained;
@@ -412,6 +410,8 @@ export async function run(deps: ActionDeps): Promise<void> {
     io.setOutput('regressions', report.summary.regressions);
     io.setOutput('failures', report.summary.failures);
     io.setOutput('report-json', reportPath);
+    if (report.configurationError)
+      io.setOutput('error', `Input '${report.configurationError.option}': ${report.configurationError.message}`);
   });
   for (const l of local) io.warning(`Could not ${l}`);
 
@@ -488,18 +488,33 @@ export async function run(deps: ActionDeps): Promise<void> {
 }
 
 /** Bot mode: answer the issue or comment of this event (see github/bot.ts). */
-async function explainMode(
-  io: ActionIO,
-  octokit: Octokit | undefined,
-  event: EventContext,
-  bot: NonNullable<ActionInputs['bot']>,
-): Promise<void> {
-  if (!octokit) throw new Error("mode 'explain' needs a token (input 'github-token') with issues: write");
+async function explainMode(io: ActionIO, octokit: Octokit, event: EventContext, bot: NonNullable<ActionInputs['bot']>): Promise<void> {
   const outcome = await answerEvent(octokit, event, { ...bot, self: await tokenLogin(octokit), log: (m) => io.info(m) });
   io.info(
     outcome.action === 'ignored' || outcome.action === 'silent' ? `No reply: ${outcome.reason}` : `Reply ${outcome.action}: ${outcome.url}`,
   );
   io.setOutput('result', outcome.action);
+}
+
+/**
+ * A configuration the step cannot carry out (a bad input, an event or runner variable it cannot read): a usage error
+ * before any artifact runs or anything is posted — and still no lost verdict. The job summary and the outputs say
+ * what was wrong (`result: fail`, `error`), in every mode, so a later step or a reader of the run sees why nothing
+ * was checked. An `env` value is never repeated (it may be a secret).
+ */
+async function failBeforeRunning(io: ActionIO, e: unknown): Promise<void> {
+  const what = e instanceof InputError ? `input \`${e.input}\`` : 'the runner’s event or environment';
+  const redacted = e instanceof InputError && e.input === 'env' && e.value ? new Error(e.message.replace(`'${e.value}'`, "'***'")) : e;
+  await failStep(io, 'wasm-p2-check: configuration error', redacted, `Nothing was checked or posted: ${what} cannot be used as given.`);
+}
+
+/** Ends the step for a reason that is not a verdict: the job summary and the `result`/`error` outputs say why. */
+async function failStep(io: ActionIO, title: string, e: unknown, lead?: string): Promise<void> {
+  const message = e instanceof Error ? e.message : String(e);
+  await io.writeSummary(`## ${title}\n\n${lead ? `${lead}\n\n` : ''}${fenced(message)}\n`).catch(() => false);
+  io.setOutput('result', 'fail');
+  io.setOutput('error', message);
+  io.setFailed(message);
 }
 
 function fenced(text: string): string {
