@@ -16,7 +16,7 @@ const argOut = process.argv.indexOf('--outdir');
 const outdir = path.resolve(argOut > 0 ? process.argv[argOut + 1] : path.join(root, 'dist'));
 
 const entries = {
-  cli: 'src/cli.ts',
+  cli: 'src/cli/index.ts',
   index: 'src/action/index.ts',
   'embedded-p1-host': 'src/runtime/embedded/p1-host.ts',
   'embedded-p2-host': 'src/runtime/embedded/p2-host.ts',

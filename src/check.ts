@@ -9,7 +9,7 @@ import { adapterKindFor, convertModule } from './convert/index.js';
 import { resolveAdapters, type AdapterSet } from './convert/resolve.js';
 import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
 import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
-import { discover, selectShard } from './discover.js';
+import { discover, selectShard } from './discover/index.js';
 import { loadArtifact } from './inspect/index.js';
 import { redactCommand } from './report/log-safe.js';
 import {
@@ -30,7 +30,7 @@ import { withTrap } from './diagnose/trap/of-run.js';
 import { SandboxInputError } from './runtime/safe-fs.js';
 import { prepareSandbox } from './runtime/sandbox.js';
 import { wasmtimeReleaseAdapter } from './runtime/wasmtime/adapter.js';
-import { VERSION } from './version.js';
+import { VERSION } from './package/version.js';
 
 /**
  * The pipeline, nothing else: discover → resolve the configuration (runtime, wasmtime, adapter) once → for each

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { INPUT_DEFAULTS, InputError, parseInputs } from '../src/inputs.js';
+import { INPUT_DEFAULTS, InputError, parseInputs } from '../src/action/inputs.js';
 
 const cwd = '/work/space';
 const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -27,7 +27,7 @@ describe('action.yml', () => {
     expect(actionYml.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
   });
 
-  it('declares exactly the inputs src/inputs.ts reads, with the same defaults', () => {
+  it('declares exactly the inputs src/action/inputs.ts reads, with the same defaults', () => {
     const declared = Object.fromEntries(Object.entries(actionYml.inputs).map(([k, v]) => [k, v.default ?? '']));
     expect(declared).toEqual(INPUT_DEFAULTS);
     for (const [name, spec] of Object.entries(actionYml.inputs)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCli, UsageError } from '../src/cli-args.js';
+import { parseCli, UsageError } from '../src/cli/args.js';
 
 describe('parseCli', () => {
   it('parses a full check command', () => {

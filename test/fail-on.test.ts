@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportFails, resultFails } from '../src/fail-on.js';
+import { reportFails, resultFails } from '../src/report/fail-on.js';
 import { collectFindings } from '../src/github/annotations.js';
 import type { ArtifactResult, Verdict } from '../src/model.js';
 import { makeArtifact, makeReport, makeRun } from './report-factory.js';

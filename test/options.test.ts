@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { HELP, parseCli, UsageError } from '../src/cli-args.js';
-import { InputError, parseInputs } from '../src/inputs.js';
+import { HELP, parseCli, UsageError } from '../src/cli/args.js';
+import { InputError, parseInputs } from '../src/action/inputs.js';
 import { actionInputs, cliOptions } from '../src/options/table.js';
 
 const root = path.resolve(import.meta.dirname, '..');

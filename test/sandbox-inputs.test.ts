@@ -209,7 +209,7 @@ describe('artifacts', () => {
     mkfifo(path.join(dir, 'fifo.wasm'));
     execFileSync('truncate', ['-s', '1G', path.join(dir, 'sparse.wasm')]);
     const report = await check({
-      // a link is not matched by a glob (discover.ts): named literally, as a configuration would
+      // a link is not matched by a glob (discover/): named literally, as a configuration would
       patterns: ['artifacts/*.wasm', 'artifacts/fifo.wasm', 'artifacts/zero.wasm'],
       cwd: ws,
       runtime: 'embedded',

@@ -7,13 +7,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCli, UsageError } from '../src/cli-args.js';
-import { selectShard, shardOf } from '../src/discover.js';
+import { parseCli, UsageError } from '../src/cli/args.js';
+import { selectShard, shardOf } from '../src/discover/index.js';
 import { parseReport, renderJson } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { MergeError, mergeReports, type MergeInput } from '../src/report/merge.js';
 import { renderTerminal } from '../src/report/terminal.js';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../src/package/version.js';
 import { makeReport, makeResult } from './report-factory.js';
 
 const paths = Array.from({ length: 200 }, (_, i) => `build/${['c', 'rust', 'go'][i % 3]}/module-${i}.wasm`);

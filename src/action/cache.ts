@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { directoryStore, retainOnly, trackingStore, type ResultStore } from '../cache/index.js';
-import { BUILD, VERSION } from '../version.js';
+import { BUILD, VERSION } from '../package/version.js';
 
 /** The persistence service (`@actions/cache` on a runner; tests give their own). */
 export interface PersistedCache {

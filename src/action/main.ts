@@ -1,6 +1,6 @@
 /**
  * The GitHub Action (bundled to dist/index.js): inputs → check() or a saved report → local results → GitHub.
- * With cli.ts, the only module that reads the environment. Nothing goes to the API before check() has run and the
+ * With src/cli/, the only module that reads the environment. Nothing goes to the API before check() has run and the
  * report, job summary, annotations and outputs are written, so an API fault or a read-only token loses nothing;
  * every API step is attempted on its own and its failure is a warning (or, with `publish-errors: fail`, fails the
  * step) that names the step and the error.
@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { check } from '../check.js';
-import { failingResults, reportFails } from '../fail-on.js';
+import { failingResults, reportFails } from '../report/fail-on.js';
 import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../github/annotations.js';
 import { answerEvent } from '../github/bot.js';
 import { finishCheckRun, type CheckRunRef } from '../github/check-run.js';
@@ -38,7 +38,7 @@ import { deriveCommentKey, matrixHeading, publishReportComment, type RunOrder } 
 import { glob } from 'tinyglobby';
 import { actionsCachePersistence, openResultCache, type PersistedCache } from './cache.js';
 import { logSafeIO, type ActionIO } from './io.js';
-import { InputError, parseInputs, type ActionInputs } from '../inputs.js';
+import { InputError, parseInputs, type ActionInputs } from './inputs.js';
 import { folderCache } from '../runtime/wasmtime/cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';

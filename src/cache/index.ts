@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { LoadedSignature, SignatureDb } from '../diagnose/signatures.js';
 import { REPORT_SCHEMA_VERSION, type ArtifactResult, type Preopen, type RuntimeId, type Sandbox, type Verdict } from '../model.js';
 import { artifactResultProblems } from '../report/json.js';
-import { BUILD, VERSION } from '../version.js';
+import { BUILD, VERSION } from '../package/version.js';
 
 /** Where results are kept. Text in, text out: the pipeline decodes and validates what it reads. */
 export interface ResultStore {

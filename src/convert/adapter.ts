@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundledAdapterDir } from '../assets.js';
+import { bundledAdapterDir } from '../package/assets.js';
 import { inspectBytes } from '../inspect/index.js';
 import type { AdapterInfo } from '../model.js';
 import knownAdapters from './known-adapters.json' with { type: 'json' };

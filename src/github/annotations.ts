@@ -3,7 +3,7 @@
  * log and summary, and check-run annotations on the file in the PR.
  */
 import path from 'node:path';
-import { resultFails, type FailOn } from '../fail-on.js';
+import { resultFails, type FailOn } from '../report/fail-on.js';
 import type { ArtifactResult, Report, Verdict } from '../model.js';
 import type { CheckRunAnnotation } from './check-run.js';
 

@@ -1,5 +1,5 @@
 /** How a report maps onto GitHub's vocabulary: the check-run conclusion and title, the `result` output. */
-import { reportFails, type FailOn } from '../fail-on.js';
+import { reportFails, type FailOn } from '../report/fail-on.js';
 import type { Report } from '../model.js';
 import type { CheckConclusion } from './check-run.js';
 

@@ -38,7 +38,7 @@ export interface ProgressEvent {
   message?: string;
 }
 
-/** Everything `check()` needs. Built by cli.ts / action.ts from their inputs; check() reads no environment. */
+/** Everything `check()` needs. Built by the shells (src/cli/, src/action/) from their inputs; check() reads no environment. */
 export interface CheckOptions {
   /** Globs or paths of artifacts. */
   patterns: string[];
@@ -64,7 +64,7 @@ export interface CheckOptions {
    * is taken from here instead of being checked again. No cache when absent.
    */
   cache?: ResultStore;
-  /** Check only this shard of the matched artifacts (see `selectShard()` in discover.ts). */
+  /** Check only this shard of the matched artifacts (see `selectShard()` in discover/). */
   shard?: Shard;
   /** What this run is called when its report is merged with others (e.g. the matrix entry). */
   label?: string;

@@ -4,7 +4,7 @@
  * `parseReport` before they get here, and this module refuses what cannot be merged honestly.
  */
 import type { ArtifactResult, MergedPart, Report, RuntimeId } from '../model.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../package/version.js';
 import { summarize } from './summary.js';
 
 export class MergeError extends Error {

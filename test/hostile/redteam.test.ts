@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
-import { discover } from '../../src/discover.js';
+import { discover } from '../../src/discover/index.js';
 import type { Sandbox } from '../../src/model.js';
 import { parseReport } from '../../src/report/json.js';
 import { useActionHarness, root } from '../action/harness.js';

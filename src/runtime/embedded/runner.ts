@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
-import { embeddedHostScript } from '../../assets.js';
+import { embeddedHostScript } from '../../package/assets.js';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
 import { limitsOf } from '../limits.js';
 import { copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';

@@ -1,9 +1,9 @@
 import semver from 'semver';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { FailOn } from './fail-on.js';
-import { buildCheckOptions, type OptionReader } from './options/build.js';
-import type { CheckOptions } from './options/index.js';
-import { cliOptions, DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS, readOption, type RawValue } from './options/table.js';
+import type { FailOn } from '../report/fail-on.js';
+import { buildCheckOptions, type OptionReader } from '../options/build.js';
+import type { CheckOptions } from '../options/index.js';
+import { cliOptions, DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS, readOption, type RawValue } from '../options/table.js';
 
 export { DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS };
 export type { FailOn };

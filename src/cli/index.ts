@@ -2,24 +2,24 @@
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { directoryStore } from './cache/index.js';
-import { check } from './check.js';
-import { userCacheDir } from './runtime/wasmtime/cache.js';
-import { flagOf, HELP, parseCli, UsageError } from './cli-args.js';
-import { readBoundedLog } from './diagnose/text-bounds.js';
-import { explain } from './diagnose/explain.js';
-import { reportFails } from './fail-on.js';
-import type { ProgressEvent } from './options/index.js';
-import type { Report } from './model.js';
-import { parseReport, renderExplanationJson, renderJson } from './report/json.js';
-import { renderExplainFindings } from './report/explain-markdown.js';
-import { mergeReports } from './report/merge.js';
-import { logSafe, logSafeLine, neutralizeCommands } from './report/log-safe.js';
-import { renderMarkdown } from './report/markdown.js';
-import { renderExplanation, renderTerminal } from './report/terminal.js';
-import { VERSION } from './version.js';
+import { directoryStore } from '../cache/index.js';
+import { check } from '../check.js';
+import { userCacheDir } from '../runtime/wasmtime/cache.js';
+import { flagOf, HELP, parseCli, UsageError } from './args.js';
+import { readBoundedLog } from '../diagnose/text-bounds.js';
+import { explain } from '../diagnose/explain.js';
+import { reportFails } from '../report/fail-on.js';
+import type { ProgressEvent } from '../options/index.js';
+import type { Report } from '../model.js';
+import { parseReport, renderExplanationJson, renderJson } from '../report/json.js';
+import { renderExplainFindings } from '../report/explain-markdown.js';
+import { mergeReports } from '../report/merge.js';
+import { logSafe, logSafeLine, neutralizeCommands } from '../report/log-safe.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderExplanation, renderTerminal } from '../report/terminal.js';
+import { VERSION } from '../package/version.js';
 
-/** argv → options → check → render → exit code. The only place (with action.ts) that reads the environment. */
+/** argv → options → check → render → exit code. The only place (with src/action/) that reads the environment. */
 async function main(argv: string[]): Promise<number> {
   const command = parseCli(argv);
   switch (command.kind) {

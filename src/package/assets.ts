@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Repository root when running from `src/` (this file is `src/assets.ts`). */
-const repoRoot = path.resolve(here, '..');
+/** Repository root when running from `src/` (this file is `src/package/assets.ts`). */
+const repoRoot = path.resolve(here, '..', '..');
 
 function firstExisting(candidates: string[], what: string): string {
   for (const c of candidates) if (existsSync(c)) return c;

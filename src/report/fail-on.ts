@@ -1,5 +1,5 @@
-import type { ArtifactResult, Report, Verdict } from './model.js';
-import { REGRESSION_VERDICTS } from './report/summary.js';
+import type { ArtifactResult, Report, Verdict } from '../model.js';
+import { REGRESSION_VERDICTS } from './summary.js';
 
 export type FailOn = 'regression' | 'not-wasi' | 'any' | 'never';
 

@@ -6,10 +6,10 @@
  * and test/options.test.ts keeps the two equal. Values go through the same parsers as the CLI's flags
  * (src/options/): only the wording of errors differs.
  */
-import type { FailOn } from './fail-on.js';
-import { buildCheckOptions, type OptionReader } from './options/build.js';
-import type { CheckOptions } from './options/index.js';
-import { actionInputs, inputLines, OPTIONS, readOption, type OptionName, type OptionValue } from './options/table.js';
+import type { FailOn } from '../report/fail-on.js';
+import { buildCheckOptions, type OptionReader } from '../options/build.js';
+import type { CheckOptions } from '../options/index.js';
+import { actionInputs, inputLines, OPTIONS, readOption, type OptionName, type OptionValue } from '../options/table.js';
 
 /** Like `core.getInput(name)`: the raw value, '' when unset. */
 export type GetInput = (name: string) => string;
