@@ -3,7 +3,7 @@
  * The engine fills them (engine.ts); the loader rejects a template naming one that cannot exist for its signature,
  * so a typo is a load error instead of an evidence line that silently never shows.
  */
-import type { Matchers, Signature } from './signatures.js';
+import type { Matchers, Signature } from './signature-schema.js';
 import { namedGroups } from './pattern.js';
 
 /** Filled from the context whenever the data is there (artifact, trap, conversion, runs, verdict). */

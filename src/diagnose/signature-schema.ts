@@ -4,6 +4,7 @@
  * types are derived from it (`FromSchema`), and `signature.schema.json` beside it is its JSON rendering for editors
  * (kept equal by a test).
  */
+import type { FromSchema } from 'json-schema-to-ts';
 import { ADAPTER_CHECK_CATEGORIES } from './adapter-lines/index.js';
 import { CONFIDENCES, FRAME_ORIGINS, TRAP_KINDS, VERDICTS } from '../model.js';
 
@@ -531,3 +532,14 @@ export const signatureSchema = {
     },
   },
 } as const;
+
+/** One signature as written in its YAML file: the type is the schema's (one description of a signature). */
+export type Signature = FromSchema<typeof signatureSchema>;
+export type Matchers = Signature['matchers'];
+export type MatcherKey = keyof Matchers;
+export type FramePattern = NonNullable<Matchers['frames']>[number];
+export type TextPattern = NonNullable<Matchers['message']>[number];
+export type FactsPattern = NonNullable<Matchers['facts']>;
+export type ImportPattern = NonNullable<FactsPattern['imports']>[number];
+export type ConversionPattern = NonNullable<Matchers['conversion']>;
+export type RunPattern = NonNullable<Matchers['p1']>;

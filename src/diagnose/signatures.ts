@@ -9,21 +9,23 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import semver from 'semver';
 import { parse as parseYaml } from 'yaml';
-import type { FromSchema } from 'json-schema-to-ts';
 import { placeholderProblems } from './placeholders.js';
 import { patternProblem } from './pattern.js';
-import { signatureSchema } from './signature-schema.js';
+import { signatureSchema, type Signature } from './signature-schema.js';
 
-/** One signature as written in its YAML file: the type is the schema's (one description of a signature). */
-export type Signature = FromSchema<typeof signatureSchema>;
-export type Matchers = Signature['matchers'];
-export type MatcherKey = keyof Matchers;
-export type FramePattern = NonNullable<Matchers['frames']>[number];
-export type TextPattern = NonNullable<Matchers['message']>[number];
-export type FactsPattern = NonNullable<Matchers['facts']>;
-export type ImportPattern = NonNullable<FactsPattern['imports']>[number];
-export type ConversionPattern = NonNullable<Matchers['conversion']>;
-export type RunPattern = NonNullable<Matchers['p1']>;
+// The signature types are the schema's; they live beside it (signature-schema.ts) so that placeholders.ts, which this
+// module calls at load time, can name them without importing this module back.
+export type {
+  ConversionPattern,
+  FactsPattern,
+  FramePattern,
+  ImportPattern,
+  MatcherKey,
+  Matchers,
+  RunPattern,
+  Signature,
+  TextPattern,
+} from './signature-schema.js';
 
 export interface LoadedSignature extends Signature {
   /** File it was loaded from. */
