@@ -9,13 +9,12 @@
 import type { FailOn } from '../report/fail-on.js';
 import { buildCheckOptions, type OptionReader } from '../options/build.js';
 import type { CheckOptions } from '../options/index.js';
-import { actionInputs, inputLines, OPTIONS, readOption, type OptionName, type OptionValue } from '../options/table.js';
+import { actionInputs, type CommentMode, inputLines, OPTIONS, readOption, type OptionName, type OptionValue } from '../options/table.js';
 
 /** Like `core.getInput(name)`: the raw value, '' when unset. */
 export type GetInput = (name: string) => string;
 
 export type Mode = OptionValue<'mode'>;
-export type CommentMode = OptionValue<'comment'>;
 
 export class InputError extends Error {
   constructor(

@@ -11,7 +11,7 @@
  *   nothing changed, and no overwrite by a run older than the one the comment records.
  */
 import { createHash } from 'node:crypto';
-import type { CommentMode } from '../action/inputs.js';
+import type { CommentMode } from '../options/table.js';
 import type { Report } from '../model.js';
 import { truncateMarkdown } from '../report/markdown-utils.js';
 import { isNotFound, type Octokit } from './client.js';

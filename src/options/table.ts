@@ -479,6 +479,9 @@ export type OptionName = keyof typeof OPTIONS;
 export type OptionValue<K extends OptionName> =
   (typeof OPTIONS)[K] extends ScalarOption<infer T> ? T : (typeof OPTIONS)[K] extends ListOption<infer _I, infer T> ? T : boolean;
 
+/** When the Action posts its sticky pull-request comment (`comment:`); also read by github/sticky-comment.ts. */
+export type CommentMode = OptionValue<'comment'>;
+
 /** Raw text of one option as a shell found it: undefined = not given; a list option's values one by one. */
 export type RawValue = string | string[] | boolean | undefined;
 
