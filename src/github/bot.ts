@@ -19,7 +19,7 @@ import {
 import { link, truncateMarkdown } from '../report/markdown-utils.js';
 import type { Octokit } from './client.js';
 import { MAX_COMMENT_CHARS } from './markdown-limits.js';
-import { commentMarker, findStickyComments } from './sticky-comment.js';
+import { commentMarker, upsertStickyComment, type FoundComment, type StickyDecision } from './sticky-comment.js';
 
 /** Characters of an issue or comment body read per event (the rest is ignored). */
 export const MAX_TEXT_CHARS = 1024 * 1024;
@@ -63,7 +63,16 @@ export interface BotEvent {
 export type BotOutcome =
   | { action: 'ignored'; reason: string }
   | { action: 'silent'; reason: string }
-  | { action: 'created' | 'updated' | 'unchanged'; url: string; labels: string[]; examined: number; skipped: number };
+  | {
+      /** `recreated`: the reply had been deleted (by a maintainer, or meanwhile) and was posted again. */
+      action: 'created' | 'recreated' | 'updated' | 'unchanged';
+      url: string;
+      labels: string[];
+      examined: number;
+      skipped: number;
+      /** Duplicate replies (left by racing runs) deleted. */
+      removed: number;
+    };
 
 /** What an event asks of the bot, decided from the payload alone. */
 export interface BotRequest {
@@ -217,7 +226,8 @@ export async function explainText(
 /* ───────────── the sticky reply: one per issue, a part per source ───────────── */
 
 const PART_RE = /^<!-- wasm-p2-check-part:([a-z]+(?:-\d+)?) -->$/;
-const EDITS_RE = /^<!-- wasm-p2-check-edits:(\d+) -->$/m;
+/** The edit count of replies written before it moved to the meta line (`edits=N`). */
+const LEGACY_EDITS_RE = /^<!-- wasm-p2-check-edits:(\d+) -->$/m;
 const END = '<!-- wasm-p2-check-end -->';
 
 /** The parts of an earlier reply by source, in order. Only lines we wrote can match (our text never starts a line with `<`). */
@@ -241,19 +251,21 @@ export function readParts(body: string): Map<string, string> {
   return parts;
 }
 
-function composeReply(parts: Map<string, string>, edits: number): string {
-  const body = [
-    commentMarker(BOT_KEY),
-    `<!-- wasm-p2-check-edits:${edits} -->`,
-    '### wasm-p2-check: what the pasted WebAssembly error means',
-    '',
-  ];
+/** How often the reply was edited: its meta line's `edits`, or the line older replies carried. */
+function recordedEdits(reply: FoundComment): number {
+  return Number(reply.meta.edits ?? LEGACY_EDITS_RE.exec(reply.content)?.[1] ?? '0');
+}
+
+/** The reply below its marker and meta lines (the sticky-comment machinery writes those). */
+function composeReply(parts: Map<string, string>): string {
+  const body = ['### wasm-p2-check: what the pasted WebAssembly error means', ''];
   for (const [key, text] of parts) body.push(`<!-- wasm-p2-check-part:${key} -->`, text, '');
   body.push(
     END,
     `<sub>Diagnosed from the text alone by ${link('wasm-p2-check', 'https://github.com/wasm-p2-check/wasm-p2-check')}: nothing in this issue was run, followed or downloaded. This reply is updated when the text changes; write \`${COMMAND}\` in a comment to ask about that comment.</sub>`,
   );
-  return truncateMarkdown(body.join('\n'), MAX_COMMENT_CHARS);
+  // Room for the marker and meta lines.
+  return truncateMarkdown(body.join('\n'), MAX_COMMENT_CHARS - 256);
 }
 
 function partHeading(req: BotRequest): string {
@@ -261,7 +273,11 @@ function partHeading(req: BotRequest): string {
   return req.sourceUrl ? `**In ${link('this comment', req.sourceUrl)}**` : '**In a comment**';
 }
 
-/** Answers one event. API errors propagate; the caller decides what a refusal means. */
+/**
+ * Answers one event. The reply is a sticky comment (github/sticky-comment.ts): found by its marker, a reply deleted
+ * meanwhile is posted again, and duplicates two racing runs left are removed. API errors propagate; the caller
+ * decides what a refusal means.
+ */
 export async function answerEvent(octokit: Octokit, event: BotEvent, opts: BotOptions): Promise<BotOutcome> {
   const log = opts.log ?? (() => undefined);
   const req = readRequest(event, opts.self);
@@ -281,34 +297,35 @@ export async function answerEvent(octokit: Octokit, event: BotEvent, opts: BotOp
   if (req.truncated) notes.push(`_Only the first ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters were read._`);
   if (skipped > 0) notes.push(`_${skipped} more ${skipped === 1 ? 'block was' : 'blocks were'} not examined._`);
 
-  const where = { owner, repo, issueNumber: req.issueNumber };
+  const anything = findings.some((f) => isKnown(f) || isUnknownTrap(f));
+  const silentReason = anything ? 'no known signature matched (on-unknown: silent)' : 'no WebAssembly error recognised';
   // Ours: the marker is the first line of a comment by the token's user (or a bot), never text quoted further down.
-  const [comment] = await findStickyComments(octokit, { ...where, key: BOT_KEY, author: opts.self });
-  const previous = comment ? `${commentMarker(BOT_KEY)}\n${comment.content}` : '';
-  const parts = comment ? readParts(previous) : new Map<string, string>();
-  const hadPart = parts.has(req.source);
-  if (text) {
-    // An edited source keeps its place; a new one goes last.
-    parts.set(req.source, [partHeading(req), '', text, ...(notes.length ? ['', ...notes] : [])].join('\n'));
-  } else if (hadPart) {
-    parts.set(req.source, `${partHeading(req)}: nothing recognised any more after the edit.`);
-  } else {
-    const anything = findings.some((f) => isKnown(f) || isUnknownTrap(f));
-    return { action: 'silent', reason: anything ? 'no known signature matched (on-unknown: silent)' : 'no WebAssembly error recognised' };
-  }
-  while (parts.size > MAX_SOURCES) parts.delete(parts.keys().next().value!);
-
+  const outcome = await upsertStickyComment(
+    octokit,
+    { owner, repo, issueNumber: req.issueNumber, key: BOT_KEY, author: opts.self },
+    (current): StickyDecision => {
+      const parts = current ? readParts(current.content) : new Map<string, string>();
+      if (text) {
+        // An edited source keeps its place; a new one goes last.
+        parts.set(req.source, [partHeading(req), '', text, ...(notes.length ? ['', ...notes] : [])].join('\n'));
+      } else if (parts.has(req.source)) {
+        parts.set(req.source, `${partHeading(req)}: nothing recognised any more after the edit.`);
+      } else {
+        return { keep: 'skipped', reason: silentReason };
+      }
+      while (parts.size > MAX_SOURCES) parts.delete(parts.keys().next().value!);
+      const content = composeReply(parts);
+      if (!current) return { write: { meta: { edits: '0' }, content } };
+      if (current.content === content) return { keep: 'unchanged', reason: 'nothing changed' };
+      const edits = recordedEdits(current);
+      if (edits >= MAX_EDITS) return { keep: 'skipped', reason: `the reply was already edited ${MAX_EDITS} times` };
+      return { write: { meta: { edits: String(edits + 1) }, content } };
+    },
+  );
+  if (outcome.removed) log(`Removed ${outcome.removed} duplicate reply(ies) left by runs that raced.`);
+  if (outcome.action === 'skipped') return { action: 'silent', reason: outcome.reason ?? silentReason };
   const labels = opts.labels && text ? await addLabels(octokit, owner, repo, req.issueNumber, findings, log) : [];
-  if (comment) {
-    const edits = Number(EDITS_RE.exec(previous)?.[1] ?? '0');
-    const body = composeReply(parts, edits);
-    if (body === previous) return { action: 'unchanged', url: comment.htmlUrl, labels, examined, skipped };
-    if (edits >= MAX_EDITS) return { action: 'silent', reason: `the reply was already edited ${MAX_EDITS} times` };
-    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: comment.id, body: composeReply(parts, edits + 1) });
-    return { action: 'updated', url: data.html_url, labels, examined, skipped };
-  }
-  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: req.issueNumber, body: composeReply(parts, 0) });
-  return { action: 'created', url: data.html_url, labels, examined, skipped };
+  return { action: outcome.action, url: outcome.url ?? '', labels, examined, skipped, removed: outcome.removed };
 }
 
 /** Adds a `wasm:<signature-id>` label per distinct diagnosis, creating missing labels with a description. */

@@ -236,9 +236,9 @@ describe('bot mode: issues', () => {
     const replies = gh.commentsOn(ISSUE);
     expect(replies).toHaveLength(1);
     expect([...readParts(replies[0]!.body).keys()]).toEqual(Array.from({ length: 10 }, (_, i) => `comment-${603 + i}`));
-    expect(replies[0]!.body).toContain('<!-- wasm-p2-check-edits:11 -->');
+    expect(replies[0]!.body.split('\n')[1]).toBe('<!-- wasm-p2-check-meta edits=11 -->');
     // An old reply that was already edited 100 times is not edited again.
-    replies[0]!.body = replies[0]!.body.replace('<!-- wasm-p2-check-edits:11 -->', '<!-- wasm-p2-check-edits:100 -->');
+    replies[0]!.body = replies[0]!.body.replace('edits=11 -->', 'edits=100 -->');
     const before = replies[0]!.body;
     expect(await answerEvent(octokit, commentEvent({ body: fenced(debugAdapterTrap), id: 700 }), opts())).toMatchObject({
       action: 'silent',
@@ -246,6 +246,50 @@ describe('bot mode: issues', () => {
     });
     expect(gh.commentsOn(ISSUE)[0]!.body).toBe(before);
     expect(gh.commentsOn(ISSUE)).toHaveLength(1);
+    // A reply written before the count moved to the meta line keeps its count.
+    const [, , ...rest] = before.split('\n');
+    replies[0]!.body = [commentMarker(BOT_KEY), '<!-- wasm-p2-check-edits:100 -->', ...rest].join('\n');
+    expect(await answerEvent(octokit, commentEvent({ body: fenced(debugAdapterTrap), id: 701 }), opts())).toMatchObject({
+      action: 'silent',
+      reason: 'the reply was already edited 100 times',
+    });
+  });
+
+  it('a reply a maintainer deleted is posted again when the update gets a 404', async () => {
+    await answerEvent(octokit, issueEvent(bugReport(goTrap)), opts());
+    const [first] = gh.commentsOn(ISSUE);
+    gh.before('issues/update-comment', () => gh.deleteComment(first!.id));
+    const out = await answerEvent(octokit, issueEvent(bugReport(debugAdapterTrap), 'edited'), opts());
+    expect(out).toMatchObject({ action: 'recreated' });
+    expect(gh.requests.filter((r) => r.operationId === 'issues/update-comment').map((r) => r.status)).toEqual([404]);
+    const replies = gh.commentsOn(ISSUE);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.id).not.toBe(first!.id);
+    expect(replies[0]!.body).toContain('debug-adapter-instrumentation');
+  });
+
+  it('two runs that raced leave two replies: the next event keeps the oldest and deletes the other', async () => {
+    // Both runs listed the comments before either posted.
+    let arrived = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    for (let i = 0; i < 2; i++) {
+      gh.before('issues/create-comment', async () => {
+        if (++arrived === 2) release();
+        await gate;
+      });
+    }
+    const both = await Promise.all([
+      answerEvent(octokit, issueEvent(bugReport(goTrap)), opts()),
+      answerEvent(octokit, commentEvent({ body: fenced(debugAdapterTrap), id: 502 }), opts()),
+    ]);
+    expect(both.map((o) => o.action)).toEqual(['created', 'created']);
+    expect(gh.commentsOn(ISSUE)).toHaveLength(2);
+    const keep = Math.min(...gh.commentsOn(ISSUE).map((c) => c.id));
+    const next = await answerEvent(octokit, commentEvent({ body: fenced(goTrap), id: 503 }), opts());
+    expect(next).toMatchObject({ action: 'updated', removed: 1 });
+    expect(gh.commentsOn(ISSUE).map((c) => c.id)).toEqual([keep]);
+    expect(logs).toContain('Removed 1 duplicate reply(ies) left by runs that raced.');
   });
 
   it('stops examining blocks when the time for the event is spent', async () => {
