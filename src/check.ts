@@ -226,14 +226,18 @@ async function checkFresh(
   const scratch = path.join(workDir, 'artifacts', createHash('sha256').update(absPath).digest('hex').slice(0, 12));
   await mkdir(scratch, { recursive: true });
 
-  let p1: RunResult | undefined;
+  // The P1 run (a child process) goes on while the module is converted and its component runs: the phases are
+  // independent (each run has its own process and its own preopen copies), so neither waits for the other.
+  let p1Run: Promise<RunResult> | undefined;
   let conversion: ConversionResult | undefined;
   let componentPath = absPath;
   if (artifact.kind === 'module') {
     // A module built for WASI 0.2 directly cannot run as P1: there is nothing to compare, only the P2 run.
     if (!artifact.module!.targetsWasiP2) {
       progress('p1');
-      p1 = withTrap(await selection.runner.runModule(absPath, options.sandbox, { style: artifact.module!.style }));
+      p1Run = selection.runner.runModule(absPath, options.sandbox, { style: artifact.module!.style }).then(withTrap);
+      // Awaited below; should a step in between throw, its failure is the one reported, not an unhandled rejection.
+      p1Run.catch(() => undefined);
     }
     progress('convert');
     // Named like the artifact: the file name is argv[0] for the guest, as it was for the P1 run.
@@ -249,6 +253,7 @@ async function checkFresh(
     progress('p2');
     p2 = withTrap(await selection.runner.runComponent(componentPath, options.sandbox));
   }
+  const p1 = await p1Run;
   const comparison = compare(artifact, p1, conversion, p2);
   if (conversion.ok && !runnable) {
     comparison.notes.push({

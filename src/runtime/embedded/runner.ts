@@ -6,6 +6,7 @@ import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model
 import { limitsOf } from '../limits.js';
 import { copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
 import { hostNodeFlags, type HostConfig, type HostStatusFile } from './host-protocol.js';
+import { componentShape } from './shape.js';
 // The package does not export its package.json; read it by path (the bundler inlines it).
 import preview2ShimPackage from '../../../node_modules/@bytecodealliance/preview2-shim/package.json' with { type: 'json' };
 
@@ -90,6 +91,57 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
     }
   }
 
+  /**
+   * jco's JS per component shape (see shape.ts): artifacts of one shape (same imports and exports, other code) are
+   * transpiled once; each run still gets its own core modules, written from its own component's bytes.
+   */
+  const transpiledShapes = new Map<string, Promise<TranspiledShape | undefined>>();
+
+  /** Writes the transpiled component into `dir` (component.js + its core modules); returns how it runs. */
+  async function writeTranspiled(bytes: Uint8Array, dir: string): Promise<'command' | 'reactor'> {
+    const shape = componentShape(bytes);
+    // A shape being transpiled right now (by a parallel run) is waited for, not transpiled twice.
+    const pending = shape && transpiledShapes.get(shape.key);
+    const known = pending ? await pending : undefined;
+    const files: [string, Uint8Array][] = [];
+    let style: 'command' | 'reactor';
+    if (shape && known) {
+      files.push([JS_FILE, known.js], ...shape.modules.map((m, i): [string, Uint8Array] => [coreModuleFile(i), m]));
+      style = known.style;
+    } else {
+      const transpiled = transpileBytes(bytes, {
+        name: 'component',
+        instantiation: 'async',
+        // The host maps WASI imports itself; no import specifiers are baked into the generated module.
+        wasiShim: false,
+        emitTypescriptDeclarations: false,
+      }).then((result) => {
+        const kind: 'command' | 'reactor' = result.exports.some(([name]) => name === 'run' || name.startsWith('wasi:cli/run@'))
+          ? 'command'
+          : 'reactor';
+        return { files: result.files, style: kind };
+      });
+      if (shape && !pending) {
+        // Reused only when this transpile is what reuse would have written: the JS plus each core module as it sits
+        // in the component, under jco's name for it, and nothing else.
+        const reusable = transpiled.then(
+          (t) => (t.files[JS_FILE] && isJsPlusModules(t.files, shape.modules) ? { js: t.files[JS_FILE], style: t.style } : undefined),
+          () => undefined,
+        );
+        if (transpiledShapes.size >= MAX_SHAPES) transpiledShapes.delete(transpiledShapes.keys().next().value!);
+        transpiledShapes.set(shape.key, reusable);
+      }
+      const result = await transpiled;
+      for (const [name, content] of Object.entries(result.files)) if (!name.endsWith('.d.ts')) files.push([name, content]);
+      style = result.style;
+    }
+    for (const [name, content] of files) {
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, name), content);
+    }
+    return style;
+  }
+
   return {
     name: 'embedded',
     runsReactors: true,
@@ -104,21 +156,9 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
       await mkdir(options.workDir, { recursive: true });
       const dir = await mkdtemp(path.join(options.workDir, 'transpiled-'));
       try {
-        let style: 'command' | 'reactor' = 'reactor';
+        let style: 'command' | 'reactor';
         try {
-          const result = await transpileBytes(new Uint8Array(await readFile(file)), {
-            name: 'component',
-            instantiation: 'async',
-            // The host maps WASI imports itself; no import specifiers are baked into the generated module.
-            wasiShim: false,
-            emitTypescriptDeclarations: false,
-          });
-          for (const [name, content] of Object.entries(result.files)) {
-            if (name.endsWith('.d.ts')) continue;
-            await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-            await writeFile(path.join(dir, name), content);
-          }
-          if (result.exports.some(([name]) => name === 'run' || name.startsWith('wasi:cli/run@'))) style = 'command';
+          style = await writeTranspiled(new Uint8Array(await readFile(file)), dir);
         } catch (e) {
           const message = `jco transpile failed: ${e instanceof Error ? e.message : String(e)}`;
           // The component could not be loaded: a fact about the artifact (harnessError), like a link error.
@@ -142,6 +182,29 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
       }
     },
   };
+}
+
+interface TranspiledShape {
+  js: Uint8Array;
+  style: 'command' | 'reactor';
+}
+
+const JS_FILE = 'component.js';
+/** Shapes kept per runner (a few hundred KiB of JS each). */
+const MAX_SHAPES = 32;
+
+/** jco's file name for the i-th core module (index order). */
+function coreModuleFile(i: number): string {
+  return `component.core${i === 0 ? '' : i + 1}.wasm`;
+}
+
+function isJsPlusModules(files: Record<string, Uint8Array>, modules: Uint8Array[]): boolean {
+  const names = Object.keys(files).filter((name) => !name.endsWith('.d.ts'));
+  if (names.length !== modules.length + 1 || !names.includes(JS_FILE)) return false;
+  return modules.every((m, i) => {
+    const file = files[coreModuleFile(i)];
+    return file !== undefined && Buffer.from(file.buffer, file.byteOffset, file.byteLength).equals(m);
+  });
 }
 
 /** The end of the host's stderr, for a host error message. */
