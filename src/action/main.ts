@@ -34,7 +34,7 @@ import {
 } from '../github/context.js';
 import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from '../github/markdown-limits.js';
 import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js';
-import { deriveCommentKey, matrixHeading, publishReportComment, type RunOrder } from '../github/sticky-comment.js';
+import { deriveCommentKey, matrixHeading, publishReportComment, savedReportCommentKey, type RunOrder } from '../github/sticky-comment.js';
 import { glob } from 'tinyglobby';
 import { actionsCachePersistence, openResultCache, type PersistedCache } from './cache.js';
 import { logSafeIO, type ActionIO } from './io.js';
@@ -366,7 +366,14 @@ export async function run(deps: ActionDeps): Promise<void> {
   // Where the report belongs and how it is shown. For a saved report: the commit and the links come from the
   // event (GitHub's word), never from the report or its metadata.
   const fromEvent = inputs.mode === 'post-from-report' ? triggeringRun(runner.event, runner.serverUrl) : undefined;
-  const commentKey = publish.commentKey ?? meta?.commentKey ?? deriveCommentKey(runner.workflow, runner.job, publish.matrix);
+  const ownKey = deriveCommentKey(runner.workflow, runner.job, publish.matrix);
+  let commentKey = publish.commentKey ?? ownKey;
+  if (inputs.mode === 'post-from-report' && publish.commentKey === undefined) {
+    // The saved key is PR data: used only inside the triggering workflow's own comments (see savedReportCommentKey).
+    const chosen = savedReportCommentKey(meta?.commentKey, fromEvent?.workflow, ownKey);
+    if (chosen.refused) io.warning(`Not using the saved report's comment key: ${chosen.refused}. Posting under '${chosen.key}'.`);
+    commentKey = chosen.key;
+  }
   const heading = meta ? safeHeading(meta.heading) : matrixHeading('wasm-p2-check', publish.matrix);
   const detailsUrl = inputs.mode === 'post-from-report' ? fromEvent?.htmlUrl : runner.runUrl;
   const runOrder =

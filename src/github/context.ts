@@ -131,7 +131,10 @@ export function parseRunMetadata(text: string): RunMetadata {
 }
 
 /** The `workflow_run` that triggered this run (post-from-report): its place in time and its page, from the event. */
-export function triggeringRun(ctx: EventContext, serverUrl: string): { id: number; attempt: number; htmlUrl?: string } | undefined {
+export function triggeringRun(
+  ctx: EventContext,
+  serverUrl: string,
+): { id: number; attempt: number; htmlUrl?: string; workflow?: string } | undefined {
   const run = obj(ctx.payload.workflow_run);
   const id = int(run?.id);
   if (!run || id === undefined) return undefined;
@@ -141,6 +144,8 @@ export function triggeringRun(ctx: EventContext, serverUrl: string): { id: numbe
   return {
     id,
     attempt: int(run.run_attempt) ?? 1,
+    // The workflow's name (GITHUB_WORKFLOW in that run): one the privileged workflow's `workflow_run` trigger accepted.
+    workflow: str(run.name),
     htmlUrl: htmlUrl?.toLowerCase().startsWith(prefix.toLowerCase()) && /^[^\s<>()]+$/.test(htmlUrl) ? htmlUrl : undefined,
   };
 }

@@ -266,6 +266,31 @@ export function deriveCommentKey(workflow: string, job: string, matrix?: Record<
   return `${base}/${createHash('sha256').update(canonicalJson(matrix)).digest('hex').slice(0, 12)}`;
 }
 
+/**
+ * The comment key for a saved report (`post-from-report`). The key in the report's metadata was written by a run of
+ * PR code, so it may name any comment — another workflow's, or a trusted job's. It is used only when it lies inside
+ * the triggering workflow's own namespace, `<workflow>/<job id>[/<matrix hash>]` with the workflow named by the
+ * `workflow_run` event (GitHub's word): the comments there are that workflow's, whose code the same pull request
+ * controls anyway. Anything else falls back to `own`, the privileged job's own key, and says why.
+ *
+ * @param saved the key from the saved metadata, if any
+ * @param workflow the triggering workflow's name from the event (undefined when the event has none)
+ * @param own the key derived from the privileged workflow's own context
+ */
+export function savedReportCommentKey(
+  saved: string | undefined,
+  workflow: string | undefined,
+  own: string,
+): { key: string; refused?: string } {
+  if (saved === undefined) return { key: own };
+  if (workflow === undefined)
+    return { key: own, refused: `the event names no triggering workflow to check the saved key '${saved}' against` };
+  const base = `${sanitizeKeyPart(workflow) || 'workflow'}/`;
+  // A job id is `[A-Za-z_][A-Za-z0-9_-]*`; a matrix adds 12 hex digits (deriveCommentKey).
+  if (saved.startsWith(base) && /^[A-Za-z0-9_-]{1,80}(?:\/[0-9a-f]{12})?$/.test(saved.slice(base.length))) return { key: saved };
+  return { key: own, refused: `the saved key '${saved}' is not a key of the triggering workflow '${sanitizeKeyPart(workflow)}'` };
+}
+
 /** `wasm-p2-check (go: 1.24, os: linux)`: what tells matrix comments and check runs apart for a reader. */
 export function matrixHeading(base: string, matrix?: Record<string, unknown>): string {
   if (!matrix || Object.keys(matrix).length === 0) return base;

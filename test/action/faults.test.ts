@@ -237,6 +237,46 @@ describe('post-from-report trusts nothing in the saved report', () => {
     expect(JSON.stringify(action.gh.checkRuns[0]!.output)).not.toContain('evil.example');
   });
 
+  it('a forged comment key cannot overwrite another job’s sticky comment: only keys of the triggering workflow are used', async () => {
+    // A trusted job of another workflow keeps its own comment on the PR.
+    const release = await runAction({
+      inputs: { artifacts: 'build/*.wasm', comment: 'always' },
+      artifacts: [PASSING],
+      env: { GITHUB_WORKFLOW: 'Release', GITHUB_JOB: 'check' },
+    });
+    expect(release.code, release.stdout).toBe(0);
+    const trusted = () => action.gh.commentsOn(PR).filter((c) => c.body.startsWith(commentMarker('Release/check')));
+    const [before] = trusted();
+    expect(before).toBeDefined();
+    const body = before!.body;
+
+    // The PR's CI run (workflow 'CI' in the event) saves a report of a regression that names that comment.
+    const file = await savedReport([REGRESSING], (_report, meta) => {
+      meta.commentKey = 'Release/check';
+    });
+    const event = workflowRunEvent(action.gh.api, { repository: action.gh.fullName, headSha: HEAD, headRepo: 'contributor/wasm-app' });
+    const r = await post(file, event);
+    expect(r.code, r.stdout).toBe(0);
+    expect(trusted()).toHaveLength(1);
+    expect(trusted()[0]!.body).toBe(body);
+    expect(r.stdout).toMatch(
+      /::warning::Not using the saved report's comment key: the saved key 'Release\/check' is not a key of the triggering workflow 'CI'\. Posting under 'report\/post'\./,
+    );
+    const own = action.gh.commentsOn(PR).filter((c) => c.body.startsWith(commentMarker('report/post')));
+    expect(own).toHaveLength(1);
+    expect(own[0]!.body).toContain(REGRESSING);
+
+    // The keys CI's own jobs write (matrix ones too) are still honoured.
+    const matrixKey = `CI/wasm/${'0a1b2c3d4e5f'}`;
+    const legit = await savedReport([REGRESSING], (_report, meta) => {
+      meta.commentKey = matrixKey;
+    });
+    const again = await post(legit, event);
+    expect(again.stdout).not.toContain('Not using the saved report');
+    expect(action.gh.commentsOn(PR).filter((c) => c.body.startsWith(commentMarker(matrixKey)))).toHaveLength(1);
+    expect(trusted()[0]!.body).toBe(body);
+  });
+
   it('a report that does not match docs/report-schema.json is refused before anything is posted', async () => {
     const file = await savedReport([PASSING], (report) => {
       (report.results as { verdict: string }[])[0]!.verdict = 'FINE';
