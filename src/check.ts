@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import pLimit from 'p-limit';
 import path from 'node:path';
@@ -26,6 +26,7 @@ import { ConfigError, type CheckOptions } from './options/index.js';
 import { summarize } from './report/summary.js';
 import { createRunner, type RuntimeSelection } from './runtime/index.js';
 import { withBudget } from './runtime/budget.js';
+import { removeOnInterrupt } from './runtime/interrupt.js';
 import { withTrap } from './diagnose/trap/of-run.js';
 import { SandboxInputError } from './runtime/safe-fs.js';
 import { prepareSandbox } from './runtime/sandbox.js';
@@ -40,8 +41,11 @@ import { VERSION } from './package/version.js';
  * still says what happened; the shells turn it into a usage error.
  */
 export async function check(options: CheckOptions): Promise<Report> {
-  const workDir = options.workDir ?? (await mkdtemp(path.join(tmpdir(), 'wasm-p2-check-')));
-  await mkdir(workDir, { recursive: true });
+  const ownWorkDir = !options.workDir;
+  const workDir = options.workDir ?? path.join(tmpdir(), `wasm-p2-check-${randomUUID()}`);
+  // A temp folder of our own is removed even when the checker is interrupted (registered before it exists).
+  const forgetWorkDir = ownWorkDir && !options.keepWorkDir ? removeOnInterrupt(workDir) : () => undefined;
+  await mkdir(workDir, { recursive: !ownWorkDir, mode: 0o700 });
   const progress = options.onProgress ?? (() => {});
   try {
     const all = await discover(options.patterns, options.cwd);
@@ -117,7 +121,8 @@ export async function check(options: CheckOptions): Promise<Report> {
       ...(options.label ? { label: options.label } : {}),
     });
   } finally {
-    if (!options.keepWorkDir && !options.workDir) await rm(workDir, { recursive: true, force: true });
+    if (!options.keepWorkDir && ownWorkDir) await rm(workDir, { recursive: true, force: true });
+    forgetWorkDir();
   }
 }
 

@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import type { CapturedOutput, Preopen, RunLimit, RunResult, RuntimeId } from '../model.js';
 import { compileTimeoutFor, DEFAULT_LIMITS, defaultOutputLimit, type EffectiveLimits } from './limits.js';
+import { killGroup, releaseGroup, spawnGroup } from './interrupt.js';
 import { copyTreeSafely, describeType, ENTRY_COST_BYTES, formatBytes, SandboxInputError } from './safe-fs.js';
 
 export interface SandboxedProcessOptions {
@@ -95,57 +96,6 @@ export function minimalHostEnv(): Record<string, string> {
     if (value !== undefined) env[key] = value;
   }
   return env;
-}
-
-function killGroup(pid: number | undefined, kill: () => void): void {
-  if (pid !== undefined && process.platform !== 'win32') {
-    try {
-      process.kill(-pid, 'SIGKILL');
-      return;
-    } catch {
-      // group already gone, or not a group leader: fall through
-    }
-  }
-  try {
-    kill();
-  } catch {
-    // already exited
-  }
-}
-
-/**
- * Hosts run detached, in their own process group (so that a limit can kill all of it). So a terminal's Ctrl-C, or a
- * runner cancelling the step, signals the checker but not them, and a runner's orphan clean-up cannot find them
- * (they carry none of its environment): a looping guest would outlive the checker for good. While hosts run, the
- * checker kills their groups when it exits or is ended by SIGINT, SIGTERM or SIGHUP (then ends as the signal says).
- */
-const liveGroups = new Set<number>();
-const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-function killLiveGroups(): void {
-  for (const pid of liveGroups) killGroup(pid, () => undefined);
-}
-
-function onEndingSignal(signal: NodeJS.Signals): void {
-  killLiveGroups();
-  for (const pid of [...liveGroups]) untrackGroup(pid);
-  // Our handler is gone: unless someone else listens, the signal now does what it would have done without us.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-function trackGroup(pid: number | undefined): void {
-  if (pid === undefined || process.platform === 'win32') return;
-  if (liveGroups.size === 0) {
-    process.on('exit', killLiveGroups);
-    for (const s of ENDING_SIGNALS) process.on(s, onEndingSignal);
-  }
-  liveGroups.add(pid);
-}
-
-function untrackGroup(pid: number | undefined): void {
-  if (pid === undefined || !liveGroups.delete(pid) || liveGroups.size > 0) return;
-  process.off('exit', killLiveGroups);
-  for (const s of ENDING_SIGNALS) process.off(s, onEndingSignal);
 }
 
 /** Reads back at most `cap` bytes from the start of `file`; `bytes` is the file's full size. */
@@ -280,21 +230,23 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
   try {
     stdinFd = options.stdinFile !== undefined ? openStdin(options.stdinFile) : undefined;
     const stdin = stdinFd !== undefined ? nativeFd(stdinFd) : 'ignore';
-    const child = execa(options.command, options.args, {
-      cwd: options.cwd,
-      env: options.env,
-      extendEnv: false,
-      // fd 3 (readySignal): the host writes one byte there when the guest starts.
-      stdio: options.readySignal
-        ? [stdin, nativeFd(stdoutFd), nativeFd(stderrFd), 'pipe']
-        : [stdin, nativeFd(stdoutFd), nativeFd(stderrFd)],
-      detached: true,
-      reject: false,
-      windowsHide: true,
-      // stripFinalNewline/buffer do not apply: nothing is piped back
-    });
+    // Started with the interrupt listeners in place: an interrupted checker kills the host's group (interrupt.ts).
+    const child = spawnGroup(() =>
+      execa(options.command, options.args, {
+        cwd: options.cwd,
+        env: options.env,
+        extendEnv: false,
+        // fd 3 (readySignal): the host writes one byte there when the guest starts.
+        stdio: options.readySignal
+          ? [stdin, nativeFd(stdoutFd), nativeFd(stderrFd), 'pipe']
+          : [stdin, nativeFd(stdoutFd), nativeFd(stderrFd)],
+        detached: true,
+        reject: false,
+        windowsHide: true,
+        // stripFinalNewline/buffer do not apply: nothing is piped back
+      }),
+    );
     const pid = child.pid;
-    trackGroup(pid);
     const kill = () => killGroup(pid, () => child.kill('SIGKILL'));
     // The time limit measures the guest: with a ready signal, loading/compiling before it has its own limit.
     let timer = setTimeout(
@@ -362,7 +314,7 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
       if (diskWatch) clearInterval(diskWatch);
       // Anything the child left behind in its group goes with it.
       if (timedOut || compileTimedOut || outputLimitExceeded || diskLimitExceeded) killGroup(pid, () => undefined);
-      untrackGroup(pid);
+      releaseGroup(pid);
     }
   } catch (error) {
     spawnError = error instanceof Error ? error.message : String(error);
