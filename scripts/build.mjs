@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// Bundles wasm-p2-check into dist/: one self-contained ESM file per entry point plus the run-time assets
-// (bundled adapters, jco's wasm-tools / bindgen core modules, preview2-shim's I/O worker, built-in signatures).
-// The Action runs from dist/ with no npm install, so everything it loads must be here.
+// Bundles wasm-p2-check into dist/ (the Action runs from it with no npm install, so everything it loads must be here):
+//   - the two shells, cli.js and index.js (the Action), built together with code splitting: what both use (jco-transpile,
+//     undici, yaml, ajv, the pipeline) is in shared ESM chunks (chunk-*.js) beside them, once;
+//   - the embedded runtime's host scripts, embedded-p1-host.js and embedded-p2-host.js, each ONE self-contained file
+//     that imports no chunk: a host is started for every run, and its start-up time is the checker's (issue 11);
+//   - the run-time assets (bundled adapters, jco's wasm-tools / bindgen core modules, preview2-shim's I/O worker,
+//     built-in signatures), which the code finds beside the bundle (src/package/assets.ts).
 //
-//   node scripts/build.mjs [--outdir DIR]     (default dist/; the check-dist test builds into a temp dir)
+//   node scripts/build.mjs [--outdir DIR]     (default dist/; the tests build into build/: test/build-once.ts)
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
@@ -15,9 +19,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argOut = process.argv.indexOf('--outdir');
 const outdir = path.resolve(argOut > 0 ? process.argv[argOut + 1] : path.join(root, 'dist'));
 
-const entries = {
+// The shells: bundled together, sharing chunks.
+const shells = {
   cli: 'src/cli/index.ts',
   index: 'src/action/index.ts',
+};
+// The embedded hosts: one self-contained file each (no shared chunks: they must start fast). An entry added here
+// stays out of the shells' chunks.
+const hosts = {
   'embedded-p1-host': 'src/runtime/embedded/p1-host.ts',
   'embedded-p2-host': 'src/runtime/embedded/p2-host.ts',
 };
@@ -70,22 +79,25 @@ async function buildId() {
 await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 
-const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(path.join(root, src))));
-await build({
+const present = (entries) => Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(path.join(root, src))));
+const common = {
   absWorkingDir: root,
-  entryPoints,
   outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  splitting: false,
   banner: { js: banner },
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [noNativeMinify],
   define: { __WASM_P2_CHECK_BUILD__: JSON.stringify(await buildId()) },
-});
+};
+// Chunks sit in outdir itself, not a subfolder: code that finds assets from import.meta.url (src/package/assets.ts,
+// diagnose/signatures.ts, jco-transpile's vendored wasm) then works the same from a chunk as from an entry.
+await build({ ...common, entryPoints: present(shells), splitting: true, chunkNames: 'chunk-[hash]' });
+await build({ ...common, entryPoints: present(hosts), splitting: false });
+const entryPoints = { ...present(shells), ...present(hosts) };
 
 // Run-time assets, resolved by the bundles relative to import.meta.url.
 const copies = [

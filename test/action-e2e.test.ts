@@ -1,18 +1,18 @@
 /**
- * The Action end to end, as the runner runs it: a child `node index.js` from a fresh bundle (scripts/build.mjs),
+ * The Action end to end, as the runner runs it: a child `node index.js` from this test run's bundle (test/build-once.ts),
  * inputs as `INPUT_*` variables, a real-shaped event payload in GITHUB_EVENT_PATH, GITHUB_OUTPUT and
  * GITHUB_STEP_SUMMARY files, and GITHUB_API_URL pointing at the emulator, which validates every request and
  * response against GitHub's OpenAPI description. Runtime `embedded` (no wasmtime download here).
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commentMarker } from '../src/github/sticky-comment.js';
 import { parseReport } from '../src/report/json.js';
 import { ActionHarness, HEAD, PR, startEmulator, stopEmulator, type RunOptions } from './action/harness.js';
+import { builtAction } from './build-once.js';
 import type { GitHubEmulator } from './github/emulator.js';
 import { issueCommentEvent, issuesEvent, pullRequestEvent, workflowRunEvent } from './github/events.js';
 
@@ -21,18 +21,10 @@ const PASSING = 'wat-hello.wasm';
 const REGRESSING = 'go124-hello.wasm';
 const RUN_TIMEOUT_MS = 120_000;
 
-let bundle: string;
 let gh: GitHubEmulator;
 const harness = new ActionHarness();
 
-beforeAll(async () => {
-  await harness.setUp();
-  bundle = path.join(harness.scratch, 'dist');
-  await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--outdir', bundle], {
-    cwd: root,
-    timeout: 300_000,
-  });
-}, 300_000);
+beforeAll(() => harness.setUp());
 
 afterAll(() => harness.tearDown());
 
@@ -70,7 +62,7 @@ async function runAction(o: RunOptions): Promise<RunResult> {
   const inputs = { runtime: 'embedded', 'github-token': 'ghs_write', timeout: '60', ...o.inputs };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
 
-  const child = spawn(process.execPath, [path.join(bundle, 'index.js')], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [builtAction], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -99,7 +91,7 @@ function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
-describe('the Action end to end (dist/index.js in a child process; the rest runs in process: test/action/)', () => {
+describe('the Action end to end (the bundled index.js in a child process; the rest runs in process: test/action/)', () => {
   it('regression then fix: exit codes, GITHUB_OUTPUT, the step summary, one sticky comment, check runs on the PR head', async () => {
     const first = await runAction({ inputs: { artifacts: 'build/*.wasm' }, artifacts: [REGRESSING] });
     expect(first.code, first.stdout).toBe(1);

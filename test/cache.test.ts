@@ -1,6 +1,6 @@
 /**
  * The result cache: what makes a key (artifact, adapter, options, signature database), what is reused, and that an
- * entry read back is never trusted blindly. Runs check() on the embedded runtime with real fixtures (dist/ hosts).
+ * entry read back is never trusted blindly. Runs check() on the embedded runtime with real fixtures (the hosts built in build/ by test/build-once.ts).
  */
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -6,9 +6,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactResult, Report } from '../src/model.js';
 import { engineUnavailable } from './harness/engine.js';
+import { builtCli } from './build-once.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const cli = path.join(root, 'dist/cli.js');
+const cli = builtCli;
 const fx = (name: string) => path.join('test/fixtures', name);
 const run = promisify(execFile);
 

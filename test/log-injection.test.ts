@@ -17,6 +17,7 @@ import { createOctokit } from '../src/github/client.js';
 import { logSafe, logSafeLine, neutralizeCommands, redactCommand } from '../src/report/log-safe.js';
 import { ActionHarness, HEAD, PR, RecordingIO, root, WAIT_UNIT_MS } from './action/harness.js';
 import { GitHubEmulator } from './github/emulator.js';
+import { builtCli } from './build-once.js';
 
 const HOSTILE_OUTPUT =
   '::error title=pwned::guest says hi\n::set-output name=result::pass\n  ::stop-commands::tok\r::warning::cr line\n\x1b[31mred\x1b[0m ##[error]legacy\n';
@@ -157,9 +158,9 @@ describe('hostile names and output through the Action and the CLI', () => {
     }, 180_000);
   });
 
-  describe('the CLI (dist/cli.js)', () => {
+  describe('the CLI (the bundled cli.js)', () => {
     const exec = promisify(execFile);
-    const cli = path.join(root, 'dist', 'cli.js');
+    const cli = builtCli;
 
     it('check: progress, terminal report and errors hold no workflow command', async () => {
       const dir = path.join(work, 'cli');

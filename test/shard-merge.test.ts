@@ -15,6 +15,7 @@ import { MergeError, mergeReports, type MergeInput } from '../src/report/merge.j
 import { renderTerminal } from '../src/report/terminal.js';
 import { VERSION } from '../src/package/version.js';
 import { makeReport, makeResult } from './report-factory.js';
+import { builtCli } from './build-once.js';
 
 const paths = Array.from({ length: 200 }, (_, i) => `build/${['c', 'rust', 'go'][i % 3]}/module-${i}.wasm`);
 
@@ -128,12 +129,12 @@ describe('merge', () => {
   });
 });
 
-describe('CLI: shards, merge and the cache end to end (dist/cli.js)', () => {
+describe('CLI: shards, merge and the cache end to end (the bundled cli.js)', () => {
   const root = path.resolve(import.meta.dirname, '..');
   const files = ['c-hello.wasm', 'c-exit3.wasm', 'rust-hello.wasm', 'wat-hello.wasm'].map((f) => `test/fixtures/${f}`);
   let tmp: string;
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...args], {
+    spawnSync(process.execPath, [builtCli, ...args], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', XDG_CACHE_HOME: path.join(tmp, 'xdg') },
       encoding: 'utf8',

@@ -22,8 +22,13 @@ export function bundledAdapterDir(): string {
   return firstExisting([path.join(here, 'adapters'), path.join(repoRoot, 'adapters')], 'bundled adapters');
 }
 
-/** The embedded runtime's child-process host script (`p1` = node:wasi, `p2` = preview2-shim). Always the built one. */
+/**
+ * The embedded runtime's child-process host script (`p1` = node:wasi, `p2` = preview2-shim). Always a built one: in the
+ * bundle, the one beside it; from source (the tests), the one in the repository's `build/`, which the test run builds
+ * once before any test (test/build-once.ts; or `node scripts/build.mjs --outdir build`). Never the committed dist/:
+ * the code under test must run the hosts built from the same sources.
+ */
 export function embeddedHostScript(phase: 'p1' | 'p2'): string {
   const name = `embedded-${phase}-host.js`;
-  return firstExisting([path.join(here, name), path.join(repoRoot, 'dist', name)], `${name} (run 'npm run build')`);
+  return firstExisting([path.join(here, name), path.join(repoRoot, 'build', name)], `${name} (run 'npm run build')`);
 }

@@ -1,6 +1,6 @@
 /**
  * The interrupt clean-up (src/runtime/interrupt.ts) in a process of its own, where a signal can be sent at an exact
- * moment: during a host's spawn, or while a temp folder is registered. (The end-to-end cases, through dist/cli.js,
+ * moment: during a host's spawn, or while a temp folder is registered. (The end-to-end cases, through the bundled cli.js,
  * are in redteam.test.ts.)
  */
 import { execFileSync, spawn } from 'node:child_process';

@@ -18,6 +18,7 @@ import { workflowRunEvent } from '../github/events.js';
 import { HEAD, PR } from '../action/harness.js';
 import { engineUnavailable } from '../harness/engine.js';
 import { makeSandbox } from '../report-factory.js';
+import { builtCli } from '../build-once.js';
 
 const fixtures = path.join(root, 'test', 'fixtures');
 /** A name a PR can commit: a newline, then lines the runner would take as workflow commands. */
@@ -112,7 +113,7 @@ describe('a refused preopen or stdin file is a configuration error with a report
     const json = path.join(ws, 'report.json');
     const r = await promisify(execFile)(
       process.execPath,
-      [path.join(root, 'dist', 'cli.js'), '--runtime', 'embedded', '--no-cache', '--dir', 'data::/data', '--json', json, 'build/*.wasm'],
+      [builtCli, '--runtime', 'embedded', '--no-cache', '--dir', 'data::/data', '--json', json, 'build/*.wasm'],
       { cwd: ws },
     ).then(
       (ok) => ({ code: 0, ...ok }),
@@ -208,7 +209,7 @@ describe('a checker that is interrupted takes its guest hosts and its temp folde
           await mkdir(tmp);
           const cli = spawn(
             process.execPath,
-            [path.join(root, 'dist', 'cli.js'), ...flags, '--no-cache', '--quiet', '--timeout', '3600', path.join(fixtures, 'c-loop.wasm')],
+            [builtCli, ...flags, '--no-cache', '--quiet', '--timeout', '3600', path.join(fixtures, 'c-loop.wasm')],
             { stdio: 'ignore', env: { ...process.env, TMPDIR: tmp } },
           );
           const exited = new Promise<NodeJS.Signals | null>((resolve) => cli.on('exit', (_code, sig) => resolve(sig)));
