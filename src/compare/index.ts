@@ -1,4 +1,5 @@
 import type { Artifact, Comparison, ConversionResult, Difference, Note, RunResult } from '../model.js';
+import { ellipsize } from '../report/text.js';
 
 /** A run failed when the guest trapped or could not be loaded; a non-zero exit code alone is behaviour, not failure. */
 export function runFailed(run: RunResult | undefined): boolean {
@@ -21,9 +22,8 @@ export function isReactor(artifact: Artifact): boolean {
   return artifact.kind === 'component' && !artifact.component?.exports.some((e) => e.startsWith('wasi:cli/run'));
 }
 
-function clip(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
+/** Texts quoted in a note or a difference are cut to this many characters. */
+const QUOTE_CHARS = 200;
 
 /** Output as compared: line endings normalised; a capped capture is compared by what was kept plus its size. */
 function normalise(out: RunResult['stdout']): string {
@@ -52,7 +52,7 @@ function outputCapped(run: RunResult): boolean {
  */
 function unusableRun(run: RunResult): string | undefined {
   const phase = PHASE[run.phase];
-  if (run.hostError) return `The ${phase} run could not be carried out by the checker: ${clip(run.hostError, 300)}`;
+  if (run.hostError) return `The ${phase} run could not be carried out by the checker: ${ellipsize(run.hostError, 300)}`;
   if (run.limit && run.limit.kind !== 'time' && run.limit.kind !== 'output')
     return `The ${phase} run hit a limit the checker set: ${run.limit.message}`;
   if (run.exitCode === null && !run.timedOut && !run.trap && !run.harnessError && !outputCapped(run)) {
@@ -183,7 +183,7 @@ function compareRuns(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {
     if (p2Failed) return { verdict: 'REGRESSION', differences, notes };
     notes.push({
       code: 'p1-only-failure',
-      message: `The P1 baseline failed on ${p1.runtime.name} (${clip(describeOutcome(p1))}) but the component ran: the P1 host, not the conversion, is the suspect.`,
+      message: `The P1 baseline failed on ${p1.runtime.name} (${ellipsize(describeOutcome(p1), QUOTE_CHARS)}) but the component ran: the P1 host, not the conversion, is the suspect.`,
     });
     return { verdict: 'PASS', differences, notes };
   }
@@ -200,7 +200,7 @@ function compareRuns(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {
     const a = normalise(p1[field]);
     const b = normalise(p2[field]);
     if (a !== b || p1[field].bytes !== p2[field].bytes) {
-      differences.push({ field, p1: clip(a), p2: clip(b) });
+      differences.push({ field, p1: ellipsize(a, QUOTE_CHARS), p2: ellipsize(b, QUOTE_CHARS) });
       regression = true;
     }
   }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { resultFails, type FailOn } from '../report/fail-on.js';
 import type { ArtifactResult, Report, Verdict } from '../model.js';
 import type { CheckRunAnnotation } from './check-run.js';
+import { ellipsize } from '../report/text.js';
 
 export interface Finding {
   /** Artifact path, relative to the workspace, with forward slashes. */
@@ -46,8 +47,7 @@ function messageFor(r: ArtifactResult, shownPath: string): string {
   if (r.verdict === 'INVALID-INPUT' && r.artifact.error) lines.push(r.artifact.error);
   const top = r.diagnoses[0];
   if (top) {
-    const cause = top.cause.length > 400 ? `${top.cause.slice(0, 399)}…` : top.cause;
-    lines.push(`Likely cause (${top.confidence} confidence): ${top.title}. ${cause}`);
+    lines.push(`Likely cause (${top.confidence} confidence): ${top.title}. ${ellipsize(top.cause, 400)}`);
     const fix = top.workarounds.find((w) => w.safe) ?? top.workarounds[0];
     if (fix) lines.push(`Workaround: ${fix.text}`);
   } else if (r.unknown) {

@@ -6,6 +6,7 @@
 import type { Octokit } from './client.js';
 import { truncateMarkdown } from '../report/markdown-utils.js';
 import { MAX_CHECK_SUMMARY_CHARS } from './markdown-limits.js';
+import { ellipsize } from '../report/text.js';
 
 /** The Checks API takes at most 50 annotations per request; the rest go in follow-up updates. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -47,10 +48,6 @@ export interface CheckRunResult {
   detailsUrl?: string;
 }
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 /** Splits into request-sized batches; always at least one (possibly empty) batch. */
 export function batchAnnotations(annotations: CheckRunAnnotation[], size = ANNOTATIONS_PER_REQUEST): CheckRunAnnotation[][] {
   const batches: CheckRunAnnotation[][] = [];
@@ -69,14 +66,14 @@ export async function finishCheckRun(
   result: CheckRunResult,
 ): Promise<CheckRunHandle> {
   const output = {
-    title: clip(result.title, MAX_TITLE),
+    title: ellipsize(result.title, MAX_TITLE),
     summary: truncateMarkdown(result.summary, MAX_CHECK_SUMMARY_CHARS, result.detailsUrl),
   };
   const annotations = result.annotations.map((a) => ({
     ...a,
-    message: clip(a.message, MAX_ANNOTATION_TEXT),
-    ...(a.title !== undefined ? { title: clip(a.title, MAX_TITLE) } : {}),
-    ...(a.raw_details !== undefined ? { raw_details: clip(a.raw_details, MAX_ANNOTATION_TEXT) } : {}),
+    message: ellipsize(a.message, MAX_ANNOTATION_TEXT),
+    ...(a.title !== undefined ? { title: ellipsize(a.title, MAX_TITLE) } : {}),
+    ...(a.raw_details !== undefined ? { raw_details: ellipsize(a.raw_details, MAX_ANNOTATION_TEXT) } : {}),
   }));
   const [first = [], ...rest] = batchAnnotations(annotations);
   const completed = {

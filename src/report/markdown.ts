@@ -43,6 +43,7 @@ import {
   truncateMarkdown,
 } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
+import { ellipsize } from './text.js';
 
 export interface MarkdownOptions {
   /** Size budget in UTF-8 bytes (default 65,000: under GitHub's 65,536-character comment limit). */
@@ -165,7 +166,7 @@ function causeTitle(g: CauseGroup): string {
   if (r.unknown) return `No known signature: ${inlineMarkdown(unknownSummary(r.unknown.summary))}`;
   const reason = failureReason(r);
   const base = VERDICT_TITLE[g.verdict];
-  return reason ? `${base}: ${escapeInline(shorten(cleanText(reason), 160))}` : base;
+  return reason ? `${base}: ${escapeInline(ellipsize(cleanText(reason), 160))}` : base;
 }
 
 const VERDICT_TITLE: Record<ArtifactResult['verdict'], string> = {
@@ -289,7 +290,7 @@ function runOutcome(run: RunResult | undefined): string | undefined {
   if (!run) return undefined;
   if (run.hostError) return 'could not be run by the checker';
   if (run.timedOut) return 'timed out';
-  if (run.trap) return `trapped: ${escapeInline(shorten(cleanText(run.trap.adapterLine?.text ?? run.trap.message), 200))}`;
+  if (run.trap) return `trapped: ${escapeInline(ellipsize(cleanText(run.trap.adapterLine?.text ?? run.trap.message), 200))}`;
   if (run.harnessError) return 'could not be loaded';
   if (run.limit) return `hit the ${run.limit.kind} limit`;
   if (run.exitCode !== null) return `exited ${run.exitCode}`;
@@ -430,7 +431,7 @@ function diagnosisCell(r: ArtifactResult): string {
   if (top) return `${inlineMarkdown(top.title, true)} (${top.confidence})`;
   if (r.unknown) return `no known signature (\`${escapeCode(r.unknown.fingerprint)}\`)`;
   const reason = r.verdict !== 'PASS' ? failureReason(r) : undefined;
-  if (reason) return escapeInline(shorten(cleanText(reason), 120));
+  if (reason) return escapeInline(ellipsize(cleanText(reason), 120));
   if (notes[0]) return `note: ${inlineMarkdown(notes[0].title, true)}`;
   if (r.verdict === 'PASS') return r.notes.length ? `note: ${r.notes.map((n) => escapeInline(n.code)).join(', ')}` : '—';
   return '—';
@@ -481,10 +482,6 @@ function diffCell(value: string): string {
   if (value === '') return '_(empty)_';
   const oneLine = sanitizeGuestText(cleanText(value), DIFF_CHARS).replace(/\n/g, '⏎').replace(/\t/g, '⇥');
   return escapeInline(oneLine);
-}
-
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Backticks cannot occur in a code span of ours: fingerprints and codes are ids, but be safe. */
