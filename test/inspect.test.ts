@@ -451,6 +451,10 @@ describe('inspectBytes: components', () => {
   it('highestWasi02 ignores other versions and compares numerically', () => {
     expect(highestWasi02(['wasi:io/error@0.2.10', 'wasi:io/poll@0.2.9', 'wasi:http/types@0.3.0-rc-2025', 'foo@1.0.0'])).toBe('0.2.10');
     expect(highestWasi02(['local:x/y'])).toBeUndefined();
+    // semver order: a release is above its release candidate, whichever comes first; a malformed version is skipped.
+    expect(highestWasi02(['wasi:io/error@0.2.0-rc-2023-11-10', 'wasi:io/poll@0.2.0'])).toBe('0.2.0');
+    expect(highestWasi02(['wasi:io/poll@0.2.0', 'wasi:io/error@0.2.0-rc-2023-11-10'])).toBe('0.2.0');
+    expect(highestWasi02(['wasi:io/poll@0.02.7', 'wasi:io/error@0.2.1'])).toBe('0.2.1');
   });
 });
 

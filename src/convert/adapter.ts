@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundledAdapterDir } from '../package/assets.js';
-import { inspectBytes } from '../inspect/index.js';
+import { highestWasi02, inspectBytes } from '../inspect/index.js';
 import type { AdapterInfo } from '../model.js';
 import knownAdapters from './known-adapters.json' with { type: 'json' };
 
@@ -23,17 +23,9 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The highest `wasi:*@0.2.x` version an adapter module imports. */
+/** The highest `wasi:*@0.2.x` version an adapter module imports (the same reading as a component's imports). */
 export function adapterWasiVersion(bytes: Uint8Array): string | undefined {
-  const artifact = inspectBytes('adapter', bytes);
-  let best: number[] | undefined;
-  for (const imp of artifact.module?.imports ?? []) {
-    const m = /^wasi:[a-z-]+\/[a-z-]+@(\d+)\.(\d+)\.(\d+)/.exec(imp.module);
-    if (!m) continue;
-    const v = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (!best || v[0]! > best[0]! || (v[0] === best[0] && (v[1]! > best[1]! || (v[1] === best[1] && v[2]! > best[2]!)))) best = v;
-  }
-  return best?.join('.');
+  return highestWasi02((inspectBytes('adapter', bytes).module?.imports ?? []).map((imp) => imp.module));
 }
 
 /** Identify an adapter's wasmtime release from its hash, when it is one we know. */

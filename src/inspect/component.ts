@@ -2,6 +2,7 @@
  * Component reading: the names of the top-level imports and exports and the WASI 0.2 version they use.
  * Nested components, core modules and types are skipped by size.
  */
+import semver from 'semver';
 import type { ComponentFacts } from '../model.js';
 import { type ByteReader, InspectError, hex, readSections, withSection } from './reader.js';
 
@@ -67,20 +68,15 @@ const WASI_REF = /wasi:[a-z0-9-]+\/[a-z0-9-]+@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?
 
 /** Highest WASI 0.2.x version among `wasi:pkg/iface@0.2.x` names. */
 export function highestWasi02(names: Iterable<string>): string | undefined {
-  let best: number[] | undefined;
-  let bestText: string | undefined;
+  let best: string | undefined;
   for (const n of names) {
     for (const m of n.matchAll(WASI_REF)) {
-      const v = m[1]!;
-      const parts = v.split(/[.-]/).slice(0, 3).map(Number);
-      if (parts[0] !== 0 || parts[1] !== 2) continue;
-      if (!best || parts[2]! > best[2]!) {
-        best = parts;
-        bestText = v;
-      }
+      const v = semver.valid(m[1]!);
+      if (v === null || semver.major(v) !== 0 || semver.minor(v) !== 2) continue;
+      if (best === undefined || semver.gt(v, best)) best = v;
     }
   }
-  return bestText;
+  return best;
 }
 
 /** Parses a component (preamble already checked). Throws `InspectError` on truncation. */

@@ -64,10 +64,9 @@ export function resolveAdapterVersion(version: string): string[] {
   const m = /^(?:wasmtime[\s@-]*)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/i.exec(v);
   if (!m) return [];
   const [, major, minor, patch] = m;
-  return adapterLineVersions().filter((known) => {
-    const [kMajor, kMinor, kPatch] = known.split('.');
-    return kMajor === major && (minor === undefined || kMinor === minor) && (patch === undefined || kPatch === patch);
-  });
+  // `33` means 33.x, `33.0` means 33.0.x: a semver range with the missing parts as wildcards.
+  const range = [major, minor ?? 'x', patch ?? 'x'].map((p) => (p === 'x' ? p : String(Number(p)))).join('.');
+  return adapterLineVersions().filter((known) => semver.satisfies(known, range));
 }
 
 /** `['33.0.0','33.0.1','33.0.2']` → `v33.0.0–v33.0.2`; gaps in the release list start a new range. */
