@@ -101,9 +101,22 @@ function treeRss(pid) {
   return total;
 }
 
-/** Runs a command, timing it and sampling the peak RSS of its process tree every 50 ms. */
+/**
+ * CPU seconds (user + system) used by this process's finished children and their waited-for descendants (Linux:
+ * cutime + cstime of /proc/self/stat, in clock ticks of 1/100 s); undefined elsewhere. On a shared machine the CPU a
+ * run used says more than its wall time.
+ */
+function childrenCpuSeconds() {
+  if (process.platform !== 'linux') return undefined;
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** Runs a command, timing it (wall and CPU of its whole tree) and sampling the peak RSS of its process tree every 50 ms. */
 function timed(command, args, options = {}) {
   return new Promise((resolve, reject) => {
+    const cpuBefore = childrenCpuSeconds();
     const started = performance.now();
     const child = spawn(command, args, { cwd: options.cwd ?? root, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -117,7 +130,14 @@ function timed(command, args, options = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       if (timer) clearInterval(timer);
-      resolve({ seconds: (performance.now() - started) / 1000, code, peakRssBytes: options.sampleMemory ? peak : undefined, stderr });
+      const cpuAfter = childrenCpuSeconds();
+      resolve({
+        seconds: (performance.now() - started) / 1000,
+        cpuSeconds: cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+        code,
+        peakRssBytes: options.sampleMemory ? peak : undefined,
+        stderr,
+      });
     });
   });
 }
@@ -163,12 +183,14 @@ try {
     const out = path.join(work, 'naive');
     mkdirSync(out);
     const started = performance.now();
+    const cpuBefore = childrenCpuSeconds();
     for (const f of files) {
       const component = path.join(out, path.basename(f));
       await timed(process.execPath, [jcoBin, 'new', f, '--wasi-command', '-o', component], { cwd: out });
       await timed(process.execPath, [jcoBin, 'run', component], { cwd: out });
     }
-    naive = { seconds: (performance.now() - started) / 1000 };
+    const cpuAfter = childrenCpuSeconds();
+    naive = { seconds: (performance.now() - started) / 1000, cpuSeconds: cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
     console.error(`bench: naive ${naive.seconds.toFixed(2)} s`);
   }
 
@@ -181,15 +203,20 @@ try {
   const warmReport = JSON.parse(readFileSync(path.join(work, 'warm.json'), 'utf8'));
   console.error(`bench: cold ${cold.seconds.toFixed(2)} s, warm ${warm.seconds.toFixed(2)} s`);
 
-  // Stage times inside the cold run (sums over artifacts; the run is parallel, so they add up to more than its wall).
-  // compileMs: loading before the guest starts (P2: jco transpile in the checker + compile in the host).
-  const stage = { p1: 0, p1Compile: 0, convert: 0, p2: 0, p2Compile: 0 };
+  // Where the cold run's time goes, summed over artifacts (the run is parallel: the sums add up to more than its wall
+  // time). P1/P2 host start = spawning Node and loading the host's modules; compile = the guest's wasm (P2: after the
+  // JS is loaded); transpile = jco's JS for the component (in the checker, once per component shape); run = from the
+  // guest's start to the host's exit.
+  const stage = { p1HostStart: 0, p1Compile: 0, p1Run: 0, convert: 0, transpile: 0, p2HostStart: 0, p2Compile: 0, p2Run: 0 };
   for (const r of coldReport.results) {
-    stage.p1 += (r.p1?.durationMs ?? 0) / 1000;
+    stage.p1HostStart += (r.p1?.hostStartMs ?? 0) / 1000;
     stage.p1Compile += (r.p1?.compileMs ?? 0) / 1000;
+    stage.p1Run += (r.p1?.durationMs ?? 0) / 1000;
     stage.convert += (r.conversion?.durationMs ?? 0) / 1000;
-    stage.p2 += (r.p2?.durationMs ?? 0) / 1000;
-    stage.p2Compile += (r.p2?.compileMs ?? 0) / 1000;
+    stage.transpile += (r.p2?.transpileMs ?? 0) / 1000;
+    stage.p2HostStart += (r.p2?.hostStartMs ?? 0) / 1000;
+    stage.p2Compile += ((r.p2?.compileMs ?? 0) - (r.p2?.transpileMs ?? 0)) / 1000;
+    stage.p2Run += (r.p2?.durationMs ?? 0) / 1000;
   }
 
   // Memory: a larger cold run.
@@ -212,6 +239,7 @@ try {
     modules: n,
     verdicts: coldReport.summary.counts,
     seconds: { naive: round(naive?.seconds), cold: round(cold.seconds), warm: round(warm.seconds), floor: round(floor.seconds) },
+    cpuSeconds: { naive: round(naive?.cpuSeconds), cold: round(cold.cpuSeconds), warm: round(warm.cpuSeconds) },
     ratios: {
       naiveOverCold: round(naive ? naive.seconds / cold.seconds : undefined, 1),
       warmOverCold: round(warm.seconds / cold.seconds, 3),
@@ -247,6 +275,14 @@ try {
     `naive / cold: ${result.ratios.naiveOverCold ?? '—'}× · warm / cold: ${(100 * result.ratios.warmOverCold).toFixed(1)}% · cold / floor: ${result.ratios.coldOverFloor}×`,
   );
   console.log(`overhead above the floor: ${result.perArtifactMs.overheadAboveFloor} ms per artifact`);
+  console.log(
+    `CPU time (s, whole process tree): naive ${result.cpuSeconds.naive ?? '—'} · cold ${result.cpuSeconds.cold ?? '—'} · warm ${result.cpuSeconds.warm ?? '—'}`,
+  );
+  console.log(
+    `cold run, summed over artifacts (s): ${Object.entries(result.coldStageSeconds)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ')}`,
+  );
   console.log(
     `peak RSS, ${memoryCount} artifacts cold at default --jobs: ${result.peakRssMB[`cold${memoryCount}Artifacts`]} MB (${result.memoryRun.seconds} s)`,
   );

@@ -281,6 +281,10 @@ export interface RunResult {
   limit?: RunLimit;
   /** Time spent compiling/loading before the guest started (outside the time limit), when the host reports it. */
   compileMs?: number;
+  /** Part of `compileMs`: turning the component into JS (embedded runtime, P2). */
+  transpileMs?: number;
+  /** Host process start-up before the guest started, besides `compileMs` (embedded runtime: Node and its modules). */
+  hostStartMs?: number;
   /** The command line used, for reproduction; `--env` values shown as `KEY=***` in reports. */
   command?: string[];
 }

@@ -74,7 +74,10 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
         timeoutMs: sandbox.timeoutMs,
         limits,
       });
-      if (status?.compileMs !== undefined) result.compileMs = status.compileMs;
+      if (status?.compileMs !== undefined) {
+        result.compileMs = status.compileMs;
+        if (proc.compileMs !== undefined) result.hostStartMs = Math.max(0, proc.compileMs - status.compileMs);
+      }
       if (result.hostError !== undefined || result.limit?.kind === 'time') return result;
       if (!status && !result.limit) {
         // The host never reached the guest: it could not read its config, crashed or was killed while loading.
@@ -176,7 +179,7 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
         // Turning the component into JS is part of loading it, like compiling: outside the guest's time limit.
         const transpileMs = Math.round(performance.now() - started);
         const result = await runHost('p2', dir, style, path.basename(file), sandbox);
-        return { ...result, compileMs: (result.compileMs ?? 0) + transpileMs };
+        return { ...result, compileMs: (result.compileMs ?? 0) + transpileMs, transpileMs };
       } finally {
         if (!options.keepFiles) await rm(dir, { recursive: true, force: true });
       }
