@@ -23,12 +23,20 @@ function memoryBytes(): number | undefined {
   return memories.length > 0 ? Math.max(...memories.map((m) => m.buffer.byteLength)) : undefined;
 }
 
+/** Extra facts a host adds to its status file (the P2 host: whether the shim's I/O thread ran). */
+let extraStatus: () => { ioThread?: boolean } = () => ({});
+
+export function addToStatus(extra: () => { ioThread?: boolean }): void {
+  extraStatus = extra;
+}
+
 function writeStatus(config: HostConfig, status: HostStatus): void {
   const memory = memoryBytes();
   const file: HostStatusFile = {
     ...status,
     ...(compiledIn !== undefined ? { compileMs: compiledIn } : {}),
     ...(memory !== undefined ? { memoryBytes: memory } : {}),
+    ...extraStatus(),
   };
   writeFileSync(config.statusFile, JSON.stringify(file));
 }

@@ -28,7 +28,12 @@ export type HostStatus =
   | { outcome: 'error'; message: string; stack?: string };
 
 /** What the host writes: the status, plus the compile time once the guest has started. */
-export type HostStatusFile = HostStatus & { compileMs?: number; memoryBytes?: number };
+export type HostStatusFile = HostStatus & {
+  compileMs?: number;
+  memoryBytes?: number;
+  /** P2: whether preview2-shim's I/O thread was started (only when a guest call needs it; see lazy-worker.ts). */
+  ioThread?: boolean;
+};
 
 /** Exit code the hosts use when the guest trapped: 128 + SIGABRT, as the wasmtime CLI does on Unix. */
 export const TRAP_EXIT_CODE = 134;

@@ -3,11 +3,16 @@
  * `@bytecodealliance/preview2-shim`'s WASIShim in sandbox mode (only the configured args/env/preopens, network off).
  * We deliberately don't use `jco run`: it hands the guest the host's environment and gives no control of preopens.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+// First: the shim's I/O thread starts only when a call needs it (see lazy-worker.ts).
+import { restoreWorker, workersStarted } from './lazy-worker.js';
+import { readdirSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
-import { finish, readConfig, reportThrown, started, trackMemories } from './host-common.js';
+import { addToStatus, finish, readConfig, reportThrown, started, trackMemories } from './host-common.js';
+
+restoreWorker();
+addToStatus(() => ({ ioThread: workersStarted > 0 }));
 
 const config = readConfig();
 
@@ -29,6 +34,7 @@ try {
   types.Descriptor.prototype.linkAt = () => {
     throw 'not-permitted';
   };
+  serveStdin(imports);
   // Don't leak the host's working directory to the guest.
   const env = imports['wasi:cli/environment'];
   if (env) imports['wasi:cli/environment'] = { ...env, initialCwd: () => undefined };
@@ -83,4 +89,53 @@ try {
   // `run` returning `err` is thrown by the bindings as a ComponentError: the guest exited with failure (status 1).
   if (e instanceof Error && e.constructor.name === 'ComponentError') finish(config, { outcome: 'exit', code: 1 });
   reportThrown(config, e, 'run');
+}
+
+/**
+ * The guest's stdin, read on this thread. The sandbox's stdin is a regular file or /dev/null (runtime/process.ts), so
+ * a read never waits: no need for the shim's I/O thread, which the adapter would otherwise start at its first call
+ * (it opens stdin up front). The stream is the shim's own class (the bindings check it); anything beyond reading and
+ * skipping (subscribe: a pollable) goes to the shim's stdin stream from then on, which reads on from the same offset.
+ */
+function serveStdin(imports: Record<string, Record<string, unknown>>): void {
+  const cli = imports['wasi:cli/stdin'] as { getStdin: () => object } | undefined;
+  const streams = imports['wasi:io/streams'] as { InputStream?: { prototype: object } } | undefined;
+  if (!cli || !streams?.InputStream) throw new Error('preview2-shim: no wasi:cli/stdin or wasi:io/streams InputStream to serve stdin');
+  const shimStdin = cli.getStdin.bind(cli);
+  type Stream = Record<string | symbol, (...args: unknown[]) => unknown>;
+  let delegate: Stream | undefined;
+  let ended = false;
+  const read = (len: unknown): Uint8Array => {
+    if (delegate) return delegate.blockingRead!(len) as Uint8Array;
+    const want = Math.min(Number(len), 64 * 1024);
+    if (want <= 0) return new Uint8Array();
+    if (ended) throw { tag: 'closed' };
+    const buf = Buffer.alloc(want);
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, want, null);
+    } catch {
+      // Not a plain file after all (EAGAIN on a pipe, …): the shim's stream handles it, and reports errors its way.
+      return toShim().blockingRead!(len) as Uint8Array;
+    }
+    if (n === 0) {
+      ended = true;
+      throw { tag: 'closed' };
+    }
+    return new Uint8Array(buf.buffer, buf.byteOffset, n);
+  };
+  const toShim = (): Stream => {
+    delegate ??= shimStdin() as Stream;
+    return delegate;
+  };
+  const stdin = Object.create(streams.InputStream.prototype) as Stream;
+  Object.assign(stdin, {
+    read,
+    blockingRead: read,
+    skip: (len: unknown) => BigInt(read(len).length),
+    blockingSkip: (len: unknown) => BigInt(read(len).length),
+    subscribe: () => toShim().subscribe!(),
+  });
+  stdin[Symbol.dispose] = () => delegate?.[Symbol.dispose]?.();
+  cli.getStdin = () => stdin;
 }
