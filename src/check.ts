@@ -263,7 +263,9 @@ async function checkFresh(
   if (conversion.ok && !runnable) {
     comparison.notes.push({
       code: 'reactor-not-run',
-      message: `${selection.runner.name} cannot run a reactor component (it exports no wasi:cli/run): the conversion was checked, the component was not run. The embedded runtime (runtime 'embedded') instantiates reactors.`,
+      message:
+        `${selection.runner.name} cannot run a reactor component (it exports no wasi:cli/run): the conversion was checked, ` +
+        `the component was not run. The embedded runtime (runtime 'embedded') instantiates reactors.`,
     });
   }
   // This artifact is done with its files (the component): they go now, not at the end of the whole check.

@@ -133,7 +133,8 @@ class Publisher {
             (this.isFork
               ? 'This pull request comes from a fork, so its token is read-only: '
               : "The token lacks a permission (see the workflow's `permissions`): ") +
-            `the result is still in the job summary and in ${this.reportPath}. For fork pull requests, use the two-workflow setup in ${FORK_HELP}.`,
+            `the result is still in the job summary and in ${this.reportPath}. ` +
+            `For fork pull requests, use the two-workflow setup in ${FORK_HELP}.`,
         );
         return undefined;
       }
@@ -487,7 +488,8 @@ export async function run(deps: ActionDeps): Promise<void> {
     io.setFailed(
       publish.failOn === 'any'
         ? `${failing.length} artifact(s) do not pass (fail-on: any)`
-        : `${failing.length} artifact(s) break when converted to P2 components or could not be checked (fail-on: regression): ${failing.map((r) => `${r.artifact.path} ${r.verdict}`).join(', ')}`,
+        : `${failing.length} artifact(s) break when converted to P2 components or could not be checked (fail-on: ` +
+            `regression): ${failing.map((r) => `${r.artifact.path} ${r.verdict}`).join(', ')}`,
     );
   } else if (publish.publishErrors === 'fail' && (publisher.failures.length > 0 || local.length > 0)) {
     io.setFailed(`Publishing failed (publish-errors: fail): ${[...local, ...publisher.failures].join('; ')}`);
@@ -540,7 +542,8 @@ async function postTarget(io: ActionIO, target: Target, publisher: Publisher): P
   if (found?.length === 1) return { ...target, pullNumber: found[0] };
   io.warning(
     found && found.length > 1
-      ? `Pull requests ${found.map((n) => `#${n}`).join(', ')} all have head ${target.headSha}: no comment (which one is meant is not known).`
+      ? `Pull requests ${found.map((n) => `#${n}`).join(', ')} all have head ${target.headSha}: ` +
+          `no comment (which one is meant is not known).`
       : `No open pull request has head ${target.headSha} (the commit the triggering run was for): no comment.`,
   );
   return target;

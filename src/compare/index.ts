@@ -56,7 +56,10 @@ function unusableRun(run: RunResult): string | undefined {
   if (run.limit && run.limit.kind !== 'time' && run.limit.kind !== 'output')
     return `The ${phase} run hit a limit the checker set: ${run.limit.message}`;
   if (run.exitCode === null && !run.timedOut && !run.trap && !run.harnessError && !outputCapped(run)) {
-    return `The ${phase} run ended with no exit status and nothing to explain it (no trap, no timeout, no load error): the checker cannot tell what the guest did.`;
+    return (
+      `The ${phase} run ended with no exit status and nothing to explain it (no trap, ` +
+      `no timeout, no load error): the checker cannot tell what the guest did.`
+    );
   }
   return undefined;
 }
@@ -129,9 +132,11 @@ export function compare(
     const capped = cappedP1 ? p1 : p2;
     const what =
       capped.limit?.message ??
-      `output cap reached: the ${PHASE[capped.phase]} run wrote ${capped.stdout.bytes + capped.stderr.bytes} bytes, more than the cap keeps`;
+      `output cap reached: the ${PHASE[capped.phase]} run wrote ` +
+        `${capped.stdout.bytes + capped.stderr.bytes} bytes, more than the cap keeps`;
     return errorVerdict(
-      `Only the ${PHASE[capped.phase]} run's output was cut at the output cap (${what}), so the two runs cannot be compared fairly. Raise the output cap (the 'output-cap' option) to compare them.`,
+      `Only the ${PHASE[capped.phase]} run's output was cut at the output cap (${what}), ` +
+        `so the two runs cannot be compared fairly. Raise the output cap (the 'output-cap' option) to compare them.`,
       notes,
     );
   }
@@ -143,7 +148,9 @@ export function compare(
   if (p1.runtime.name === p2.runtime.name || !differs) return result;
   const hosts: Note = {
     code: 'hosts-differ',
-    message: `P1 ran on ${p1.runtime.name} ${p1.runtime.version}, P2 on ${p2.runtime.name} ${p2.runtime.version}: a difference may be the hosts', not the adapter's (run both on one engine, runtime 'wasmtime', to tell).`,
+    message:
+      `P1 ran on ${p1.runtime.name} ${p1.runtime.version}, P2 on ${p2.runtime.name} ${p2.runtime.version}: ` +
+      `a difference may be the hosts', not the adapter's (run both on one engine, runtime 'wasmtime', to tell).`,
   };
   return { ...result, notes: [hosts, ...result.notes] };
 }
@@ -183,7 +190,9 @@ function compareRuns(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {
     if (p2Failed) return { verdict: 'REGRESSION', differences, notes };
     notes.push({
       code: 'p1-only-failure',
-      message: `The P1 baseline failed on ${p1.runtime.name} (${ellipsize(describeOutcome(p1), QUOTE_CHARS)}) but the component ran: the P1 host, not the conversion, is the suspect.`,
+      message:
+        `The P1 baseline failed on ${p1.runtime.name} (${ellipsize(describeOutcome(p1), QUOTE_CHARS)}) ` +
+        `but the component ran: the P1 host, not the conversion, is the suspect.`,
     });
     return { verdict: 'PASS', differences, notes };
   }

@@ -67,7 +67,9 @@ export async function resolveAdapters(spec: AdapterSpec, runtime: AdapterRuntime
         pair = await both(bundledAdapter);
         warnings.push({
           code: 'adapter-fallback',
-          message: `The adapter of wasmtime ${version} could not be had (${(e as Error).message}): converted with the bundled adapter${pair[0].info.version ? ` (wasmtime ${pair[0].info.version})` : ''} instead.`,
+          message:
+            `The adapter of wasmtime ${version} could not be had (${(e as Error).message}): ` +
+            `converted with the bundled adapter${pair[0].info.version ? ` (wasmtime ${pair[0].info.version})` : ''} instead.`,
         });
       }
       break;
@@ -86,6 +88,8 @@ function skewNote(adapterVersion: string | undefined, runtimeVersion: string | u
   if (!a || !r || a.major === r.major) return undefined;
   return {
     code: 'adapter-runtime-skew',
-    message: `The adapter is from wasmtime ${adapterVersion}, the runtime is wasmtime ${runtimeVersion}: a difference may come from that version skew.`,
+    message:
+      `The adapter is from wasmtime ${adapterVersion}, ` +
+      `the runtime is wasmtime ${runtimeVersion}: a difference may come from that version skew.`,
   };
 }

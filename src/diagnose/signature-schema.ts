@@ -13,7 +13,8 @@ export const signatureSchema = {
   $id: 'https://github.com/wasm-p2-check/wasm-p2-check/src/diagnose/signature.schema.json',
   title: 'wasm-p2-check failure signature',
   description:
-    'One known way a WASI Preview 1 module fails (or behaves differently) after conversion to a Preview 2 component. Regexes are RE2 regular expressions (linear time on any input), matched case-insensitively and multi-line.',
+    'One known way a WASI Preview 1 module fails (or behaves differently) after conversion to a Preview 2 component. ' +
+    'Regexes are RE2 regular expressions (linear time on any input), matched case-insensitively and multi-line.',
   type: 'object',
   additionalProperties: false,
   required: ['id', 'title', 'cause', 'matchers', 'evidence', 'confidence', 'workarounds', 'links', 'fixtures'],
@@ -60,7 +61,8 @@ export const signatureSchema = {
       },
       uniqueItems: true,
       description:
-        'Conditions whose absence (no data to check them) lowers confidence. Default: every observation/fact condition present in matchers (not verdict, p1, p2, diff).',
+        'Conditions whose absence (no data to check them) lowers confidence. Default: ' +
+        'every observation/fact condition present in matchers (not verdict, p1, p2, diff).',
     },
     matchers: {
       $ref: '#/$defs/matchers',
@@ -77,7 +79,9 @@ export const signatureSchema = {
       },
       minItems: 1,
       description:
-        'Evidence lines; {placeholders} are filled from what was observed and matched. Every placeholder must be one the engine can fill for this signature (checked when the signature is loaded); a line whose placeholder has no value in a given run is left out.',
+        'Evidence lines; {placeholders} are filled from what was observed and matched. ' +
+        'Every placeholder must be one the engine can fill for this signature (checked when the signature is loaded); ' +
+        'a line whose placeholder has no value in a given run is left out.',
     },
     workarounds: {
       type: 'array',
@@ -127,7 +131,8 @@ export const signatureSchema = {
     predict: {
       type: 'string',
       description:
-        'Message shown before anything runs when matchers.facts hold on the inspected module; placeholders as in evidence (checked when loaded).',
+        'Message shown before anything runs when matchers.facts hold on the inspected module; ' +
+        'placeholders as in evidence (checked when loaded).',
     },
     notes: {
       type: 'string',
@@ -149,7 +154,8 @@ export const signatureSchema = {
       minLength: 1,
       re2: true,
       description:
-        'An RE2 regular expression (linear-time matching on untrusted text: no lookaround, no backreferences), matched case-insensitively and multi-line.',
+        'An RE2 regular expression (linear-time matching on untrusted text: ' +
+        'no lookaround, no backreferences), matched case-insensitively and multi-line.',
     },
     regexList: {
       type: 'array',
@@ -513,7 +519,8 @@ export const signatureSchema = {
                 $ref: '#/$defs/regex',
               },
               description:
-                'Named group -> regex: a match whose group matches it is skipped and the search goes on (what a negative lookahead would say; RE2 has none).',
+                'Named group -> regex: a match whose group matches it is skipped and ' +
+                'the search goes on (what a negative lookahead would say; RE2 has none).',
             },
           },
         },

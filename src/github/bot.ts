@@ -262,7 +262,9 @@ function composeReply(parts: Map<string, string>): string {
   for (const [key, text] of parts) body.push(`<!-- wasm-p2-check-part:${key} -->`, text, '');
   body.push(
     END,
-    `<sub>Diagnosed from the text alone by ${link('wasm-p2-check', 'https://github.com/wasm-p2-check/wasm-p2-check')}: nothing in this issue was run, followed or downloaded. This reply is updated when the text changes; write \`${COMMAND}\` in a comment to ask about that comment.</sub>`,
+    `<sub>Diagnosed from the text alone by ${link('wasm-p2-check', 'https://github.com/wasm-p2-check/wasm-p2-check')}: ` +
+      `nothing in this issue was run, followed or downloaded. ` +
+      `This reply is updated when the text changes; write \`${COMMAND}\` in a comment to ask about that comment.</sub>`,
   );
   // Room for the marker and meta lines.
   return truncateMarkdown(body.join('\n'), MAX_COMMENT_CHARS - 256);

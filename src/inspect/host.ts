@@ -53,7 +53,8 @@ const emscripten: Rule = (f) => {
   const evidence = named.length
     ? [`Emscripten runtime imports: ${show(named)}`]
     : [
-        `all ${f.imports.length} imports come from module \`a\` under minified names (${show(f.imports, 3)}): Emscripten's minified JS glue`,
+        `all ${f.imports.length} imports come from module \`a\` under ` +
+          `minified names (${show(f.imports, 3)}): Emscripten's minified JS glue`,
       ];
   return { kind: 'emscripten', name: 'an Emscripten module (needs its generated JavaScript glue)', evidence };
 };

@@ -56,7 +56,8 @@ export function inspectBytes(path: string, bytes: Uint8Array): Artifact {
   if (MAGIC.slice(0, magicLen).some((b, i) => bytes[i] !== b)) {
     return fail(
       'not-wasm',
-      `not a WebAssembly binary: expected the magic bytes 00 61 73 6d ("\\0asm"), found ${hexBytes(bytes.subarray(0, 4))}${lookLike(bytes)}`,
+      `not a WebAssembly binary: expected the magic bytes 00 61 73 6d ("\\0asm"), ` +
+        `found ${hexBytes(bytes.subarray(0, 4))}${lookLike(bytes)}`,
     );
   }
   if (bytes.length < 8) {
@@ -79,7 +80,8 @@ export function inspectBytes(path: string, bytes: Uint8Array): Artifact {
       if (version !== COMPONENT_VERSION) {
         return fail(
           'invalid',
-          `unsupported component binary version 0x${version.toString(16)} (expected 0x0d, the component model of WASI 0.2): rebuild it with current tools`,
+          `unsupported component binary version 0x${version.toString(16)} (expected 0x0d, ` +
+            `the component model of WASI 0.2): rebuild it with current tools`,
         );
       }
       return { ...base, kind: 'component', component: parseComponent(bytes) };

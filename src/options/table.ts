@@ -112,7 +112,9 @@ export const OPTIONS = {
     },
     input: {
       description:
-        "Runtime for the P1 and P2 runs: `auto` (wasmtime when it can be had — on PATH, in the tool cache, or downloaded — else the embedded runtime, with a warning in the summary and the comment), `wasmtime` (fails the step when it cannot be had), or `embedded` (Node's WASI and jco's preview2-shim, no download).",
+        'Runtime for the P1 and P2 runs: `auto` (wasmtime when it can be had — on PATH, in the tool cache, ' +
+        'or downloaded — else the embedded runtime, with a warning in the summary and the comment), ' +
+        "`wasmtime` (fails the step when it cannot be had), or `embedded` (Node's WASI and jco's preview2-shim, no download).",
     },
   }),
   'wasmtime-version': scalar({
@@ -121,7 +123,8 @@ export const OPTIONS = {
     cli: { flag: 'wasmtime-version', value: 'V', group: 'Runtime', help: 'wasmtime release to use/install (e.g. 39.0.1, latest)' },
     input: {
       description:
-        'wasmtime release to use, e.g. `39.0.1` or `latest`; empty = the version wasm-p2-check is tested with (a matching `wasmtime` on PATH is used first).',
+        'wasmtime release to use, e.g. `39.0.1` or `latest`; ' +
+        'empty = the version wasm-p2-check is tested with (a matching `wasmtime` on PATH is used first).',
     },
   }),
   'wasmtime-download-url': scalar({
@@ -135,7 +138,8 @@ export const OPTIONS = {
     },
     input: {
       description:
-        'Base URL of wasmtime release downloads, for a mirror on GHES or air-gapped runners (`{URL}/v{version}/{asset}`, like `https://github.com/bytecodealliance/wasmtime/releases/download`); empty = github.com.',
+        'Base URL of wasmtime release downloads, for a mirror on GHES or air-gapped runners (`{URL}/v{version}/{asset}`, ' +
+        'like `https://github.com/bytecodealliance/wasmtime/releases/download`); empty = github.com.',
     },
   }),
   wasmtime: scalar({
@@ -150,11 +154,15 @@ export const OPTIONS = {
       flag: 'adapter',
       value: 'A',
       group: 'Runtime',
-      help: "adapter to convert with: auto (default: the wasmtime runtime's own release\nadapter, else the bundled one), bundled (shipped with wasm-p2-check), a\nwasi_snapshot_preview1.*.wasm file, or a wasmtime version (its release's)",
+      help:
+        "adapter to convert with: auto (default: the wasmtime runtime's own release\nadapter, else the bundled one), " +
+        "bundled (shipped with wasm-p2-check), a\nwasi_snapshot_preview1.*.wasm file, or a wasmtime version (its release's)",
     },
     input: {
       description:
-        "Adapter for the P1 → P2 conversion: `auto` (with runtime `wasmtime` the adapter of the runtime's own release, else the bundled one), `bundled` (the one shipped with wasm-p2-check, from jco), a path to a `wasi_snapshot_preview1.*.wasm`, or a wasmtime version (that release's adapter).",
+        "Adapter for the P1 → P2 conversion: `auto` (with runtime `wasmtime` the adapter of the runtime's own release, " +
+        'else the bundled one), `bundled` (the one shipped with wasm-p2-check, from jco), ' +
+        "a path to a `wasi_snapshot_preview1.*.wasm`, or a wasmtime version (that release's adapter).",
     },
   }),
   args: list({
@@ -227,7 +235,10 @@ export const OPTIONS = {
     parse: oneOf(['on-failure', 'always', 'on-change', 'update-only', 'never'] as const),
     input: {
       description:
-        'Sticky PR comment: `on-failure` (create when something fails, update an existing one either way), `always`, `on-change` (like `on-failure`, but an existing comment is only rewritten when the verdicts or causes changed), `update-only` (never create), or `never`. A comment is never rewritten when nothing changed, nor by a run older than the one it shows.',
+        'Sticky PR comment: `on-failure` (create when something fails, update an existing one either way), `always`, ' +
+        '`on-change` (like `on-failure`, but an existing comment is only rewritten when the verdicts or causes changed), ' +
+        '`update-only` (never create), or `never`. ' +
+        'A comment is never rewritten when nothing changed, nor by a run older than the one it shows.',
     },
   }),
   'hide-old': scalar({
@@ -235,7 +246,8 @@ export const OPTIONS = {
     parse: parseBoolean,
     input: {
       description:
-        'Keep the history: post a new comment when the result changes and minimize the previous one as outdated, instead of editing it in place (`true`/`false`).',
+        'Keep the history: post a new comment when the result changes and minimize ' +
+        'the previous one as outdated, instead of editing it in place (`true`/`false`).',
     },
   }),
   'publish-errors': scalar({
@@ -243,7 +255,8 @@ export const OPTIONS = {
     parse: oneOf(['warn', 'fail'] as const),
     input: {
       description:
-        'What a GitHub API error while publishing (check run, comment) does: `warn` (a warning; the step fails only for the verdicts) or `fail` (the step fails too). The report, job summary and outputs are written either way.',
+        'What a GitHub API error while publishing (check run, comment) does: `warn` (a warning; the step fails only for the verdicts) ' +
+        'or `fail` (the step fails too). The report, job summary and outputs are written either way.',
     },
   }),
   'fail-on': scalar({
@@ -257,7 +270,9 @@ export const OPTIONS = {
     },
     input: {
       description:
-        'What fails the step and the check run: `regression` (a REGRESSION, a CONVERT-FAIL, an ERROR — the checker could not carry out a run — or a TIMEOUT in P2 only), `not-wasi` (those, and a module that is not a WASI program: NOT-WASI), `any` (anything but PASS), or `never`.',
+        'What fails the step and the check run: `regression` (a REGRESSION, a CONVERT-FAIL, ' +
+        'an ERROR — the checker could not carry out a run — or a TIMEOUT in P2 only), `not-wasi` (those, ' +
+        'and a module that is not a WASI program: NOT-WASI), `any` (anything but PASS), or `never`.',
     },
   }),
   'github-token': scalar({
@@ -266,7 +281,8 @@ export const OPTIONS = {
     input: {
       default: '${{ github.token }}',
       description:
-        'Token for the check run and the PR comment. Needs `checks:write` and `pull-requests:write`; with a read-only token (fork PRs) the step falls back to the job summary and the report file.',
+        'Token for the check run and the PR comment. Needs `checks:write` and `pull-requests:write`; ' +
+        'with a read-only token (fork PRs) the step falls back to the job summary and the report file.',
     },
   }),
   mode: scalar({
@@ -274,7 +290,10 @@ export const OPTIONS = {
     parse: oneOf(['check', 'report-only', 'post-from-report', 'merge', 'explain'] as const),
     input: {
       description:
-        '`check` (run and publish), `report-only` (run and write the JSON report, post nothing: the fork-safe first stage, and the shard/matrix jobs of a merged run), `post-from-report` (publish a saved report in a `workflow_run` workflow; runs no PR code), `merge` (merge the JSON reports of shard/matrix jobs named by `reports` and publish one comment and one check run), or `explain` (bot: answer WebAssembly errors pasted into issues and comments; runs nothing).',
+        '`check` (run and publish), `report-only` (run and write the JSON report, post nothing: the fork-safe first stage, ' +
+        'and the shard/matrix jobs of a merged run), `post-from-report` (publish a saved report in a `workflow_run` workflow; ' +
+        'runs no PR code), `merge` (merge the JSON reports of shard/matrix jobs named by `reports` and publish one comment ' +
+        'and one check run), or `explain` (bot: answer WebAssembly errors pasted into issues and comments; runs nothing).',
     },
   }),
   'on-unknown': scalar({
@@ -282,7 +301,8 @@ export const OPTIONS = {
     parse: oneOf(['silent', 'reply'] as const),
     input: {
       description:
-        'Mode `explain`: when a pasted WebAssembly trap matches no known signature, stay `silent` or `reply` with its fingerprint and a link to propose a signature. Text with no recognised trap never gets a reply.',
+        'Mode `explain`: when a pasted WebAssembly trap matches no known signature, ' +
+        'stay `silent` or `reply` with its fingerprint and a link to propose a signature. Text with no recognised trap never gets a reply.',
     },
   }),
   labels: scalar({
@@ -305,7 +325,8 @@ export const OPTIONS = {
     parse: parseOptionalPath,
     input: {
       description:
-        'Path of the JSON report. `check` and `report-only` write it there (default `$RUNNER_TEMP/wasm-p2-check/report.json`), with `<name>.meta.json` beside it; `post-from-report` reads it.',
+        'Path of the JSON report. `check` and `report-only` write it there (default `$RUNNER_TEMP/wasm-p2-check/report.json`), ' +
+        'with `<name>.meta.json` beside it; `post-from-report` reads it.',
     },
   }),
   'check-name': scalar({
@@ -388,11 +409,14 @@ export const OPTIONS = {
       flag: 'budget',
       value: 'SECONDS',
       group: 'Guest sandbox',
-      help: 'time budget for the whole check; runs it leaves no time for are not\nstarted and reported as ERROR (default 10800, at most 86400)',
+      help:
+        'time budget for the whole check; runs it leaves no time for are ' +
+        'not\nstarted and reported as ERROR (default 10800, at most 86400)',
     },
     input: {
       description:
-        'Time budget for the whole check, in seconds (default 10800, at most 86400): runs it leaves no time for are not started and reported as `ERROR`, so the report is still written.',
+        'Time budget for the whole check, in seconds (default 10800, at most 86400): ' +
+        'runs it leaves no time for are not started and reported as `ERROR`, so the report is still written.',
     },
   }),
   json: scalar({
@@ -429,7 +453,8 @@ export const OPTIONS = {
     parse: parseBoolean,
     input: {
       description:
-        'Reuse results whose artifact, adapter, runtime, options and signatures are unchanged (`true`/`false`), kept between runs with `@actions/cache`; entries read back are validated, never trusted blindly.',
+        'Reuse results whose artifact, adapter, runtime, options and signatures are unchanged (`true`/`false`), ' +
+        'kept between runs with `@actions/cache`; entries read back are validated, never trusted blindly.',
     },
   }),
   'no-cache': flag({
@@ -458,7 +483,8 @@ export const OPTIONS = {
     },
     input: {
       description:
-        "Check only shard `I/N` (e.g. `2/3`) of the artifacts, split by a hash of their path so that every artifact is in exactly one shard; merge the jobs' reports with `mode: merge`.",
+        'Check only shard `I/N` (e.g. `2/3`) of the artifacts, split by a hash of their path so ' +
+        "that every artifact is in exactly one shard; merge the jobs' reports with `mode: merge`.",
     },
   }),
   label: scalar({

@@ -203,7 +203,10 @@ export function cacheLine(report: Report): string | undefined {
   if (!report.cache) return undefined;
   const reused = report.results.filter((r) => r.cached).length;
   if (reused === 0) return `result cache: nothing reused (${plural(report.cache.misses, 'result')} checked and stored)`;
-  return `result cache: ${reused} of ${plural(report.results.length, 'result')} reused (artifact, adapter, runtime, options and signatures unchanged), ${report.cache.misses} checked`;
+  return (
+    `result cache: ${reused} of ${plural(report.results.length, 'result')} reused (artifact, ` +
+    `adapter, runtime, options and signatures unchanged), ${report.cache.misses} checked`
+  );
 }
 
 /** The reports a merged report was made from; undefined for a report of one run. */

@@ -231,7 +231,9 @@ function causeSection(g: CauseGroup, report: Report, level: MarkdownDetail): str
     out.push(`${named(r)} ${VERDICT_MEANING[r.verdict]}.${what ? ` ${what}.` : ''}`, '');
   } else {
     out.push(
-      `${plural(g.results.length, 'artifact')}, same cause: ${plural(g.results.length, 'artifact')} ${g.results.length === 1 ? VERDICT_MEANING[r.verdict] : VERDICT_MEANING_PLURAL[r.verdict]}. The details below are for ${escapeInline(r.artifact.path)}${what ? `: ${what}` : ''}.`,
+      `${plural(g.results.length, 'artifact')}, same cause: ${plural(g.results.length, 'artifact')} ` +
+        `${g.results.length === 1 ? VERDICT_MEANING[r.verdict] : VERDICT_MEANING_PLURAL[r.verdict]}. ` +
+        `The details below are for ${escapeInline(r.artifact.path)}${what ? `: ${what}` : ''}.`,
       '',
       details(`The ${plural(g.results.length, 'artifact')}`, artifactList(g.results)),
       '',
@@ -448,7 +450,9 @@ function hostsLine(r: ArtifactResult, report: Report): string {
 
 function guestOutput(r: ArtifactResult): string[] {
   return guestStreams(r).flatMap(({ label, output }) => {
-    const size = `${formatCount(output.bytes)} ${output.bytes === 1 ? 'byte' : 'bytes'}${output.truncated ? `, first ${formatCount(Buffer.byteLength(output.text))} kept` : ''}`;
+    const size =
+      `${formatCount(output.bytes)} ` +
+      `${output.bytes === 1 ? 'byte' : 'bytes'}${output.truncated ? `, first ${formatCount(Buffer.byteLength(output.text))} kept` : ''}`;
     return [details(`${label} (${size})`, fence(guestText(output.text), 'text')), ''];
   });
 }
@@ -465,7 +469,10 @@ function footer(report: Report): string {
     .filter((x): x is string => x !== undefined)
     .map((x) => ` · ${escapeInline(x)}`)
     .join('');
-  return `<sub>${escapeInline(`${report.tool.name} ${report.tool.version}`)} · runtime ${escapeInline(rt.requested)}: P1 ${escapeInline(runtimeLabel(rt.p1))}, P2 ${escapeInline(runtimeLabel(rt.p2))}${extra}</sub>`;
+  return (
+    `<sub>${escapeInline(`${report.tool.name} ${report.tool.version}`)} · runtime ${escapeInline(rt.requested)}: ` +
+    `P1 ${escapeInline(runtimeLabel(rt.p1))}, P2 ${escapeInline(runtimeLabel(rt.p2))}${extra}</sub>`
+  );
 }
 
 /** Guest/host text for a fence: sanitised, capped, and without the checker's scratch paths. */

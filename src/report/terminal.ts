@@ -1,7 +1,8 @@
 /**
  * The terminal report, readable in a CI log: one line per artifact, details under each failure, the
- * counts at the end. Guest text is stripped of escape sequences and indented, so it cannot fake colours; the CLI passes the whole report through `neutralizeCommands` (report/log-safe.ts) so no line can act as a
- * workflow command (`::…`, `##[…`).
+ * counts at the end. Guest text is stripped of escape sequences and indented, so it cannot fake colours; the CLI
+ * passes the whole report through `neutralizeCommands` (report/log-safe.ts) so no line can act as a workflow
+ * command (`::…`, `##[…`).
  */
 import type { ArtifactResult, Diagnosis, ExplainResult, Report, Verdict } from '../model.js';
 import {
@@ -85,7 +86,8 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     const tc = toolchainLabel(r);
     const from = provenanceLabel(r);
     out.push(
-      `${c(v.style, `${v.mark} ${r.verdict.padEnd(13)}`)} ${c('bold', path)}${' '.repeat(Math.max(1, width - path.length + 2))}${c('dim', oneLine(tc))}` +
+      `${c(v.style, `${v.mark} ${r.verdict.padEnd(13)}`)} ` +
+        `${c('bold', path)}${' '.repeat(Math.max(1, width - path.length + 2))}${c('dim', oneLine(tc))}` +
         (from ? ` ${c('dim', `[${oneLine(from)}]`)}` : ''),
     );
     if (r.verdict === 'PASS') {
@@ -121,7 +123,8 @@ function details(r: ArtifactResult, report: Report, c: Colour): string[] {
   if (top) out.push(...diagnosis(top, c));
   else if (r.unknown) {
     out.push(
-      `${c('bold', 'diagnosis:')} no known signature (fingerprint ${oneLine(r.unknown.fingerprint)}): ${oneLine(unknownSummary(r.unknown.summary))}`,
+      `${c('bold', 'diagnosis:')} no known signature (fingerprint ${oneLine(r.unknown.fingerprint)}): ` +
+        `${oneLine(unknownSummary(r.unknown.summary))}`,
     );
     for (const e of r.unknown.evidence) out.push(`  - ${oneLine(e)}`);
     // Never shortened: a cut URL is useless.
@@ -195,7 +198,8 @@ export function renderExplanation(result: ExplainResult, opts: TerminalOptions):
   if (result.artifact) {
     const tc = result.artifact.module?.toolchain;
     out.push(
-      `${c('bold', 'module:')} ${oneLine(result.artifact.path)}${tc ? ` — ${oneLine(`${tc.language}${tc.version ? ` ${tc.version}` : ''}`)}` : ''}`,
+      `${c('bold', 'module:')} ` +
+        `${oneLine(result.artifact.path)}${tc ? ` — ${oneLine(`${tc.language}${tc.version ? ` ${tc.version}` : ''}`)}` : ''}`,
     );
   }
   out.push('');

@@ -58,7 +58,9 @@ export async function createRunner(options: {
       ? [
           {
             code: 'runtime-fallback',
-            message: `wasmtime could not be had (${message}): both runs used the embedded runtime (Node's WASI and jco's preview2-shim) instead. Set \`runtime: wasmtime\` to make that an error.`,
+            message:
+              `wasmtime could not be had (${message}): both runs used the embedded runtime (Node's ` +
+              `WASI and jco's preview2-shim) instead. Set \`runtime: wasmtime\` to make that an error.`,
           },
         ]
       : [];

@@ -428,7 +428,8 @@ export async function toRunResult(proc: SandboxedProcessResult, ctx: RunContext)
     result.hostError = `cannot start ${ctx.hostName}: ${proc.spawnError}`;
   } else if (proc.compileTimedOut) {
     const limit = compileTimeoutFor(ctx.timeoutMs);
-    result.hostError = `${ctx.hostName} did not finish compiling the guest within ${limit / 1000} s (the compile limit; the guest never started)`;
+    result.hostError =
+      `${ctx.hostName} did not finish compiling the guest within ` + `${limit / 1000} s (the compile limit; the guest never started)`;
     result.limit = { kind: 'time', value: limit, message: `compile limit of ${limit / 1000} s reached before the guest started` };
   } else if (proc.signal && !endedByUs) {
     result.hostError = `${ctx.hostName} was killed by ${proc.signal}`;
@@ -438,13 +439,17 @@ export async function toRunResult(proc: SandboxedProcessResult, ctx: RunContext)
     result.limit = {
       kind: 'output',
       value: ctx.limits.outputBytes,
-      message: `output limit of ${formatBytes(ctx.limits.outputBytes)} reached: the guest wrote ${written} bytes to stdout and stderr${proc.exitCode === null ? ' and was ended' : ''}`,
+      message:
+        `output limit of ${formatBytes(ctx.limits.outputBytes)} reached: ` +
+        `the guest wrote ${written} bytes to stdout and stderr${proc.exitCode === null ? ' and was ended' : ''}`,
     };
   } else if (!result.limit && proc.diskLimitExceeded) {
     result.limit = {
       kind: 'disk',
       value: ctx.limits.diskBytes,
-      message: `disk limit of ${formatBytes(ctx.limits.diskBytes)} reached: the preopen copies grew to ${proc.diskBytes ?? 'more than that'} bytes${proc.exitCode === null ? ' and the guest was ended' : ''}`,
+      message:
+        `disk limit of ${formatBytes(ctx.limits.diskBytes)} reached: the preopen copies grew to ` +
+        `${proc.diskBytes ?? 'more than that'} bytes${proc.exitCode === null ? ' and the guest was ended' : ''}`,
     };
   } else if (!result.limit && proc.timedOut) {
     result.limit = { kind: 'time', value: ctx.timeoutMs, message: `time limit of ${ctx.timeoutMs / 1000} s reached: the guest was ended` };

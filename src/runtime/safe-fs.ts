@@ -101,7 +101,8 @@ export async function resolveGranted(given: string, cwd: string, what: string): 
     const realWorkspace = await realpath(workspace).catch(() => workspace);
     if (!isInside(realWorkspace, real)) {
       throw new SandboxInputError(
-        `${what} ${given} is, or passes through, a symbolic link to ${real}, outside the workspace ${workspace}: links are not followed out of the workspace`,
+        `${what} ${given} is, or passes through, a symbolic link to ${real}, ` +
+          `outside the workspace ${workspace}: links are not followed out of the workspace`,
       );
     }
   }
@@ -253,7 +254,8 @@ export async function copyTreeSafely(
         const tst = await lstat(resolved);
         if (!tst.isFile()) {
           throw new SandboxInputError(
-            `${what}: symbolic link ${shown} points to ${describeType(tst)}; only links to regular files inside the folder are carried (as copies)`,
+            `${what}: symbolic link ${shown} points to ${describeType(tst)}; ` +
+              `only links to regular files inside the folder are carried (as copies)`,
           );
         }
         await copyRegularFile(resolved, dst, tst, shown, budget, what);
