@@ -185,6 +185,8 @@ export interface Sandbox {
   maxMemoryBytes?: number;
   /** Size of the stdin file. Default 64 MiB. */
   maxStdinBytes?: number;
+  /** Entries (files, folders, links) in the preopen folders together; more refuses them before any copy. Default 10,000. */
+  maxEntries?: number;
 }
 
 export interface CapturedOutput {

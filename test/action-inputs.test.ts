@@ -74,6 +74,7 @@ describe('parseInputs', () => {
         outputCapBytes: 1_048_576,
         maxMemoryBytes: 2 * 1024 ** 3,
         maxDiskBytes: 512 * 1024 ** 2,
+        maxEntries: 10_000,
       },
       maxArtifactBytes: 512 * 1024 ** 2,
       budgetMs: 10_800_000,

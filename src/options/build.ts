@@ -26,6 +26,7 @@ export function buildCheckOptions(read: OptionReader, patterns: string[], cwd: s
       outputCapBytes: read('output-cap'),
       maxMemoryBytes: read('max-memory'),
       maxDiskBytes: read('max-disk'),
+      maxEntries: read('max-entries'),
       ...(read('max-output') !== undefined ? { maxOutputBytes: read('max-output') } : {}),
     },
     maxArtifactBytes: read('max-artifact'),

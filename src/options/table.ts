@@ -380,6 +380,21 @@ export const OPTIONS = {
         "Disk one run's preopen copies may use, the copy plus what the guest writes (default `512MiB`); the run is ended beyond it.",
     },
   }),
+  'max-entries': scalar({
+    default: '10000',
+    parse: positiveInteger(1_000_000),
+    cli: {
+      flag: 'max-entries',
+      value: 'N',
+      group: 'Guest sandbox',
+      help: 'entries (files, folders, links) the preopen folders may hold together,\nchecked before anything is copied (default 10000)',
+    },
+    input: {
+      description:
+        'Entries (files, folders, links) the preopen folders may hold together (default `10000`, at most 1000000); ' +
+        'more is a configuration error, found before anything is copied or run.',
+    },
+  }),
   'max-output': scalar({
     default: '',
     parse: optionalLimitBytes(1024 ** 4, '1024GiB'),

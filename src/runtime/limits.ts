@@ -10,6 +10,11 @@ export const DEFAULT_LIMITS = {
   stdinBytes: 64 * 1024 * 1024,
   /** An artifact file (512 MiB). */
   artifactBytes: 512 * 1024 * 1024,
+  /**
+   * Entries (files, folders, links) in the preopen folders together (10,000): each run copies them afresh, so a
+   * folder of 50,000 empty files cost minutes per artifact; counted in one scan before anything is copied.
+   */
+  entries: 10_000,
 } as const;
 
 /** Bytes of stdout + stderr one run may write before it is ended (also what the checker keeps on disk per run). */
@@ -22,6 +27,7 @@ export interface EffectiveLimits {
   memoryBytes: number;
   stdinBytes: number;
   outputBytes: number;
+  entries: number;
 }
 
 export function limitsOf(sandbox: Sandbox): EffectiveLimits {
@@ -30,6 +36,7 @@ export function limitsOf(sandbox: Sandbox): EffectiveLimits {
     memoryBytes: sandbox.maxMemoryBytes ?? DEFAULT_LIMITS.memoryBytes,
     stdinBytes: sandbox.maxStdinBytes ?? DEFAULT_LIMITS.stdinBytes,
     outputBytes: sandbox.maxOutputBytes ?? defaultOutputLimit(sandbox.outputCapBytes),
+    entries: sandbox.maxEntries ?? DEFAULT_LIMITS.entries,
   };
 }
 

@@ -17,7 +17,7 @@ import { execa } from 'execa';
 import type { CapturedOutput, Preopen, RunLimit, RunResult, RuntimeId } from '../model.js';
 import { compileTimeoutFor, DEFAULT_LIMITS, defaultOutputLimit, type EffectiveLimits } from './limits.js';
 import { killGroup, releaseGroup, spawnGroup } from './interrupt.js';
-import { copyTreeSafely, describeType, ENTRY_COST_BYTES, formatBytes, SandboxInputError } from './safe-fs.js';
+import { CopyTimeError, copyBudget, copyTreeSafely, describeType, ENTRY_COST_BYTES, formatBytes, SandboxInputError } from './safe-fs.js';
 
 export interface SandboxedProcessOptions {
   command: string;
@@ -202,6 +202,8 @@ export async function treeBytes(dirs: string[], stopAbove = Number.POSITIVE_INFI
 /** How often the output files (cheap: two stats) and the preopen copies (a walk) are measured while the child runs. */
 const OUTPUT_POLL_MS = 50;
 const DISK_POLL_MS = 250;
+/** Idle time between two walks of the preopen copies, as a multiple of the last walk's duration. */
+const DISK_POLL_IDLE = 4;
 
 /** Runs `command` sandboxed as described at the top of this file. Never throws for guest/host failures. */
 export async function runSandboxedProcess(options: SandboxedProcessOptions): Promise<SandboxedProcessResult> {
@@ -283,12 +285,16 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
         })
         .catch(() => undefined);
     }, options.outputPollMs ?? OUTPUT_POLL_MS);
+    // A walk of a large tree is not free: the next one waits at least DISK_POLL_IDLE times as long as the last took,
+    // so measuring never takes more than a fraction of a core from the guest (the final size is measured anyway).
+    let nextWalkAt = 0;
     let measuring = false;
     const diskWatch =
       watchDirs.length > 0 && Number.isFinite(maxDiskBytes)
         ? setInterval(() => {
-            if (measuring) return;
+            if (measuring || performance.now() < nextWalkAt) return;
             measuring = true;
+            const walkStarted = performance.now();
             void treeBytes(watchDirs, maxDiskBytes)
               .then((bytes) => {
                 if (bytes > maxDiskBytes && !diskLimitExceeded) {
@@ -298,6 +304,7 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
               })
               .finally(() => {
                 measuring = false;
+                nextWalkAt = performance.now() + DISK_POLL_IDLE * (performance.now() - walkStarted);
               });
           }, DISK_POLL_MS)
         : undefined;
@@ -353,12 +360,17 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
  * what the P1 run left behind). Returns the preopens pointing at the copies, guest paths unchanged. The copies hold
  * only regular files and folders (see safe-fs.ts): a link out of the folder or a special file refuses the run.
  */
-export async function copyPreopens(dirs: Preopen[], scratchDir: string, diskBytes = DEFAULT_LIMITS.diskBytes): Promise<Preopen[]> {
+export async function copyPreopens(
+  dirs: Preopen[],
+  scratchDir: string,
+  limits: { diskBytes: number; entries: number } = DEFAULT_LIMITS,
+  timeLimitMs?: number,
+): Promise<Preopen[]> {
   if (dirs.length === 0) return [];
   await mkdir(scratchDir, { recursive: true });
   const root = await mkdtemp(join(scratchDir, 'preopens-'));
   const copies: Preopen[] = [];
-  const budget = { bytes: diskBytes, limitBytes: diskBytes };
+  const budget = copyBudget(limits, timeLimitMs);
   for (const [i, dir] of dirs.entries()) {
     let source: string;
     try {
@@ -371,6 +383,11 @@ export async function copyPreopens(dirs: Preopen[], scratchDir: string, diskByte
     copies.push({ host: target, guest: dir.guest });
   }
   return copies;
+}
+
+/** The limit that stopped a run's preopen copy (its time limit), for the result of a run that could not start. */
+export function copyLimitOf(e: unknown): RunLimit | undefined {
+  return e instanceof CopyTimeError ? { kind: 'time', value: e.limitMs, message: e.message } : undefined;
 }
 
 /** A run the checker could not carry out (nothing ran, or not as configured): the result says why (`hostError`). */

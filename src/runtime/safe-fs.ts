@@ -20,6 +20,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 /** A file or folder named by the configuration cannot be used safely: a usage-level error, raised before any run. */
 export class SandboxInputError extends Error {
@@ -113,6 +114,11 @@ export async function resolveGranted(given: string, cwd: string, what: string): 
 async function openRegular(real: string, shown: string, what: string): Promise<{ fh: FileHandle; st: Stats }> {
   const before = await lstat(real);
   if (!before.isFile()) throw new UnsafeFileError(shown, `is ${describeType(before)}: only regular files are accepted`, what);
+  return openChecked(real, shown, what);
+}
+
+/** Opens `real`, found a regular file by lstat, with no final link and without blocking; fstat checks it still is. */
+async function openChecked(real: string, shown: string, what: string): Promise<{ fh: FileHandle; st: Stats }> {
   let fh: FileHandle;
   try {
     fh = await open(real, SAFE_READ_FLAGS);
@@ -170,18 +176,102 @@ export async function readRegularFile(file: string, maxBytes: number, what = 'fi
   }
 }
 
-/** Bytes and entries a copy may still use; shared across the folders of one copy. */
+/** Bytes and entries a copy may still use, and when it must be done; shared across the folders of one copy. */
 export interface CopyBudget {
   bytes: number;
   /** The limit, for messages. */
   limitBytes: number;
+  /** Entries (files, folders, links) still allowed. */
+  entries: number;
+  /** The limit, for messages. */
+  limitEntries: number;
+  /** performance.now() time by which the copy must be done (it stops there: `CopyTimeError`). */
+  deadline?: number;
+  /** The time limit behind `deadline`, for messages. */
+  limitMs?: number;
+}
+
+/** A copy budget for the given limits, starting now. */
+export function copyBudget(limits: { diskBytes: number; entries: number }, timeLimitMs?: number): CopyBudget {
+  return {
+    bytes: limits.diskBytes,
+    limitBytes: limits.diskBytes,
+    entries: limits.entries,
+    limitEntries: limits.entries,
+    ...(timeLimitMs !== undefined ? { deadline: performance.now() + timeLimitMs, limitMs: timeLimitMs } : {}),
+  };
+}
+
+/** A run's copy of its preopens did not finish within the run's time limit. */
+export class CopyTimeError extends SandboxInputError {
+  override name = 'CopyTimeError';
+  constructor(
+    readonly limitMs: number,
+    copied: number,
+  ) {
+    super(
+      `copying the preopen folders for this run took longer than its time limit of ${limitMs / 1000} s ` +
+        `(${copied} entries copied): it was stopped`,
+    );
+  }
 }
 
 /** Bytes charged per copied entry (file or folder) on top of its size: metadata is disk too. */
 export const ENTRY_COST_BYTES = 512;
 
-async function copyRegularFile(real: string, target: string, st: Stats, shown: string, budget: CopyBudget, what: string): Promise<void> {
-  const { fh } = await openRegular(real, shown, what);
+/** Which option sets the entry limit, for messages. */
+const ENTRIES_OPTION = 'max-entries';
+
+function entryLimitError(what: string, shown: string, limit: number): SandboxInputError {
+  return new SandboxInputError(
+    `${what} ${shown} takes the preopen folders past the limit of ${limit} entries ` +
+      `(files, folders and links, all folders together; option ${ENTRIES_OPTION}): each run gets a fresh copy of every entry`,
+  );
+}
+
+/**
+ * Counts the entries below each folder (already resolved; no link is followed) in one scan, stopping as soon as
+ * they pass the budget's entry limit, which refuses the folders before anything is copied.
+ */
+export async function checkEntryCount(roots: { real: string; shown: string }[], limit: number, what = 'preopen'): Promise<number> {
+  let count = 0;
+  for (const root of roots) {
+    const pending = [root.real];
+    while (pending.length > 0) {
+      const dir = pending.pop()!;
+      const entries = await readdir(dir, { withFileTypes: true });
+      count += entries.length;
+      if (count > limit) throw entryLimitError(what, root.shown, limit);
+      for (const entry of entries) if (entry.isDirectory()) pending.push(path.join(dir, entry.name));
+    }
+  }
+  return count;
+}
+
+/** Files of one folder copied at once (the copy is I/O-bound: many small files wait on the file system, not the CPU). */
+const COPY_CONCURRENCY = 8;
+
+/** Waits for all; the first failure in the given order is thrown (the entry a refusal names does not depend on timing). */
+async function allInOrder(work: Promise<void>[]): Promise<void> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * Copies one regular file. `known` is the lstat of `real` when the caller has it (a folder walk): it is not taken
+ * again; the open (no final link, non-blocking) and fstat still refuse a file swapped since.
+ */
+async function copyRegularFile(
+  real: string,
+  target: string,
+  st: Stats,
+  shown: string,
+  budget: CopyBudget,
+  what: string,
+  known = false,
+): Promise<void> {
+  const { fh } = known ? await openChecked(real, shown, what) : await openRegular(real, shown, what);
   try {
     budget.bytes -= ENTRY_COST_BYTES;
     if (st.size > budget.bytes) {
@@ -190,7 +280,8 @@ async function copyRegularFile(real: string, target: string, st: Stats, shown: s
     // 'wx': a fresh file, never through an existing name; the copy keeps only the permission bits.
     const out = await open(target, 'wx', st.mode & 0o755);
     try {
-      const buf = Buffer.allocUnsafe(1024 * 1024);
+      // Most files are small: a buffer of their size (the read still goes on to the end, whatever stat said).
+      const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, Math.max(64 * 1024, st.size + 1)));
       for (;;) {
         const { bytesRead } = await fh.read(buf, 0, buf.length, null);
         if (bytesRead === 0) break;
@@ -200,10 +291,10 @@ async function copyRegularFile(real: string, target: string, st: Stats, shown: s
         }
         await out.write(buf, 0, bytesRead);
       }
+      await out.utimes(st.atime, st.mtime);
     } finally {
       await out.close();
     }
-    await utimes(target, st.atime, st.mtime);
   } finally {
     await fh.close();
   }
@@ -212,7 +303,8 @@ async function copyRegularFile(real: string, target: string, st: Stats, shown: s
 /**
  * Copies the folder `realRoot` (already resolved) to `target` (must not exist): regular files and folders only,
  * links handled as described at the top of this file; special files and escaping links throw `SandboxInputError`
- * naming the entry (`shownRoot` is the folder as the user named it).
+ * naming the entry (`shownRoot` is the folder as the user named it). Entries count against `budget.entries` as they
+ * are met, and the copy stops at `budget.deadline` (`CopyTimeError`).
  */
 export async function copyTreeSafely(
   realRoot: string,
@@ -225,44 +317,61 @@ export async function copyTreeSafely(
   if (!rootSt.isDirectory()) throw new SandboxInputError(`${what} ${shownRoot} is ${describeType(rootSt)}, not a folder`);
   await walk(realRoot, target, rootSt);
 
+  function checkTime(): void {
+    if (budget.deadline !== undefined && performance.now() > budget.deadline) {
+      throw new CopyTimeError(budget.limitMs ?? 0, budget.limitEntries - budget.entries);
+    }
+  }
+
   async function walk(dir: string, out: string, st: Stats): Promise<void> {
+    checkTime();
     budget.bytes -= ENTRY_COST_BYTES;
     if (budget.bytes < 0) throw new SandboxInputError(`${what} ${shownRoot} exceeds the disk limit of ${formatBytes(budget.limitBytes)}`);
     await mkdir(out);
-    const entries = await readdir(dir);
-    for (const name of entries.sort()) {
-      const src = path.join(dir, name);
-      const dst = path.join(out, name);
-      const shown = path.join(shownRoot, path.relative(realRoot, src));
-      const est = await lstat(src);
-      if (est.isDirectory()) {
-        await walk(src, dst, est);
-      } else if (est.isFile()) {
-        await copyRegularFile(src, dst, est, shown, budget, what);
-      } else if (est.isSymbolicLink()) {
-        let resolved: string;
-        try {
-          resolved = await realpath(src);
-        } catch {
-          throw new SandboxInputError(`${what}: symbolic link ${shown} is dangling or a loop; links are not carried into the sandbox`);
-        }
-        if (!isInside(realRoot, resolved)) {
-          throw new SandboxInputError(
-            `${what}: symbolic link ${shown} points outside the granted folder (to ${resolved}); links out of a preopen are never followed`,
-          );
-        }
-        const tst = await lstat(resolved);
-        if (!tst.isFile()) {
-          throw new SandboxInputError(
-            `${what}: symbolic link ${shown} points to ${describeType(tst)}; ` +
-              `only links to regular files inside the folder are carried (as copies)`,
-          );
-        }
-        await copyRegularFile(resolved, dst, tst, shown, budget, what);
-      } else {
-        throw new SandboxInputError(`${what}: ${shown} is ${describeType(est)}; special files are never carried into the sandbox`);
-      }
+    const entries = (await readdir(dir)).sort();
+    budget.entries -= entries.length;
+    if (budget.entries < 0) throw entryLimitError(what, shownRoot, budget.limitEntries);
+    const subfolders: [string, string, Stats][] = [];
+    // Files a few at a time; folders one after another (depth stays bounded by the tree, not multiplied).
+    for (let i = 0; i < entries.length; i += COPY_CONCURRENCY) {
+      checkTime();
+      await allInOrder(
+        entries.slice(i, i + COPY_CONCURRENCY).map(async (name) => {
+          const src = path.join(dir, name);
+          const dst = path.join(out, name);
+          const shown = path.join(shownRoot, path.relative(realRoot, src));
+          const est = await lstat(src);
+          if (est.isDirectory()) subfolders.push([src, dst, est]);
+          else if (est.isFile()) await copyRegularFile(src, dst, est, shown, budget, what, true);
+          else if (est.isSymbolicLink()) await copyLinkedFile(src, dst, shown);
+          else throw new SandboxInputError(`${what}: ${shown} is ${describeType(est)}; special files are never carried into the sandbox`);
+        }),
+      );
     }
+    subfolders.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [src, dst, est] of subfolders) await walk(src, dst, est);
     await utimes(out, st.atime, st.mtime);
+  }
+
+  async function copyLinkedFile(src: string, dst: string, shown: string): Promise<void> {
+    let resolved: string;
+    try {
+      resolved = await realpath(src);
+    } catch {
+      throw new SandboxInputError(`${what}: symbolic link ${shown} is dangling or a loop; links are not carried into the sandbox`);
+    }
+    if (!isInside(realRoot, resolved)) {
+      throw new SandboxInputError(
+        `${what}: symbolic link ${shown} points outside the granted folder (to ${resolved}); links out of a preopen are never followed`,
+      );
+    }
+    const tst = await lstat(resolved);
+    if (!tst.isFile()) {
+      throw new SandboxInputError(
+        `${what}: symbolic link ${shown} points to ${describeType(tst)}; ` +
+          `only links to regular files inside the folder are carried (as copies)`,
+      );
+    }
+    await copyRegularFile(resolved, dst, tst, shown, budget, what);
   }
 }

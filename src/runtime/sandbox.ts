@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Preopen, Sandbox } from '../model.js';
-import { copyTreeSafely, readRegularFile, resolveGranted, SandboxInputError } from './safe-fs.js';
+import { checkEntryCount, copyBudget, copyTreeSafely, readRegularFile, resolveGranted, SandboxInputError } from './safe-fs.js';
 import { limitsOf } from './limits.js';
 
 /**
@@ -31,19 +31,24 @@ export async function prepareSandbox(sandbox: Sandbox, cwd: string, workDir: str
     stdinFile = copy;
   }
   const dirs: Preopen[] = [];
-  const budget = { bytes: limits.diskBytes, limitBytes: limits.diskBytes };
-  for (const [i, dir] of sandbox.dirs.entries()) {
-    const target = path.join(root, `dir-${i}`);
+  const reals: { real: string; shown: string }[] = [];
+  for (const dir of sandbox.dirs) {
     await asInputError('dirs', dir.host, async () => {
-      const real = await resolveGranted(dir.host, cwd, 'preopen');
-      await copyTreeSafely(real, target, dir.host, budget);
+      reals.push({ real: await resolveGranted(dir.host, cwd, 'preopen'), shown: dir.host });
     });
-    dirs.push({ host: target, guest: dir.guest });
+  }
+  // One scan of all the folders before anything is copied: every run copies each entry again.
+  await asInputError('dirs', sandbox.dirs.map((d) => d.host).join(', '), () => checkEntryCount(reals, limits.entries));
+  const budget = copyBudget(limits);
+  for (const [i, { real, shown }] of reals.entries()) {
+    const target = path.join(root, `dir-${i}`);
+    await asInputError('dirs', shown, () => copyTreeSafely(real, target, shown, budget));
+    dirs.push({ host: target, guest: sandbox.dirs[i]!.guest });
   }
   return { ...sandbox, dirs, ...(stdinFile !== undefined ? { stdinFile } : {}) };
 }
 
-async function asInputError(option: string, given: string, work: () => Promise<void>): Promise<void> {
+async function asInputError(option: string, given: string, work: () => Promise<unknown>): Promise<void> {
   try {
     await work();
   } catch (e) {

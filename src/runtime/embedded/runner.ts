@@ -4,7 +4,7 @@ import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { embeddedHostScript } from '../../package/assets.js';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
 import { limitsOf } from '../limits.js';
-import { copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
+import { copyLimitOf, copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
 import { hostNodeFlags, type HostConfig, type HostStatusFile } from './host-protocol.js';
 import { componentShape } from './shape.js';
 // The package does not export its package.json; read it by path (the bundler inlines it).
@@ -36,9 +36,10 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
     try {
       let preopens: Preopen[];
       try {
-        preopens = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'), limits.diskBytes);
+        // Copying is bounded by the run's time limit (a preopen of many files must not cost minutes per run).
+        preopens = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'), limits, sandbox.timeoutMs);
       } catch (e) {
-        return notRunResult(phase, runtime, `cannot prepare the preopen folders: ${(e as Error).message}`);
+        return notRunResult(phase, runtime, `cannot prepare the preopen folders: ${(e as Error).message}`, copyLimitOf(e));
       }
       const config: HostConfig = {
         target,

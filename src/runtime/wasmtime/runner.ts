@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
 import { compileTimeoutFor, limitsOf } from '../limits.js';
-import { copyPreopens, minimalHostEnv, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
+import { copyLimitOf, copyPreopens, minimalHostEnv, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
 import { formatBytes } from '../safe-fs.js';
 import { cliFeatures } from './release.js';
 
@@ -110,10 +110,11 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
       let cwd: string | undefined;
       let dirs: Preopen[];
       try {
-        dirs = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'), limits.diskBytes);
+        // Copying is bounded by the run's time limit (a preopen of many files must not cost minutes per run).
+        dirs = await copyPreopens(sandbox.dirs, path.join(runDir, 'preopens'), limits, sandbox.timeoutMs);
         wasmtimeRunArgs(opts.version, phase, file, { ...sandbox, dirs }); // refuses a CLI too old before compiling
       } catch (e) {
-        return notRunResult(phase, runtime, `cannot prepare the run: ${(e as Error).message}`);
+        return notRunResult(phase, runtime, `cannot prepare the run: ${(e as Error).message}`, copyLimitOf(e));
       }
       const compiled = await precompile(phase, file, sandbox, runDir);
       if (compiled.proc.spawnError !== undefined || compiled.proc.timedOut) {
