@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compare } from '../src/compare/index.js';
+import { compare, outputOnlyRegression } from '../src/compare/index.js';
 import type { Artifact, ConversionResult, RunResult } from '../src/model.js';
 import { makeArtifact, makeRun } from './report-factory.js';
 
@@ -161,6 +161,28 @@ describe('compare', () => {
       expect(c.notes.at(-1)!.message).toMatch(/Only the P2 run's output was cut at the output cap/);
     });
 
+    it('P1 cut, P2 failed having written less, all of it as P1 wrote it: REGRESSION (P2 stopped where P1 went on)', () => {
+      const p1 = run('p1', { stdout: capped(5_000_000) });
+      const early = { text: 'x'.repeat(10), bytes: 10, truncated: false };
+      for (const p2 of [run('p2', { stdout: early, trap, exitCode: 134 }), run('p2', { stdout: early, exitCode: 2 })]) {
+        const c = compare(moduleArtifact, p1, converted, p2);
+        expect(c.verdict).toBe('REGRESSION');
+        expect(c.notes.map((n) => n.code)).toEqual(['p2-stopped-first']);
+      }
+      // Less certain: still ERROR.
+      const inconclusive = [
+        run('p2', { stdout: early, exitCode: 0 }), // merely shorter
+        run('p2', { stdout: { text: 'y'.repeat(10), bytes: 10, truncated: false }, trap, exitCode: 134 }), // differs before its end
+        run('p2', { stdout: { text: 'x'.repeat(64), bytes: 64, truncated: false }, trap, exitCode: 134 }), // not less than P1 kept
+      ];
+      for (const p2 of inconclusive) expect(compare(moduleArtifact, p1, converted, p2).verdict).toBe('ERROR');
+      // The mirror case: P1 failed early, P2 cut.
+      expect(
+        compare(moduleArtifact, run('p1', { stdout: early, trap, exitCode: 134 }), converted, run('p2', { stdout: capped(5_000_000) }))
+          .verdict,
+      ).toBe('ERROR');
+    });
+
     it('both cut, one run ended for its output (the old false REGRESSION): the kept output is compared', () => {
       const p1 = run('p1', { stdout: capped(80_000_000), exitCode: 0 });
       const p2 = run('p2', {
@@ -181,6 +203,76 @@ describe('compare', () => {
       expect(compare(moduleArtifact, run('p1', { timedOut: true, exitCode: null }), converted, run('p2')).notes.map((n) => n.code)).toEqual(
         ['timeout'],
       );
+    });
+  });
+
+  describe('output that varies by itself (a second P1 run)', () => {
+    const out = (text: string) => ({ text, bytes: Buffer.byteLength(text), truncated: false });
+    const yosys = (cpu: string, sys = '0.00', tail = 'End of script.') =>
+      out(`Executing pass.\nCPU: user ${cpu}s system ${sys}s, MEM: 12.5 MB peak\n${tail}\n`);
+
+    it('asks for the second run only when output alone makes the regression', () => {
+      const p1 = run('p1', { stdout: yosys('0.01') });
+      const p2 = run('p2', { stdout: yosys('0.03') });
+      expect(outputOnlyRegression(compare(moduleArtifact, p1, converted, p2), p1, p2)).toBe(true);
+      const trapped = run('p2', { stdout: yosys('0.03'), trap, exitCode: 134 });
+      expect(outputOnlyRegression(compare(moduleArtifact, p1, converted, trapped), p1, trapped)).toBe(false);
+      const exit2 = run('p2', { stdout: yosys('0.03'), exitCode: 2 });
+      expect(outputOnlyRegression(compare(moduleArtifact, p1, converted, exit2), p1, exit2)).toBe(false);
+      expect(outputOnlyRegression(compare(moduleArtifact, p1, converted, run('p2', { stdout: yosys('0.01') })), p1, p2)).toBe(false);
+    });
+
+    it('what changed between the P1 runs is not evidence: PASS, noted (numbers on a varying line are all free)', () => {
+      const c = compare(
+        moduleArtifact,
+        run('p1', { stdout: yosys('0.01') }),
+        converted,
+        run('p2', { stdout: yosys('0.12', '0.01') }),
+        run('p1', { stdout: yosys('0.02') }),
+      );
+      expect(c.verdict).toBe('PASS');
+      expect(c.differences).toEqual([]);
+      expect(c.notes.map((n) => n.code)).toEqual(['nondeterministic-output']);
+      expect(c.notes[0]!.message).toContain('1 line(s) differed between two P1 runs (line 2: `CPU: user 0.01s');
+    });
+
+    it('a real difference is still a REGRESSION: on a stable line, in the words of a varying line, or in the line count', () => {
+      const p1 = run('p1', { stdout: yosys('0.01') });
+      const again = run('p1', { stdout: yosys('0.02') });
+      const stable = compare(moduleArtifact, p1, converted, run('p2', { stdout: yosys('0.03', '0.00', 'ERROR: oops') }), again);
+      expect(stable.verdict).toBe('REGRESSION');
+      expect(stable.differences).toEqual([{ field: 'stdout', p1: 'End of script.', p2: 'ERROR: oops' }]);
+      const words = compare(
+        moduleArtifact,
+        p1,
+        converted,
+        run('p2', { stdout: out('Executing pass.\npanic: index out of range\nEnd of script.\n') }),
+        again,
+      );
+      expect(words.verdict).toBe('REGRESSION');
+      const shorter = compare(moduleArtifact, p1, converted, run('p2', { stdout: out('Executing pass.\n') }), again);
+      expect(shorter.verdict).toBe('REGRESSION');
+    });
+
+    it('P1 that varies in its number of lines: P2 like either run passes, anything else is ERROR, not REGRESSION', () => {
+      const p1 = run('p1', { stdout: out('a\nb\n') });
+      const again = run('p1', { stdout: out('a\nb\nc\n') });
+      expect(compare(moduleArtifact, p1, converted, run('p2', { stdout: out('a\nb\nc\n') }), again).verdict).toBe('PASS');
+      const c = compare(moduleArtifact, p1, converted, run('p2', { stdout: out('x\n') }), again);
+      expect(c.verdict).toBe('ERROR');
+      expect(c.notes.at(-1)!.message).toMatch(/varies from run to run in its number of lines \(3, then 4 lines/);
+    });
+
+    it('a second P1 run that ended differently is not used: the output is compared as it was, and that is said', () => {
+      const c = compare(
+        moduleArtifact,
+        run('p1', { stdout: yosys('0.01') }),
+        converted,
+        run('p2', { stdout: yosys('0.03') }),
+        run('p1', { stdout: yosys('0.02'), exitCode: null, timedOut: true }),
+      );
+      expect(c.verdict).toBe('REGRESSION');
+      expect(c.notes.map((n) => n.code)).toEqual(['p1-rerun-incomparable']);
     });
   });
 });

@@ -1,5 +1,6 @@
 import type { Artifact, Comparison, ConversionResult, Difference, Note, RunResult } from '../model.js';
 import { ellipsize } from '../report/text.js';
+import { compareUnstable } from './nondeterminism.js';
 
 /** A run failed when the guest trapped or could not be loaded; a non-zero exit code alone is behaviour, not failure. */
 export function runFailed(run: RunResult | undefined): boolean {
@@ -71,12 +72,16 @@ function errorVerdict(message: string, notes: Note[], differences: Difference[] 
 /**
  * P1 vs P2 → verdict. Pure. A non-zero P1 exit code that becomes 1 under P2 is not a regression (wasi:cli/exit 0.2
  * carries only ok/err); the exit-code-collapse signature explains it.
+ *
+ * @param p1Again a second P1 run, made when the first comparison rested on output alone (`outputOnlyRegression`):
+ *   what changed between the two P1 runs is the program's own nondeterminism, not evidence (compare/nondeterminism.ts)
  */
 export function compare(
   artifact: Artifact,
   p1: RunResult | undefined,
   conversion: ConversionResult | undefined,
   p2: RunResult | undefined,
+  p1Again?: RunResult,
 ): Comparison {
   const notes: Note[] = [];
   const differences: Difference[] = []; // none before both runs exist
@@ -129,6 +134,11 @@ export function compare(
   const cappedP1 = outputCapped(p1);
   const cappedP2 = outputCapped(p2);
   if (cappedP1 !== cappedP2) {
+    const stopped = cappedP1 ? p2StoppedFirst(p1, p2) : undefined;
+    if (stopped) {
+      notes.push({ code: 'p2-stopped-first', message: stopped.message });
+      return { verdict: 'REGRESSION', differences: [stopped.difference], notes };
+    }
     const capped = cappedP1 ? p1 : p2;
     const what =
       capped.limit?.message ??
@@ -142,7 +152,7 @@ export function compare(
   }
   if (cappedP1 && cappedP2) return compareCapped(p1, p2, notes);
 
-  const result = compareRuns(p1, p2, notes);
+  const result = compareRuns(p1, p2, notes, p1Again);
   // On different hosts (node:wasi vs preview2-shim), a real difference may be the hosts' own, not the adapter's.
   const differs = result.verdict !== 'PASS' || result.differences.some((d) => d.field !== 'exitCode');
   if (p1.runtime.name === p2.runtime.name || !differs) return result;
@@ -153,6 +163,35 @@ export function compare(
       `a difference may be the hosts', not the adapter's (run both on one engine, runtime 'wasmtime', to tell).`,
   };
   return { ...result, notes: [hosts, ...result.notes] };
+}
+
+/**
+ * One-sided output cap, the one case that is not inconclusive: P1's output was cut at the cap, and P2 ended by itself
+ * — trapped, failed to load or exited non-zero — having written less than P1 kept, every byte of it as P1 wrote it.
+ * Then P2 stopped at a point P1 went past, whatever P1 did after the cap: the component failed where the module went
+ * on. Anything less certain stays ERROR: P2 exiting 0 early (output that is merely shorter), P2's output differing
+ * from P1's before its end (stderr carries the host's trap text), a stream P1 kept whole, and the mirror case (P1
+ * failed early, P2 cut: P2 may fail past the cap too).
+ */
+function p2StoppedFirst(p1: RunResult, p2: RunResult): { difference: Difference; message: string } | undefined {
+  if (p2.timedOut || p2.limit || p2.hostError) return undefined;
+  const failed = runFailed(p2) || (p2.exitCode !== null && p2.exitCode !== 0);
+  const cut = (['stdout', 'stderr'] as const).filter((f) => p1[f].truncated);
+  if (!failed || cut.length === 0) return undefined;
+  for (const f of cut) {
+    const kept = normalise(p1[f]);
+    const wrote = normalise(p2[f]);
+    if (wrote.length >= kept.length || !kept.startsWith(wrote)) return undefined;
+  }
+  const where = cut.map((f) => `${p2[f].bytes} bytes of ${f}`).join(' and ');
+  const past = cut.map((f) => `${f} cut at ${normalise(p1[f]).length} of ${p1[f].bytes} bytes`).join(', ');
+  return {
+    difference: { field: runFailed(p2) ? 'trap' : 'exitCode', p1: `wrote on past that point (${past})`, p2: describeOutcome(p2) },
+    message:
+      "Only P1's output was cut at the output cap, but that does not make this inconclusive: " +
+      `P2 ended (${ellipsize(describeOutcome(p2), QUOTE_CHARS)}) after writing ${where}, exactly as P1 wrote them, ` +
+      `while P1 went on writing past that point (${past}). The component stopped where the module went on.`,
+  };
 }
 
 /**
@@ -178,7 +217,30 @@ function compareCapped(p1: RunResult, p2: RunResult, notes: Note[]): Comparison 
   return compareRuns(kept(p1, p2), kept(p2, p1), notes);
 }
 
-function compareRuns(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {
+/**
+ * Whether a REGRESSION rests on output alone (no trap, no exit-code change beyond the ok/err collapse) of two
+ * complete runs: then one more P1 run can tell whether the program's output varies by itself (src/check.ts runs it).
+ */
+export function outputOnlyRegression(c: Comparison, p1: RunResult | undefined, p2: RunResult | undefined): boolean {
+  if (c.verdict !== 'REGRESSION' || !p1 || !p2 || outputCapped(p1) || outputCapped(p2)) return false;
+  return c.differences.every(
+    (d) => d.field === 'stdout' || d.field === 'stderr' || (d.field === 'exitCode' && d.p1 !== '0' && d.p1 !== 'null' && d.p2 === '1'),
+  );
+}
+
+/**
+ * Why a second P1 run cannot stand beside the first, or undefined when it can: it must have ended the same way,
+ * complete, for its output to say anything about the first one's.
+ */
+function incomparableRerun(first: RunResult, again: RunResult): string | undefined {
+  if (again.hostError || again.harnessError || again.limit || again.timedOut || outputCapped(again) || again.trap) {
+    return describeOutcome(again);
+  }
+  if (again.exitCode !== first.exitCode) return `exit ${again.exitCode}, where the first ended with exit ${first.exitCode}`;
+  return undefined;
+}
+
+function compareRuns(p1: RunResult, p2: RunResult, notes: Note[], p1Again?: RunResult): Comparison {
   const differences: Difference[] = [];
 
   const p1Failed = runFailed(p1);
@@ -205,13 +267,50 @@ function compareRuns(p1: RunResult, p2: RunResult, notes: Note[]): Comparison {
     differences.push({ field: 'exitCode', p1: String(p1.exitCode), p2: String(p2.exitCode) });
     if (!collapse) regression = true;
   }
+  const rerunProblem = p1Again ? incomparableRerun(p1, p1Again) : undefined;
+  if (p1Again && rerunProblem) {
+    notes.push({
+      code: 'p1-rerun-incomparable',
+      message:
+        'P1 was run a second time to tell whether its output varies by itself, ' +
+        `but that run ended differently (${ellipsize(rerunProblem, QUOTE_CHARS)}): the output was compared as it was.`,
+    });
+  }
+  const again = p1Again && !rerunProblem ? p1Again : undefined;
+  let unalignable: string | undefined;
   for (const field of ['stdout', 'stderr'] as const) {
     const a = normalise(p1[field]);
     const b = normalise(p2[field]);
-    if (a !== b || p1[field].bytes !== p2[field].bytes) {
+    if (a === b && p1[field].bytes === p2[field].bytes) continue;
+    const u = again ? compareUnstable(a, normalise(again[field]), b) : { kind: 'stable' as const };
+    if (u.kind === 'stable') {
       differences.push({ field, p1: ellipsize(a, QUOTE_CHARS), p2: ellipsize(b, QUOTE_CHARS) });
       regression = true;
+    } else if (u.kind === 'masked') {
+      notes.push({
+        code: 'nondeterministic-output',
+        message:
+          `The program's ${field} varies from run to run: ${u.changedLines} line(s) differed between two P1 runs ` +
+          `(line ${u.example.line}: \`${ellipsize(u.example.first, 80)}\`, then \`${ellipsize(u.example.second, 80)}\`). ` +
+          `Those parts are not evidence; the rest of P2's ${field} matches P1's.`,
+      });
+    } else if (u.kind === 'differs') {
+      notes.push({
+        code: 'nondeterministic-output',
+        message:
+          `The program's ${field} varies from run to run (${u.changedLines} line(s) differed between two P1 runs); ` +
+          `those parts were left out, and P2's ${field} still differs where P1 agreed with itself (line ${u.line}).`,
+      });
+      differences.push({ field, p1: ellipsize(u.p1, QUOTE_CHARS), p2: ellipsize(u.p2, QUOTE_CHARS) });
+      regression = true;
+    } else {
+      unalignable =
+        `The program's ${field} varies from run to run in its number of lines (${u.lines[0]}, then ${u.lines[1]} lines ` +
+        "in two P1 runs), and P2's differs from both: the checker cannot tell a regression from the program's own nondeterminism there.";
+      differences.push({ field, p1: ellipsize(a, QUOTE_CHARS), p2: ellipsize(b, QUOTE_CHARS) });
     }
   }
+  // Nothing but output that varies by itself: no verdict either way (never a REGRESSION on that alone, never a PASS).
+  if (unalignable && !regression) return errorVerdict(unalignable, notes, differences);
   return { verdict: regression ? 'REGRESSION' : 'PASS', differences, notes };
 }
