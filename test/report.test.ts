@@ -446,11 +446,15 @@ describe('renderMarkdown', () => {
     const stack =
       'RuntimeError: boom\n    at fn (file:///tmp/wasm-p2-check-IfuMH0/runs/transpiled-BGz68a/component.js:8516:25)\n    at file:///home/u/.npm/_npx/x/node_modules/wasm-p2-check/dist/embedded-p2-host.js:3026:9\n';
     r.p2!.stderr = { text: stack, bytes: stack.length, truncated: false };
-    r.p2!.trap!.causes = ['at /var/folders/ab/T/wasm-p2-check-Zz9Yy8/work/component.wasm'];
+    r.p2!.trap!.causes = [
+      'at /var/folders/ab/T/wasm-p2-check-Zz9Yy8/work/component.wasm',
+      'at file:///tmp/wasm-p2-check-dadbdf7b-1aaf-49fa-a899-0ab0af430f23/runs/transpiled-1waE5K/component.js:8516:25',
+    ];
     const md = renderMarkdown(makeReport([r]));
     expect(md).toContain('    at fn (component.js:8516:25)\n    at embedded-p2-host.js:3026:9');
     expect(md).toContain('Caused by: at component.wasm');
     expect(md).not.toMatch(/wasm-p2-check-[A-Za-z0-9]{6}/);
+    expect(md).not.toContain('dadbdf7b');
     expect(md).not.toContain('/home/u');
   });
 
