@@ -4,53 +4,30 @@
  * between the two P1 runs (src/compare/nondeterminism.ts). A real P2 difference beside such lines is still found.
  * Real guests (test/nondeterministic-guest.ts, assembled with wabt) on both runtimes.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { check } from '../src/check.js';
-import type { CheckOptions } from '../src/options/index.js';
-import { engineUnavailable, harness } from './harness/engine.js';
-import { assemble } from './hostile/guest.js';
+import { CHECK_RUNTIMES, useGuests } from './check-runtimes.js';
 import { clockWat } from './nondeterministic-guest.js';
 import { makeSandbox } from './report-factory.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-let work: string;
-
-beforeAll(async () => {
-  work = await mkdtemp(path.join(tmpdir(), 'p2c-nondet-'));
-  await writeFile(path.join(work, 'clock.wasm'), await assemble(clockWat({ regress: false })));
-  await writeFile(path.join(work, 'clock-regress.wasm'), await assemble(clockWat({ regress: true })));
-  await writeFile(path.join(work, 'clock-many.wasm'), await assemble(clockWat({ regress: false, clockLines: 5 })));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
+const guests = useGuests('p2c-nondet-', {
+  'clock.wasm': clockWat({ regress: false }),
+  'clock-regress.wasm': clockWat({ regress: true }),
+  'clock-many.wasm': clockWat({ regress: false, clockLines: 5 }),
 });
 
-const runtimes: [string, Pick<CheckOptions, 'runtime'> & Partial<CheckOptions>, string | undefined][] = [
-  ['embedded', { runtime: 'embedded' }, undefined],
-  [
-    'wasmtime',
-    {
-      runtime: 'wasmtime',
-      wasmtime: { binary: harness },
-      adapter: { kind: 'file', path: path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm') },
-    },
-    engineUnavailable(),
-  ],
-];
-
-for (const [name, runtime, skip] of runtimes) {
+for (const { name, options: runtime, skip } of CHECK_RUNTIMES) {
   describe.skipIf(skip !== undefined)(`${name}: output that varies by itself`, () => {
     it('a clock line is not evidence (PASS, noted); a real P2 difference beside it is still a REGRESSION; one extra P1 run each', async () => {
       const p1Runs = new Map<string, number>();
       const report = await check({
         patterns: ['clock.wasm', 'clock-regress.wasm', 'clock-many.wasm'],
-        cwd: work,
+        cwd: guests.dir,
         ...runtime,
         sandbox: makeSandbox({ timeoutMs: 60_000 }),
-        workDir: path.join(work, `check-${name}`),
+        workDir: path.join(guests.dir, `check-${name}`),
         onProgress: (e) => {
           if (e.stage === 'p1') p1Runs.set(e.artifact, (p1Runs.get(e.artifact) ?? 0) + 1);
         },
@@ -79,10 +56,10 @@ for (const [name, runtime, skip] of runtimes) {
       const p1Runs: string[] = [];
       const report = await check({
         patterns: [path.join(root, 'test', 'fixtures', 'wat-hello.wasm')],
-        cwd: work,
+        cwd: guests.dir,
         ...runtime,
         sandbox: makeSandbox({ timeoutMs: 60_000 }),
-        workDir: path.join(work, `check-hello-${name}`),
+        workDir: path.join(guests.dir, `check-hello-${name}`),
         onProgress: (e) => {
           if (e.stage === 'p1') p1Runs.push(e.artifact);
         },

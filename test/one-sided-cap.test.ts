@@ -5,18 +5,11 @@
  * it prints a line (a WASI call: under P2 the adapter has grown memory for its state by then), then looks at
  * `memory.size` and either traps or writes 256 KiB, past the 16 KiB cap.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { check } from '../src/check.js';
-import type { CheckOptions } from '../src/options/index.js';
-import { engineUnavailable, harness } from './harness/engine.js';
-import { assemble } from './hostile/guest.js';
+import { CHECK_RUNTIMES, useGuests } from './check-runtimes.js';
 import { makeSandbox } from './report-factory.js';
-
-const root = path.resolve(import.meta.dirname, '..');
-let work: string;
 
 /** `trapIn`: the phase that traps after the first line; the other writes 256 KiB to stdout and exits 0. */
 function splitWat(trapIn: 'p1' | 'p2'): string {
@@ -42,37 +35,17 @@ function splitWat(trapIn: 'p1' | 'p2'): string {
 `;
 }
 
-beforeAll(async () => {
-  work = await mkdtemp(path.join(tmpdir(), 'p2c-capped-'));
-  await writeFile(path.join(work, 'p2-traps.wasm'), await assemble(splitWat('p2')));
-  await writeFile(path.join(work, 'p1-traps.wasm'), await assemble(splitWat('p1')));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const guests = useGuests('p2c-capped-', { 'p2-traps.wasm': splitWat('p2'), 'p1-traps.wasm': splitWat('p1') });
 
-const runtimes: [string, Pick<CheckOptions, 'runtime'> & Partial<CheckOptions>, string | undefined][] = [
-  ['embedded', { runtime: 'embedded' }, undefined],
-  [
-    'wasmtime',
-    {
-      runtime: 'wasmtime',
-      wasmtime: { binary: harness },
-      adapter: { kind: 'file', path: path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm') },
-    },
-    engineUnavailable(),
-  ],
-];
-
-for (const [name, runtime, skip] of runtimes) {
+for (const { name, options: runtime, skip } of CHECK_RUNTIMES) {
   describe.skipIf(skip !== undefined)(`${name}: output cut in one phase only`, () => {
     it('P2 traps before the output P1 wrote past the cap: REGRESSION; the mirror case stays ERROR', async () => {
       const report = await check({
         patterns: ['p2-traps.wasm', 'p1-traps.wasm'],
-        cwd: work,
+        cwd: guests.dir,
         ...runtime,
         sandbox: makeSandbox({ timeoutMs: 60_000, outputCapBytes: 16 * 1024 }),
-        workDir: path.join(work, `check-${name}`),
+        workDir: path.join(guests.dir, `check-${name}`),
       });
       const [p2Traps, p1Traps] = report.results;
       expect(p2Traps!.p1?.stdout).toMatchObject({ truncated: true, bytes: 11 + 8 * 32768 });
