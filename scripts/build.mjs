@@ -29,6 +29,9 @@ const shells = {
 const hosts = {
   'embedded-p1-host': 'src/runtime/embedded/p1-host.ts',
   'embedded-p2-host': 'src/runtime/embedded/p2-host.ts',
+  // The jco converter process (src/convert/jco-process.ts): jco stays out of the shells, whose every host spawn is
+  // a fork of their memory.
+  'jco-server': 'src/convert/jco-server.ts',
 };
 
 // CommonJS dependencies bundled into ESM still call require()/__dirname. `var`, not `const`: a bundled ESM dependency

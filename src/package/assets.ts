@@ -32,3 +32,11 @@ export function embeddedHostScript(phase: 'p1' | 'p2'): string {
   const name = `embedded-${phase}-host.js`;
   return firstExisting([path.join(here, name), path.join(repoRoot, 'build', name)], `${name} (run 'npm run build')`);
 }
+
+/** The jco converter process's script (src/convert/jco-server.ts): beside the bundle, or in build/ from source. */
+export function jcoServerScript(): string {
+  return firstExisting(
+    [path.join(here, 'jco-server.js'), path.join(repoRoot, 'build', 'jco-server.js')],
+    "jco-server.js (run 'npm run build')",
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * The jco converter process (bundled to `jco-server.js`): jco's componentNew and transpile, run for the checker in one
+ * long-lived child process (see jco-process.ts for why). Requests and answers go over the IPC channel (advanced
+ * serialization: byte arrays are copied, not encoded). It ends when the checker goes away (the channel closes).
+ */
+import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
+import type { JcoAnswer, JcoRequest } from './jco-protocol.js';
+
+async function handle(request: JcoRequest): Promise<JcoAnswer> {
+  try {
+    if (request.op === 'componentNew') {
+      return { id: request.id, ok: true, component: await componentNew(request.module, request.adapters) };
+    }
+    const result = await transpileBytes(request.component, request.options);
+    return { id: request.id, ok: true, files: result.files, exports: result.exports };
+  } catch (e) {
+    // jco reports wit-component's error chain as an Error or as a plain string: keep which it was.
+    return { id: request.id, ok: false, error: e instanceof Error ? { message: e.message } : String(e) };
+  }
+}
+
+process.on('message', (request: JcoRequest) => {
+  void handle(request).then((answer) => process.send?.(answer));
+});
+process.on('disconnect', () => process.exit(0));
