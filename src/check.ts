@@ -6,6 +6,7 @@ import path from 'node:path';
 import { contextDigest, decodeEntry, encodeEntry, isCacheable, resultKey, type ResultStore } from './cache/index.js';
 import { compare, isReactor, outputOnlyRegression } from './compare/index.js';
 import { adapterKindFor, convertModule } from './convert/index.js';
+import { withJcoProcess } from './convert/jco-process.js';
 import { resolveAdapters, type AdapterSet } from './convert/resolve.js';
 import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
 import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
@@ -107,9 +108,11 @@ export async function check(options: CheckOptions): Promise<Report> {
     // Artifacts are independent: check a few at once (each run is its own child process), report in input order.
     const limit = pLimit(Math.max(1, options.concurrency ?? Math.min(4, availableParallelism())));
     results.push(
-      ...(await Promise.all(
-        found.files.map((file) =>
-          limit(() => checkOne(path.resolve(options.cwd, file), file, { ...options, sandbox }, selection, db, adapters, workDir, cache)),
+      ...(await withJcoProcess(() =>
+        Promise.all(
+          found.files.map((file) =>
+            limit(() => checkOne(path.resolve(options.cwd, file), file, { ...options, sandbox }, selection, db, adapters, workDir, cache)),
+          ),
         ),
       )),
     );

@@ -16,8 +16,8 @@ import { makeSandbox } from './report-factory.js';
 
 // Counts real transpiles (the real function runs; only calls are counted).
 const transpiles = vi.hoisted(() => ({ count: 0 }));
-vi.mock('@bytecodealliance/jco-transpile', async (importOriginal) => {
-  const real = await importOriginal<typeof import('@bytecodealliance/jco-transpile')>();
+vi.mock('../src/convert/jco-process.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/convert/jco-process.js')>();
   return {
     ...real,
     transpileBytes: (...args: Parameters<typeof real.transpileBytes>) => {

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
 import type { Artifact, ConversionResult } from '../model.js';
 import type { ResolvedAdapter } from './adapter.js';
+import { componentNew, JcoProcessError } from './jco-process.js';
 
 export { adapterFromFile, bundledAdapter, describeAdapter, sha256Hex, type ResolvedAdapter } from './adapter.js';
 
@@ -33,6 +33,8 @@ export async function convertModule(bytes: Uint8Array, adapter: ResolvedAdapter,
     await writeFile(outPath, component);
     return { ok: true, skipped: false, adapter: adapter.info, componentPath: outPath, durationMs: performance.now() - started };
   } catch (e) {
+    // The converter process failing is the checker's problem, not a conversion result.
+    if (e instanceof JcoProcessError) throw e;
     return { ok: false, skipped: false, adapter: adapter.info, error: errorText(e), durationMs: performance.now() - started };
   }
 }

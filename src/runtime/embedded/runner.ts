@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { embeddedHostScript } from '../../package/assets.js';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
 import { limitsOf } from '../limits.js';
 import { copyLimitOf, copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
+import { JcoProcessError, transpileBytes } from '../../convert/jco-process.js';
 import { hostNodeFlags, type HostConfig, type HostStatusFile } from './host-protocol.js';
 import { componentShape } from './shape.js';
 // The package does not export its package.json; read it by path (the bundler inlines it).
@@ -164,6 +164,8 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
         try {
           style = await writeTranspiled(new Uint8Array(await readFile(file)), dir);
         } catch (e) {
+          // The converter process failed (not jco on this component): the run could not be carried out.
+          if (e instanceof JcoProcessError) return notRunResult('p2', p2, e.message);
           const message = `jco transpile failed: ${e instanceof Error ? e.message : String(e)}`;
           // The component could not be loaded: a fact about the artifact (harnessError), like a link error.
           return {
