@@ -1,6 +1,5 @@
 import type { ResultStore } from '../cache/index.js';
 import type { Sandbox, Shard } from '../model.js';
-import type { ReleaseCache } from '../runtime/wasmtime/cache.js';
 
 export type RuntimeChoice = 'embedded' | 'wasmtime' | 'auto';
 
@@ -30,6 +29,27 @@ export interface WasmtimeOptions {
   autoDownload?: boolean;
   /** Where releases and release adapters are downloaded to and kept (default: the user cache folder, with fetch). */
   cache?: ReleaseCache;
+}
+
+/**
+ * Where wasmtime releases and release adapters are downloaded to and kept, injected by the shells (the Action: the
+ * runner's tool cache; the CLI: a user cache folder, runtime/wasmtime/cache.ts `folderCache`).
+ */
+export interface ReleaseCache {
+  /** Human name for messages ('the tool cache', a folder). */
+  readonly where: string;
+  /** The folder of a cached `tool` `version` for `arch`, or undefined. */
+  find(tool: string, version: string, arch: string): Promise<string | undefined>;
+  /** Cached versions of `tool` for `arch`. */
+  versions(tool: string, arch: string): Promise<string[]>;
+  /** Downloads `url` to a new temporary file; throws DownloadError. */
+  download(url: string): Promise<string>;
+  /** Extracts a `.tar.xz` or `.zip` archive into a new temporary folder. */
+  extract(archive: string, ext: 'tar.xz' | 'zip'): Promise<string>;
+  /** Copies a folder into the cache; returns the cached folder. */
+  cacheDir(dir: string, tool: string, version: string, arch: string): Promise<string>;
+  /** Copies a file into the cache under `name`; returns the cached folder. */
+  cacheFile(file: string, name: string, tool: string, version: string, arch: string): Promise<string>;
 }
 
 export interface ProgressEvent {

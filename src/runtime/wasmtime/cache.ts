@@ -18,6 +18,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import semver from 'semver';
+import type { ReleaseCache } from '../../options/index.js';
 import { minimalHostEnv } from '../process.js';
 
 /** A download that failed: `status` is the HTTP status when the server answered. */
@@ -31,22 +32,8 @@ export class DownloadError extends Error {
   }
 }
 
-export interface ReleaseCache {
-  /** Human name for messages ('the tool cache', a folder). */
-  readonly where: string;
-  /** The folder of a cached `tool` `version` for `arch`, or undefined. */
-  find(tool: string, version: string, arch: string): Promise<string | undefined>;
-  /** Cached versions of `tool` for `arch`. */
-  versions(tool: string, arch: string): Promise<string[]>;
-  /** Downloads `url` to a new temporary file; throws DownloadError. */
-  download(url: string): Promise<string>;
-  /** Extracts a `.tar.xz` or `.zip` archive into a new temporary folder. */
-  extract(archive: string, ext: 'tar.xz' | 'zip'): Promise<string>;
-  /** Copies a folder into the cache; returns the cached folder. */
-  cacheDir(dir: string, tool: string, version: string, arch: string): Promise<string>;
-  /** Copies a file into the cache under `name`; returns the cached folder. */
-  cacheFile(file: string, name: string, tool: string, version: string, arch: string): Promise<string>;
-}
+// The interface is declared with the options that carry it (options/index.ts): the shells inject an implementation.
+export type { ReleaseCache };
 
 /** The platform's per-user cache folder for wasm-p2-check (XDG on Linux and other Unixes). */
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
