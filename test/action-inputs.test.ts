@@ -34,7 +34,7 @@ describe('action.yml', () => {
       expect(name).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(spec.description.length, name).toBeGreaterThan(10);
     }
-    expect(Object.keys(actionYml.outputs).sort()).toEqual(['failures', 'regressions', 'report-json', 'result']);
+    expect(Object.keys(actionYml.outputs).sort()).toEqual(['error', 'failures', 'regressions', 'report-json', 'result']);
   });
 
   it('has no expression in any description (the runner evaluates them while loading action.yml and fails)', () => {
