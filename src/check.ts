@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import pLimit from 'p-limit';
 import path from 'node:path';
@@ -28,6 +28,7 @@ import { summarize } from './report/summary.js';
 import { createRunner, type RuntimeSelection } from './runtime/index.js';
 import { withBudget } from './runtime/budget.js';
 import { removeOnInterrupt } from './runtime/interrupt.js';
+import { removeTree } from './runtime/remove.js';
 import { withTrap } from './diagnose/trap/of-run.js';
 import { SandboxInputError } from './runtime/safe-fs.js';
 import { prepareSandbox } from './runtime/sandbox.js';
@@ -124,7 +125,7 @@ export async function check(options: CheckOptions): Promise<Report> {
       ...(options.label ? { label: options.label } : {}),
     });
   } finally {
-    if (!options.keepWorkDir && ownWorkDir) await rm(workDir, { recursive: true, force: true });
+    if (!options.keepWorkDir && ownWorkDir) await removeTree(workDir);
     forgetWorkDir();
   }
 }
@@ -279,7 +280,7 @@ async function checkFresh(
     });
   }
   // This artifact is done with its files (the component): they go now, not at the end of the whole check.
-  if (!options.keepWorkDir) await rm(scratch, { recursive: true, force: true });
+  if (!options.keepWorkDir) await removeTree(scratch);
   progress('diagnose');
   const { diagnoses, unknown, corroborated } = diagnose({ artifact, verdict: comparison.verdict, p1, p2, conversion }, db);
   progress('done', comparison.verdict);

@@ -15,8 +15,7 @@
  * (Before, the listener was installed after the spawn returned: a signal in that window ended the checker by the
  * default action and the host kept running.)
  */
-import { type Dirent, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
-import path from 'node:path';
+import { removeTreeSync } from './remove.js';
 
 const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** How long removing the temp folders may hold up an interrupted checker (a runner escalates to SIGKILL soon). */
@@ -104,56 +103,4 @@ export function removeOnInterrupt(dir: string): () => void {
     folders.delete(dir);
     update();
   };
-}
-
-/**
- * Removes a folder tree synchronously, giving up at `deadline` (Date.now() time) with the rest left in place.
- * Entries that cannot be removed (e.g. a path longer than PATH_MAX) are skipped. Never throws.
- */
-export function removeTreeSync(root: string, deadline: number): boolean {
-  // Depth-first without recursion (a guest can nest folders thousands deep): each folder is visited, its files
-  // removed and its subfolders pushed; a folder is removed once it is met again on the way back up.
-  const stack: { dir: string; visited: boolean }[] = [{ dir: root, visited: false }];
-  let complete = true;
-  while (stack.length > 0) {
-    if (Date.now() > deadline) return false;
-    const top = stack[stack.length - 1]!;
-    if (top.visited) {
-      stack.pop();
-      try {
-        rmdirSync(top.dir);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') complete = false;
-      }
-      continue;
-    }
-    top.visited = true;
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(top.dir, { withFileTypes: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') {
-        stack.pop();
-        try {
-          unlinkSync(top.dir);
-        } catch {
-          complete = false;
-        }
-      } else if ((e as NodeJS.ErrnoException).code !== 'ENOENT') complete = false;
-      continue;
-    }
-    for (const entry of entries) {
-      const file = path.join(top.dir, entry.name);
-      if (entry.isDirectory()) stack.push({ dir: file, visited: false });
-      else {
-        try {
-          unlinkSync(file);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') complete = false;
-        }
-        if (Date.now() > deadline) return false;
-      }
-    }
-  }
-  return complete;
 }

@@ -173,27 +173,35 @@ function openStdin(file: string): number {
   return fd;
 }
 
-/** Bytes a folder tree takes: file sizes (apparent, so a sparse file counts whole) plus a cost per entry. */
+/**
+ * Bytes a folder tree takes: file sizes (apparent, so a sparse file counts whole) plus a cost per entry.
+ * Infinity when part of it cannot be measured because its path is too long: a guest on a host that walks folders
+ * one `openat` at a time (wasmtime) can nest them past PATH_MAX, where whatever it writes would be out of sight.
+ */
 export async function treeBytes(dirs: string[], stopAbove = Number.POSITIVE_INFINITY): Promise<number> {
   let total = 0;
   const pending = [...dirs];
+  const tooLong = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
   while (pending.length > 0 && total <= stopAbove) {
     const dir = pending.pop()!;
     let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      continue;
+    } catch (e) {
+      if (tooLong(e)) return Number.POSITIVE_INFINITY;
+      continue; // gone meanwhile
     }
     for (const entry of entries) {
       total += ENTRY_COST_BYTES;
       const file = join(dir, entry.name);
       if (entry.isDirectory()) pending.push(file);
-      else if (entry.isFile())
-        total += await lstat(file).then(
-          (st) => st.size,
-          () => 0,
-        );
+      else if (entry.isFile()) {
+        try {
+          total += (await lstat(file)).size;
+        } catch (e) {
+          if (tooLong(e)) return Number.POSITIVE_INFINITY;
+        }
+      }
     }
   }
   return total;
@@ -465,8 +473,11 @@ export async function toRunResult(proc: SandboxedProcessResult, ctx: RunContext)
       kind: 'disk',
       value: ctx.limits.diskBytes,
       message:
-        `disk limit of ${formatBytes(ctx.limits.diskBytes)} reached: the preopen copies grew to ` +
-        `${proc.diskBytes ?? 'more than that'} bytes${proc.exitCode === null ? ' and the guest was ended' : ''}`,
+        `disk limit of ${formatBytes(ctx.limits.diskBytes)} reached: ` +
+        (proc.diskBytes === Number.POSITIVE_INFINITY
+          ? 'the guest nested folders in its preopen copy deeper than a path can reach (past PATH_MAX), out of measure'
+          : `the preopen copies grew to ${proc.diskBytes ?? 'more than that'} bytes`) +
+        (proc.exitCode === null ? ' and the guest was ended' : ''),
     };
   } else if (!result.limit && proc.timedOut) {
     result.limit = { kind: 'time', value: ctx.timeoutMs, message: `time limit of ${ctx.timeoutMs / 1000} s reached: the guest was ended` };

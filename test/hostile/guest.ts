@@ -245,7 +245,14 @@ export function bombWat(kind: 'output' | 'disk' | 'memory', amount: number, step
     unreachable`;
   }
   return `(module ${imports}
-  ;; writes the decimal digits of n at 200, returns their count
+  ${DIGITS}
+  (func (export "_start") (local $written i32)
+    ${body}))
+`;
+}
+
+/** WAT: `$digits(n)` writes the decimal digits of n at 200 and returns their count. */
+const DIGITS = `
   (func $digits (param $n i32) (result i32) (local $len i32) (local $i i32) (local $t i32)
     (local.set $t (local.get $n))
     (loop $count
@@ -258,9 +265,54 @@ export function bombWat(kind: 'output' | 'disk' | 'memory', amount: number, step
       (i32.store8 (i32.add (i32.const 200) (local.get $i)) (i32.add (i32.const 48) (i32.rem_u (local.get $n) (i32.const 10))))
       (local.set $n (i32.div_u (local.get $n) (i32.const 10)))
       (br_if $put (i32.ne (local.get $i) (i32.const 0))))
-    (local.get $len))
-  (func (export "_start") (local $written i32)
-    ${body}))
+    (local.get $len))`;
+
+/**
+ * Digs down: creates a folder named `nameLength` × 'a' in its first preopen, opens it, and again inside it, `levels`
+ * times (each step relative to the folder opened last, so the host path may grow past PATH_MAX); prints
+ * `depth N` (how far it got), then writes `bytes` into `bomb.bin` at the bottom, in 64 KiB writes, and exits 0.
+ */
+export function deepWat(levels: number, nameLength: number, bytes: number): string {
+  return `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fd_fdstat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 100) "bomb.bin")
+  (data (i32.const 194) "depth ")
+  (data (i32.const 1024) "${'a'.repeat(nameLength)}")
+  ${DIGITS}
+  (func (export "_start") (local $fd i32) (local $depth i32) (local $written i32) (local $len i32)
+    (drop (call $fd_fdstat_get (i32.const 3) (i32.const 512)))
+    (local.set $fd (i32.const 3))
+    (block $stop (loop $down
+      (br_if $stop (i32.ge_u (local.get $depth) (i32.const ${levels})))
+      (drop (call $mkdir (local.get $fd) (i32.const 1024) (i32.const ${nameLength})))
+      ;; a folder is opened with the preopen's own (folder) rights: file rights there would be EISDIR
+      (br_if $stop (call $path_open (local.get $fd) (i32.const 0) (i32.const 1024) (i32.const ${nameLength}) (i32.const 2)
+        (i64.load (i32.const 520)) (i64.load (i32.const 528)) (i32.const 0) (i32.const 20)))
+      (local.set $fd (i32.load (i32.const 20)))
+      (local.set $depth (i32.add (local.get $depth) (i32.const 1)))
+      (br $down)))
+    ;; prints "depth N" and a newline, from 194
+    (local.set $len (call $digits (local.get $depth)))
+    (i32.store8 (i32.add (i32.const 200) (local.get $len)) (i32.const 10))
+    (i32.store (i32.const 0) (i32.const 194))
+    (i32.store (i32.const 4) (i32.add (local.get $len) (i32.const 7)))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (if (call $path_open (local.get $fd) (i32.const 1) (i32.const 100) (i32.const 8) (i32.const 9)
+        (i64.load (i32.const 528)) (i64.load (i32.const 528)) (i32.const 0) (i32.const 20))
+      (then unreachable))
+    (local.set $fd (i32.load (i32.const 20)))
+    (memory.fill (i32.const 65536) (i32.const 120) (i32.const 65536))
+    (i32.store (i32.const 0) (i32.const 65536))
+    (i32.store (i32.const 4) (i32.const 65536))
+    (block $done (loop $more
+      (br_if $done (i32.ge_u (local.get $written) (i32.const ${bytes})))
+      (drop (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (local.set $written (i32.add (local.get $written) (i32.const 65536)))
+      (br $more)))))
 `;
 }
 

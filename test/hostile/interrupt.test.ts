@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTreeSync } from '../../src/runtime/interrupt.js';
+import { removeTreeSync } from '../../src/runtime/remove.js';
 import { root } from '../action/harness.js';
 
 let work: string;

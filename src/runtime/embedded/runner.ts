@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { embeddedHostScript } from '../../package/assets.js';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
 import { limitsOf } from '../limits.js';
 import { copyLimitOf, copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
 import { JcoProcessError, transpileBytes } from '../../convert/jco-process.js';
+import { removeTree } from '../remove.js';
 import { hostNodeFlags, type HostConfig, type HostStatusFile } from './host-protocol.js';
 import { componentShape } from './shape.js';
 // The package does not export its package.json; read it by path (the bundler inlines it).
@@ -91,7 +92,7 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
       memoryLimitHit(result, status?.memoryBytes, limits);
       return result;
     } finally {
-      if (!options.keepFiles) await rm(runDir, { recursive: true, force: true });
+      if (!options.keepFiles) await removeTree(runDir);
     }
   }
 
@@ -184,7 +185,7 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
         const result = await runHost('p2', dir, style, path.basename(file), sandbox);
         return { ...result, compileMs: (result.compileMs ?? 0) + transpileMs, transpileMs };
       } finally {
-        if (!options.keepFiles) await rm(dir, { recursive: true, force: true });
+        if (!options.keepFiles) await removeTree(dir);
       }
     },
   };

@@ -6,11 +6,12 @@
  * variable, the sandbox args after the file. wasmtime itself gets a minimal environment (no inheritance), stdin from a
  * file or empty, stdout/stderr to files, and a wall-clock timeout that kills its process group.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
 import { compileTimeoutFor, limitsOf } from '../limits.js';
 import { copyLimitOf, copyPreopens, minimalHostEnv, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
+import { removeTree } from '../remove.js';
 import { formatBytes } from '../safe-fs.js';
 import { cliFeatures } from './release.js';
 
@@ -171,7 +172,7 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
       }
       return result;
     } finally {
-      if (!opts.keepFiles) await rm(runDir, { recursive: true, force: true });
+      if (!opts.keepFiles) await removeTree(runDir);
     }
   }
 
