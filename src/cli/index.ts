@@ -51,8 +51,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'check': {
       const onProgress = command.quiet ? undefined : progressPrinter();
-      const cache = command.cache ? directoryStore(path.join(command.cacheDir ?? userCacheDir(process.env), 'results')) : undefined;
-      const report = await check({ ...command.options, cwd: process.cwd(), onProgress, cache });
+      const cacheRoot = command.cacheDir ?? userCacheDir(process.env);
+      const cache = command.cache ? directoryStore(path.join(cacheRoot, 'results')) : undefined;
+      // wasmtime's compiled code is kept beside the results (runtime/wasmtime/compiled-cache.ts); --no-cache: neither.
+      const wasmtime = command.cache
+        ? { ...command.options.wasmtime, compileCacheDir: path.join(cacheRoot, 'compiled') }
+        : command.options.wasmtime;
+      const report = await check({ ...command.options, ...(wasmtime ? { wasmtime } : {}), cwd: process.cwd(), onProgress, cache });
       return emit(report, command);
     }
     case 'merge': {

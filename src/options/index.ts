@@ -29,6 +29,11 @@ export interface WasmtimeOptions {
   autoDownload?: boolean;
   /** Where releases and release adapters are downloaded to and kept (default: the user cache folder, with fetch). */
   cache?: ReleaseCache;
+  /**
+   * Folder where wasmtime's compiled code is kept between runs, by content hash + wasmtime build + flags (the CLI:
+   * `compiled/` in the cache folder unless `--no-cache`). Absent: every run compiles.
+   */
+  compileCacheDir?: string;
 }
 
 /**

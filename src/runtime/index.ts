@@ -79,6 +79,7 @@ export async function createRunner(options: {
       workDir: options.workDir,
       runtimeName: resolved.runtimeName,
       keepFiles: options.keepFiles,
+      ...(options.wasmtime?.compileCacheDir ? { compileCacheDir: options.wasmtime.compileCacheDir } : {}),
     }),
     requested: options.runtime,
     reason: `wasmtime ${version} from ${resolved.source}`,

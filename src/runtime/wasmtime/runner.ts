@@ -13,6 +13,7 @@ import { compileTimeoutFor, limitsOf } from '../limits.js';
 import { copyLimitOf, copyPreopens, minimalHostEnv, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
 import { removeTree } from '../remove.js';
 import { formatBytes } from '../safe-fs.js';
+import { compiledCache } from './compiled-cache.js';
 import { cliFeatures } from './release.js';
 
 export interface WasmtimeRunnerOptions {
@@ -26,6 +27,8 @@ export interface WasmtimeRunnerOptions {
   runtimeName?: string;
   /** Keep each run's scratch files (preopen copies, compiled code, output) instead of removing them after the run. */
   keepFiles?: boolean;
+  /** Folder where compiled code is kept between runs (see compiled-cache.ts); absent: every run compiles. */
+  compileCacheDir?: string;
 }
 
 /** What the run adds to the guest's own flags: limits, and a precompiled file (`wasmtime compile` ran first). */
@@ -79,6 +82,20 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
   const runtime: RuntimeId = { name: opts.runtimeName ?? 'wasmtime', version: opts.version };
   const hostName = `wasmtime (${opts.binary})`;
   let counter = 0;
+  const caches = opts.compileCacheDir
+    ? {
+        p1: compiledCache(opts.compileCacheDir, {
+          binary: opts.binary,
+          version: opts.version,
+          flags: ['p1', ...engineFlags(opts.version, 'p1')],
+        }),
+        p2: compiledCache(opts.compileCacheDir, {
+          binary: opts.binary,
+          version: opts.version,
+          flags: ['p2', ...engineFlags(opts.version, 'p2')],
+        }),
+      }
+    : undefined;
 
   /**
    * `wasmtime compile` first, under its own generous limit, so that the time limit measures the guest. When compiling
@@ -87,6 +104,8 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
   async function precompile(phase: 'p1' | 'p2', file: string, sandbox: Sandbox, runDir: string) {
     const out = path.join(runDir, 'compiled', path.basename(file));
     await mkdir(path.dirname(out), { recursive: true });
+    const started = performance.now();
+    if (await caches?.[phase].fetch(file, out)) return { ok: true, out, ms: Math.round(performance.now() - started) };
     const args = ['compile', ...engineFlags(opts.version, phase), '-o', out, path.resolve(file)];
     const proc = await runSandboxedProcess({
       command: opts.binary,
@@ -97,7 +116,9 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
       outputCapBytes: 64 * 1024,
       scratchDir: runDir,
     });
-    return { proc, out, ok: proc.exitCode === 0 && !proc.timedOut && proc.spawnError === undefined };
+    const ok = proc.exitCode === 0 && !proc.timedOut && proc.spawnError === undefined;
+    if (ok) await caches?.[phase].store(file, out);
+    return { proc, out, ok, ms: proc.durationMs };
   }
 
   async function run(phase: 'p1' | 'p2', file: string, sandbox: Sandbox): Promise<RunResult> {
@@ -118,7 +139,7 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
         return notRunResult(phase, runtime, `cannot prepare the run: ${(e as Error).message}`, copyLimitOf(e));
       }
       const compiled = await precompile(phase, file, sandbox, runDir);
-      if (compiled.proc.spawnError !== undefined || compiled.proc.timedOut) {
+      if (compiled.proc && (compiled.proc.spawnError !== undefined || compiled.proc.timedOut)) {
         // The checker could not get the guest compiled: no run, no verdict about the guest.
         const result = await toRunResult(
           { ...compiled.proc, timedOut: false, compileTimedOut: compiled.proc.timedOut },
@@ -161,7 +182,7 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
         command: [opts.binary, ...args],
         timeoutMs: sandbox.timeoutMs,
         limits,
-        compileMs: compiled.proc.durationMs,
+        compileMs: compiled.ms,
       });
       if (!result.limit && result.exitCode !== 0 && GROW_FAILURE_RE.test(result.stderr.tail ?? result.stderr.text)) {
         result.limit = {
