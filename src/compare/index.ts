@@ -291,7 +291,7 @@ function compareRuns(p1: RunResult, p2: RunResult, notes: Note[], p1Again?: RunR
         code: 'nondeterministic-output',
         message:
           `The program's ${field} varies from run to run: ${u.changedLines} line(s) differed between two P1 runs ` +
-          `(line ${u.example.line}: \`${ellipsize(u.example.first, 80)}\`, then \`${ellipsize(u.example.second, 80)}\`). ` +
+          `(e.g. line ${u.example.line}, \`${ellipsize(u.example.shape, 120)}\`, … marking what varied). ` +
           `Those parts are not evidence; the rest of P2's ${field} matches P1's.`,
       });
     } else if (u.kind === 'differs') {

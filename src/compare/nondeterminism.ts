@@ -38,6 +38,11 @@ function templateOf(a: string, b: string): LineTemplate {
   return { parts };
 }
 
+/** The line as a reader sees it, what varies shown as `…`: the same text on every run (no churn in a comment). */
+function shapeOf(template: LineTemplate): string {
+  return 'free' in template ? '…' : template.parts.map((p) => p ?? '…').join('');
+}
+
 function fits(template: LineTemplate, line: string): boolean {
   if ('free' in template) return true;
   if (template.parts.length === 1) return template.parts[0] === line;
@@ -49,7 +54,7 @@ export type StreamVerdict =
   /** P1 wrote the same both times: compare as usual. */
   | { kind: 'stable' }
   /** P1 varied; P2 matches P1 everywhere P1 agreed with itself. */
-  | { kind: 'masked'; changedLines: number; example: { line: number; first: string; second: string } }
+  | { kind: 'masked'; changedLines: number; example: { line: number; shape: string } }
   /** P1 varied; P2 differs where P1 agreed with itself (a real difference), shown on its first such line. */
   | { kind: 'differs'; changedLines: number; line: number; p1: string; p2: string }
   /** P1 varied in its number of lines: the stream cannot be compared line by line. */
@@ -66,11 +71,11 @@ export function compareUnstable(first: string, second: string, p2: string): Stre
   const changed: number[] = [];
   for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) changed.push(i);
   const at = changed[0]!;
-  const example = { line: at + 1, first: a[at] ?? '(no line)', second: b[at] ?? '(no line)' };
+  const templates = a.length === b.length ? a.map((line, i) => templateOf(line, b[i]!)) : undefined;
+  const example = { line: at + 1, shape: templates ? shapeOf(templates[at]!) : '…' };
   // P2 equal to either P1 run is no difference at all.
   if (p2 === first || p2 === second) return { kind: 'masked', changedLines: changed.length, example };
-  if (a.length !== b.length) return { kind: 'unalignable', lines: [a.length, b.length] };
-  const templates = a.map((line, i) => templateOf(line, b[i]!));
+  if (!templates) return { kind: 'unalignable', lines: [a.length, b.length] };
   const c = p2.split('\n');
   const n = Math.max(a.length, c.length);
   for (let i = 0; i < n; i++) {
