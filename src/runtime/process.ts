@@ -17,7 +17,16 @@ import { execa } from 'execa';
 import type { CapturedOutput, Preopen, RunLimit, RunResult, RuntimeId } from '../model.js';
 import { compileTimeoutFor, DEFAULT_LIMITS, defaultOutputLimit, type EffectiveLimits } from './limits.js';
 import { killGroup, releaseGroup, spawnGroup } from './interrupt.js';
-import { CopyTimeError, copyBudget, copyTreeSafely, describeType, ENTRY_COST_BYTES, formatBytes, SandboxInputError } from './safe-fs.js';
+import {
+  CopyTimeError,
+  copyBudget,
+  copyTreeSafely,
+  describeType,
+  joinBytes,
+  ENTRY_COST_BYTES,
+  formatBytes,
+  SandboxInputError,
+} from './safe-fs.js';
 
 export interface SandboxedProcessOptions {
   command: string;
@@ -180,20 +189,21 @@ function openStdin(file: string): number {
  */
 export async function treeBytes(dirs: string[], stopAbove = Number.POSITIVE_INFINITY): Promise<number> {
   let total = 0;
-  const pending = [...dirs];
+  // Names as bytes: a file the guest named with bytes that are not UTF-8 is measured too (as text it names nothing).
+  const pending: (string | Buffer)[] = [...dirs];
   const tooLong = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
   while (pending.length > 0 && total <= stopAbove) {
     const dir = pending.pop()!;
-    let entries: Dirent[];
+    let entries: Dirent<Buffer>[];
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       if (tooLong(e)) return Number.POSITIVE_INFINITY;
       continue; // gone meanwhile
     }
     for (const entry of entries) {
       total += ENTRY_COST_BYTES;
-      const file = join(dir, entry.name);
+      const file = joinBytes(dir, entry.name);
       if (entry.isDirectory()) pending.push(file);
       else if (entry.isFile()) {
         try {

@@ -17,7 +17,7 @@
  *   name never reach another file or the original).
  * - **Sizes are capped** while reading, not only by what stat claims.
  */
-import { constants, type Stats } from 'node:fs';
+import { constants, type PathLike, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -111,14 +111,14 @@ export async function resolveGranted(given: string, cwd: string, what: string): 
 }
 
 /** Opens `real` (already resolved) for reading; refuses anything but a regular file, without blocking. */
-async function openRegular(real: string, shown: string, what: string): Promise<{ fh: FileHandle; st: Stats }> {
+async function openRegular(real: PathLike, shown: string, what: string): Promise<{ fh: FileHandle; st: Stats }> {
   const before = await lstat(real);
   if (!before.isFile()) throw new UnsafeFileError(shown, `is ${describeType(before)}: only regular files are accepted`, what);
   return openChecked(real, shown, what);
 }
 
 /** Opens `real`, found a regular file by lstat, with no final link and without blocking; fstat checks it still is. */
-async function openChecked(real: string, shown: string, what: string): Promise<{ fh: FileHandle; st: Stats }> {
+async function openChecked(real: PathLike, shown: string, what: string): Promise<{ fh: FileHandle; st: Stats }> {
   let fh: FileHandle;
   try {
     fh = await open(real, SAFE_READ_FLAGS);
@@ -236,16 +236,21 @@ function entryLimitError(what: string, shown: string, limit: number): SandboxInp
 export async function checkEntryCount(roots: { real: string; shown: string }[], limit: number, what = 'preopen'): Promise<number> {
   let count = 0;
   for (const root of roots) {
-    const pending = [root.real];
+    const pending: (string | Buffer)[] = [root.real];
     while (pending.length > 0) {
       const dir = pending.pop()!;
-      const entries = await readdir(dir, { withFileTypes: true });
+      const entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
       count += entries.length;
       if (count > limit) throw entryLimitError(what, root.shown, limit);
-      for (const entry of entries) if (entry.isDirectory()) pending.push(path.join(dir, entry.name));
+      for (const entry of entries) if (entry.isDirectory()) pending.push(joinBytes(dir, entry.name));
     }
   }
   return count;
+}
+
+/** `dir`/`name` as bytes (a name need not be UTF-8). */
+export function joinBytes(dir: string | Buffer, name: Buffer): Buffer {
+  return Buffer.concat([typeof dir === 'string' ? Buffer.from(dir) : dir, Buffer.from(path.sep), name]);
 }
 
 /** Files of one folder copied at once (the copy is I/O-bound: many small files wait on the file system, not the CPU). */
@@ -263,8 +268,8 @@ async function allInOrder(work: Promise<void>[]): Promise<void> {
  * again; the open (no final link, non-blocking) and fstat still refuse a file swapped since.
  */
 async function copyRegularFile(
-  real: string,
-  target: string,
+  real: PathLike,
+  target: PathLike,
   st: Stats,
   shown: string,
   budget: CopyBudget,
@@ -315,7 +320,7 @@ export async function copyTreeSafely(
 ): Promise<void> {
   const rootSt = await lstat(realRoot);
   if (!rootSt.isDirectory()) throw new SandboxInputError(`${what} ${shownRoot} is ${describeType(rootSt)}, not a folder`);
-  await walk(realRoot, target, rootSt);
+  await walk(realRoot, target, shownRoot, rootSt);
 
   function checkTime(): void {
     if (budget.deadline !== undefined && performance.now() > budget.deadline) {
@@ -323,44 +328,46 @@ export async function copyTreeSafely(
     }
   }
 
-  async function walk(dir: string, out: string, st: Stats): Promise<void> {
+  // Names are handled as bytes: a name that is not valid UTF-8 is copied as it is (as text it names no file).
+  async function walk(dir: string | Buffer, out: string | Buffer, shownDir: string, st: Stats): Promise<void> {
     checkTime();
     budget.bytes -= ENTRY_COST_BYTES;
     if (budget.bytes < 0) throw new SandboxInputError(`${what} ${shownRoot} exceeds the disk limit of ${formatBytes(budget.limitBytes)}`);
     await mkdir(out);
-    const entries = (await readdir(dir)).sort();
+    const entries = (await readdir(dir, { encoding: 'buffer' })).sort(Buffer.compare);
     budget.entries -= entries.length;
     if (budget.entries < 0) throw entryLimitError(what, shownRoot, budget.limitEntries);
-    const subfolders: [string, string, Stats][] = [];
+    const subfolders: [Buffer, Buffer, string, Stats][] = [];
     // Files a few at a time; folders one after another (depth stays bounded by the tree, not multiplied).
     for (let i = 0; i < entries.length; i += COPY_CONCURRENCY) {
       checkTime();
       await allInOrder(
         entries.slice(i, i + COPY_CONCURRENCY).map(async (name) => {
-          const src = path.join(dir, name);
-          const dst = path.join(out, name);
-          const shown = path.join(shownRoot, path.relative(realRoot, src));
+          const src = joinBytes(dir, name);
+          const dst = joinBytes(out, name);
+          const shown = path.join(shownDir, name.toString());
           const est = await lstat(src);
-          if (est.isDirectory()) subfolders.push([src, dst, est]);
+          if (est.isDirectory()) subfolders.push([src, dst, shown, est]);
           else if (est.isFile()) await copyRegularFile(src, dst, est, shown, budget, what, true);
           else if (est.isSymbolicLink()) await copyLinkedFile(src, dst, shown);
           else throw new SandboxInputError(`${what}: ${shown} is ${describeType(est)}; special files are never carried into the sandbox`);
         }),
       );
     }
-    subfolders.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [src, dst, est] of subfolders) await walk(src, dst, est);
+    subfolders.sort(([a], [b]) => Buffer.compare(a, b));
+    for (const [src, dst, shown, est] of subfolders) await walk(src, dst, shown, est);
     await utimes(out, st.atime, st.mtime);
   }
 
-  async function copyLinkedFile(src: string, dst: string, shown: string): Promise<void> {
-    let resolved: string;
+  async function copyLinkedFile(src: Buffer, dst: Buffer, shown: string): Promise<void> {
+    let resolved: Buffer;
     try {
-      resolved = await realpath(src);
+      resolved = await realpath(src, { encoding: 'buffer' });
     } catch {
       throw new SandboxInputError(`${what}: symbolic link ${shown} is dangling or a loop; links are not carried into the sandbox`);
     }
-    if (!isInside(realRoot, resolved)) {
+    // (as text, a byte that is not UTF-8 becomes U+FFFD, never '/' or '.': containment reads the same)
+    if (!isInside(realRoot, resolved.toString())) {
       throw new SandboxInputError(
         `${what}: symbolic link ${shown} points outside the granted folder (to ${resolved}); links out of a preopen are never followed`,
       );

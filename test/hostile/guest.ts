@@ -206,13 +206,18 @@ export async function attackGuest(ops: AttackOp[]): Promise<Uint8Array> {
  * `bomb.bin` in its first preopen, then exits 0. `memory`: grows its memory by `step` pages until memory.grow fails,
  * prints the page count it reached, then traps (`unreachable`), as an allocator's abort would.
  */
-export function bombWat(kind: 'output' | 'disk' | 'memory', amount: number, step = 16): string {
+export function bombWat(
+  kind: 'output' | 'disk' | 'memory',
+  amount: number,
+  step = 16,
+  fileName: Uint8Array = new TextEncoder().encode('bomb.bin'),
+): string {
   const imports = `
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fd_fdstat_get (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
   (memory (export "memory") 2)
-  (data (i32.const 100) "bomb.bin")`;
+  (data (i32.const 100) "${watString(fileName)}")`;
   // 64 KiB of 'x' at 65536 (the second page), the iovec at 0.
   const writeLoop = (fd: string) => `
     (memory.fill (i32.const 65536) (i32.const 120) (i32.const 65536))
@@ -229,7 +234,8 @@ export function bombWat(kind: 'output' | 'disk' | 'memory', amount: number, step
   } else if (kind === 'disk') {
     body = `
     (drop (call $fd_fdstat_get (i32.const 3) (i32.const 512)))
-    (if (call $path_open (i32.const 3) (i32.const 1) (i32.const 100) (i32.const 8) (i32.const 9) (i64.load (i32.const 528)) (i64.load (i32.const 528)) (i32.const 0) (i32.const 20))
+    (if (call $path_open (i32.const 3) (i32.const 1) (i32.const 100) (i32.const ${fileName.length}) (i32.const 9)
+        (i64.load (i32.const 528)) (i64.load (i32.const 528)) (i32.const 0) (i32.const 20))
       (then unreachable))
     ${writeLoop('(i32.load (i32.const 20))')}`;
   } else {
