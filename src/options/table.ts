@@ -475,7 +475,9 @@ export const OPTIONS = {
   'no-cache': flag({
     flag: 'no-cache',
     group: 'Speed and matrix jobs',
-    help: "check every artifact again (default: reuse results whose artifact,\nadapter, runtime, options and signatures are unchanged, and\nwasmtime's compiled code)",
+    help:
+      'check every artifact again (default: reuse results whose artifact,\nadapter, runtime, options and signatures are ' +
+      "unchanged, and\nwasmtime's compiled code)",
   }),
   'cache-dir': scalar({
     default: '',
@@ -484,7 +486,9 @@ export const OPTIONS = {
       flag: 'cache-dir',
       value: 'DIR',
       group: 'Speed and matrix jobs',
-      help: "result cache folder, also for wasmtime's compiled code (default: the user\ncache folder, $XDG_CACHE_HOME/wasm-p2-check or ~/.cache/wasm-p2-check)",
+      help:
+        "result cache folder, also for wasmtime's compiled code (default: the user\ncache folder, " +
+        '$XDG_CACHE_HOME/wasm-p2-check or ~/.cache/wasm-p2-check)',
     },
   }),
   shard: scalar({
