@@ -35,6 +35,16 @@ const runnerWith = (compileCacheDir: string, name: string) =>
 
 const entries = async (dir: string, ext: string) => (await readdir(dir).catch(() => [])).filter((f) => f.endsWith(ext));
 
+/** Puts c-exit3's compiled code, with its correct sum, in `dir` under the name `entry` (another file's key). */
+async function plantExit3(dir: string, entry: string, name: string): Promise<void> {
+  const other = path.join(work, `cache-${name}`);
+  await runnerWith(other, name).runModule(path.join(fixtures, 'c-exit3.wasm'), makeSandbox());
+  const [otherEntry] = await entries(other, '.cwasm');
+  const sum = (file: string) => file.replace(/\.cwasm$/, '.sha256');
+  await writeFile(path.join(dir, entry), await readFile(path.join(other, otherEntry!)));
+  await writeFile(path.join(dir, sum(entry)), await readFile(path.join(other, sum(otherEntry!))));
+}
+
 describe.skipIf(skipEngine !== undefined)('wasmtime runtime: compiled code kept between runs', () => {
   it('the second run of a file uses the cached code (a planted entry shows it), each phase its own entry', async () => {
     const dir = path.join(work, 'cache-a');
@@ -46,14 +56,7 @@ describe.skipIf(skipEngine !== undefined)('wasmtime runtime: compiled code kept 
     expect(entry).toBeDefined();
 
     // Put c-exit3's compiled code under c-hello's key, with its correct sum: a run that takes it proves the hit path.
-    const other = path.join(work, 'cache-b');
-    await runnerWith(other, 'b').runModule(path.join(fixtures, 'c-exit3.wasm'), makeSandbox());
-    const [otherEntry] = await entries(other, '.cwasm');
-    await writeFile(path.join(dir, entry!), await readFile(path.join(other, otherEntry!)));
-    await writeFile(
-      path.join(dir, entry!.replace(/\.cwasm$/, '.sha256')),
-      await readFile(path.join(other, otherEntry!.replace(/\.cwasm$/, '.sha256'))),
-    );
+    await plantExit3(dir, entry!, 'b');
     const planted = await runner.runModule(hello, makeSandbox());
     expect(planted.exitCode).toBe(3);
 
@@ -84,14 +87,7 @@ describe.skipIf(skipEngine !== undefined)('wasmtime runtime: compiled code kept 
     const [entry] = await entries(dir, '.cwasm');
     await chmod(dir, 0o777);
     // A fresh runner (each checks the folder once): a planted entry would run c-exit3; the folder is ignored instead.
-    const other = path.join(work, 'cache-e');
-    await runnerWith(other, 'e').runModule(path.join(fixtures, 'c-exit3.wasm'), makeSandbox());
-    const [otherEntry] = await entries(other, '.cwasm');
-    await writeFile(path.join(dir, entry!), await readFile(path.join(other, otherEntry!)));
-    await writeFile(
-      path.join(dir, entry!.replace(/\.cwasm$/, '.sha256')),
-      await readFile(path.join(other, otherEntry!.replace(/\.cwasm$/, '.sha256'))),
-    );
+    await plantExit3(dir, entry!, 'e');
     const run = await runnerWith(dir, 'd2').runModule(path.join(fixtures, 'c-hello.wasm'), makeSandbox());
     expect([run.exitCode, run.stdout.text]).toEqual([0, 'hello from C\n']);
     await runnerWith(dir, 'd3').runModule(path.join(fixtures, 'c-args-env.wasm'), makeSandbox());
