@@ -73,8 +73,12 @@ function makeModules(dir, count) {
   return files;
 }
 
-/** Sum of the resident set sizes of `pid` and all its descendants, in bytes (Linux /proc); undefined elsewhere. */
-function treeRss(pid) {
+/**
+ * Memory of `pid` and all its descendants (Linux /proc; undefined elsewhere), in bytes: `rss`, the sum of their
+ * resident set sizes (pages shared between processes, such as Node's own code, counted once per process), and `pss`,
+ * the sum of their proportional set sizes (a shared page counted once in all: what the tree really takes).
+ */
+function treeMemory(pid) {
   if (process.platform !== 'linux') return undefined;
   const parent = new Map();
   const rss = new Map();
@@ -89,11 +93,16 @@ function treeRss(pid) {
       // gone
     }
   }
-  let total = 0;
+  const total = { rss: 0, pss: 0 };
   for (const [p] of rss) {
     for (let q = p; q > 1; q = parent.get(q) ?? 0) {
       if (q === pid) {
-        total += rss.get(p);
+        total.rss += rss.get(p);
+        try {
+          total.pss += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
+        } catch {
+          // gone, or no smaps_rollup (Linux < 4.14)
+        }
         break;
       }
     }
@@ -122,9 +131,11 @@ function timed(command, args, options = {}) {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let peak = 0;
+    let peakPss = 0;
     const sample = () => {
-      const r = treeRss(child.pid);
-      if (r !== undefined && r > peak) peak = r;
+      const m = treeMemory(child.pid);
+      if (m !== undefined && m.rss > peak) peak = m.rss;
+      if (m !== undefined && m.pss > peakPss) peakPss = m.pss;
     };
     const timer = options.sampleMemory ? setInterval(sample, 50) : undefined;
     child.on('error', reject);
@@ -136,6 +147,7 @@ function timed(command, args, options = {}) {
         cpuSeconds: cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
         code,
         peakRssBytes: options.sampleMemory ? peak : undefined,
+        peakPssBytes: options.sampleMemory ? peakPss : undefined,
         stderr,
       });
     });
@@ -255,6 +267,7 @@ try {
     coldStageSeconds: Object.fromEntries(Object.entries(stage).map(([k, v]) => [k, round(v)])),
     warmCache: warmReport.cache ?? null,
     peakRssMB: { cold: mb(cold.peakRssBytes), warm: mb(warm.peakRssBytes), [`cold${memoryCount}Artifacts`]: mb(mem.peakRssBytes) },
+    peakPssMB: { cold: mb(cold.peakPssBytes), warm: mb(warm.peakPssBytes), [`cold${memoryCount}Artifacts`]: mb(mem.peakPssBytes) },
     memoryRun: { artifacts: memoryCount, seconds: round(mem.seconds) },
   };
 
@@ -284,7 +297,7 @@ try {
       .join(' · ')}`,
   );
   console.log(
-    `peak RSS, ${memoryCount} artifacts cold at default --jobs: ${result.peakRssMB[`cold${memoryCount}Artifacts`]} MB (${result.memoryRun.seconds} s)`,
+    `peak RSS, ${memoryCount} artifacts cold at default --jobs: ${result.peakRssMB[`cold${memoryCount}Artifacts`]} MB summed over the process tree, ${result.peakPssMB[`cold${memoryCount}Artifacts`] ?? '—'} MB PSS (shared pages counted once) (${result.memoryRun.seconds} s)`,
   );
   console.log(`\n${JSON.stringify(result, null, 2)}`);
   if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
