@@ -32,18 +32,11 @@ export const INPUT_DEFAULTS: Record<string, string> = Object.fromEntries(actionI
 
 export type InputName = OptionName;
 
-export interface PublishOptions {
+export interface PublishOptions extends Omit<CheckRunInputs, 'mode'> {
   comment: CommentMode;
   failOn: FailOn;
-  /** '' when no token was given: nothing is posted, the summary and the report file still are. */
-  token: string;
-  /** Whether to create a check run at all. */
-  checkRun: boolean;
-  checkName: string;
   /** Explicit sticky-comment key; derived from workflow, job and matrix when absent. */
   commentKey?: string;
-  /** The job's matrix as JSON (`${{ toJSON(matrix) }}`), parsed; part of the derived key, the heading and the check-run name. */
-  matrix?: Record<string, unknown>;
   /** Post anew and minimize the superseded comment instead of editing it. */
   hideOld: boolean;
   /** Whether an API error while publishing fails the step (`fail`) or is a warning (`warn`). */
@@ -65,6 +58,49 @@ export interface ActionInputs {
   reports?: string[];
 }
 
+/** Reads one input through the option table (same parsers as the CLI); errors are InputErrors naming the input. */
+function inputReader(getInput: GetInput, cwd: string): OptionReader {
+  // An empty input takes its action.yml default (a direct `node dist/index.js` gets no defaults from the runner); an
+  // option the Action has no input for (a CLI-only flag) takes its own default. `github-token` stays '' when unset.
+  return (name) => {
+    const spec: { kind: string; input?: { default?: string }; default: string } = OPTIONS[name];
+    const fail = (text: string, expected: string) => new InputError(name, text, expected);
+    if (spec.kind === 'list') return readOption(name, inputLines(name, spec.input ? getInput(name) : ''), { cwd }, fail);
+    const raw = spec.input ? getInput(name).trim() : '';
+    const given = raw !== '' || name === 'github-token' ? raw : (spec.input?.default ?? spec.default);
+    return readOption(name, given, { cwd }, fail);
+  };
+}
+
+/** What completing a check run needs: the mode, the token and the check run's name (see {@link parseCheckRunInputs}). */
+export interface CheckRunInputs {
+  mode: Mode;
+  /** '' when no token was given: nothing is posted, the summary and the report file still are. */
+  token: string;
+  /** Whether to create a check run at all. */
+  checkRun: boolean;
+  checkName: string;
+  /** The job's matrix as JSON (`${{ toJSON(matrix) }}`), parsed; part of the derived key, the heading and the check-run name. */
+  matrix?: Record<string, unknown>;
+}
+
+/**
+ * Only the inputs a check run is created with. When another input is bad, these may still be good: then the step can
+ * still complete the check run (failed, naming the bad input), so a required check does not wait forever.
+ *
+ * @throws InputError when one of these inputs is bad itself
+ */
+export function parseCheckRunInputs(getInput: GetInput, cwd: string): CheckRunInputs {
+  const read = inputReader(getInput, cwd);
+  return {
+    mode: read('mode'),
+    token: read('github-token'),
+    checkRun: read('check-run'),
+    checkName: read('check-name'),
+    matrix: read('matrix'),
+  };
+}
+
 /**
  * Validates every input and builds what the Action needs.
  *
@@ -74,26 +110,13 @@ export interface ActionInputs {
  * @throws InputError naming the first bad input and its value
  */
 export function parseInputs(getInput: GetInput, cwd: string): ActionInputs {
-  // An empty input takes its action.yml default (a direct `node dist/index.js` gets no defaults from the runner); an
-  // option the Action has no input for (a CLI-only flag) takes its own default. `github-token` stays '' when unset.
-  const read: OptionReader = (name) => {
-    const spec: { kind: string; input?: { default?: string }; default: string } = OPTIONS[name];
-    const fail = (text: string, expected: string) => new InputError(name, text, expected);
-    if (spec.kind === 'list') return readOption(name, inputLines(name, spec.input ? getInput(name) : ''), { cwd }, fail);
-    const raw = spec.input ? getInput(name).trim() : '';
-    const given = raw !== '' || name === 'github-token' ? raw : (spec.input?.default ?? spec.default);
-    return readOption(name, given, { cwd }, fail);
-  };
-
-  const mode = read('mode');
+  const read = inputReader(getInput, cwd);
+  const { mode, ...checkRun } = parseCheckRunInputs(getInput, cwd);
   const publish: PublishOptions = {
+    ...checkRun,
     comment: read('comment'),
     failOn: read('fail-on'),
-    token: read('github-token'),
-    checkRun: read('check-run'),
-    checkName: read('check-name'),
     commentKey: read('comment-key'),
-    matrix: read('matrix'),
     hideOld: read('hide-old'),
     publishErrors: read('publish-errors'),
   };

@@ -12,7 +12,7 @@ import { check } from '../check.js';
 import { failingResults, reportFails } from '../report/fail-on.js';
 import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../github/annotations.js';
 import { answerEvent } from '../github/bot.js';
-import { finishCheckRun, type CheckRunRef } from '../github/check-run.js';
+import { checkRunName, finishCheckRun, type CheckRunRef } from '../github/check-run.js';
 import {
   createOctokit,
   describeError,
@@ -38,7 +38,7 @@ import { deriveCommentKey, matrixHeading, publishReportComment, savedReportComme
 import { glob } from 'tinyglobby';
 import { actionsCachePersistence, openResultCache, type PersistedCache } from './cache.js';
 import { logSafeIO, type ActionIO } from './io.js';
-import { InputError, parseInputs, type ActionInputs } from './inputs.js';
+import { InputError, parseCheckRunInputs, parseInputs, type ActionInputs, type CheckRunInputs } from './inputs.js';
 import { folderCache } from '../runtime/wasmtime/cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
@@ -114,8 +114,13 @@ class Publisher {
     readonly octokit: Octokit | undefined,
     private readonly io: ActionIO,
     private readonly isFork: boolean,
-    private readonly reportPath: string,
+    /** Where the report file is; none when nothing was checked. */
+    private readonly reportPath?: string,
   ) {}
+
+  private get where(): string {
+    return this.reportPath ? ` and in ${this.reportPath}` : '';
+  }
 
   async attempt<T>(step: string, fn: (octokit: Octokit) => Promise<T>): Promise<T | undefined> {
     if (!this.octokit) return undefined;
@@ -133,16 +138,14 @@ class Publisher {
             (this.isFork
               ? 'This pull request comes from a fork, so its token is read-only: '
               : "The token lacks a permission (see the workflow's `permissions`): ") +
-            `the result is still in the job summary and in ${this.reportPath}. ` +
+            `the result is still in the job summary${this.where}. ` +
             `For fork pull requests, use the two-workflow setup in ${FORK_HELP}.`,
         );
         return undefined;
       }
       if (isUnreachable(e)) this.unreachable = describeError(e);
       this.failures.push(`${step}: ${describeError(e)}`);
-      this.io.warning(
-        `Could not ${step}: ${describeError(e)}. The verdict stands; the result is in the job summary and in ${this.reportPath}.`,
-      );
+      this.io.warning(`Could not ${step}: ${describeError(e)}. The verdict stands; the result is in the job summary${this.where}.`);
       return undefined;
     }
   }
@@ -295,17 +298,19 @@ export async function run(deps: ActionDeps): Promise<void> {
   const createClient = deps.createClient ?? createOctokit;
 
   // 1. Configuration: errors here are the user's to fix, before anything runs or is posted.
-  let runner: RunnerEnv;
+  let runner: RunnerEnv | undefined;
+  let resolved: Target | undefined;
   let inputs: ActionInputs;
-  let target: Target;
   try {
     runner = await readRunnerEnv(env);
+    resolved = resolveTarget(runner.event);
     inputs = parseInputs((name) => io.getInput(name), runner.workspace);
-    target = resolveTarget(runner.event);
   } catch (e) {
-    await failBeforeRunning(io, e);
+    const checkRun = runner && resolved ? await configurationErrorCheckRun(io, e, runner, resolved, createClient) : undefined;
+    await failBeforeRunning(io, e, checkRun);
     return;
   }
+  let target: Target = resolved;
   const { publish } = inputs;
   const reportPath = inputs.reportPath ?? path.join(runner.tempDir, 'wasm-p2-check', 'report.json');
   const octokit =
@@ -327,7 +332,7 @@ export async function run(deps: ActionDeps): Promise<void> {
   const publisher = new Publisher(octokit, io, target.isFork, reportPath);
   // One check-run name per matrix entry: a required check matches by name, and same-named runs on one commit
   // would hide each other.
-  const checkName = publish.matrix ? matrixHeading(publish.checkName, publish.matrix).slice(0, 255) : publish.checkName;
+  const checkName = checkRunName(publish.checkName, publish.matrix);
   const checkRef = (t: Target, detailsUrl?: string): CheckRunRef | undefined =>
     publish.checkRun && inputs.mode !== 'report-only' && t.headSha
       ? { owner: t.owner, repo: t.repo, name: checkName, headSha: t.headSha, detailsUrl }
@@ -511,20 +516,66 @@ async function explainMode(io: ActionIO, octokit: Octokit, event: EventContext, 
  * what was wrong (`result: fail`, `error`), in every mode, so a later step or a reader of the run sees why nothing
  * was checked. An `env` value is never repeated (it may be a secret).
  */
-async function failBeforeRunning(io: ActionIO, e: unknown): Promise<void> {
-  const what = e instanceof InputError ? `input \`${e.input}\`` : 'the runner’s event or environment';
-  const redacted = e instanceof InputError && e.input === 'env' && e.value ? new Error(e.message.replace(`'${e.value}'`, "'***'")) : e;
-  await failStep(io, 'wasm-p2-check: configuration error', redacted, `Nothing was checked or posted: ${what} cannot be used as given.`);
+async function failBeforeRunning(io: ActionIO, e: unknown, checkRun?: string): Promise<void> {
+  const done = checkRun
+    ? `Nothing was checked; the check run '${checkRun}' was completed as failed, naming the input`
+    : 'Nothing was checked or posted';
+  await failStep(io, 'wasm-p2-check: configuration error', redacted(e), `${done}: ${badPart(e)} cannot be used as given.`);
+}
+
+const badPart = (e: unknown) => (e instanceof InputError ? `input \`${e.input}\`` : 'the runner’s event or environment');
+/** An `env` input's value may be a secret: never repeated. */
+const redacted = (e: unknown) =>
+  e instanceof InputError && e.input === 'env' && e.value ? new Error(e.message.replace(`'${e.value}'`, "'***'")) : e;
+
+/**
+ * A bad input with a required check: branch protection would wait forever ("Expected — waiting for status") for a
+ * check run that never comes. When the inputs a check run is made from (mode, token, `check-run`, `check-name`,
+ * `matrix`) and the event are good, the check run this job would have completed, under the same name, is completed
+ * as `failure` and says which input is wrong. Not when `check-run: false`, nor in modes that make no check run; a
+ * refusal (a fork's read-only token) is a warning, as for any check run.
+ *
+ * @returns the check run's name when it was completed
+ */
+async function configurationErrorCheckRun(
+  io: ActionIO,
+  e: unknown,
+  runner: RunnerEnv,
+  target: Target,
+  createClient: NonNullable<ActionDeps['createClient']>,
+): Promise<string | undefined> {
+  let given: CheckRunInputs;
+  try {
+    given = parseCheckRunInputs((name) => io.getInput(name), runner.workspace);
+  } catch {
+    return undefined; // an input the check run needs is the bad one
+  }
+  if (!given.token || !given.checkRun || !target.headSha || given.mode === 'report-only' || given.mode === 'explain') return undefined;
+  const octokit = createClient(given.token, { baseUrl: runner.apiUrl, log: (m) => io.info(m) });
+  const name = checkRunName(given.checkName, given.matrix);
+  const ref: CheckRunRef = { owner: target.owner, repo: target.repo, name, headSha: target.headSha, detailsUrl: runner.runUrl };
+  const handle = await new Publisher(octokit, io, target.isFork).attempt('publish the check run', (o) =>
+    finishCheckRun(o, ref, undefined, {
+      conclusion: 'failure',
+      title: `Configuration error: ${badPart(e).replace(/`/g, "'")}`,
+      summary: `Nothing was checked: ${badPart(e)} cannot be used as given. Fix the workflow file and re-run.\n\n${fenced(messageOf(redacted(e)))}`,
+      annotations: [],
+      detailsUrl: runner.runUrl,
+    }),
+  );
+  return handle ? name : undefined;
 }
 
 /** Ends the step for a reason that is not a verdict: the job summary and the `result`/`error` outputs say why. */
 async function failStep(io: ActionIO, title: string, e: unknown, lead?: string): Promise<void> {
-  const message = e instanceof Error ? e.message : String(e);
+  const message = messageOf(e);
   await io.writeSummary(`## ${title}\n\n${lead ? `${lead}\n\n` : ''}${fenced(message)}\n`).catch(() => false);
   io.setOutput('result', 'fail');
   io.setOutput('error', message);
   io.setFailed(message);
 }
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function fenced(text: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));

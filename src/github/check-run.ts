@@ -7,6 +7,7 @@ import type { Octokit } from './client.js';
 import { truncateMarkdown } from '../report/markdown-utils.js';
 import { MAX_CHECK_SUMMARY_CHARS } from './markdown-limits.js';
 import { ellipsize } from '../report/text.js';
+import { matrixHeading } from './sticky-comment.js';
 
 /** The Checks API takes at most 50 annotations per request; the rest go in follow-up updates. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -31,6 +32,14 @@ export interface CheckRunRef {
   name: string;
   headSha: string;
   detailsUrl?: string;
+}
+
+/**
+ * The check run's name: one per matrix entry, since a required check matches by name and same-named runs on one
+ * commit would hide each other. Every run of a job (a verdict, a failure, a configuration error) uses this name.
+ */
+export function checkRunName(name: string, matrix?: Record<string, unknown>): string {
+  return matrix ? matrixHeading(name, matrix).slice(0, 255) : name;
 }
 
 export interface CheckRunHandle {

@@ -135,11 +135,12 @@ describe('the Action, in process', () => {
     expect(never.stdout).toContain("No comment written: no earlier comment and comment is 'update-only'");
   });
 
-  it('fails on a bad input, naming it, before touching GitHub', async () => {
+  it('fails on a bad input, naming it, before running anything; only the check run is completed (as failed)', async () => {
     const r = await runAction({ inputs: { artifacts: 'build/*.wasm', 'fail-on': 'sometimes' }, artifacts: [PASSING] });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::Input 'fail-on' has an invalid value 'sometimes': expected one of regression, .*never/);
-    expect(action.gh.requests).toEqual([]);
+    expect(action.gh.requests.map((q) => q.operationId)).toEqual(['checks/create']);
+    expect(action.gh.checkRuns[0]?.conclusion).toBe('failure');
   });
 
   it('two stages for forks: report-only posts nothing; post-from-report posts on the verified PR', async () => {
