@@ -13,12 +13,14 @@
  *   with an error naming the link. A path the configuration names that lies inside the workspace may itself be (or
  *   pass through) a link only when the link stays inside the workspace. Host pseudo file systems (`/proc`, `/sys`,
  *   `/dev`) are never data.
+ * - **Where an open led is checked** (Linux, /proc/self/fd): a folder swapped for a link after the walk listed it
+ *   (by a process the pull request left running) cannot lead a copy out of the granted folder.
  * - **Copies are independent.** Hard links inside a folder become independent copies (the guest's writes through one
  *   name never reach another file or the original).
  * - **Sizes are capped** while reading, not only by what stat claims.
  */
 import { constants, type PathLike, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, utimes, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, realpath, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -131,6 +133,32 @@ async function openChecked(real: PathLike, shown: string, what: string): Promise
     throw new UnsafeFileError(shown, `is ${describeType(st)}: only regular files are accepted`, what);
   }
   return { fh, st };
+}
+
+/** Where an open file really is (Linux: /proc/self/fd/N); undefined where that cannot be read. */
+async function openedPath(fd: number): Promise<string | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  return readlink(`/proc/self/fd/${fd}`).catch(() => undefined);
+}
+
+/**
+ * Opens a regular file below `root` (real path) to copy it, and checks where the open really led. O_NOFOLLOW guards
+ * only the last component: a folder on the path that was swapped for a link after the walk listed it (a pull
+ * request's build step can leave a process running beside the checker) would lead the open out of the folder.
+ * `known`: the caller has just taken the lstat (a walk), so it is not taken again.
+ */
+export async function openInside(file: PathLike, root: string, shown: string, what: string, known = false) {
+  const opened = known ? await openChecked(file, shown, what) : await openRegular(file, shown, what);
+  const at = await openedPath(opened.fh.fd);
+  if (at !== undefined && !isInside(root, at)) {
+    await opened.fh.close();
+    throw new UnsafeFileError(
+      shown,
+      `leads out of the granted folder (to ${at}): a folder on its path was replaced by a link while it was copied`,
+      what,
+    );
+  }
+  return opened;
 }
 
 /** Reads at most `maxBytes` from an open file; more than that (whatever stat said) refuses it. */
@@ -268,6 +296,7 @@ async function allInOrder(work: Promise<void>[]): Promise<void> {
  * again; the open (no final link, non-blocking) and fstat still refuse a file swapped since.
  */
 async function copyRegularFile(
+  root: string,
   real: PathLike,
   target: PathLike,
   st: Stats,
@@ -276,7 +305,7 @@ async function copyRegularFile(
   what: string,
   known = false,
 ): Promise<void> {
-  const { fh } = known ? await openChecked(real, shown, what) : await openRegular(real, shown, what);
+  const { fh } = await openInside(real, root, shown, what, known);
   try {
     budget.bytes -= ENTRY_COST_BYTES;
     if (st.size > budget.bytes) {
@@ -348,7 +377,7 @@ export async function copyTreeSafely(
           const shown = path.join(shownDir, name.toString());
           const est = await lstat(src);
           if (est.isDirectory()) subfolders.push([src, dst, shown, est]);
-          else if (est.isFile()) await copyRegularFile(src, dst, est, shown, budget, what, true);
+          else if (est.isFile()) await copyRegularFile(realRoot, src, dst, est, shown, budget, what, true);
           else if (est.isSymbolicLink()) await copyLinkedFile(src, dst, shown);
           else throw new SandboxInputError(`${what}: ${shown} is ${describeType(est)}; special files are never carried into the sandbox`);
         }),
@@ -379,6 +408,6 @@ export async function copyTreeSafely(
           `only links to regular files inside the folder are carried (as copies)`,
       );
     }
-    await copyRegularFile(resolved, dst, tst, shown, budget, what);
+    await copyRegularFile(realRoot, resolved, dst, tst, shown, budget, what);
   }
 }
