@@ -34,7 +34,14 @@ import {
 } from '../github/context.js';
 import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from '../github/markdown-limits.js';
 import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js';
-import { deriveCommentKey, matrixHeading, publishReportComment, savedReportCommentKey, type RunOrder } from '../github/sticky-comment.js';
+import {
+  deriveCommentKey,
+  matrixHeading,
+  publishReportComment,
+  savedReportCommentKey,
+  savedReportHeading,
+  type RunOrder,
+} from '../github/sticky-comment.js';
 import { glob } from 'tinyglobby';
 import { actionsCachePersistence, openResultCache, type PersistedCache } from './cache.js';
 import { logSafeIO, type ActionIO } from './io.js';
@@ -276,17 +283,6 @@ export interface ActionDeps {
   persistedCache?: PersistedCache;
 }
 
-/** A heading from saved metadata: shown as text, so only a plain alphabet. */
-function safeHeading(text: string): string {
-  return (
-    text
-      .replace(/[^A-Za-z0-9 _.:,()=+/@-]/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 200) || 'wasm-p2-check'
-  );
-}
-
 /**
  * The Action: inputs → check() or a saved report → local results → GitHub. Never throws: a failure is reported
  * through `io.setFailed`.
@@ -374,13 +370,17 @@ export async function run(deps: ActionDeps): Promise<void> {
   const fromEvent = inputs.mode === 'post-from-report' ? triggeringRun(runner.event, runner.serverUrl) : undefined;
   const ownKey = deriveCommentKey(runner.workflow, runner.job, publish.matrix);
   let commentKey = publish.commentKey ?? ownKey;
-  if (inputs.mode === 'post-from-report' && publish.commentKey === undefined) {
-    // The saved key is PR data: used only inside the triggering workflow's own comments (see savedReportCommentKey).
+  let heading = matrixHeading('wasm-p2-check', publish.matrix);
+  if (inputs.mode === 'post-from-report') {
+    // The saved key and heading are PR data: the key is used only inside the triggering workflow's own comments, and
+    // the heading names that workflow (from the event), the saved one only as unverified text (see sticky-comment.ts).
     const chosen = savedReportCommentKey(meta?.commentKey, fromEvent?.workflow, ownKey);
-    if (chosen.refused) io.warning(`Not using the saved report's comment key: ${chosen.refused}. Posting under '${chosen.key}'.`);
-    commentKey = chosen.key;
+    if (publish.commentKey === undefined) {
+      if (chosen.refused) io.warning(`Not using the saved report's comment key: ${chosen.refused}. Posting under '${chosen.key}'.`);
+      commentKey = chosen.key;
+    }
+    heading = savedReportHeading(meta?.heading, fromEvent?.workflow, chosen.job);
   }
-  const heading = meta ? safeHeading(meta.heading) : matrixHeading('wasm-p2-check', publish.matrix);
   const detailsUrl = inputs.mode === 'post-from-report' ? fromEvent?.htmlUrl : runner.runUrl;
   const runOrder =
     inputs.mode === 'post-from-report' ? (fromEvent ? { id: fromEvent.id, attempt: fromEvent.attempt } : undefined) : runner.run;

@@ -281,14 +281,39 @@ export function savedReportCommentKey(
   saved: string | undefined,
   workflow: string | undefined,
   own: string,
-): { key: string; refused?: string } {
+): { key: string; refused?: string; job?: string } {
   if (saved === undefined) return { key: own };
   if (workflow === undefined)
     return { key: own, refused: `the event names no triggering workflow to check the saved key '${saved}' against` };
   const base = `${sanitizeKeyPart(workflow) || 'workflow'}/`;
   // A job id is `[A-Za-z_][A-Za-z0-9_-]*`; a matrix adds 12 hex digits (deriveCommentKey).
-  if (saved.startsWith(base) && /^[A-Za-z0-9_-]{1,80}(?:\/[0-9a-f]{12})?$/.test(saved.slice(base.length))) return { key: saved };
+  const m = saved.startsWith(base) ? /^([A-Za-z0-9_-]{1,80})(?:\/[0-9a-f]{12})?$/.exec(saved.slice(base.length)) : null;
+  if (m) return { key: saved, job: m[1] };
   return { key: own, refused: `the saved key '${saved}' is not a key of the triggering workflow '${sanitizeKeyPart(workflow)}'` };
+}
+
+/**
+ * The heading of a saved report's comment and check run (`post-from-report`). The heading saved with the report is PR
+ * data: shown as such, a forged one could make the comment read like another job's (`wasm-p2-check (Release)`). So
+ * the heading is made of what is known: the triggering workflow named by the event and, when the saved comment key
+ * was accepted (savedReportCommentKey), its job. What the saved heading adds (a matrix entry) follows only in
+ * brackets, labelled as the report's own, unverified words, in a plain alphabet.
+ *
+ * @param saved the heading in the saved metadata, if any
+ * @param workflow the triggering workflow's name from the `workflow_run` event
+ * @param job the job of the accepted saved comment key
+ */
+export function savedReportHeading(saved: string | undefined, workflow: string | undefined, job: string | undefined): string {
+  const base = 'wasm-p2-check';
+  const known = workflow ? `${base} (${[workflow, job].filter(Boolean).join(' / ')})`.replace(/[\r\n<>]/g, ' ').slice(0, 120) : base;
+  const claimed = (saved ?? '')
+    .replace(/[^A-Za-z0-9 _.:,()=+/@-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^wasm-p2-check(?: \((.*)\))?$/, '$1')
+    .slice(0, 100)
+    .trim();
+  return claimed ? `${known} [unverified label from the report: ${claimed}]` : known;
 }
 
 /** `wasm-p2-check (go: 1.24, os: linux)`: what tells matrix comments and check runs apart for a reader. */

@@ -277,6 +277,32 @@ describe('post-from-report trusts nothing in the saved report', () => {
     expect(trusted()[0]!.body).toBe(body);
   });
 
+  it('a forged heading cannot pass the comment off as another job’s: the heading names the triggering workflow (event)', async () => {
+    const file = await savedReport([REGRESSING], (_report, meta) => {
+      meta.heading = 'wasm-p2-check (Release / check)';
+    });
+    const event = workflowRunEvent(action.gh.api, { repository: action.gh.fullName, headSha: HEAD, headRepo: 'contributor/wasm-app' });
+    const r = await post(file, event);
+    expect(r.code, r.stdout).toBe(0);
+    // Comment, check run and job summary: the known heading first, the report's own words only labelled as such.
+    const shown = '\u{274C} wasm-p2-check (CI / wasm) \\[unverified label from the report: Release / check\\]: ';
+    for (const text of [ours()[0]!.body, action.gh.checkRuns[0]!.output.summary!, r.summary]) {
+      expect(text).toContain(`## ${shown}`);
+      expect(text).not.toMatch(/^## \S+ wasm-p2-check \(Release/m);
+    }
+
+    // A heading the job wrote itself (a matrix entry) still tells the comments apart, labelled the same way; none:
+    // the heading is the workflow and the job.
+    const matrix = await savedReport([REGRESSING], (_report, meta) => {
+      meta.heading = 'wasm-p2-check (go: 1.24)';
+    });
+    expect((await post(matrix, event)).summary).toContain(
+      '## \u{274C} wasm-p2-check (CI / wasm) \\[unverified label from the report: go: 1.24\\]: ',
+    );
+    const plain = await savedReport([REGRESSING], () => {});
+    expect((await post(plain, event)).summary).toContain('## \u{274C} wasm-p2-check (CI / wasm): ');
+  });
+
   it('a report that does not match docs/report-schema.json is refused before anything is posted', async () => {
     const file = await savedReport([PASSING], (report) => {
       (report.results as { verdict: string }[])[0]!.verdict = 'FINE';

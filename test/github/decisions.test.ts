@@ -3,7 +3,14 @@ import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from 
 import { batchAnnotations } from '../../src/github/check-run.js';
 import { metadataPath, parseRunMetadata } from '../../src/github/context.js';
 import { checkConclusion, checkTitle, resultOutput } from '../../src/github/outcome.js';
-import { decideComment, deriveCommentKey, matrixHeading, readCommentState } from '../../src/github/sticky-comment.js';
+import {
+  decideComment,
+  deriveCommentKey,
+  matrixHeading,
+  readCommentState,
+  savedReportCommentKey,
+  savedReportHeading,
+} from '../../src/github/sticky-comment.js';
 import type { ArtifactResult, Report, Verdict } from '../../src/model.js';
 import { summarize } from '../../src/report/summary.js';
 
@@ -72,6 +79,21 @@ describe('comment decisions', () => {
     expect(deriveCommentKey('CI', 'check', { go: '1.23', os: 'linux' })).not.toBe(a);
     expect(deriveCommentKey('x --> <b>', 'j')).not.toMatch(/--|>|</);
     expect(matrixHeading('wasm-p2-check', { go: '1.24' })).toBe('wasm-p2-check (go: 1.24)');
+  });
+
+  it('a saved report’s heading: the triggering workflow and the accepted key’s job; the saved words only labelled', () => {
+    const { job } = savedReportCommentKey(`CI/wasm/${'ab'.repeat(6)}`, 'CI', 'report/post');
+    expect(job).toBe('wasm');
+    expect(savedReportCommentKey('Release/check', 'CI', 'report/post').job).toBeUndefined();
+    expect(savedReportHeading('wasm-p2-check (go: 1.24)', 'CI', job)).toBe(
+      'wasm-p2-check (CI / wasm) [unverified label from the report: go: 1.24]',
+    );
+    expect(savedReportHeading('wasm-p2-check', 'CI', undefined)).toBe('wasm-p2-check (CI)');
+    expect(savedReportHeading(undefined, undefined, undefined)).toBe('wasm-p2-check');
+    // No workflow in the event: nothing is known but the product's name.
+    expect(savedReportHeading('Release <b>[ok]</b>', undefined, undefined)).toBe(
+      'wasm-p2-check [unverified label from the report: Release b ok /b]',
+    );
   });
 });
 
