@@ -11,23 +11,21 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
-import type { Runner, Sandbox } from '../../src/model.js';
-import { createEmbeddedRunner } from '../../src/runtime/embedded/runner.js';
+import type { Sandbox } from '../../src/model.js';
 import { DEFAULT_LIMITS } from '../../src/runtime/limits.js';
 import { copyPreopens } from '../../src/runtime/process.js';
 import { CopyTimeError, SandboxInputError } from '../../src/runtime/safe-fs.js';
 import { prepareSandbox } from '../../src/runtime/sandbox.js';
-import { createWasmtimeRunner } from '../../src/runtime/wasmtime/runner.js';
 import { root } from '../action/harness.js';
 import { builtCli } from '../build-once.js';
-import { engineUnavailable, harness } from '../harness/engine.js';
+import { engineUnavailable } from '../harness/engine.js';
 import { makeSandbox } from '../report-factory.js';
+import { guestFiles, RUNTIMES } from './runners.js';
 
 const fixtures = path.join(root, 'test', 'fixtures');
-const skipEngine = engineUnavailable();
+const _skipEngine = engineUnavailable();
 let work: string;
 let ws: string;
 
@@ -117,35 +115,20 @@ describe('the entry limit is checked once, before anything is copied', () => {
 });
 
 describe('each run copies within its limits (both runtimes, both phases)', () => {
-  const runners: [string, () => Runner, boolean][] = [
-    ['embedded', () => createEmbeddedRunner({ workDir: path.join(work, 'runs-e') }), false],
-    [
-      'wasmtime',
-      () =>
-        createWasmtimeRunner({
-          binary: harness,
-          version: '49.0.0',
-          workDir: path.join(work, 'runs-w'),
-          runtimeName: 'wasmtime-py-harness',
-        }),
-      skipEngine !== undefined,
-    ],
-  ];
   let module: string;
   let component: string;
   beforeAll(async () => {
-    module = path.join(work, 'c-hello.wasm');
-    await copyFile(path.join(fixtures, 'c-hello.wasm'), module);
-    const adapter = await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm'));
-    component = path.join(work, 'p2', 'c-hello.wasm');
-    await mkdir(path.dirname(component));
-    await writeFile(component, await componentNew(await readFile(module), [['wasi_snapshot_preview1', adapter]]));
+    ({ module, component } = await guestFiles(
+      await readFile(path.join(fixtures, 'c-hello.wasm')),
+      path.join(work, 'guest'),
+      'c-hello.wasm',
+    ));
   });
 
-  for (const [name, make, skip] of runners) {
+  for (const [name, make, skip] of RUNTIMES) {
     it.skipIf(skip)(`${name}: a folder over the entry limit is not copied for the run (runners given a raw folder)`, async () => {
       const dir = await bomb(15);
-      const runner = make();
+      const runner = make(path.join(work, `runs-${name}`));
       const s = sandbox({ dirs: [{ host: dir, guest: '/data' }], maxEntries: 10 });
       for (const run of [await runner.runModule(module, s), await runner.runComponent(component, s)]) {
         expect(run.hostError, run.phase).toMatch(/past the limit of 10 entries/);
@@ -155,7 +138,7 @@ describe('each run copies within its limits (both runtimes, both phases)', () =>
 
     it.skipIf(skip)(`${name}: a copy that outlasts the run's time limit stops there; the run is not carried out`, async () => {
       const dir = await bomb(2000, 10);
-      const runner = make();
+      const runner = make(path.join(work, `runs-${name}`));
       // No copy of 2,010 entries finishes within 5 ms; the guest would take longer than that too.
       const s = sandbox({ dirs: [{ host: dir, guest: '/data' }], timeoutMs: 5 });
       for (const run of [await runner.runModule(module, s), await runner.runComponent(component, s)]) {

@@ -7,18 +7,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runner } from '../../src/model.js';
-import { createEmbeddedRunner } from '../../src/runtime/embedded/runner.js';
 import { removeTree, removeTreeSync } from '../../src/runtime/remove.js';
-import { createWasmtimeRunner } from '../../src/runtime/wasmtime/runner.js';
-import { root } from '../action/harness.js';
-import { engineUnavailable, harness } from '../harness/engine.js';
 import { makeSandbox } from '../report-factory.js';
+import { guestFiles, RUNTIMES } from './runners.js';
 import { assemble, deepWat } from './guest.js';
 
 let work: string;
@@ -28,13 +23,7 @@ let component: string;
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'p2c-deep-'));
   // 40 folders of 200 characters: about 8,000 characters, twice PATH_MAX; then 8 MiB at the bottom
-  const bytes = await assemble(deepWat(40, 200, 8 * 1024 * 1024));
-  module = path.join(work, 'deep.wasm');
-  await writeFile(module, bytes);
-  const adapter = await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm'));
-  component = path.join(work, 'p2', 'deep.wasm');
-  await mkdir(path.dirname(component));
-  await writeFile(component, await componentNew(bytes, [['wasi_snapshot_preview1', adapter]]));
+  ({ module, component } = await guestFiles(await assemble(deepWat(40, 200, 8 * 1024 * 1024)), path.join(work, 'guest')));
 });
 afterAll(() => {
   execFileSync('rm', ['-rf', work]);
@@ -49,15 +38,7 @@ async function dataDir(): Promise<string> {
 }
 
 describe('a guest that nests folders past PATH_MAX', () => {
-  const runners: [string, (dir: string) => Runner, boolean][] = [
-    ['embedded', (dir) => createEmbeddedRunner({ workDir: dir }), false],
-    [
-      'wasmtime',
-      (dir) => createWasmtimeRunner({ binary: harness, version: '49.0.0', workDir: dir, runtimeName: 'wasmtime-py-harness' }),
-      engineUnavailable() !== undefined,
-    ],
-  ];
-  for (const [name, make, skip] of runners) {
+  for (const [name, make, skip] of RUNTIMES) {
     it.skipIf(skip)(
       `${name}: the run ends with a result in both phases and leaves no scratch behind`,
       async () => {

@@ -4,12 +4,13 @@
  * are in redteam.test.ts.)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive } from './runners.js';
 import { removeTreeSync } from '../../src/runtime/remove.js';
 import { root } from '../action/harness.js';
 
@@ -47,15 +48,6 @@ beforeAll(async () => {
 afterAll(() => {
   execFileSync('rm', ['-rf', work]);
 });
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** Runs the driver; `onLine` sees each line it prints. Resolves with the signal that ended it. */
 function runDriver(args: string[], env: Record<string, string>, onLine: (line: string, kill: (s: NodeJS.Signals) => void) => void) {

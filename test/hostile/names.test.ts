@@ -9,15 +9,10 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runner } from '../../src/model.js';
-import { createEmbeddedRunner } from '../../src/runtime/embedded/runner.js';
 import { prepareSandbox } from '../../src/runtime/sandbox.js';
-import { createWasmtimeRunner } from '../../src/runtime/wasmtime/runner.js';
-import { root } from '../action/harness.js';
-import { engineUnavailable, harness } from '../harness/engine.js';
 import { makeSandbox } from '../report-factory.js';
+import { guestFiles, RUNTIMES } from './runners.js';
 import { assemble, bombWat } from './guest.js';
 
 /** 'bad', two bytes that are not UTF-8, '.bin'. */
@@ -50,25 +45,14 @@ describe('file names that are not UTF-8', () => {
     );
   });
 
-  const runners: [string, (dir: string) => Runner, boolean][] = [
-    ['embedded', (dir) => createEmbeddedRunner({ workDir: dir }), false],
-    [
-      'wasmtime',
-      (dir) => createWasmtimeRunner({ binary: harness, version: '49.0.0', workDir: dir, runtimeName: 'wasmtime-py-harness' }),
-      engineUnavailable() !== undefined,
-    ],
-  ];
-  for (const [name, make, skip] of runners) {
+  for (const [name, make, skip] of RUNTIMES) {
     it.skipIf(skip)(
       `${name}: a guest writing under such a name is still held to the disk limit (both phases)`,
       async () => {
-        const bytes = await assemble(bombWat('disk', 8 * 1024 * 1024, 16, BAD_NAME));
-        const module = path.join(work, `${name}.wasm`);
-        await writeFile(module, bytes);
-        const adapter = await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm'));
-        const component = path.join(work, `${name}-p2`, 'bomb.wasm');
-        await mkdir(path.dirname(component));
-        await writeFile(component, await componentNew(bytes, [['wasi_snapshot_preview1', adapter]]));
+        const { module, component } = await guestFiles(
+          await assemble(bombWat('disk', 8 * 1024 * 1024, 16, BAD_NAME)),
+          path.join(work, name),
+        );
         const data = path.join(work, `data-${name}`);
         await mkdir(data);
         const runner = make(path.join(work, `runs-${name}`));

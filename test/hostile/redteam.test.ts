@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive } from './runners.js';
 import { check } from '../../src/check.js';
 import { discover } from '../../src/discover/index.js';
 import type { Sandbox } from '../../src/model.js';
@@ -159,15 +160,6 @@ function childrenOf(ppid: number, needle: string): number[] {
     }
   }
   return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 async function until<T>(what: string, get: () => T | undefined, ms = 90_000, pollMs = 100): Promise<T> {
