@@ -75,6 +75,16 @@ describe('loadSignatures', () => {
     await expect(loadSignatures([dir])).rejects.toThrow(/bad-re\.yaml: [\s\S]*\/matchers\/message\/0: invalid regex/);
   });
 
+  it('still schema-checks a user file that replaces a built-in (only the built-in files skip the schema at load)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sig-'));
+    const text = (await readFile(path.join(sigSrc, 'timeout.yaml'), 'utf8')).replace(/^confidence: .*$/m, 'confidence: sure');
+    await writeFile(path.join(dir, 'timeout.yaml'), text);
+    const err = await loadSignatures([dir]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SignatureError);
+    expect((err as Error).message).toContain(path.join(dir, 'timeout.yaml'));
+    expect((err as Error).message).toMatch(/\/confidence/);
+  });
+
   it('adds user signatures and lets them replace a built-in by id', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sig-'));
     const text = (await readFile(path.join(sigSrc, 'timeout.yaml'), 'utf8')).replace(/^title: .*$/m, 'title: My timeout');
