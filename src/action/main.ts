@@ -49,7 +49,7 @@ import { InputError, parseCheckRunInputs, parseInputs, type ActionInputs, type C
 import { folderCache } from '../runtime/wasmtime/cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
-import { readRegularFile } from '../runtime/safe-fs.js';
+import { readRegularFile } from '../guard/safe-fs.js';
 import { logSafeLine } from '../report/log-safe.js';
 import { mergeReports, type MergeInput } from '../report/merge.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -558,7 +558,9 @@ async function configurationErrorCheckRun(
     finishCheckRun(o, ref, undefined, {
       conclusion: 'failure',
       title: `Configuration error: ${badPart(e).replace(/`/g, "'")}`,
-      summary: `Nothing was checked: ${badPart(e)} cannot be used as given. Fix the workflow file and re-run.\n\n${fenced(messageOf(redacted(e)))}`,
+      summary:
+        `Nothing was checked: ${badPart(e)} cannot be used as given. Fix the workflow file and re-run.\n\n` +
+        fenced(messageOf(redacted(e))),
       annotations: [],
       detailsUrl: runner.runUrl,
     }),
