@@ -30,7 +30,7 @@ import { withBudget } from './runtime/budget.js';
 import { removeOnInterrupt } from './runtime/interrupt.js';
 import { removeTree } from './runtime/remove.js';
 import { withTrap } from './diagnose/trap/of-run.js';
-import { SandboxInputError } from './runtime/safe-fs.js';
+import { SandboxInputError } from './guard/safe-fs.js';
 import { prepareSandbox } from './runtime/sandbox.js';
 import { wasmtimeReleaseAdapter } from './runtime/wasmtime/adapter.js';
 import { VERSION } from './package/version.js';
@@ -186,7 +186,7 @@ async function checkOne(
     options.onProgress?.({ artifact: shownPath, stage, message });
   const log = (message: string) => options.onProgress?.({ artifact: '', stage: 'inspect', message: `${shownPath}: ${message}` });
   progress('inspect');
-  // Read once (lstat first, regular files only, size-capped: see runtime/safe-fs.ts): inspect and convert share the bytes.
+  // Read once (lstat first, regular files only, size-capped: see guard/safe-fs.ts): inspect and convert share the bytes.
   const loaded = await loadArtifact(absPath, options.maxArtifactBytes);
   const bytes = loaded.bytes;
   const artifact = { ...loaded.artifact, path: shownPath };

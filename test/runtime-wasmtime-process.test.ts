@@ -2,7 +2,8 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyPreopens, minimalHostEnv, readTail, runSandboxedProcess } from '../src/runtime/process.js';
+import { minimalHostEnv } from '../src/guard/env.js';
+import { copyPreopens, readTail, runSandboxedProcess } from '../src/runtime/process.js';
 
 let dir: string;
 beforeAll(async () => {

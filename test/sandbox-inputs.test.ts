@@ -17,7 +17,7 @@ import type { Runner, Sandbox } from '../src/model.js';
 import { createEmbeddedRunner } from '../src/runtime/embedded/runner.js';
 import { copyPreopens } from '../src/runtime/process.js';
 import { prepareSandbox } from '../src/runtime/sandbox.js';
-import { readRegularFile, SandboxInputError } from '../src/runtime/safe-fs.js';
+import { readRegularFile, SandboxInputError } from '../src/guard/safe-fs.js';
 import { createWasmtimeRunner } from '../src/runtime/wasmtime/runner.js';
 import { engineUnavailable, harness } from './harness/engine.js';
 import { attackGuest } from './hostile/guest.js';

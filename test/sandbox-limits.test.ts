@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../src/check.js';
 import type { Runner, RunResult, Sandbox } from '../src/model.js';
 import { createEmbeddedRunner } from '../src/runtime/embedded/runner.js';
-import { limitsOf } from '../src/runtime/limits.js';
+import { limitsOf } from '../src/guard/limits.js';
 import { runSandboxedProcess, toRunResult } from '../src/runtime/process.js';
 import { createWasmtimeRunner } from '../src/runtime/wasmtime/runner.js';
 import { engineUnavailable, harness } from './harness/engine.js';

@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { jcoServerScript } from '../package/assets.js';
-import { minimalHostEnv } from '../runtime/process.js';
+import { minimalHostEnv } from '../guard/env.js';
 import type { JcoAnswer, JcoRequest, TranspileOptions } from './jco-protocol.js';
 
 /** The converter process could not answer (it could not start, crashed or was killed): a checker problem. */

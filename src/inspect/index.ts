@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Artifact } from '../model.js';
-import { DEFAULT_LIMITS } from '../runtime/limits.js';
-import { readRegularFile, UnsafeFileError } from '../runtime/safe-fs.js';
+import { DEFAULT_LIMITS } from '../guard/limits.js';
+import { readRegularFile, UnsafeFileError } from '../guard/safe-fs.js';
 import { parseComponent } from './component.js';
 import { parseModule, validateModule } from './module.js';
 import { InspectError } from './reader.js';
@@ -104,7 +104,7 @@ export async function inspectFile(path: string, maxBytes: number = DEFAULT_LIMIT
 
 /**
  * Reads an artifact the safe way (lstat first, a regular file or a link to one, at most `maxBytes`; never a FIFO or a
- * device: runtime/safe-fs.ts) and inspects it. The bytes are returned for the later stages (conversion).
+ * device: guard/safe-fs.ts) and inspects it. The bytes are returned for the later stages (conversion).
  */
 export async function loadArtifact(
   path: string,

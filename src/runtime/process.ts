@@ -15,7 +15,7 @@ import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import type { CapturedOutput, Preopen, RunLimit, RunResult, RuntimeId } from '../model.js';
-import { compileTimeoutFor, DEFAULT_LIMITS, defaultOutputLimit, type EffectiveLimits } from './limits.js';
+import { compileTimeoutFor, DEFAULT_LIMITS, defaultOutputLimit, type EffectiveLimits } from '../guard/limits.js';
 import { killGroup, releaseGroup, spawnGroup } from './interrupt.js';
 import {
   CopyTimeError,
@@ -26,7 +26,7 @@ import {
   ENTRY_COST_BYTES,
   formatBytes,
   SandboxInputError,
-} from './safe-fs.js';
+} from '../guard/safe-fs.js';
 
 export interface SandboxedProcessOptions {
   command: string;
@@ -94,17 +94,6 @@ let runCounter = 0;
  */
 function nativeFd(fd: number): 3 {
   return fd as 3;
-}
-
-/** An environment for the host process itself: empty on POSIX, the bare system variables Windows needs to start. */
-export function minimalHostEnv(): Record<string, string> {
-  if (process.platform !== 'win32') return {};
-  const env: Record<string, string> = {};
-  for (const key of ['SYSTEMROOT', 'WINDIR', 'SystemRoot']) {
-    const value = process.env[key];
-    if (value !== undefined) env[key] = value;
-  }
-  return env;
 }
 
 /** Reads back at most `cap` bytes from the start of `file`; `bytes` is the file's full size. */

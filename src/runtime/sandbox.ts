@@ -6,8 +6,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Preopen, Sandbox } from '../model.js';
-import { checkEntryCount, copyBudget, copyTreeSafely, readRegularFile, resolveGranted, SandboxInputError } from './safe-fs.js';
-import { limitsOf } from './limits.js';
+import { checkEntryCount, copyBudget, copyTreeSafely, readRegularFile, resolveGranted, SandboxInputError } from '../guard/safe-fs.js';
+import { limitsOf } from '../guard/limits.js';
 
 /**
  * Validates and snapshots the stdin file and the preopen folders into `workDir`: the returned sandbox points at

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openInside, UnsafeFileError } from '../../src/runtime/safe-fs.js';
+import { openInside, UnsafeFileError } from '../../src/guard/safe-fs.js';
 
 let work: string;
 beforeAll(async () => {

@@ -14,7 +14,7 @@ const ERRNO_PERM = 63;
  * node:wasi is not a security boundary (Node's own documentation): uvwasi checks paths lexically and lets the OS
  * follow links, so a link the guest makes is a way out of the preopen waiting for a lexical/physical mismatch.
  * The guest gets node:wasi's functions except the two that make links, which answer `perm`; its preopens are
- * sanitised copies holding only regular files and folders (runtime/safe-fs.ts), so it meets no link at all.
+ * sanitised copies holding only regular files and folders (guard/safe-fs.ts), so it meets no link at all.
  * The P2 host denies the same two operations, so both phases of the embedded runtime behave alike.
  */
 function guardedImports(wasi: WASI): WebAssembly.Imports {

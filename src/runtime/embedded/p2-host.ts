@@ -25,7 +25,7 @@ try {
   const imports = shim.getImportObject() as Record<string, Record<string, unknown>>;
   // The guest cannot make links (as in the P1 host): preview2-shim resolves paths itself and refuses absolute and
   // escaping targets, but a guest-made link is a way out waiting for one resolution mistake, and the two phases
-  // must behave alike. Its preopens hold only regular files and folders (runtime/safe-fs.ts).
+  // must behave alike. Its preopens hold only regular files and folders (guard/safe-fs.ts).
   const types = imports['wasi:filesystem/types'] as { Descriptor?: { prototype: Record<string, unknown> } } | undefined;
   if (!types?.Descriptor) throw new Error('preview2-shim: wasi:filesystem/types has no Descriptor to guard');
   types.Descriptor.prototype.symlinkAt = () => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { embeddedHostScript } from '../../package/assets.js';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
-import { limitsOf } from '../limits.js';
+import { limitsOf } from '../../guard/limits.js';
 import { copyLimitOf, copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
 import { JcoProcessError, transpileBytes } from '../../convert/jco-process.js';
 import { removeTree } from '../remove.js';

@@ -19,7 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import semver from 'semver';
 import type { ReleaseCache } from '../../options/index.js';
-import { minimalHostEnv } from '../process.js';
+import { minimalHostEnv } from '../../guard/env.js';
 
 /** A download that failed: `status` is the HTTP status when the server answered. */
 export class DownloadError extends Error {

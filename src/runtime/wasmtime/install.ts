@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import semver from 'semver';
 import type { WasmtimeOptions } from '../../options/index.js';
-import { minimalHostEnv } from '../process.js';
+import { minimalHostEnv } from '../../guard/env.js';
 import { DownloadError, folderCache, type ReleaseCache } from './cache.js';
 import {
   DEFAULT_API_BASE_URL,

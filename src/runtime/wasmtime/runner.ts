@@ -9,10 +9,11 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
-import { compileTimeoutFor, limitsOf } from '../limits.js';
-import { copyLimitOf, copyPreopens, minimalHostEnv, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
+import { compileTimeoutFor, limitsOf } from '../../guard/limits.js';
+import { minimalHostEnv } from '../../guard/env.js';
+import { copyLimitOf, copyPreopens, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
 import { removeTree } from '../remove.js';
-import { formatBytes } from '../safe-fs.js';
+import { formatBytes } from '../../guard/safe-fs.js';
 import { compiledCache } from './compiled-cache.js';
 import { cliFeatures } from './release.js';
 
