@@ -2,6 +2,7 @@
  * The result cache: what makes a key (artifact, adapter, options, signature database), what is reused, and that an
  * entry read back is never trusted blindly. Runs check() on the embedded runtime with real fixtures (the hosts built in build/ by test/build-once.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -181,6 +182,20 @@ describe('result cache entries', () => {
   it('round-trips a result under its key', () => {
     const decoded = decodeEntry(encodeEntry(key, result, new Date('2026-01-01T00:00:00Z')), key, result.artifact.sha256);
     expect(decoded).toEqual({ ok: true, result, storedAt: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('an entry whose result breaks the report schema deep inside is refused, naming where', () => {
+    const bad = { ...result, differences: [{ field: 'heap', p1: 'a', p2: 'b' }] } as unknown as ArtifactResult;
+    expect(decodeEntry(encodeEntry(key, bad), key, result.artifact.sha256)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('/differences/0/field'),
+    });
+  });
+
+  it('the validator generated from docs/report-schema.json (scripts/gen-report-validator.mjs) is current', () => {
+    const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-report-validator.mjs'), '--check'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 
   it('never stores or reuses a result that depends on circumstances (ERROR, TIMEOUT)', () => {
