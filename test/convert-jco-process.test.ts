@@ -41,6 +41,16 @@ describe('the jco converter process', () => {
     expect(result.error).toMatch(/\S/);
   });
 
+  it('runs jco on V8 flags that keep its memory down (--liftoff-only) and still converts and transpiles', async () => {
+    const module = await readFile(path.join(fixtures, 'go124-hello.wasm'));
+    const adapter = await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm'));
+    const component = await componentNew(module, [['wasi_snapshot_preview1', adapter]]);
+    const cmdline = (await readFile(`/proc/${jcoProcessPid()!}/cmdline`, 'utf8')).split('\0');
+    expect(cmdline).toContain('--liftoff-only');
+    const out = await transpileBytes(component, { name: 'component', instantiation: 'async' });
+    expect(Object.keys(out.files)).toContain('component.js');
+  });
+
   it("the process killed mid-request fails that request as the checker's problem; the next request starts a new one", async () => {
     const module = await readFile(path.join(fixtures, 'go124-hello.wasm'));
     const adapter = await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm'));
