@@ -34,12 +34,14 @@ function trackMemories(instance2) {
 function memoryBytes() {
   return memories.length > 0 ? Math.max(...memories.map((m) => m.buffer.byteLength)) : void 0;
 }
+var extraStatus = () => ({});
 function writeStatus(config2, status) {
   const memory = memoryBytes();
   const file = {
     ...status,
     ...compiledIn !== void 0 ? { compileMs: compiledIn } : {},
-    ...memory !== void 0 ? { memoryBytes: memory } : {}
+    ...memory !== void 0 ? { memoryBytes: memory } : {},
+    ...extraStatus()
   };
   writeFileSync(config2.statusFile, JSON.stringify(file));
 }

@@ -10,8 +10,59 @@ var __export = (target, all) => {
     __defProp(target, name, { get: all[name], enumerable: true });
 };
 
+// src/runtime/embedded/lazy-worker.ts
+import { syncBuiltinESMExports } from "node:module";
+import workerThreads from "node:worker_threads";
+var RealWorker = workerThreads.Worker;
+var workersStarted = 0;
+var LazyWorker = class {
+  constructor(url, options) {
+    this.url = url;
+    this.options = options;
+  }
+  url;
+  options;
+  #real;
+  #listeners = [];
+  #unref = false;
+  #start() {
+    if (!this.#real) {
+      workersStarted++;
+      this.#real = new RealWorker(this.url, this.options);
+      for (const [event, listener] of this.#listeners) this.#real.on(event, listener);
+      if (this.#unref) this.#real.unref();
+    }
+    return this.#real;
+  }
+  on(event, listener) {
+    if (this.#real) this.#real.on(event, listener);
+    else this.#listeners.push([event, listener]);
+    return this;
+  }
+  postMessage(value, transferList) {
+    this.#start().postMessage(value, transferList);
+  }
+  unref() {
+    this.#unref = true;
+    this.#real?.unref();
+  }
+  ref() {
+    this.#unref = false;
+    this.#real?.ref();
+  }
+  terminate() {
+    return this.#real ? this.#real.terminate() : Promise.resolve(0);
+  }
+};
+workerThreads.Worker = LazyWorker;
+syncBuiltinESMExports();
+function restoreWorker() {
+  workerThreads.Worker = RealWorker;
+  syncBuiltinESMExports();
+}
+
 // src/runtime/embedded/p2-host.ts
-import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync2, readSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -2991,12 +3042,17 @@ function trackMemories(instance2) {
 function memoryBytes() {
   return memories.length > 0 ? Math.max(...memories.map((m) => m.buffer.byteLength)) : void 0;
 }
+var extraStatus = () => ({});
+function addToStatus(extra) {
+  extraStatus = extra;
+}
 function writeStatus(config2, status) {
   const memory = memoryBytes();
   const file = {
     ...status,
     ...compiledIn !== void 0 ? { compileMs: compiledIn } : {},
-    ...memory !== void 0 ? { memoryBytes: memory } : {}
+    ...memory !== void 0 ? { memoryBytes: memory } : {},
+    ...extraStatus()
   };
   writeFileSync(config2.statusFile, JSON.stringify(file));
 }
@@ -3030,6 +3086,8 @@ ${stack}
 Error.stackTraceLimit = 200;
 
 // src/runtime/embedded/p2-host.ts
+restoreWorker();
+addToStatus(() => ({ ioThread: workersStarted > 0 }));
 var config = readConfig();
 var instance;
 try {
@@ -3045,6 +3103,7 @@ try {
   types3.Descriptor.prototype.linkAt = () => {
     throw "not-permitted";
   };
+  serveStdin(imports);
   const env3 = imports["wasi:cli/environment"];
   if (env3) imports["wasi:cli/environment"] = { ...env3, initialCwd: () => void 0 };
   const lookup = new Proxy(imports, {
@@ -3086,4 +3145,44 @@ try {
 } catch (e) {
   if (e instanceof Error && e.constructor.name === "ComponentError") finish(config, { outcome: "exit", code: 1 });
   reportThrown(config, e, "run");
+}
+function serveStdin(imports) {
+  const cli = imports["wasi:cli/stdin"];
+  const streams2 = imports["wasi:io/streams"];
+  if (!cli || !streams2?.InputStream) throw new Error("preview2-shim: no wasi:cli/stdin or wasi:io/streams InputStream to serve stdin");
+  const shimStdin = cli.getStdin.bind(cli);
+  let delegate;
+  let ended = false;
+  const read = (len) => {
+    if (delegate) return delegate.blockingRead(len);
+    const want = Math.min(Number(len), 64 * 1024);
+    if (want <= 0) return new Uint8Array();
+    if (ended) throw { tag: "closed" };
+    const buf = Buffer.alloc(want);
+    let n;
+    try {
+      n = readSync(0, buf, 0, want, null);
+    } catch {
+      return toShim().blockingRead(len);
+    }
+    if (n === 0) {
+      ended = true;
+      throw { tag: "closed" };
+    }
+    return new Uint8Array(buf.buffer, buf.byteOffset, n);
+  };
+  const toShim = () => {
+    delegate ??= shimStdin();
+    return delegate;
+  };
+  const stdin2 = Object.create(streams2.InputStream.prototype);
+  Object.assign(stdin2, {
+    read,
+    blockingRead: read,
+    skip: (len) => BigInt(read(len).length),
+    blockingSkip: (len) => BigInt(read(len).length),
+    subscribe: () => toShim().subscribe()
+  });
+  stdin2[Symbol.dispose] = () => delegate?.[Symbol.dispose]?.();
+  cli.getStdin = () => stdin2;
 }
