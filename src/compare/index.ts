@@ -218,13 +218,21 @@ function compareCapped(p1: RunResult, p2: RunResult, notes: Note[]): Comparison 
 }
 
 /**
+ * WASI 0.2's exit carries only ok/err: a non-zero P1 code that became 1 is not a regression. The explanation (and the
+ * note every report shows) is the exit-code-collapse signature's, not a second wording here.
+ */
+function exitCodeCollapsed(p1: number | null, p2: number | null): boolean {
+  return p1 !== null && p1 !== 0 && p2 === 1;
+}
+
+/**
  * Whether a REGRESSION rests on output alone (no trap, no exit-code change beyond the ok/err collapse) of two
  * complete runs: then one more P1 run can tell whether the program's output varies by itself (src/check.ts runs it).
  */
 export function outputOnlyRegression(c: Comparison, p1: RunResult | undefined, p2: RunResult | undefined): boolean {
   if (c.verdict !== 'REGRESSION' || !p1 || !p2 || outputCapped(p1) || outputCapped(p2)) return false;
   return c.differences.every(
-    (d) => d.field === 'stdout' || d.field === 'stderr' || (d.field === 'exitCode' && d.p1 !== '0' && d.p1 !== 'null' && d.p2 === '1'),
+    (d) => d.field === 'stdout' || d.field === 'stderr' || (d.field === 'exitCode' && exitCodeCollapsed(p1.exitCode, p2.exitCode)),
   );
 }
 
@@ -261,11 +269,8 @@ function compareRuns(p1: RunResult, p2: RunResult, notes: Note[], p1Again?: RunR
 
   let regression = false;
   if (p1.exitCode !== p2.exitCode) {
-    // WASI 0.2's exit carries only ok/err: a non-zero code that becomes 1 is not a regression. The explanation (and
-    // the note every report shows) is the exit-code-collapse signature's, not a second wording here.
-    const collapse = p1.exitCode !== null && p1.exitCode !== 0 && p2.exitCode === 1;
     differences.push({ field: 'exitCode', p1: String(p1.exitCode), p2: String(p2.exitCode) });
-    if (!collapse) regression = true;
+    if (!exitCodeCollapsed(p1.exitCode, p2.exitCode)) regression = true;
   }
   const rerunProblem = p1Again ? incomparableRerun(p1, p1Again) : undefined;
   if (p1Again && rerunProblem) {
