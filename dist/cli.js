@@ -42,7 +42,7 @@ import {
   toolchainLabel,
   unknownSummary,
   userCacheDir
-} from "./chunk-BPLXSSID.js";
+} from "./chunk-THW6LQIE.js";
 
 // src/cli/index.ts
 import { createReadStream } from "node:fs";
