@@ -37,6 +37,7 @@ import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js'
 import {
   deriveCommentKey,
   matrixHeading,
+  matrixLabel,
   publishReportComment,
   savedReportCommentKey,
   savedReportHeading,
@@ -196,19 +197,6 @@ const MAX_SAVED_REPORT_BYTES = 256 * 1024 * 1024;
 
 async function readSaved(file: string, maxBytes: number, what: string): Promise<string> {
   return (await readRegularFile(file, maxBytes, what)).toString('utf8');
-}
-
-/** The report's label in a merged report: the job's matrix entry (without the shard, which the report has itself). */
-function matrixLabel(matrix: Record<string, unknown> | undefined): string | undefined {
-  const parts = Object.entries(matrix ?? {})
-    .filter(([k]) => k !== 'shard')
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  return parts.length
-    ? parts
-        .join(', ')
-        .replace(/[\r\n<>]/g, ' ')
-        .slice(0, 200)
-    : undefined;
 }
 
 /** The report to publish and where it belongs, from a fresh check, from the shards' reports, or from a saved report. */

@@ -316,11 +316,27 @@ export function savedReportHeading(saved: string | undefined, workflow: string |
   return claimed ? `${known} [unverified label from the report: ${claimed}]` : known;
 }
 
+/** `go: 1.24, os: linux`: a matrix entry as a reader sees it (keys in `omit` left out); undefined when empty. */
+function matrixEntries(matrix: Record<string, unknown> | undefined, omit: readonly string[] = []): string | undefined {
+  const parts = Object.entries(matrix ?? {})
+    .filter(([k]) => !omit.includes(k))
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** One line, no markup brackets, at most 200 characters: a heading or label built from matrix values. */
+const headingLine = (text: string): string => text.replace(/[\r\n<>]/g, ' ').slice(0, 200);
+
 /** `wasm-p2-check (go: 1.24, os: linux)`: what tells matrix comments and check runs apart for a reader. */
 export function matrixHeading(base: string, matrix?: Record<string, unknown>): string {
-  if (!matrix || Object.keys(matrix).length === 0) return base;
-  const parts = Object.entries(matrix).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  return `${base} (${parts.join(', ')})`.replace(/[\r\n<>]/g, ' ').slice(0, 200);
+  const entries = matrixEntries(matrix);
+  return entries ? headingLine(`${base} (${entries})`) : base;
+}
+
+/** The report's label in a merged report: the job's matrix entry without the shard (the report has that itself). */
+export function matrixLabel(matrix: Record<string, unknown> | undefined): string | undefined {
+  const entries = matrixEntries(matrix, ['shard']);
+  return entries ? headingLine(entries) : undefined;
 }
 
 export type CommentDecision = { action: 'create' | 'update'; state: CommentState } | { action: 'skip'; reason: string };
