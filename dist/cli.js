@@ -42,7 +42,7 @@ import {
   toolchainLabel,
   unknownSummary,
   userCacheDir
-} from "./chunk-THW6LQIE.js";
+} from "./chunk-CMP6XZIR.js";
 
 // src/cli/index.ts
 import { createReadStream } from "node:fs";
