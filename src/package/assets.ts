@@ -24,8 +24,8 @@ export function bundledAdapterDir(): string {
 
 /**
  * The embedded runtime's child-process host script (`p1` = node:wasi, `p2` = preview2-shim). Always a built one: in the
- * bundle, the one beside it; from source (the tests), the one in the repository's `build/`, which the test run builds
- * once before any test (test/build-once.ts; or `node scripts/build.mjs --outdir build`). Never the committed dist/:
+ * bundle, the one beside it; from source (the tests), the one in the repository's `build/`, which the tests that need it
+ * build when stale (test/build-once.ts; or `node scripts/build.mjs --outdir build`). Never the committed dist/:
  * the code under test must run the hosts built from the same sources.
  */
 export function embeddedHostScript(phase: 'p1' | 'p2'): string {
