@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes the option table (src/options/table.ts) out to where it is published: the `inputs:` of action.yml and the
-// README's Action inputs table. test/options.test.ts fails when they are out of date.
+// Action reference's inputs table (docs/action.md). test/options.test.ts fails when they are out of date.
 //
 //   node scripts/options.mjs          (npm run options)
 import { build } from 'esbuild';
@@ -30,11 +30,11 @@ await writeFile(actionFile, `${action.slice(0, a)}inputs:\n${yml}${action.slice(
 
 const code = (s) => (s === '' ? '' : `\`${s}\``);
 const rows = inputs.map((i) => `| ${code(i.name)} | ${code(i.default)} | ${i.description.replace(/\|/g, '\\|')} |`).join('\n');
-const readmeFile = path.join(root, 'README.md');
-const readme = await readFile(readmeFile, 'utf8');
+const docFile = path.join(root, 'docs/action.md');
+const doc = await readFile(docFile, 'utf8');
 const header = '| Input | Default | Description |\n| --- | --- | --- |\n';
-const start = readme.indexOf(header);
-if (start < 0) throw new Error('README has no inputs table');
-const end = readme.indexOf('\n\n', start);
-await writeFile(readmeFile, `${readme.slice(0, start)}${header}${rows}${readme.slice(end)}`);
-console.log(`action.yml and README: ${inputs.length} inputs`);
+const start = doc.indexOf(header);
+if (start < 0) throw new Error('docs/action.md has no inputs table');
+const end = doc.indexOf('\n\n', start);
+await writeFile(docFile, `${doc.slice(0, start)}${header}${rows}${doc.slice(end)}`);
+console.log(`action.yml and docs/action.md: ${inputs.length} inputs`);

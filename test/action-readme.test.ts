@@ -1,6 +1,6 @@
 /**
- * The README's Action section and the ready-to-copy workflows against action.yml: the inputs/outputs tables say
- * exactly what action.yml declares, and every workflow passes only inputs that exist.
+ * The Action reference (docs/action.md), the README's workflow and the ready-to-copy workflows against action.yml:
+ * the inputs/outputs tables say exactly what action.yml declares, and every workflow passes only inputs that exist.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,12 +16,7 @@ interface ActionYml {
 }
 const action = parse(read('action.yml')) as ActionYml;
 
-function section(): string {
-  const readme = read('README.md');
-  const m = /<!-- section:action -->([\s\S]*?)<!-- \/section:action -->/.exec(readme);
-  if (!m) throw new Error('README has no action section');
-  return m[1]!;
-}
+const section = (): string => read('docs/action.md');
 
 /** Rows of the Markdown table whose header starts with `| <first> |`, as cells. */
 function tableRows(md: string, first: string): string[][] {
@@ -43,7 +38,7 @@ function tableRows(md: string, first: string): string[][] {
 
 const code = (s: string) => (s === '' ? '' : `\`${s}\``);
 
-describe('README action section', () => {
+describe('the Action reference (docs/action.md) and the README', () => {
   it('lists exactly the inputs of action.yml, in order, with their defaults and descriptions', () => {
     const expected = Object.entries(action.inputs).map(([name, spec]) => [code(name), code(spec.default ?? ''), spec.description.trim()]);
     expect(tableRows(section(), 'Input')).toEqual(expected);
@@ -54,10 +49,10 @@ describe('README action section', () => {
     expect(tableRows(section(), 'Output')).toEqual(expected);
   });
 
-  it('its YAML examples parse and use only real inputs', () => {
-    const blocks = [...section().matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  it.each(['docs/action.md', 'docs/bot.md', 'README.md'])('%s: its YAML examples parse and use only real inputs', (file) => {
+    const blocks = [...read(file).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) checkWorkflow(parse(block), 'README');
+    for (const block of blocks) checkWorkflow(parse(block), file);
   });
 });
 
@@ -129,14 +124,14 @@ describe('workflows', () => {
     expect(steps.find((s) => s.uses?.startsWith('wasm-p2-check/'))?.with?.mode).toBe('post-from-report');
   });
 
-  it('the bot: issues and issue_comment only, issues: write only, runs no code', () => {
+  it('the bot: issues and issue_comment only, issues and pull-requests: write (its PR command) only, runs no code', () => {
     const bot = parse(read('workflows/explain-bot.yml')) as {
       on: Record<string, { types: string[] }>;
       permissions: Record<string, string>;
       jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
     };
     expect(bot.on).toEqual({ issues: { types: ['opened', 'edited'] }, issue_comment: { types: ['created', 'edited'] } });
-    expect(bot.permissions).toEqual({ issues: 'write' });
+    expect(bot.permissions).toEqual({ issues: 'write', 'pull-requests': 'write' });
     const steps = Object.values(bot.jobs).flatMap((j) => j.steps);
     expect(steps.some((s) => s.uses?.startsWith('actions/checkout') || s.run !== undefined)).toBe(false);
     expect(steps.find((s) => s.uses?.startsWith('wasm-p2-check/'))?.with?.mode).toBe('explain');

@@ -56,7 +56,7 @@ import { mergeReports, type MergeInput } from '../report/merge.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { summarize } from '../report/summary.js';
 
-const FORK_HELP = "the README's 'Pull requests from forks' section";
+const FORK_HELP = 'docs/forks.md';
 
 /** What the runner tells us, read once. */
 interface RunnerEnv {

@@ -2,9 +2,9 @@
  * Every option of wasm-p2-check, declared once: its CLI flag and/or Action input, default, parser, help text and
  * action.yml description. The CLI (cli/args.ts) and the Action (action/inputs.ts) both read values through `readOption`, so
  * they accept the same values, apply the same limits and give the same "expected …" message, each naming the option
- * in its own words. action.yml and the README tables are checked against this table (test/options.test.ts).
+ * in its own words. action.yml and the docs/ tables are checked against this table (test/options.test.ts).
  *
- * To add an option: add an entry here, then run `npm run options` (rewrites action.yml's inputs and the README tables)
+ * To add an option: add an entry here, then run `npm run options` (rewrites action.yml's inputs and docs/action.md)
  * and use the value in the shell(s) that have it.
  */
 import type { FailOn } from '../report/fail-on.js';
