@@ -10,7 +10,7 @@ import { withJcoProcess } from './convert/jco-process.js';
 import { resolveAdapters, type AdapterSet } from './convert/resolve.js';
 import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
 import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
-import { discover, selectShard } from './discover/index.js';
+import { type Discovered, discover, selectShard } from './discover/index.js';
 import { loadArtifact } from './inspect/index.js';
 import { redactCommand } from './report/log-safe.js';
 import {
@@ -51,8 +51,12 @@ export async function check(options: CheckOptions): Promise<Report> {
   const progress = options.onProgress ?? (() => {});
   try {
     const all = await discover(options.patterns, options.cwd);
-    if (all.files.length === 0 && all.missing.length === 0) {
-      throw new Error(`no artifacts matched ${options.patterns.map((p) => `'${p}'`).join(', ') || '(no patterns given)'}`);
+    // Nothing checked never looks green: a path that does not exist (a typo, a mistyped subcommand) is a usage error
+    // naming it, like a glob that matches nothing — in every shard, since every shard is given the same list.
+    const unmatched = discoveryError(all, options.patterns);
+    if (unmatched) {
+      const none: RuntimeId = { name: 'none', version: '' };
+      return buildReport(options, { p1: none, p2: none }, [], { configurationError: { option: 'artifacts', message: unmatched } });
     }
     // A shard may well be empty (few artifacts, many shards): an empty report, not an error.
     const found = options.shard ? selectShard(all, options.shard) : all;
@@ -103,9 +107,6 @@ export async function check(options: CheckOptions): Promise<Report> {
       : undefined;
 
     const results: ArtifactResult[] = [];
-    for (const missing of found.missing) {
-      results.push(invalidResult({ path: missing, size: 0, sha256: '', kind: 'invalid', error: 'no such file' }));
-    }
     // Artifacts are independent: check a few at once (each run is its own child process), report in input order.
     const limit = pLimit(Math.max(1, options.concurrency ?? Math.min(4, availableParallelism())));
     results.push(
@@ -128,6 +129,14 @@ export async function check(options: CheckOptions): Promise<Report> {
     if (!options.keepWorkDir && ownWorkDir) await removeTree(workDir);
     forgetWorkDir();
   }
+}
+
+/** Why the artifact list cannot be checked as given, or undefined: a literal path that does not exist, or no match. */
+function discoveryError(found: Discovered, patterns: readonly string[]): string | undefined {
+  const quote = (list: readonly string[]) => list.map((p) => `'${p}'`).join(', ');
+  if (found.missing.length) return `no such file: ${quote(found.missing)} (a path, not a glob: it must exist; nothing was checked)`;
+  if (found.files.length === 0) return `no artifacts matched ${quote(patterns) || '(no patterns given)'}`;
+  return undefined;
 }
 
 function buildReport(

@@ -94,3 +94,29 @@ describe('parseCli', () => {
     expect(() => parseCli(argv as string[])).toThrow(message);
   });
 });
+
+describe('usage errors that must not look green (#22)', () => {
+  const none = () => false;
+  it('a bare first word that is no file is a mistyped command, with a suggestion', () => {
+    expect(() => parseCli(['explian', 'log.txt'], '/w', none)).toThrow(UsageError);
+    expect(() => parseCli(['explian', 'log.txt'], '/w', none)).toThrow(/'explian' is not a command or a file — did you mean 'explain'\?/);
+    expect(() => parseCli(['mrege', 'a.json'], '/w', none)).toThrow(/did you mean 'merge'/);
+    expect(() => parseCli(['frobnicate'], '/w', none)).toThrow(/'frobnicate' is not a command or a file \(commands:/);
+  });
+
+  it('a bare word that is a file, or a path or glob, is an artifact', () => {
+    expect(parseCli(['app'], '/w', (p) => p === '/w/app')).toMatchObject({ kind: 'check', options: { patterns: ['app'] } });
+    expect(parseCli(['app.wasm'], '/w', none)).toMatchObject({ kind: 'check' });
+    expect(parseCli(['build/*.wasm'], '/w', none)).toMatchObject({ kind: 'check' });
+  });
+
+  it('--json and --markdown to one target are refused (check and merge)', () => {
+    expect(() => parseCli(['x.wasm', '--json', '-', '--markdown', '-'], '/w', none)).toThrow(/both write to stdout/);
+    expect(() => parseCli(['x.wasm', '--json', 'r.out', '--markdown', './r.out'], '/w', none)).toThrow(/both write to 'r.out'/);
+    expect(() => parseCli(['merge', 'a.json', '--json', '-', '--markdown', '-'], '/w', none)).toThrow(/both write to stdout/);
+    expect(parseCli(['x.wasm', '--json', '-', '--markdown', 'r.md'], '/w', none)).toMatchObject({
+      json: '-',
+      markdown: expect.any(String),
+    });
+  });
+});

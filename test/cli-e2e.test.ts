@@ -173,6 +173,18 @@ describe('wasm-p2-check CLI usage', () => {
     expect(none.stderr).toMatch(/no artifacts matched/);
   });
 
+  it('nothing checked never exits 0: a missing path, a mistyped command, two reports on stdout (exit 2)', async () => {
+    const typo = await runCli(['--runtime', 'embedded', '--quiet', fx('c-hello.wasm'), 'build/app.wasm']);
+    expect([typo.code, typo.stdout]).toEqual([2, '']);
+    expect(typo.stderr).toMatch(/no such file: 'build\/app\.wasm' \(a path, not a glob/);
+    const command = await runCli(['explian', 'log.txt']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/'explian' is not a command or a file — did you mean 'explain'\?/);
+    const both = await runCli(['--runtime', 'embedded', fx('c-hello.wasm'), '--json', '-', '--markdown', '-']);
+    expect([both.code, both.stdout]).toEqual([2, '']);
+    expect(both.stderr).toMatch(/--json and --markdown both write to stdout/);
+  });
+
   it('exits 0 when nothing regressed', async () => {
     const r = await runCli(['--runtime', 'embedded', '--quiet', fx('c-hello.wasm')]);
     expect(r.code).toBe(0);

@@ -1,4 +1,6 @@
 import semver from 'semver';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FailOn } from '../report/fail-on.js';
 import { buildCheckOptions, type OptionReader } from '../options/build.js';
@@ -62,8 +64,9 @@ function helpText(): string {
 
 Checks that WASI Preview 1 wasm modules still work once converted to WASI Preview 2
 components, and explains failures. Exit status: 0 nothing fails, 1 an artifact fails
-(see --fail-on), 2 usage error (bad option, nothing matched, a runtime, wasmtime or
-adapter that cannot be had).
+(see --fail-on), 2 usage error (bad option, unknown command, a path that does not exist,
+a glob that matches nothing, both reports to stdout, a runtime, wasmtime or adapter
+that cannot be had).
 
 ${sections.join('\n')}
   -h, --help             this text
@@ -133,6 +136,8 @@ function parseMerge(argv: string[], cwd: string): CliCommand {
   const read = <K extends (typeof MERGE_OPTIONS)[number]>(name: K) =>
     readOption(name, values[name] as RawValue, { cwd }, (text, expected) => new UsageError(`--${name} '${text}': ${expected}`));
   if (positionals.length === 0) throw new UsageError('merge takes the JSON reports to merge (e.g. wasm-p2-check merge reports/*.json)');
+  const outputsClash = conflictingOutputs(read('json') || undefined, read('markdown') || undefined, cwd);
+  if (outputsClash) throw outputsClash;
   return {
     kind: 'merge',
     reports: positionals,
@@ -143,8 +148,48 @@ function parseMerge(argv: string[], cwd: string): CliCommand {
   };
 }
 
-/** Pure: argv (without node and script) → what to do. Relative paths are resolved against `cwd`. Throws UsageError. */
-export function parseCli(argv: string[], cwd: string = process.cwd()): CliCommand {
+/** The subcommands; any other first word is an artifact path. */
+const COMMANDS = ['explain', 'merge'] as const;
+
+/** Levenshtein distance, bounded: both words are short (a command name and one argument of at most 32 letters). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * A first argument that reads like a command (a bare word: no dot, slash or wildcard) and is no file: a mistyped
+ * subcommand (`explian log.txt`), which would otherwise be taken as artifact paths.
+ */
+function notACommand(first: string | undefined, cwd: string, exists: (p: string) => boolean): UsageError | undefined {
+  if (first === undefined || !/^[a-z][a-z0-9-]{0,31}$/i.test(first) || exists(path.resolve(cwd, first))) return undefined;
+  const near = COMMANDS.find((c) => distance(first.toLowerCase(), c) <= 2);
+  return new UsageError(
+    `'${first}' is not a command or a file${near ? ` — did you mean '${near}'?` : ''} ` +
+      `(commands: ${COMMANDS.join(', ')}; anything else is an artifact path or glob)`,
+  );
+}
+
+/** --json and --markdown both to stdout (or one file) would interleave two reports into one unreadable stream. */
+function conflictingOutputs(json: string | undefined, markdown: string | undefined, cwd: string): UsageError | undefined {
+  if (!json || !markdown) return undefined;
+  const same = json === '-' || markdown === '-' ? json === markdown : path.resolve(cwd, json) === path.resolve(cwd, markdown);
+  if (!same) return undefined;
+  return new UsageError(
+    `--json and --markdown both write to ${json === '-' ? 'stdout' : `'${json}'`}: give each its own file (at most one '-')`,
+  );
+}
+
+/**
+ * Pure apart from `exists`: argv (without node and script) → what to do. Relative paths are resolved against `cwd`.
+ * Throws UsageError.
+ */
+export function parseCli(argv: string[], cwd: string = process.cwd(), exists: (p: string) => boolean = existsSync): CliCommand {
   if (argv[0] === 'explain') return parseExplain(argv.slice(1));
   if (argv[0] === 'merge') return parseMerge(argv.slice(1), cwd);
   const { values, positionals } = parseStrict(argv, checkSpec);
@@ -160,6 +205,10 @@ export function parseCli(argv: string[], cwd: string = process.cwd()): CliComman
     );
 
   if (positionals.length === 0) throw new UsageError('no artifacts given (e.g. wasm-p2-check build/*.wasm)');
+  const misuse = notACommand(argv[0] === positionals[0] ? positionals[0] : undefined, cwd, exists);
+  if (misuse) throw misuse;
+  const outputsClash = conflictingOutputs(read('json') || undefined, read('markdown') || undefined, cwd);
+  if (outputsClash) throw outputsClash;
   const { cwd: _cwd, ...options } = buildCheckOptions(read, positionals, cwd);
   const label = read('label');
   const cacheDir = read('cache-dir');

@@ -7,7 +7,7 @@
  * To add an option: add an entry here, then run `npm run options` (rewrites action.yml's inputs and docs/action.md)
  * and use the value in the shell(s) that have it.
  */
-import type { FailOn } from '../report/fail-on.js';
+import { FAIL_ON, FAIL_ON_VALUES, type FailOn, failOnDescription, failOnMeaning } from '../report/fail-on.js';
 import {
   OptionError,
   oneOf,
@@ -261,19 +261,14 @@ export const OPTIONS = {
   }),
   'fail-on': scalar({
     default: 'regression',
-    parse: oneOf<FailOn>(['regression', 'not-wasi', 'any', 'never']),
+    parse: oneOf<FailOn>(FAIL_ON_VALUES),
     cli: {
       flag: 'fail-on',
       value: 'WHAT',
       group: 'Diagnosis and output',
-      help: 'regression (default: a REGRESSION, CONVERT-FAIL, ERROR or a\nP2-only TIMEOUT) | not-wasi (those and NOT-WASI) | any | never',
+      help: FAIL_ON_VALUES.map((v) => `${v}${'isDefault' in FAIL_ON[v] ? ' (default)' : ''}: ${failOnMeaning(v)}`).join('\n'),
     },
-    input: {
-      description:
-        'What fails the step and the check run: `regression` (a REGRESSION, a CONVERT-FAIL, ' +
-        'an ERROR — the checker could not carry out a run — or a TIMEOUT in P2 only), `not-wasi` (those, ' +
-        'and a module that is not a WASI program: NOT-WASI), `any` (anything but PASS), or `never`.',
-    },
+    input: { description: failOnDescription() },
   }),
   'github-token': scalar({
     default: '',

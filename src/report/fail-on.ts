@@ -1,26 +1,78 @@
 import type { ArtifactResult, Report, Verdict } from '../model.js';
-import { REGRESSION_VERDICTS } from './summary.js';
+import { REGRESSION_VERDICTS, VERDICTS } from './summary.js';
 
-export type FailOn = 'regression' | 'not-wasi' | 'any' | 'never';
+/**
+ * What each `fail-on` value fails: the one definition. The code (`resultFails`), the CLI's --help, the Action input's
+ * description (action.yml and the README inputs table are generated from it) and the prose the README and the
+ * workflows carry (test/fail-on.test.ts holds them to it) all read this table.
+ */
+export interface FailOnDefinition {
+  /** Verdicts that fail the run under this value. */
+  verdicts: readonly Verdict[];
+  /** Also a TIMEOUT in P2 only (P1 ran and completed: the component hangs where the module finished). */
+  p2OnlyTimeout: boolean;
+  /** Whether this is the default value. */
+  isDefault?: boolean;
+  /** One short phrase (workflow comments, --help). */
+  short: string;
+}
 
 /** Verdicts that fail `fail-on: regression`: the conversion broke something, or the checker could not tell (ERROR). */
 export const GATING_VERDICTS: readonly Verdict[] = [...REGRESSION_VERDICTS, 'ERROR'];
+
+export const FAIL_ON = {
+  regression: { verdicts: GATING_VERDICTS, p2OnlyTimeout: true, isDefault: true, short: 'only what P2 broke, or could not check, fails' },
+  'not-wasi': { verdicts: [...GATING_VERDICTS, 'NOT-WASI'], p2OnlyTimeout: true, short: 'also a module that is not a WASI program' },
+  any: { verdicts: VERDICTS.filter((v) => v !== 'PASS'), p2OnlyTimeout: true, short: 'anything but PASS fails' },
+  never: { verdicts: [], p2OnlyTimeout: false, short: 'nothing fails: report only' },
+} as const satisfies Record<string, FailOnDefinition>;
+
+export type FailOn = keyof typeof FAIL_ON;
+export const FAIL_ON_VALUES = Object.keys(FAIL_ON) as FailOn[];
+
+/** What a verdict means, in the words a fail-on description uses. */
+const GLOSS: Partial<Record<Verdict, string>> = {
+  ERROR: 'the checker could not carry out a run',
+  'NOT-WASI': 'a module built for a specific non-WASI host',
+};
+
+const list = (items: string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+
+/**
+ * What one value fails, as a phrase: `a REGRESSION, a CONVERT-FAIL, an ERROR (the checker could not carry out a run) or
+ * a TIMEOUT in P2 only`. `code` wraps verdict names in backticks (Markdown).
+ */
+export function failOnMeaning(value: FailOn, code = false): string {
+  const d: FailOnDefinition = FAIL_ON[value];
+  if (d.verdicts.length === 0) return 'nothing (report only)';
+  if (d.verdicts.length === VERDICTS.length - 1 && !d.verdicts.includes('PASS')) return `anything but ${code ? '`PASS`' : 'PASS'}`;
+  const name = (v: string) => (code ? `\`${v}\`` : v);
+  const article = (v: string) => (/^[AEIOU]/.test(v) ? 'an' : 'a');
+  const items = d.verdicts.map((v) => `${article(v)} ${name(v)}${GLOSS[v] ? ` (${GLOSS[v]})` : ''}`);
+  if (d.p2OnlyTimeout && !d.verdicts.includes('TIMEOUT'))
+    items.push(`a ${name('TIMEOUT')} in P2 only (the module finished, the component hangs)`);
+  return list(items);
+}
+
+/** Every value with its meaning, as one sentence (the Action input's description, the README's "What fails"). */
+export function failOnDescription(code = true): string {
+  const q = (v: string) => (code ? `\`${v}\`` : v);
+  const parts = FAIL_ON_VALUES.map(
+    (v) => `${q(v)}${(FAIL_ON[v] as FailOnDefinition).isDefault ? ' (the default)' : ''}: ${failOnMeaning(v, code)}`,
+  );
+  return `What fails the step, the check run and the exit status — ${parts.join('; ')}.`;
+}
 
 /** A component that hangs where the module finished: TIMEOUT in P2 only (P1 ran and completed). */
 export function p2OnlyTimeout(r: Pick<ArtifactResult, 'verdict' | 'p1' | 'p2'>): boolean {
   return r.verdict === 'TIMEOUT' && r.p1 !== undefined && !r.p1.timedOut && r.p2?.timedOut === true;
 }
 
-/**
- * Whether one artifact fails the run. `regression` (the default): a REGRESSION, a CONVERT-FAIL, an ERROR (the checker
- * could not carry out a run: never a silent pass) or a TIMEOUT in P2 only; `not-wasi`: those and a NOT-WASI module (one
- * built for a specific non-WASI host, which no WASI host can run: for projects whose artifacts must all be WASI
- * programs); `any`: anything but PASS; `never`: nothing.
- */
+/** Whether one artifact fails the run under `failOn` (see FAIL_ON). */
 export function resultFails(r: Pick<ArtifactResult, 'verdict' | 'p1' | 'p2'>, failOn: FailOn): boolean {
-  if (failOn === 'never' || r.verdict === 'PASS') return false;
-  if (failOn === 'not-wasi' && r.verdict === 'NOT-WASI') return true;
-  return failOn === 'any' || GATING_VERDICTS.includes(r.verdict) || p2OnlyTimeout(r);
+  const d: FailOnDefinition = FAIL_ON[failOn];
+  return d.verdicts.includes(r.verdict) || (d.p2OnlyTimeout && p2OnlyTimeout(r));
 }
 
 /** Artifacts of the report that fail the run. */

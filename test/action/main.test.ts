@@ -214,12 +214,18 @@ describe('the Action, in process', () => {
   it('when the check itself cannot run, the step fails and the check run does not stay in progress', async () => {
     const r = await runAction({ inputs: { artifacts: 'build/nothing-here-*.wasm' } });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/::error::no artifacts matched 'build\/nothing-here-\*\.wasm'/);
-    expect(action.gh.checkRuns.map((c) => [c.status, c.conclusion, c.output.title])).toEqual([
-      ['completed', 'failure', 'wasm-p2-check could not finish'],
-    ]);
+    expect(r.stdout).toMatch(/::error::Input 'artifacts': no artifacts matched 'build\/nothing-here-\*\.wasm'/);
+    expect(action.gh.checkRuns.map((c) => [c.status, c.conclusion])).toEqual([['completed', 'failure']]);
     expect(action.gh.checkRuns[0]!.output.summary).toContain('no artifacts matched');
     expect(action.gh.comments).toEqual([]);
+  });
+
+  it('a literal artifact path that does not exist fails the step naming the input, like an empty glob (#22)', async () => {
+    const r = await runAction({ inputs: { artifacts: 'build/*.wasm\nbuild/app.wasm' }, artifacts: [PASSING] });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::Input 'artifacts': no such file: 'build\/app\.wasm'/);
+    expect(action.gh.checkRuns.map((c) => [c.status, c.conclusion])).toEqual([['completed', 'failure']]);
+    expect(action.gh.checkRuns[0]!.output.title).toMatch(/artifacts/);
   });
 
   it('post-from-report fails clearly on a file that is not a report', async () => {
