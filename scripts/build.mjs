@@ -5,15 +5,17 @@
 //   - the embedded runtime's host scripts, embedded-p1-host.js and embedded-p2-host.js, each ONE self-contained file
 //     that imports no chunk: a host is started for every run, and its start-up time is the checker's (issue 11);
 //   - the run-time assets (bundled adapters, jco's wasm-tools / bindgen core modules, preview2-shim's I/O worker,
-//     built-in signatures), which the code finds beside the bundle (src/package/assets.ts).
+//     built-in signatures), which the code finds beside the bundle (src/package/assets.ts);
+//   - licenses.txt: the licences of every third-party package in the bundles and assets (scripts/licenses.mjs).
 //
 //   node scripts/build.mjs [--outdir DIR]     (default dist/; the tests build into build/: test/build-once.ts)
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { metafileInputs, thirdPartyLicenses } from './licenses.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argOut = process.argv.indexOf('--outdir');
@@ -94,12 +96,15 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [noNativeMinify],
+  metafile: true,
   define: { __WASM_P2_CHECK_BUILD__: JSON.stringify(await buildId()) },
 };
 // Chunks sit in outdir itself, not a subfolder: code that finds assets from import.meta.url (src/package/assets.ts,
 // diagnose/signatures.ts, jco-transpile's vendored wasm) then works the same from a chunk as from an entry.
-await build({ ...common, entryPoints: present(shells), splitting: true, chunkNames: 'chunk-[hash]' });
-await build({ ...common, entryPoints: present(hosts), splitting: false });
+const bundled = [
+  await build({ ...common, entryPoints: present(shells), splitting: true, chunkNames: 'chunk-[hash]' }),
+  await build({ ...common, entryPoints: present(hosts), splitting: false }),
+].flatMap((r) => metafileInputs(r.metafile));
 const entryPoints = { ...present(shells), ...present(hosts) };
 
 // Run-time assets, resolved by the bundles relative to import.meta.url.
@@ -115,4 +120,13 @@ for (const [from, to] of copies) {
   const src = path.join(root, from);
   if (existsSync(src)) await cp(src, path.join(outdir, to), { recursive: true });
 }
+// What ships as files rather than bundled code, by the package it comes from (the adapters' origin is recorded in
+// adapters/manifest.json: the jco npm package).
+const adapterOrigin = JSON.parse(await readFile(path.join(root, 'adapters/manifest.json'), 'utf8')).package;
+const shipped = {
+  [`node_modules/${adapterOrigin}`]: 'adapters/wasi_snapshot_preview1.{command,reactor}.wasm (from the wasmtime adapter)',
+  'node_modules/@bytecodealliance/jco-transpile': 'wasm-tools.core*.wasm, js-component-bindgen-component.core*.wasm',
+  'node_modules/@bytecodealliance/preview2-shim': 'worker-thread.bundle.js',
+};
+await writeFile(path.join(outdir, 'licenses.txt'), thirdPartyLicenses(root, bundled, shipped));
 console.log(`built ${Object.keys(entryPoints).join(', ')} → ${path.relative(root, outdir) || outdir}`);

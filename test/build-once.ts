@@ -24,7 +24,7 @@ export const builtCli = path.join(builtDir, 'cli.js');
 export const builtAction = path.join(builtDir, 'index.js');
 
 /** What the build is made of; a change to any of these makes build/ stale. */
-const inputs = ['src', 'adapters', 'scripts/build.mjs', 'package-lock.json'];
+const inputs = ['src', 'adapters', 'scripts/build.mjs', 'scripts/licenses.mjs', 'package-lock.json'];
 const stampName = '.inputs-sha256';
 
 /** A hash of the build's inputs (paths and contents, in a stable order). */
