@@ -6,7 +6,7 @@
  *
  * Only the `bundled` vitest project (vitest.config.ts, test/projects.ts) names this file as `globalSetup`, so unit
  * tests never wait for it; and it builds only when build/ is stale: build/ carries the hash of the build's inputs
- * (src/, adapters/, scripts/build.mjs, package-lock.json), and an equal hash skips the build.
+ * (src/, adapters/, scripts/build.mjs and licenses.mjs, package-lock.json), and an equal hash skips the build.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -99,3 +99,24 @@ describe('README first screen', () => {
     }
   });
 });
+
+describe('README supported platforms', () => {
+  it('states what .github/workflows/ci.yml tests: the suite per Node on Linux, the smoke run on macOS and Windows', () => {
+    const ci = parse(readFileSync(path.join(root, '.github', 'workflows', 'ci.yml'), 'utf8')) as {
+      jobs: Record<string, { strategy: { matrix: { os: string[]; node: number[] } }; steps: { run?: string }[] }>;
+    };
+    const rows = readme
+      .slice(readme.indexOf('## Supported platforms'))
+      .split('\n')
+      .filter((l) => /^\| (Linux|macOS|Windows) \|/.test(l))
+      .map((l) => l.split('|').map((c) => c.trim()));
+    const osName: Record<string, string> = { 'ubuntu-latest': 'Linux', 'macos-latest': 'macOS', 'windows-latest': 'Windows' };
+    const tested = Object.values(ci.jobs).flatMap((job) => {
+      const run = job.steps.find((s) => s.run?.startsWith('.ci/run'))?.run ?? '';
+      return job.strategy.matrix.os.map((os) => [osName[os], job.strategy.matrix.node.join(', '), run] as const);
+    });
+    expect(rows.map((r) => [r[1], r[2], /`(\.ci\/run[^`]*)`/.exec(r[3] ?? '')?.[1]])).toEqual(tested);
+    const engines = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(readme).toContain(`\`${engines}\``);
+  });
+});

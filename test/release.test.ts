@@ -49,10 +49,7 @@ beforeAll(() => {
   writeFileSync(path.join(work, 'package.json'), `${JSON.stringify({ ...pkg, version: '1.2.0' }, null, 2)}\n`);
   const changelog = readFileSync(path.join(work, 'CHANGELOG.md'), 'utf8');
   const at = changelog.indexOf('\n## [');
-  writeFileSync(
-    path.join(work, 'CHANGELOG.md'),
-    `${changelog.slice(0, at)}\n## [1.2.0] - 2026-12-08\n\n${NOTES}\n${changelog.slice(at)}`,
-  );
+  writeFileSync(path.join(work, 'CHANGELOG.md'), `${changelog.slice(0, at)}\n## [1.2.0] - 2026-12-08\n\n${NOTES}\n${changelog.slice(at)}`);
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: work, env, stdio: 'pipe' });
   git('add', '-A', 'package.json', 'CHANGELOG.md', 'dist');
   git('commit', '--quiet', '-m', 'release 1.2.0');
