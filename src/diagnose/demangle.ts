@@ -13,22 +13,66 @@
  * Anything that is not a Rust mangled symbol is returned unchanged, except that an
  * already-demangled Rust name loses its trailing `::h<16 hex>` hash and its
  * `crate[hex]` disambiguators (wasmtime prints v0 names that way).
+ *
+ * Symbols are guest-controlled text (a name section, a line a guest prints). v0 back-references make the printed
+ * form exponential in the symbol (a 160-character symbol of nested tuples naming the previous one twice prints
+ * 2^26 parts), so printing is bounded like rustc-demangle's `MAX_SIZE`: at most `MAX_DEMANGLED_CHARS` characters
+ * beyond the symbol's length and `MAX_DEMANGLE_STEPS` grammar steps per symbol, and a shared `DemangleBudget` across the frames of one trap.
+ * A cut name ends with `{size limit reached}`, as rustc-demangle prints it.
  */
+
+/** Characters a demangled name may have beyond the symbol's own length; a longer one is cut (`SIZE_LIMIT_MARKER`). */
+export const MAX_DEMANGLED_CHARS = 64 * 1024;
+/** Grammar steps (nodes walked, back-references followed, punycode characters decoded) per symbol. */
+export const MAX_DEMANGLE_STEPS = 256 * 1024;
+/** What a name cut by the size or step bound ends with (rustc-demangle's words). */
+export const SIZE_LIMIT_MARKER = '{size limit reached}';
+
+/** What is left for demangling: shared by the names of one trap so that many names together stay bounded too. */
+export interface DemangleBudget {
+  chars: number;
+  steps: number;
+}
+
+/** A budget for many names: `names` full-size names' worth of characters and steps. */
+export function demangleBudget(names = 16): DemangleBudget {
+  return { chars: names * MAX_DEMANGLED_CHARS, steps: names * MAX_DEMANGLE_STEPS };
+}
 
 export interface DemangleOptions {
   /** Keep the legacy `::h<hash>` and v0 `crate[disambiguator]`/const-type suffixes (rustc-demangle's `{}` form). */
   verbose?: boolean;
+  /** Shared budget this name draws from (and is charged to); by default only the per-name bounds apply. */
+  budget?: DemangleBudget;
 }
 
 /** Demangle a Rust symbol (legacy or v0) to its path without the hash; anything else as is. */
 export function demangle(symbol: string, options: DemangleOptions = {}): string {
   const verbose = options.verbose === true;
+  const shared = options.budget;
+  const budget: DemangleBudget = {
+    // Text spelled out in the symbol costs nothing extra: only what back-references add is bounded.
+    chars: Math.max(0, Math.min(MAX_DEMANGLED_CHARS + symbol.length, shared?.chars ?? Infinity)),
+    steps: Math.max(0, Math.min(MAX_DEMANGLE_STEPS, shared?.steps ?? Infinity)),
+  };
+  const start = { ...budget };
+  try {
+    return demangleWithin(symbol, verbose, budget);
+  } finally {
+    if (shared) {
+      shared.chars -= start.chars - budget.chars;
+      shared.steps -= start.steps - budget.steps;
+    }
+  }
+}
+
+function demangleWithin(symbol: string, verbose: boolean, budget: DemangleBudget): string {
   let s = symbol.trim();
   // ThinLTO renames internal symbols with `.llvm.<HEX>`; drop it first.
   const llvm = s.indexOf('.llvm.');
   if (llvm >= 0 && /^[0-9A-F@]*$/.test(s.slice(llvm + 6))) s = s.slice(0, llvm);
 
-  const result = demangleLegacy(s, verbose) ?? demangleV0(s, verbose);
+  const result = demangleLegacy(s, verbose, budget) ?? demangleV0(s, verbose, budget);
   if (result !== undefined) return result;
   return verbose ? symbol : stripDemangledHash(symbol);
 }
@@ -57,7 +101,7 @@ const LEGACY_ESCAPES: Record<string, string> = {
   C: ',',
 };
 
-function demangleLegacy(s: string, verbose: boolean): string | undefined {
+function demangleLegacy(s: string, verbose: boolean, budget: DemangleBudget): string | undefined {
   let inner: string;
   if (s.startsWith('_ZN')) inner = s.slice(3);
   else if (s.startsWith('ZN')) inner = s.slice(2);
@@ -87,7 +131,15 @@ function demangleLegacy(s: string, verbose: boolean): string | undefined {
     if (!verbose && isLast && /^h[0-9a-fA-F]*$/.test(element)) return;
     parts.push(unescapeLegacyElement(element));
   });
-  return parts.join('::') + suffix;
+  // Never longer than the symbol (escapes only shrink), so only the characters are charged.
+  const text = parts.join('::');
+  if (text.length > budget.chars) {
+    const kept = text.slice(0, budget.chars);
+    budget.chars = 0;
+    return kept + SIZE_LIMIT_MARKER + suffix;
+  }
+  budget.chars -= text.length;
+  return text + suffix;
 }
 
 function unescapeLegacyElement(element: string): string {
@@ -158,6 +210,13 @@ class Invalid extends Error {
   }
 }
 
+/** The size or step bound was reached: printing stops where it is (not caught behind a back-reference). */
+class SizeLimit extends Error {
+  constructor() {
+    super('size limit reached');
+  }
+}
+
 interface Ident {
   ascii: string;
   punycode: string;
@@ -177,6 +236,8 @@ class V0 {
   constructor(
     readonly sym: string,
     readonly verbose: boolean,
+    /** Charged while printing only (validation is linear: it does not follow back-references). */
+    readonly budget: DemangleBudget = { chars: Infinity, steps: Infinity },
   ) {}
 
   /* parsing primitives */
@@ -202,6 +263,13 @@ class V0 {
 
   private push(): void {
     if (++this.depth > MAX_DEPTH) throw new Invalid(true);
+    this.step(1);
+  }
+
+  private step(n: number): void {
+    if (this.out === null) return;
+    this.budget.steps -= n;
+    if (this.budget.steps < 0) throw new SizeLimit();
   }
 
   private pop(): void {
@@ -209,7 +277,15 @@ class V0 {
   }
 
   private emit(text: string): void {
-    this.out?.push(text);
+    if (this.out === null) return;
+    this.step(1);
+    if (text.length > this.budget.chars) {
+      this.out.push(text.slice(0, this.budget.chars));
+      this.budget.chars = 0;
+      throw new SizeLimit();
+    }
+    this.budget.chars -= text.length;
+    this.out.push(text);
   }
 
   private integer62(): bigint {
@@ -266,6 +342,9 @@ class V0 {
 
   private identText(ident: Ident): string {
     if (ident.punycode === '') return ident.ascii;
+    // Decoding is quadratic in the identifier (RFC 3492 inserts code points): charged, since a back-reference can
+    // print one identifier many times.
+    this.step(Math.ceil((ident.punycode.length * (ident.ascii.length + ident.punycode.length)) / 64));
     const decoded = decodePunycode(ident.ascii, ident.punycode);
     if (decoded !== undefined) return decoded;
     return `punycode{${ident.ascii === '' ? '' : `${ident.ascii}-`}${ident.punycode}}`;
@@ -400,19 +479,23 @@ class V0 {
       walk();
       return;
     }
-    if (count > 0n) {
-      const names: string[] = [];
-      for (let i = 0n; i < count; i++) {
-        this.boundLifetimes++;
-        const depth = this.boundLifetimes - 1;
-        names.push(depth < 26 ? `'${String.fromCharCode(97 + depth)}` : `'_${depth}`);
-      }
-      this.emit(`for<${names.join(', ')}> `);
-    }
+    // `count` is up to 2^64: each name is emitted (and charged) as it is made.
+    let bound = 0;
     try {
+      if (count > 0n) {
+        this.emit('for<');
+        for (let i = 0n; i < count; i++) {
+          if (i > 0n) this.emit(', ');
+          const depth = this.boundLifetimes;
+          this.boundLifetimes++;
+          bound++;
+          this.emit(depth < 26 ? `'${String.fromCharCode(97 + depth)}` : `'_${depth}`);
+        }
+        this.emit('> ');
+      }
       walk();
     } finally {
-      this.boundLifetimes -= Number(count);
+      this.boundLifetimes -= bound;
     }
   }
 
@@ -764,7 +847,7 @@ function decodePunycode(ascii: string, encoded: string): string | undefined {
   return String.fromCodePoint(...out);
 }
 
-function demangleV0(s: string, verbose: boolean): string | undefined {
+function demangleV0(s: string, verbose: boolean, budget: DemangleBudget): string | undefined {
   let inner: string;
   if (s.length > 2 && s.startsWith('_R')) inner = s.slice(2);
   else if (s.length > 1 && s.startsWith('R')) inner = s.slice(1);
@@ -784,11 +867,12 @@ function demangleV0(s: string, verbose: boolean): string | undefined {
   if (!acceptableSuffix(suffix)) return undefined;
 
   // Pass 2: print the path (the instantiating crate is not shown).
-  const printer = new V0(inner, verbose);
+  const printer = new V0(inner, verbose, budget);
   printer.out = [];
   try {
     printer.path(true);
   } catch (e) {
+    if (e instanceof SizeLimit) return printer.out.join('') + SIZE_LIMIT_MARKER + suffix;
     const recursion = e instanceof Invalid && e.recursion;
     return printer.out.join('') + (recursion ? '{recursion limit reached}' : '{invalid syntax}') + suffix;
   }

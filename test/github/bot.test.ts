@@ -21,6 +21,7 @@ import { commentMarker } from '../../src/github/sticky-comment.js';
 import { GitHubEmulator } from './emulator.js';
 import { issueCommentEvent, issuesEvent } from './events.js';
 import { checkMarkdown } from '../report-markdown-check.js';
+import { v0BombSymbol } from '../hostile/bombs.js';
 
 const TRANSCRIPTS = new URL('../fixtures/transcripts/', import.meta.url);
 let goTrap: string;
@@ -298,6 +299,25 @@ describe('bot mode: issues', () => {
     const out = await answerEvent(octokit, issueEvent(body), opts({ timeBudgetMs: 25_000, now: () => (t += 10_000) }));
     expect(out).toMatchObject({ action: 'created' });
     expect(out.action === 'created' && out.examined).toBeLessThan(5);
+  });
+
+  it('a 374-character issue body holding the demangler bomb is answered within the budget (before: Node crashed)', async () => {
+    // A 162-character Rust v0 symbol printing 2^30 parts (test/hostile/bombs.ts); the budget is only checked between
+    // blocks, so one block must be bounded by itself (demangle.ts).
+    const trap = [
+      'Error: failed to run main module `app.wasm`',
+      'Caused by:',
+      '    0: error while executing at wasm backtrace:',
+      `           0:   0x1 - app.wasm!${v0BombSymbol(30)}`,
+      '    1: wasm trap: wasm `unreachable` instruction executed',
+    ].join('\n');
+    const body = `It crashes:\n${fenced(trap)}`;
+    expect(body.length).toBe(374);
+    const started = performance.now();
+    const out = await answerEvent(octokit, issueEvent(body), opts({ onUnknown: 'reply' }));
+    expect(out).toMatchObject({ action: 'created', examined: 1 });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(gh.commentsOn(ISSUE)).toHaveLength(1);
   });
 });
 

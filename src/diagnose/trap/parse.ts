@@ -14,7 +14,7 @@
  * Nothing is anchored on `Error:` at line start: toolchains wrap the chain (`GrainExceptionError: …`).
  */
 import type { AdapterLine, Frame, FrameOrigin, Trap, TrapKind } from '../../model.js';
-import { demangle } from '../demangle.js';
+import { type DemangleBudget, demangle, demangleBudget } from '../demangle.js';
 import { boundText } from '../text-bounds.js';
 
 /*
@@ -161,8 +161,15 @@ function refineOrigins(frames: Frame[]): void {
   }
 }
 
-function makeFrame(index: number, rawName: string, module: string | undefined, offset: number | undefined): Frame {
-  const name = demangle(rawName);
+function makeFrame(
+  index: number,
+  rawName: string,
+  module: string | undefined,
+  offset: number | undefined,
+  budget: DemangleBudget | undefined,
+): Frame {
+  // Names are the guest's (name section, printed text): one trap's names share a demangling budget (demangle.ts).
+  const name = demangle(rawName, budget ? { budget } : {});
   const frame: Frame = { index, origin: originOf(module, rawName, name), rawName, name };
   if (offset !== undefined) frame.offset = offset;
   if (module !== undefined) frame.module = module;
@@ -186,7 +193,7 @@ interface Backtrace {
 }
 
 /** Frames of the first `wasm backtrace:` that has any (wasmtime, any era). */
-function parseWasmtimeBacktrace(lines: string[]): Backtrace | undefined {
+function parseWasmtimeBacktrace(lines: string[], budget: DemangleBudget): Backtrace | undefined {
   for (let h = 0; h < lines.length; h++) {
     if (!/wasm backtrace:\s*$/.test(lines[h]!)) continue;
     const headerIndent = /^\s*/.exec(lines[h]!)![0].length;
@@ -208,7 +215,7 @@ function parseWasmtimeBacktrace(lines: string[]): Backtrace | undefined {
         if (frameColon >= 0 && colon < frameColon - 2) break;
         if (frameColon < 0) frameColon = colon;
         const { module, rawName } = splitWasmtimeName(m[4]!);
-        frames.push(makeFrame(frames.length, rawName, module, m[3] ? parseInt(m[3], 16) : undefined));
+        frames.push(makeFrame(frames.length, rawName, module, m[3] ? parseInt(m[3], 16) : undefined, budget));
         lastNumber = number;
         elided = false;
         continue;
@@ -238,7 +245,7 @@ const V8_AT_RE = /^\s+at\s+(\S.*)$/;
 /** `wasm://wasm/[name-]hash:wasm-function[N]:0xOFF`; older V8 prints `wasm-function[N]:0xOFF` or `<anonymous>:wasm-function[N]:0xOFF`. */
 const V8_WASM_LOC_RE = /^(?:wasm:\/\/wasm\/(?:(.*)-)?([0-9a-f]+):|<anonymous>:)?wasm-function\[(\d+)\]:(0x[0-9a-f]+)$/;
 
-export function parseV8Frame(index: number, body: string): Frame {
+export function parseV8Frame(index: number, body: string, budget?: DemangleBudget): Frame {
   let name: string | undefined;
   let location = body;
   // `name (location)`: the first `(` after whitespace opens the location when the line ends with `)`.
@@ -257,7 +264,7 @@ export function parseV8Frame(index: number, body: string): Frame {
   if (wasm) {
     const module = wasm[2] === undefined ? undefined : `wasm://wasm/${wasm[1] !== undefined ? `${wasm[1]}-` : ''}${wasm[2]}`;
     const rawName = name ?? `wasm-function[${wasm[3]}]`;
-    const frame = makeFrame(index, rawName, module, parseInt(wasm[4]!, 16));
+    const frame = makeFrame(index, rawName, module, parseInt(wasm[4]!, 16), budget);
     if (wasm[1] !== undefined) frame.origin = originOf(wasm[1], rawName, frame.name);
     return frame;
   }
@@ -274,7 +281,7 @@ interface V8Error {
   causes: string[];
 }
 
-function parseV8(lines: string[]): V8Error | undefined {
+function parseV8(lines: string[], budget: DemangleBudget): V8Error | undefined {
   for (let e = 0; e < lines.length; e++) {
     const m = V8_ERROR_RE.exec(lines[e]!);
     if (!m) continue;
@@ -286,7 +293,7 @@ function parseV8(lines: string[]): V8Error | undefined {
       const at = V8_AT_RE.exec(line.trimEnd());
       if (at) {
         if (at[1] === '...' || /^\.\.\. \d+ more/.test(at[1]!)) continue;
-        frames.push(parseV8Frame(frames.length, at[1]!));
+        frames.push(parseV8Frame(frames.length, at[1]!, budget));
         continue;
       }
       const cause = /^\s*\[cause\]:(.*)$/.exec(line);
@@ -456,9 +463,10 @@ export function parseTrap(text: string): Trap | undefined {
   const normalized = boundText(normalizeLog(text));
   const lines = normalized.split('\n');
   const adapterLine = parseAdapterLine(normalized);
-  const backtrace = parseWasmtimeBacktrace(lines);
+  const budget = demangleBudget();
+  const backtrace = parseWasmtimeBacktrace(lines, budget);
   const chain = parseChain(lines, backtrace);
-  const v8 = backtrace ? undefined : parseV8(lines);
+  const v8 = backtrace ? undefined : parseV8(lines, budget);
 
   let trap: Trap | undefined;
   // preview2-shim reports traps as `RuntimeError: wasm trap: …`, which is also a wasmtime root marker: on the same
