@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
 import { finish, readConfig, reportThrown, started, trackMemories } from './host-common.js';
+import { conformingP1 } from './p1-conformance.js';
 
 /** WASI errno `perm` (operation not permitted). */
 const ERRNO_PERM = 63;
@@ -17,11 +18,13 @@ const ERRNO_PERM = 63;
  * sanitised copies holding only regular files and folders (guard/safe-fs.ts), so it meets no link at all.
  * The P2 host denies the same two operations, so both phases of the embedded runtime behave alike.
  */
-function guardedImports(wasi: WASI): WebAssembly.Imports {
-  const p1 = (wasi.getImportObject() as { wasi_snapshot_preview1: Record<string, unknown> }).wasi_snapshot_preview1;
+function guardedImports(wasi: WASI, memory: () => WebAssembly.Memory | undefined): WebAssembly.Imports {
+  const p1 = (wasi.getImportObject() as { wasi_snapshot_preview1: Record<string, (...args: never[]) => number> }).wasi_snapshot_preview1;
   return {
     wasi_snapshot_preview1: {
       ...p1,
+      // node:wasi's departures from the WASI P1 spec, corrected (p1-conformance.ts).
+      ...conformingP1(p1 as Parameters<typeof conformingP1>[0], memory),
       path_symlink: () => ERRNO_PERM,
       path_link: () => ERRNO_PERM,
       // node:wasi would raise the signal in the host process itself (an abort, a core dump, a crash indistinguishable
@@ -46,7 +49,10 @@ try {
   });
   const compileStart = performance.now();
   const module = await WebAssembly.compile(readFileSync(config.target));
-  instance = await WebAssembly.instantiate(module, guardedImports(wasi));
+  instance = await WebAssembly.instantiate(
+    module,
+    guardedImports(wasi, () => instance?.exports.memory as WebAssembly.Memory | undefined),
+  );
   trackMemories(instance);
   started(config, Math.round(performance.now() - compileStart));
 } catch (e) {

@@ -101,6 +101,9 @@ function serveStdin(imports: Record<string, Record<string, unknown>>): void {
   const cli = imports['wasi:cli/stdin'] as { getStdin: () => object } | undefined;
   const streams = imports['wasi:io/streams'] as { InputStream?: { prototype: object } } | undefined;
   if (!cli || !streams?.InputStream) throw new Error('preview2-shim: no wasi:cli/stdin or wasi:io/streams InputStream to serve stdin');
+  const clock = imports['wasi:clocks/monotonic-clock'] as { subscribeDuration?: (ns: bigint) => unknown } | undefined;
+  if (!clock?.subscribeDuration) throw new Error('preview2-shim: no wasi:clocks/monotonic-clock to make a ready pollable');
+  const ready = (): unknown => clock.subscribeDuration!(0n);
   const shimStdin = cli.getStdin.bind(cli);
   type Stream = Record<string | symbol, (...args: unknown[]) => unknown>;
   let delegate: Stream | undefined;
@@ -134,7 +137,9 @@ function serveStdin(imports: Record<string, Record<string, unknown>>): void {
     blockingRead: read,
     skip: (len: unknown) => BigInt(read(len).length),
     blockingSkip: (len: unknown) => BigInt(read(len).length),
-    subscribe: () => toShim().subscribe!(),
+    // A file (or /dev/null) is always ready, as poll() says of files: a pollable that is ready now, unless the
+    // shim's stream took over. (The shim's own stdin pollable waits for its I/O thread: poll() saw stdin not ready.)
+    subscribe: () => (delegate ? delegate.subscribe!() : ready()),
   });
   stdin[Symbol.dispose] = () => delegate?.[Symbol.dispose]?.();
   cli.getStdin = () => stdin;
