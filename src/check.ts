@@ -106,6 +106,7 @@ export async function check(options: CheckOptions): Promise<Report> {
       ? { store: options.cache, context: await contextDigest({ runtime, sandbox, signatureDb: db }), hits: 0, misses: 0 }
       : undefined;
 
+    progress({ artifact: '', stage: 'inspect', total: found.files.length });
     const results: ArtifactResult[] = [];
     // Artifacts are independent: check a few at once (each run is its own child process), report in input order.
     const limit = pLimit(Math.max(1, options.concurrency ?? Math.min(4, availableParallelism())));

@@ -100,12 +100,43 @@ const explainSpec = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** node:util parseArgs with its errors as usage errors. */
-function parseStrict<T extends ParseArgsConfig['options']>(argv: string[], options: T) {
+/** The closest of `known` to a mistyped word: within 2 edits (and fewer than its length), or a unique prefix of it. */
+export function closest(word: string, known: readonly string[]): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const name of known) {
+    const d = distance(word.slice(0, 40), name);
+    if (d <= 2 && d < word.length && (!best || d < best.d)) best = { name, d };
+  }
+  if (best) return best.name;
+  const prefixed = word.length >= 3 ? known.filter((k) => k.startsWith(word)) : [];
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+/**
+ * node:util parseArgs with its errors as usage errors in our words: Node's own text for an unknown option ends in an
+ * unbalanced quote and suggests nothing. `guestArgs`: the command passes guest arguments (`--arg`), so an unknown
+ * option with no near match may be one meant for the guest.
+ */
+function parseStrict<T extends ParseArgsConfig['options']>(argv: string[], options: T, guestArgs = false) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    const { code, message } = e as { code?: string; message: string };
+    const named = /^(?:Unknown option|Option) '(?:-\w, )?(-{1,2}[^' <=,]+)/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && named) {
+      const flags = Object.keys(options ?? {});
+      const near = named.startsWith('--') ? closest(named.slice(2), flags) : undefined;
+      const hint = near
+        ? ` — did you mean --${near}?`
+        : guestArgs
+          ? ` (an argument for the guest that starts with '-' is given as --arg=${named})`
+          : '';
+      throw new UsageError(`unknown option ${named}${hint}`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && named) {
+      throw new UsageError(/does not take an argument/.test(message) ? `${named} takes no value` : `${named} needs a value`);
+    }
+    throw new UsageError(message);
   }
 }
 
@@ -168,7 +199,7 @@ function distance(a: string, b: string): number {
  */
 function notACommand(first: string | undefined, cwd: string, exists: (p: string) => boolean): UsageError | undefined {
   if (first === undefined || !/^[a-z][a-z0-9-]{0,31}$/i.test(first) || exists(path.resolve(cwd, first))) return undefined;
-  const near = COMMANDS.find((c) => distance(first.toLowerCase(), c) <= 2);
+  const near = closest(first.toLowerCase(), COMMANDS);
   return new UsageError(
     `'${first}' is not a command or a file${near ? ` — did you mean '${near}'?` : ''} ` +
       `(commands: ${COMMANDS.join(', ')}; anything else is an artifact path or glob)`,
@@ -192,7 +223,7 @@ function conflictingOutputs(json: string | undefined, markdown: string | undefin
 export function parseCli(argv: string[], cwd: string = process.cwd(), exists: (p: string) => boolean = existsSync): CliCommand {
   if (argv[0] === 'explain') return parseExplain(argv.slice(1));
   if (argv[0] === 'merge') return parseMerge(argv.slice(1), cwd);
-  const { values, positionals } = parseStrict(argv, checkSpec);
+  const { values, positionals } = parseStrict(argv, checkSpec, true);
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const flagOf = new Map(cliOptions().map((o) => [o.name, o.cli.flag]));

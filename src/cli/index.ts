@@ -6,15 +6,16 @@ import { directoryStore } from '../cache/index.js';
 import { check } from '../check.js';
 import { userCacheDir } from '../runtime/wasmtime/cache.js';
 import { flagOf, HELP, parseCli, UsageError } from './args.js';
+import { useColor } from './color.js';
+import { progressPrinter } from './progress.js';
 import { readBoundedLog } from '../diagnose/text-bounds.js';
 import { explain } from '../diagnose/explain.js';
 import { reportFails } from '../report/fail-on.js';
-import type { ProgressEvent } from '../options/index.js';
 import type { Report } from '../model.js';
 import { parseReport, renderExplanationJson, renderJson } from '../report/json.js';
 import { renderExplainFindings } from '../report/explain-markdown.js';
 import { mergeReports } from '../report/merge.js';
-import { logSafe, logSafeLine, neutralizeCommands } from '../report/log-safe.js';
+import { logSafe, neutralizeCommands } from '../report/log-safe.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderExplanation, renderTerminal } from '../report/terminal.js';
 import { VERSION } from '../package/version.js';
@@ -46,18 +47,27 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(
           `${renderExplainFindings([{ block: 0, result }], true) || 'Nothing to diagnose: the log shows no failure.'}\n`,
         );
-      else process.stdout.write(neutralizeCommands(renderExplanation(result, { color: command.color ?? process.stdout.isTTY === true })));
+      else
+        process.stdout.write(
+          neutralizeCommands(renderExplanation(result, { color: useColor(command.color, process.env, process.stdout.isTTY === true) })),
+        );
       return 0;
     }
     case 'check': {
-      const onProgress = command.quiet ? undefined : progressPrinter();
+      const progress = command.quiet ? undefined : progressPrinter(process.stderr);
       const cacheRoot = command.cacheDir ?? userCacheDir(process.env);
       const cache = command.cache ? directoryStore(path.join(cacheRoot, 'results')) : undefined;
       // wasmtime's compiled code is kept beside the results (runtime/wasmtime/compiled-cache.ts); --no-cache: neither.
       const wasmtime = command.cache
         ? { ...command.options.wasmtime, compileCacheDir: path.join(cacheRoot, 'compiled') }
         : command.options.wasmtime;
-      const report = await check({ ...command.options, ...(wasmtime ? { wasmtime } : {}), cwd: process.cwd(), onProgress, cache });
+      const report = await check({
+        ...command.options,
+        ...(wasmtime ? { wasmtime } : {}),
+        cwd: process.cwd(),
+        onProgress: progress?.onEvent,
+        cache,
+      }).finally(() => progress?.end());
       return emit(report, command);
     }
     case 'merge': {
@@ -95,25 +105,11 @@ async function emit(
     throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
   }
   if (command.json !== '-' && command.markdown !== '-') {
-    process.stdout.write(neutralizeCommands(renderTerminal(report, { color: command.color ?? process.stdout.isTTY === true })));
+    process.stdout.write(
+      neutralizeCommands(renderTerminal(report, { color: useColor(command.color, process.env, process.stdout.isTTY === true) })),
+    );
   }
   return reportFails(report, command.failOn) ? 1 : 0;
-}
-
-function progressPrinter(): (event: ProgressEvent) => void {
-  const started = Date.now();
-  return (event) => {
-    const t = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
-    if (!event.artifact) {
-      if (event.message) process.stderr.write(`[${t}s] ${logSafeLine(event.message)}\n`);
-      return;
-    }
-    // One line per artifact keeps CI logs readable; the stage lines only on a terminal. Names are untrusted:
-    // folded to one line, with no workflow command (the CLI runs in CI logs too).
-    const name = logSafeLine(event.artifact);
-    if (event.stage === 'done') process.stderr.write(`[${t}s] ${name}: ${logSafeLine(event.message ?? 'done')}\n`);
-    else if (process.stderr.isTTY) process.stderr.write(`[${t}s] ${name}: ${event.stage}…\n`);
-  };
 }
 
 async function output(target: string, text: string): Promise<void> {

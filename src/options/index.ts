@@ -61,6 +61,8 @@ export interface ProgressEvent {
   artifact: string;
   stage: 'inspect' | 'p1' | 'convert' | 'p2' | 'diagnose' | 'done';
   message?: string;
+  /** How many artifacts this check has (on a run-wide event, once they are found), for done/total and an ETA. */
+  total?: number;
 }
 
 /** Everything `check()` needs. Built by the shells (src/cli/, src/action/) from their inputs; check() reads no environment. */
