@@ -29,8 +29,10 @@ import { createRunner, type RuntimeSelection } from './runtime/index.js';
 import { withBudget } from './runtime/budget.js';
 import { removeOnInterrupt } from './runtime/interrupt.js';
 import { removeTree } from './runtime/remove.js';
+import { ownerTag, removeStaleWorkDirs, WORK_DIR_PREFIX } from './runtime/stale.js';
 import { withTrap } from './diagnose/trap/of-run.js';
 import { SandboxInputError } from './guard/safe-fs.js';
+import { converterLimitsFor } from './guard/limits.js';
 import { prepareSandbox } from './runtime/sandbox.js';
 import { wasmtimeReleaseAdapter } from './runtime/wasmtime/adapter.js';
 import { VERSION } from './package/version.js';
@@ -44,7 +46,9 @@ import { VERSION } from './package/version.js';
  */
 export async function check(options: CheckOptions): Promise<Report> {
   const ownWorkDir = !options.workDir;
-  const workDir = options.workDir ?? path.join(tmpdir(), `wasm-p2-check-${randomUUID()}`);
+  // Named for its owner: a run after a checker that died without removing its folder removes it (runtime/stale.ts).
+  const workDir = options.workDir ?? path.join(tmpdir(), `${WORK_DIR_PREFIX}${ownerTag()}-${randomUUID()}`);
+  if (ownWorkDir) await removeStaleWorkDirs(tmpdir());
   // A temp folder of our own is removed even when the checker is interrupted (registered before it exists).
   const forgetWorkDir = ownWorkDir && !options.keepWorkDir ? removeOnInterrupt(workDir) : () => undefined;
   await mkdir(workDir, { recursive: !ownWorkDir, mode: 0o700 });
@@ -260,7 +264,9 @@ async function checkFresh(
     }
     progress('convert');
     // Named like the artifact: the file name is argv[0] for the guest, as it was for the P1 run.
-    conversion = await convertModule(bytes!, adapters[adapterKindFor(artifact)], path.join(scratch, path.basename(absPath)));
+    const file = path.join(scratch, path.basename(absPath));
+    const limits = converterLimitsFor(options.sandbox.timeoutMs, bytes!.length);
+    conversion = await convertModule(bytes!, adapters[adapterKindFor(artifact)], file, limits);
     if (conversion.componentPath) componentPath = conversion.componentPath;
   } else {
     conversion = { ok: true, skipped: true, durationMs: 0 };

@@ -157,6 +157,9 @@ export interface ConversionResult {
   adapter?: AdapterInfo;
   componentPath?: string;
   error?: string;
+  /** The checker could not carry the conversion out (its converter failed, or went past `limit`): no verdict on it. */
+  checkerError?: string;
+  limit?: RunLimit;
   durationMs: number;
 }
 

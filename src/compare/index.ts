@@ -95,6 +95,10 @@ export function compare(
     notes.push({ code: 'not-wasi', message: `Not a WASI program: ${host.name} (${host.evidence[0] ?? host.kind}).` });
     return { verdict: 'NOT-WASI', differences, notes };
   }
+  // The checker could not convert it (its converter failed or went past a limit): no verdict on the artifact.
+  if (conversion?.checkerError !== undefined) {
+    return errorVerdict(`The conversion could not be carried out by the checker: ${ellipsize(conversion.checkerError, 300)}`, notes);
+  }
   if (conversion && !conversion.ok) return { verdict: 'CONVERT-FAIL', differences, notes };
 
   if (p2 && isReactor(artifact)) {

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Artifact, ConversionResult } from '../model.js';
 import type { ResolvedAdapter } from './adapter.js';
-import { componentNew, JcoProcessError } from './jco-process.js';
+import { componentNew, type JcoLimits, JcoLimitError, JcoProcessError } from './jco-process.js';
 
 export { adapterFromFile, bundledAdapter, describeAdapter, sha256Hex, type ResolvedAdapter } from './adapter.js';
 
@@ -23,18 +23,33 @@ export function adapterImportName(fileName: string): string {
 
 /**
  * Wrap a core module into a component with jco's `componentNew` (wit-component) and the given adapter, and write it
- * to `outPath`. Conversion errors are results, not exceptions: they are the CONVERT-FAIL verdict's evidence.
+ * to `outPath`. Conversion errors are results, not exceptions: they are the CONVERT-FAIL verdict's evidence. The
+ * converter failing or going past `limits` is a result too, with `checkerError` (and `limit`): the verdict is ERROR.
  */
-export async function convertModule(bytes: Uint8Array, adapter: ResolvedAdapter, outPath: string): Promise<ConversionResult> {
+export async function convertModule(
+  bytes: Uint8Array,
+  adapter: ResolvedAdapter,
+  outPath: string,
+  limits?: JcoLimits,
+): Promise<ConversionResult> {
   const started = performance.now();
   try {
-    const component = await componentNew(bytes, [[adapterImportName(adapter.info.name), adapter.bytes]]);
+    const component = await componentNew(bytes, [[adapterImportName(adapter.info.name), adapter.bytes]], limits);
     await mkdir(path.dirname(outPath), { recursive: true });
     await writeFile(outPath, component);
     return { ok: true, skipped: false, adapter: adapter.info, componentPath: outPath, durationMs: performance.now() - started };
   } catch (e) {
-    // The converter process failing is the checker's problem, not a conversion result.
-    if (e instanceof JcoProcessError) throw e;
+    // The converter process failing (or ended at a limit) is the checker's problem, not the artifact's: no verdict on it.
+    if (e instanceof JcoProcessError) {
+      return {
+        ok: false,
+        skipped: false,
+        adapter: adapter.info,
+        checkerError: e.message,
+        ...(e instanceof JcoLimitError ? { limit: e.limit } : {}),
+        durationMs: performance.now() - started,
+      };
+    }
     return { ok: false, skipped: false, adapter: adapter.info, error: errorText(e), durationMs: performance.now() - started };
   }
 }

@@ -9,10 +9,19 @@
  * A failure of jco (a conversion error, a component it cannot transpile) is the answer to that request, as before.
  * The process itself failing is not the artifact's fault: the request fails with `JcoProcessError` (and the next one
  * starts a new process).
+ *
+ * Each request runs under limits (`JcoLimits`: time from when the process takes it up, and the process's resident
+ * memory). Past one, the process is killed and replaced, the request fails with `JcoLimitError` naming the limit (the
+ * artifact's verdict is ERROR, never a PASS after minutes), and the requests that were waiting are asked again of the
+ * new process. The process runs under the watchdog (runtime/watchdog.ts): it ends as soon as the checker is gone.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { jcoServerScript } from '../package/assets.js';
 import { minimalHostEnv } from '../guard/env.js';
+import { formatBytes } from '../guard/safe-fs.js';
+import type { RunLimit } from '../model.js';
+import { watched } from '../runtime/watchdog.js';
 import type { JcoAnswer, JcoRequest, TranspileOptions } from './jco-protocol.js';
 
 /** The converter process could not answer (it could not start, crashed or was killed): a checker problem. */
@@ -20,18 +29,115 @@ export class JcoProcessError extends Error {
   override name = 'JcoProcessError';
 }
 
-type Pending = { resolve: (answer: JcoAnswer) => void; reject: (e: Error) => void };
+/** A request went past one of its limits: the process was replaced; `limit` says which. */
+export class JcoLimitError extends JcoProcessError {
+  override name = 'JcoLimitError';
+  constructor(
+    message: string,
+    readonly limit: RunLimit,
+  ) {
+    super(message);
+  }
+}
+
+/** The process was replaced because of another request's limit: this one is asked again. */
+class JcoReplacedError extends JcoProcessError {}
+
+/** What one request may cost: time once the process has taken it up, and the process's resident memory. */
+export interface JcoLimits {
+  timeMs: number;
+  memoryBytes: number;
+}
+
+type Pending = {
+  resolve: (answer: JcoAnswer) => void;
+  reject: (e: Error) => void;
+  what: string;
+  limits?: JcoLimits;
+  timer?: NodeJS.Timeout;
+};
 type Request = JcoRequest extends infer R ? (R extends JcoRequest ? Omit<R, 'id'> : never) : never;
 
 let child: ChildProcess | undefined;
 const pending = new Map<number, Pending>();
 let nextId = 0;
+/** The request the process is working on (it takes them one at a time), and the memory watch while it does. */
+let current: number | undefined;
+let memoryWatch: NodeJS.Timeout | undefined;
+/** How often the process's resident memory is measured while it works on a request. */
+const MEMORY_POLL_MS = 100;
 
-function ended(proc: ChildProcess, why: string): void {
+function ended(proc: ChildProcess, why: string, culprit?: { id: number; error: JcoLimitError }): void {
   if (child !== proc) return;
   child = undefined;
-  for (const p of pending.values()) p.reject(new JcoProcessError(`the jco converter process ${why}`));
+  current = undefined;
+  if (memoryWatch) clearInterval(memoryWatch);
+  memoryWatch = undefined;
+  for (const [id, p] of pending) {
+    clearTimeout(p.timer);
+    if (culprit?.id === id) p.reject(culprit.error);
+    else if (culprit) p.reject(new JcoReplacedError(`the jco converter process was replaced (${culprit.error.message})`));
+    else p.reject(new JcoProcessError(`the jco converter process ${why}`));
+  }
   pending.clear();
+}
+
+/** Kills the process for request `id`'s limit; that request fails with the limit, the others are asked again. */
+function overLimit(proc: ChildProcess, id: number, limit: RunLimit): void {
+  const p = pending.get(id);
+  if (!p || child !== proc) return;
+  ended(proc, 'was killed', { id, error: new JcoLimitError(`${p.what}: ${limit.message}`, limit) });
+  killTree(proc);
+}
+
+function killTree(proc: ChildProcess): void {
+  try {
+    if (proc.pid !== undefined) process.kill(-proc.pid, 'SIGKILL');
+  } catch {
+    proc.kill('SIGKILL');
+  }
+}
+
+/** The process's resident memory (Linux: /proc), or undefined where it cannot be read. */
+export function residentBytes(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process has taken up request `id`: its time limit counts from now, and its memory is watched. */
+function startedOn(proc: ChildProcess, id: number): void {
+  const p = pending.get(id);
+  if (!p || child !== proc) return;
+  current = id;
+  const limits = p.limits;
+  if (!limits) return;
+  p.timer = setTimeout(
+    () =>
+      overLimit(proc, id, {
+        kind: 'time',
+        value: limits.timeMs,
+        message: `time limit of ${limits.timeMs / 1000} s for ${p.what} reached: the converter was ended`,
+      }),
+    limits.timeMs,
+  );
+  if (memoryWatch) clearInterval(memoryWatch);
+  memoryWatch = setInterval(() => {
+    const rss = proc.pid !== undefined ? residentBytes(proc.pid) : undefined;
+    if (rss !== undefined && current === id && rss > limits.memoryBytes) {
+      overLimit(proc, id, {
+        kind: 'memory',
+        value: limits.memoryBytes,
+        message:
+          `memory limit of ${formatBytes(limits.memoryBytes)} for ${p.what} reached ` +
+          `(the converter's resident memory was ${formatBytes(rss)}): the converter was ended`,
+      });
+    }
+  }, MEMORY_POLL_MS);
+  memoryWatch.unref();
 }
 
 /**
@@ -44,20 +150,34 @@ export const JCO_SERVER_EXEC_ARGV: readonly string[] = ['--liftoff-only'];
 
 function server(): ChildProcess {
   if (child) return child;
+  // Under the watchdog (fd 4: its control pipe; fd 3 is the IPC channel), in a process group of its own.
+  const host = watched(process.execPath, [...JCO_SERVER_EXEC_ARGV], 4, false, undefined);
   const proc = fork(jcoServerScript(), [], {
     env: minimalHostEnv(),
-    execArgv: [...JCO_SERVER_EXEC_ARGV],
+    execPath: host.command,
+    execArgv: host.args,
     serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc', 'pipe'],
+    detached: true,
   });
-  proc.on('message', (answer: JcoAnswer) => {
+  const control = proc.stdio[4] as (NodeJS.ReadableStream & { destroy(): void; unref?(): void }) | null;
+  control?.on('error', () => undefined);
+  // The pipe alone never keeps the checker running (the channel and the process are held while a request is out).
+  (control as { unref?: () => void } | null)?.unref?.();
+  proc.on('message', (answer: JcoAnswer | { id: number; started: true }) => {
+    if ('started' in answer) return startedOn(proc, answer.id);
     const p = pending.get(answer.id);
     if (!p) return;
+    clearTimeout(p.timer);
     pending.delete(answer.id);
+    if (current === answer.id) current = undefined;
     if (pending.size === 0) idle(proc);
     p.resolve(answer);
   });
-  proc.on('exit', (code, signal) => ended(proc, signal ? `was killed by ${signal}` : `exited with code ${code}`));
+  proc.on('exit', (code, signal) => {
+    control?.destroy();
+    ended(proc, signal ? `was killed by ${signal}` : `exited with code ${code}`);
+  });
   proc.on('error', (e) => ended(proc, `failed: ${e.message}`));
   child = proc;
   return proc;
@@ -74,11 +194,22 @@ function busy(proc: ChildProcess): void {
   (proc.channel as { ref?: () => void } | undefined)?.ref?.();
 }
 
-function ask(request: Request): Promise<JcoAnswer> {
+/** Asks the process (a new one when another request's limit replaced it while this one waited). */
+async function ask(request: Request, what: string, limits: JcoLimits | undefined): Promise<JcoAnswer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await askOnce(request, what, limits);
+    } catch (e) {
+      if (!(e instanceof JcoReplacedError) || attempt >= 3) throw e;
+    }
+  }
+}
+
+function askOnce(request: Request, what: string, limits: JcoLimits | undefined): Promise<JcoAnswer> {
   const proc = server();
   const id = ++nextId;
   return new Promise<JcoAnswer>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    pending.set(id, { resolve, reject, what, ...(limits ? { limits } : {}) });
     busy(proc);
     proc.send({ ...request, id } as JcoRequest, (e) => {
       if (e && pending.delete(id)) {
@@ -94,8 +225,8 @@ function failure(answer: Extract<JcoAnswer, { ok: false }>): never {
   throw typeof answer.error === 'string' ? answer.error : new Error(answer.error.message);
 }
 
-export async function componentNew(module: Uint8Array, adapters: [string, Uint8Array][]): Promise<Uint8Array> {
-  const answer = await ask({ op: 'componentNew', module, adapters });
+export async function componentNew(module: Uint8Array, adapters: [string, Uint8Array][], limits?: JcoLimits): Promise<Uint8Array> {
+  const answer = await ask({ op: 'componentNew', module, adapters }, 'converting the module (componentNew)', limits);
   if (!answer.ok) failure(answer);
   if (!('component' in answer)) throw new JcoProcessError('the jco converter process answered componentNew without a component');
   return answer.component;
@@ -104,8 +235,9 @@ export async function componentNew(module: Uint8Array, adapters: [string, Uint8A
 export async function transpileBytes(
   component: Uint8Array,
   options: TranspileOptions,
+  limits?: JcoLimits,
 ): Promise<{ files: Record<string, Uint8Array>; exports: [string, string][] }> {
-  const answer = await ask({ op: 'transpile', component, options });
+  const answer = await ask({ op: 'transpile', component, options }, 'transpiling the component (jco transpile)', limits);
   if (!answer.ok) failure(answer);
   if (!('files' in answer)) throw new JcoProcessError('the jco converter process answered transpile without files');
   return { files: answer.files, exports: answer.exports };

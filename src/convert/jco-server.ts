@@ -20,7 +20,12 @@ async function handle(request: JcoRequest): Promise<JcoAnswer> {
   }
 }
 
+// One request at a time, each announced when taken up: the checker's time limit for it counts from there.
+let queue: Promise<unknown> = Promise.resolve();
 process.on('message', (request: JcoRequest) => {
-  void handle(request).then((answer) => process.send?.(answer));
+  queue = queue.then(async () => {
+    process.send?.({ id: request.id, started: true });
+    process.send?.(await handle(request));
+  });
 });
 process.on('disconnect', () => process.exit(0));

@@ -44,3 +44,20 @@ export function limitsOf(sandbox: Sandbox): EffectiveLimits {
 export function compileTimeoutFor(timeoutMs: number): number {
   return Math.max(300_000, 2 * timeoutMs);
 }
+
+/**
+ * What converting a module or transpiling a component (in the converter process, see convert/jco-process.ts) may
+ * cost: time once the converter takes it up (as generous as compiling a guest, at least a minute), and the converter's
+ * resident memory (its own base, plus a multiple of the input's size: jco holds the input, its parse and its output).
+ */
+export function converterLimitsFor(timeoutMs: number, inputBytes: number): { timeMs: number; memoryBytes: number } {
+  return {
+    timeMs: Math.max(CONVERTER_MIN_TIME_MS, 2 * timeoutMs),
+    memoryBytes: CONVERTER_BASE_BYTES + CONVERTER_BYTES_PER_INPUT_BYTE * inputBytes,
+  };
+}
+
+export const CONVERTER_MIN_TIME_MS = 60_000;
+/** The converter's memory before any input (jco's modules, Node): ~120 MB measured, with room. */
+export const CONVERTER_BASE_BYTES = 1024 * 1024 * 1024;
+export const CONVERTER_BYTES_PER_INPUT_BYTE = 12;

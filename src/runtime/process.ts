@@ -6,17 +6,19 @@
  *   then are read back capped at `outputCapBytes` with the total byte count kept;
  * - stdin is a file or empty (/dev/null), never the checker's own stdin;
  * - the child environment is exactly `env` (no inheritance);
- * - a wall-clock timeout kills the whole process group (the child is started `detached`, i.e. in its own group).
+ * - a wall-clock timeout kills the whole process group (the child is started `detached`, i.e. in its own group);
+ * - it is started under the watchdog (watchdog.ts): it ends at its own deadline and as soon as the checker is gone.
  */
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { lstat, mkdir, mkdtemp, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import type { CapturedOutput, Preopen, RunLimit, RunResult, RuntimeId } from '../model.js';
 import { compileTimeoutFor, DEFAULT_LIMITS, defaultOutputLimit, type EffectiveLimits } from '../guard/limits.js';
 import { killGroup, releaseGroup, spawnGroup } from './interrupt.js';
+import { assertExecutable, WATCHDOG_GRACE_MS, watched } from './watchdog.js';
 import {
   CopyTimeError,
   copyBudget,
@@ -87,14 +89,6 @@ export interface SandboxedProcessResult {
 }
 
 let runCounter = 0;
-
-/**
- * execa's types list only the fd literals 3–9, but any file descriptor number is handed to `child_process.spawn` as is
- * (the child's stdout *is* the file: no pipe in between; checked with fstat in the child).
- */
-function nativeFd(fd: number): 3 {
-  return fd as 3;
-}
 
 /** Reads back at most `cap` bytes from the start of `file`; `bytes` is the file's full size. */
 export async function readCapped(file: string, cap: number): Promise<CapturedOutput> {
@@ -238,23 +232,29 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
 
   try {
     stdinFd = options.stdinFile !== undefined ? openStdin(options.stdinFile) : undefined;
-    const stdin = stdinFd !== undefined ? nativeFd(stdinFd) : 'ignore';
+    const stdin = stdinFd !== undefined ? stdinFd : 'ignore';
+    assertExecutable(options.command, options.env, options.cwd);
+    // Under the watchdog (watchdog.ts): fd 3 is the control pipe, which the host also uses for its ready signal.
+    const deadlineMs = (options.readySignal ? (options.compileTimeoutMs ?? compileTimeoutFor(options.timeoutMs)) : 0) + options.timeoutMs;
+    const host = watched(options.command, options.args, 3, options.readySignal === true, deadlineMs);
     // Started with the interrupt listeners in place: an interrupted checker kills the host's group (interrupt.ts).
     const child = spawnGroup(() =>
-      execa(options.command, options.args, {
+      spawn(host.command, host.args, {
         cwd: options.cwd,
         env: options.env,
-        extendEnv: false,
-        // fd 3 (readySignal): the host writes one byte there when the guest starts.
-        stdio: options.readySignal
-          ? [stdin, nativeFd(stdoutFd), nativeFd(stderrFd), 'pipe']
-          : [stdin, nativeFd(stdoutFd), nativeFd(stderrFd)],
+        // The child's stdout *is* the file: no pipe in between (checked with fstat in the child).
+        stdio: [stdin, stdoutFd, stderrFd, 'pipe'],
         detached: true,
-        reject: false,
         windowsHide: true,
-        // stripFinalNewline/buffer do not apply: nothing is piped back
       }),
     );
+    const control = child.stdio[3] as (NodeJS.ReadableStream & { destroy(): void }) | null;
+    control?.on('error', () => undefined);
+    // Ended when the host has ended (not when every holder of its pipes has closed them: the watchers hold one).
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolveExit) => {
+      child.once('exit', (code, signal) => resolveExit({ code, signal }));
+      child.once('error', (error) => resolveExit({ code: null, signal: null, error }));
+    });
     const pid = child.pid;
     const kill = () => killGroup(pid, () => child.kill('SIGKILL'));
     // The time limit measures the guest: with a ready signal, loading/compiling before it has its own limit.
@@ -267,8 +267,7 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
       Math.max(1, options.readySignal ? (options.compileTimeoutMs ?? compileTimeoutFor(options.timeoutMs)) : options.timeoutMs),
     );
     if (options.readySignal) {
-      const ready = child.stdio[3] as NodeJS.ReadableStream | undefined;
-      ready?.once('data', () => {
+      control?.once('data', () => {
         if (readyAt !== undefined || compileTimedOut) return;
         readyAt = performance.now();
         clearTimeout(timer);
@@ -280,7 +279,6 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
           Math.max(1, options.timeoutMs),
         );
       });
-      ready?.on('error', () => undefined);
     }
     const outputWatch = setInterval(() => {
       void Promise.all([stat(stdoutFile), stat(stderrFile)])
@@ -316,13 +314,13 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
           }, DISK_POLL_MS)
         : undefined;
     try {
-      const result = await child;
-      if (result.failed && result.exitCode === undefined && result.signal === undefined && !timedOut) {
-        spawnError = result.originalMessage || result.shortMessage || result.message;
-      }
-      exitCode = result.exitCode ?? null;
+      const result = await exited;
+      if (result.error && pid === undefined) spawnError = result.error.message;
+      exitCode = result.code;
       signal = result.signal ?? undefined;
     } finally {
+      // The watchers see the pipe close and end with the group.
+      control?.destroy();
       clearTimeout(timer);
       clearInterval(outputWatch);
       if (diskWatch) clearInterval(diskWatch);

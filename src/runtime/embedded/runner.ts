@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { embeddedHostScript } from '../../package/assets.js';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
-import { limitsOf } from '../../guard/limits.js';
+import { converterLimitsFor, limitsOf } from '../../guard/limits.js';
 import { copyLimitOf, copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
-import { JcoProcessError, transpileBytes } from '../../convert/jco-process.js';
+import { JcoLimitError, JcoProcessError, transpileBytes } from '../../convert/jco-process.js';
 import { removeTree } from '../remove.js';
 import { hostNodeFlags, type HostConfig, type HostStatusFile } from './host-protocol.js';
 import { componentShape } from './shape.js';
@@ -103,7 +103,7 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
   const transpiledShapes = new Map<string, Promise<TranspiledShape | undefined>>();
 
   /** Writes the transpiled component into `dir` (component.js + its core modules); returns how it runs. */
-  async function writeTranspiled(bytes: Uint8Array, dir: string): Promise<'command' | 'reactor'> {
+  async function writeTranspiled(bytes: Uint8Array, dir: string, timeoutMs: number): Promise<'command' | 'reactor'> {
     const shape = componentShape(bytes);
     // A shape being transpiled right now (by a parallel run) is waited for, not transpiled twice.
     const pending = shape && transpiledShapes.get(shape.key);
@@ -114,13 +114,17 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
       files.push([JS_FILE, known.js], ...shape.modules.map((m, i): [string, Uint8Array] => [coreModuleFile(i), m]));
       style = known.style;
     } else {
-      const transpiled = transpileBytes(bytes, {
-        name: 'component',
-        instantiation: 'async',
-        // The host maps WASI imports itself; no import specifiers are baked into the generated module.
-        wasiShim: false,
-        emitTypescriptDeclarations: false,
-      }).then((result) => {
+      const transpiled = transpileBytes(
+        bytes,
+        {
+          name: 'component',
+          instantiation: 'async',
+          // The host maps WASI imports itself; no import specifiers are baked into the generated module.
+          wasiShim: false,
+          emitTypescriptDeclarations: false,
+        },
+        converterLimitsFor(timeoutMs, bytes.length),
+      ).then((result) => {
         const kind: 'command' | 'reactor' = result.exports.some(([name]) => name === 'run' || name.startsWith('wasi:cli/run@'))
           ? 'command'
           : 'reactor';
@@ -163,10 +167,10 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
       try {
         let style: 'command' | 'reactor';
         try {
-          style = await writeTranspiled(new Uint8Array(await readFile(file)), dir);
+          style = await writeTranspiled(new Uint8Array(await readFile(file)), dir, sandbox.timeoutMs);
         } catch (e) {
           // The converter process failed (not jco on this component): the run could not be carried out.
-          if (e instanceof JcoProcessError) return notRunResult('p2', p2, e.message);
+          if (e instanceof JcoProcessError) return notRunResult('p2', p2, e.message, e instanceof JcoLimitError ? e.limit : undefined);
           const message = `jco transpile failed: ${e instanceof Error ? e.message : String(e)}`;
           // The component could not be loaded: a fact about the artifact (harnessError), like a link error.
           return {
