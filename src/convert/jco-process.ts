@@ -246,14 +246,16 @@ export async function transpileBytes(
 let users = 0;
 
 /**
- * Runs `fn` (a check) and then ends the converter process once no check uses it any more, waiting for it to exit: a
- * check leaves no process behind. (Without this, the checker's own exit ends it too: its channel closes.)
+ * Marks the converter process as in use (by a check session) until the returned function is called; that call ends the
+ * process once nobody uses it any more, waiting for it to exit: a check leaves no process behind. The process itself
+ * starts at the first request. (Without this, the checker's own exit ends it too: its channel closes.)
  */
-export async function withJcoProcess<T>(fn: () => Promise<T>): Promise<T> {
+export function useJcoProcess(): () => Promise<void> {
   users++;
-  try {
-    return await fn();
-  } finally {
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
     users--;
     const proc = child;
     if (users === 0 && proc && proc.exitCode === null && proc.signalCode === null) {
@@ -264,7 +266,7 @@ export async function withJcoProcess<T>(fn: () => Promise<T>): Promise<T> {
       else proc.kill();
       await exited;
     }
-  }
+  };
 }
 
 /** The converter process's pid while it runs (tests: it must not outlive a check, and may be killed). */

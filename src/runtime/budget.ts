@@ -7,13 +7,17 @@ import { performance } from 'node:perf_hooks';
 import type { RunResult, Runner, Sandbox } from '../model.js';
 import { notRunResult } from './process.js';
 
-export function withBudget(runner: Runner, budgetMs: number | undefined): Runner {
+/**
+ * `deadline` (a `performance.now()` time) lets several runners share one budget (a session's runtimes, check.ts);
+ * by default the budget starts now.
+ */
+export function withBudget(runner: Runner, budgetMs: number | undefined, deadline?: number): Runner {
   if (budgetMs === undefined) return runner;
-  const deadline = performance.now() + budgetMs;
+  const end = deadline ?? performance.now() + budgetMs;
   const message = `time budget of ${budgetMs / 1000} s for the whole check`;
 
   async function within(phase: 'p1' | 'p2', sandbox: Sandbox, run: (sandbox: Sandbox) => Promise<RunResult>): Promise<RunResult> {
-    const left = Math.floor(deadline - performance.now());
+    const left = Math.floor(end - performance.now());
     if (left <= 0) {
       const hosts = await runner.describe();
       return notRunResult(phase, hosts[phase], `not run: the ${message} was spent before this run`, {

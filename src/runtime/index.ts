@@ -1,6 +1,9 @@
+import path from 'node:path';
+import type { AdapterRuntime } from '../convert/resolve.js';
 import type { Note, Runner } from '../model.js';
 import { ConfigError, type RuntimeChoice, type WasmtimeOptions } from '../options/index.js';
 import { createEmbeddedRunner } from './embedded/runner.js';
+import { wasmtimeReleaseAdapter } from './wasmtime/adapter.js';
 import { resolveWasmtime } from './wasmtime/install.js';
 import { createWasmtimeRunner } from './wasmtime/runner.js';
 
@@ -13,6 +16,8 @@ export interface RuntimeSelection {
   wasmtimeVersion?: string;
   /** A fallback every reader of the report must see (runtime `auto` that wanted wasmtime and could not have it). */
   warnings: Note[];
+  /** The runtime's side of the adapter choice (convert/resolve.ts): its wasmtime release, and how to get a release's adapter. */
+  adapterRuntime: AdapterRuntime;
 }
 
 /** Which option a wasmtime that cannot be had is the fault of. */
@@ -26,21 +31,31 @@ function wasmtimeOption(w: WasmtimeOptions | undefined): string {
  * installs the requested release when needed.
  * @throws ConfigError when an explicitly requested wasmtime cannot be had
  */
-export async function createRunner(options: {
+export async function createRunner(given: {
   runtime: RuntimeChoice;
   wasmtime?: WasmtimeOptions;
   workDir: string;
+  /** What a relative `wasmtime.binary` path is relative to (default: this process's working folder). */
+  cwd?: string;
   /** Keep each run's scratch files (debugging); by default they are removed as soon as the run is read. */
   keepFiles?: boolean;
   log?: (message: string) => void;
 }): Promise<RuntimeSelection> {
-  const log = options.log ?? (() => {});
+  const log = given.log ?? (() => {});
+  // A binary named by a path is resolved now: runs start in scratch folders.
+  const named = given.wasmtime?.binary;
+  const options = named?.includes(path.sep)
+    ? { ...given, wasmtime: { ...given.wasmtime, binary: path.resolve(given.cwd ?? '.', named) } }
+    : given;
+  const releaseAdapter: AdapterRuntime['releaseAdapter'] = (version, kind) =>
+    wasmtimeReleaseAdapter(version, kind, { ...given.wasmtime, log });
   if (options.runtime === 'embedded') {
     return {
       runner: createEmbeddedRunner({ workDir: options.workDir, keepFiles: options.keepFiles }),
       requested: 'embedded',
       reason: 'requested',
       warnings: [],
+      adapterRuntime: { releaseAdapter },
     };
   }
   const download = options.runtime === 'wasmtime' || options.wasmtime?.autoDownload === true;
@@ -69,6 +84,7 @@ export async function createRunner(options: {
       requested: 'auto',
       reason: 'no wasmtime: embedded runtime',
       warnings,
+      adapterRuntime: { releaseAdapter },
     };
   }
   const { binary, version } = resolved;
@@ -85,5 +101,6 @@ export async function createRunner(options: {
     reason: `wasmtime ${version} from ${resolved.source}`,
     wasmtimeVersion: version,
     warnings: [],
+    adapterRuntime: { wasmtimeVersion: version, releaseAdapter },
   };
 }
