@@ -88,43 +88,38 @@ function noPings(text: string): string {
  */
 export function inlineMarkdown(text: string, inTable = false): string {
   const src = text.replace(/\r\n?|\n/g, ' ');
-  let out = '';
-  let i = 0;
-  let textStart = 0;
-  while (i < src.length) {
-    if (src[i] !== '`') {
-      i++;
-      continue;
-    }
+  // Backtick runs, and for each the next run of the same length: a span opens at a run and closes at the next run
+  // of exactly its length (CommonMark); a run with none stays literal. Linear: no rescan per unmatched run.
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  for (let i = src.indexOf('`'); i >= 0; i = src.indexOf('`', i)) {
     let n = 0;
     while (src[i + n] === '`') n++;
-    // Find a closing run of exactly n backticks.
-    let j = i + n;
-    let close = -1;
-    while (j < src.length) {
-      if (src[j] === '`') {
-        let m = 0;
-        while (src[j + m] === '`') m++;
-        if (m === n) {
-          close = j;
-          break;
-        }
-        j += m;
-      } else j++;
-    }
-    if (close < 0) {
-      i += n; // unmatched: stays literal text, escaped below
-      continue;
-    }
-    out += escapeInline(src.slice(textStart, i));
+    starts.push(i);
+    lengths.push(n);
+    i += n;
+  }
+  const nextSame = new Array<number>(starts.length).fill(-1);
+  const seen = new Map<number, number>();
+  for (let k = starts.length - 1; k >= 0; k--) {
+    nextSame[k] = seen.get(lengths[k]!) ?? -1;
+    seen.set(lengths[k]!, k);
+  }
+  let out = '';
+  let textStart = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const close = nextSame[k]!;
+    if (close < 0) continue; // unmatched: stays literal text, escaped below
+    const n = lengths[k]!;
+    out += escapeInline(src.slice(textStart, starts[k]));
     let code = src
-      .slice(i, close + n)
+      .slice(starts[k], starts[close]! + n)
       .replace(ANSI, '')
       .replace(CONTROL, '');
     if (inTable) code = code.replace(/\|/g, '\\|');
     out += code;
-    i = close + n;
-    textStart = i;
+    textStart = starts[close]! + n;
+    k = close;
   }
   return out + escapeInline(src.slice(textStart));
 }
