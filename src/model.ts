@@ -430,6 +430,63 @@ export interface ArtifactResult {
   cached?: CachedFrom;
   /** In a merged report: the shard or matrix entry whose report this result came from. */
   group?: string;
+  /** Set when the run was compared with a baseline report (`--baseline`, the Action's `baseline`): what changed. */
+  change?: ResultChange;
+}
+
+/* ───────────────────────────── baseline ───────────────────────────── */
+
+/**
+ * How a result compares with the baseline report's result for the same artifact (same path, or the same bytes under
+ * another path: a rename). new-failure: fails now, passed on the baseline. changed: fails in both, the verdict or the
+ * cause differs. new-artifact: not in the baseline. fixed: passes now, failed on the baseline. still-failing: fails in
+ * both with the same verdict and cause. passing: passes in both. removed: in the baseline only (listed in
+ * `BaselineInfo.removed`).
+ */
+export const CHANGE_CLASSES = ['new-failure', 'changed', 'new-artifact', 'fixed', 'still-failing', 'passing', 'removed'] as const;
+export type ChangeClass = (typeof CHANGE_CLASSES)[number];
+
+/** A baseline result, in brief. */
+export interface BaselineResult {
+  path: string;
+  verdict: Verdict;
+  /** What failed, in words (the diagnosis title, an unknown failure's summary, the reason); absent for PASS. */
+  cause?: string;
+  /** Its shard or matrix entry, in a merged baseline. */
+  group?: string;
+}
+
+export interface ResultChange {
+  class: Exclude<ChangeClass, 'removed'>;
+  /** For `changed`: worse than on the baseline (it now fails `fail-on: regression`, the baseline's result did not). */
+  worse?: boolean;
+  /** The baseline's result it was compared with (absent for a new artifact). */
+  base?: BaselineResult;
+  /** How it was matched: by path, or by sha256 (the same bytes under another path: a rename). */
+  matchedBy?: 'path' | 'sha256';
+}
+
+/** Which baseline a report was compared with, and how its setup differs from this run's. */
+export interface BaselineInfo {
+  /** Where it came from, e.g. 'file base.json', 'cache wasm-p2-check-baseline-…'. */
+  source: string;
+  /** The commit the baseline describes, when known. */
+  commit?: string;
+  /** The branch it was saved on (e.g. 'main'), when known. */
+  ref?: string;
+  /** When the baseline's check ran (its report's createdAt). */
+  createdAt: string;
+  /** The wasm-p2-check version and report schema version that wrote it. */
+  tool: string;
+  schemaVersion: number;
+  /** Its runtime and adapter, in words. */
+  runtime: string;
+  adapter?: string;
+  /** What differs from this run's setup (tool, schema, runtime, adapter, sandbox), one sentence each; empty when nothing does. */
+  differences: string[];
+  /** Baseline artifacts this run no longer has. */
+  removed: BaselineResult[];
+  counts: Record<ChangeClass, number>;
 }
 
 /** Where a cached result came from: its content-addressed key (see src/cache/) and when it was stored. */
@@ -504,6 +561,10 @@ export interface Report {
   warnings?: Note[];
   /** Set when the configuration could not be carried out: no artifact was run (results is empty). */
   configurationError?: ConfigurationError;
+  /** The commit the checked artifacts were built from, when known (the Action: the commit of the run). */
+  commit?: string;
+  /** Present when the results were compared with a baseline report: which one (each result's `change` says what changed). */
+  baseline?: BaselineInfo;
 }
 
 /**

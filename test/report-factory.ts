@@ -312,3 +312,41 @@ export function mixedReport(): Report {
     invalidInput(),
   ]);
 }
+
+/* ─────────────── a baseline and a run with every change class ─────────────── */
+
+const bytesSha = (c: string) => c.repeat(64);
+const withBytes = (path: string, r: ArtifactResult, bytes: string): ArtifactResult => ({
+  ...r,
+  artifact: { ...makeArtifact(path), sha256: bytesSha(bytes) },
+});
+const passWith = (path: string, bytes: string) => withBytes(path, makeResult(path, 'PASS'), bytes);
+const regressWith = (path: string, bytes: string) => withBytes(path, goRegression(), bytes);
+
+/** Every class at once: a baseline (the base branch) and a run (the pull request). */
+export function baselinePair(): { base: Report; head: Report } {
+  const base = makeReport(
+    [
+      passWith('ok.wasm', '1'), // passing
+      passWith('breaks.wasm', '2'), // new failure
+      regressWith('fixed.wasm', '3'), // fixed
+      regressWith('still.wasm', '4'), // still failing: same verdict, same cause
+      withBytes('cause.wasm', unknownRegression(), '5'), // changed: same verdict, another cause
+      withBytes('worse.wasm', preExisting(), '6'), // changed for the worse: PRE-EXISTING → REGRESSION
+      passWith('old-name.wasm', '7'), // renamed (same bytes)
+      passWith('gone.wasm', '8'), // removed
+    ],
+    { tool: { name: 'wasm-p2-check', version: '0.0.9' }, createdAt: '2025-05-31T12:00:00.000Z', commit: 'b'.repeat(40) },
+  );
+  const head = makeReport([
+    passWith('ok.wasm', '1'),
+    regressWith('breaks.wasm', '2'),
+    passWith('fixed.wasm', '3'),
+    regressWith('still.wasm', '4'),
+    regressWith('cause.wasm', '5'),
+    regressWith('worse.wasm', '6'),
+    passWith('new-name.wasm', '7'),
+    regressWith('added.wasm', '9'),
+  ]);
+  return { base, head };
+}

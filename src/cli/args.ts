@@ -26,8 +26,11 @@ export type CliCommand =
       /** Result cache on (default) or off (`--no-cache`); its folder (`--cache-dir`, else the user cache folder). */
       cache: boolean;
       cacheDir?: string;
+      /** `--baseline FILE`: the report to compare with. */
+      baseline?: string;
     }
   | { kind: 'merge'; reports: string[]; json?: string; markdown?: string; failOn: FailOn; color?: boolean }
+  | { kind: 'diff'; baseline: string; report: string; json?: string; markdown?: string; failOn: FailOn; color?: boolean }
   | {
       kind: 'explain';
       log: string;
@@ -61,6 +64,7 @@ function helpText(): string {
   return `Usage: wasm-p2-check [options] <artifact globs…>
        wasm-p2-check explain <log file | -> [--module FILE] [--adapter-version V] [--json | --markdown]
        wasm-p2-check merge <report.json…> [--json FILE] [--markdown FILE] [--fail-on WHAT]
+       wasm-p2-check diff <base.json> <report.json> [--json FILE] [--markdown FILE] [--fail-on WHAT]
 
 Checks that WASI Preview 1 wasm modules still work once converted to WASI Preview 2
 components, and explains failures. Exit status: 0 nothing fails, 1 an artifact fails
@@ -179,8 +183,34 @@ function parseMerge(argv: string[], cwd: string): CliCommand {
   };
 }
 
+/**
+ * `diff base.json report.json`: the second report compared with the first, nothing run. `--fail-on` defaults to `new`
+ * here (what a comparison is for).
+ */
+function parseDiff(argv: string[], cwd: string): CliCommand {
+  const spec = Object.fromEntries(
+    Object.entries(checkSpec).filter(([flag]) => (MERGE_OPTIONS as readonly string[]).includes(flag) || flag === 'help'),
+  );
+  const { values, positionals } = parseStrict(argv, spec);
+  if (values.help) return { kind: 'help' };
+  const read = <K extends (typeof MERGE_OPTIONS)[number]>(name: K, given = values[name] as RawValue) =>
+    readOption(name, given, { cwd }, (text, expected) => new UsageError(`--${name} '${text}': ${expected}`));
+  if (positionals.length !== 2) throw new UsageError('diff takes two JSON reports: the baseline, then the report to compare with it');
+  const outputsClash = conflictingOutputs(read('json') || undefined, read('markdown') || undefined, cwd);
+  if (outputsClash) throw outputsClash;
+  return {
+    kind: 'diff',
+    baseline: positionals[0]!,
+    report: positionals[1]!,
+    json: read('json') || undefined,
+    markdown: read('markdown') || undefined,
+    failOn: read('fail-on', (values['fail-on'] as string | undefined) ?? 'new'),
+    color: read('no-color') ? false : read('color') ? true : undefined,
+  };
+}
+
 /** The subcommands; any other first word is an artifact path. */
-const COMMANDS = ['explain', 'merge'] as const;
+const COMMANDS = ['explain', 'merge', 'diff'] as const;
 
 /** Levenshtein distance, bounded: both words are short (a command name and one argument of at most 32 letters). */
 function distance(a: string, b: string): number {
@@ -223,6 +253,7 @@ function conflictingOutputs(json: string | undefined, markdown: string | undefin
 export function parseCli(argv: string[], cwd: string = process.cwd(), exists: (p: string) => boolean = existsSync): CliCommand {
   if (argv[0] === 'explain') return parseExplain(argv.slice(1));
   if (argv[0] === 'merge') return parseMerge(argv.slice(1), cwd);
+  if (argv[0] === 'diff') return parseDiff(argv.slice(1), cwd);
   const { values, positionals } = parseStrict(argv, checkSpec, true);
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
@@ -243,11 +274,16 @@ export function parseCli(argv: string[], cwd: string = process.cwd(), exists: (p
   const { cwd: _cwd, ...options } = buildCheckOptions(read, positionals, cwd);
   const label = read('label');
   const cacheDir = read('cache-dir');
+  const baseline = read('baseline');
+  if (baseline?.kind === 'auto') {
+    throw new UsageError("--baseline 'auto' is the Action's (it restores the base branch's report): give a JSON report file");
+  }
   return {
     kind: 'check',
     options: { ...options, keepWorkDir: read('keep-work-dir'), ...(label ? { label } : {}) },
     cache: !read('no-cache'),
     ...(cacheDir ? { cacheDir } : {}),
+    ...(baseline?.kind === 'file' ? { baseline: baseline.path } : {}),
     json: read('json') || undefined,
     markdown: read('markdown') || undefined,
     failOn: read('fail-on'),

@@ -10,9 +10,11 @@ import { useColor } from './color.js';
 import { progressPrinter } from './progress.js';
 import { readBoundedLog } from '../diagnose/text-bounds.js';
 import { explain } from '../diagnose/explain.js';
-import { reportFails } from '../report/fail-on.js';
+import { failOnNotice, reportFails } from '../report/fail-on.js';
+import { compareWithBaseline } from '../compare/baseline.js';
+import { readRegularFile } from '../guard/safe-fs.js';
 import type { Report } from '../model.js';
-import { parseReport, renderExplanationJson, renderJson } from '../report/json.js';
+import { parseBaseline, parseReport, renderExplanationJson, renderJson } from '../report/json.js';
 import { renderExplainFindings } from '../report/explain-markdown.js';
 import { mergeReports } from '../report/merge.js';
 import { logSafe, neutralizeCommands } from '../report/log-safe.js';
@@ -61,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       const wasmtime = command.cache
         ? { ...command.options.wasmtime, compileCacheDir: path.join(cacheRoot, 'compiled') }
         : command.options.wasmtime;
+      // The baseline is read before anything runs: a bad one is a usage error, not a verdict after minutes of work.
+      const baseline = command.baseline ? await readBaseline(command.baseline, '--baseline') : undefined;
       const report = await check({
         ...command.options,
         ...(wasmtime ? { wasmtime } : {}),
@@ -68,7 +72,12 @@ async function main(argv: string[]): Promise<number> {
         onProgress: progress?.onEvent,
         cache,
       }).finally(() => progress?.end());
-      return emit(report, command);
+      return emit(baseline ? compareWithBaseline(report, baseline, { source: `file ${command.baseline}` }) : report, command);
+    }
+    case 'diff': {
+      const baseline = await readBaseline(command.baseline, 'diff');
+      const report = await readBaseline(command.report, 'diff');
+      return emit(compareWithBaseline(report, baseline, { source: `file ${command.baseline}` }), command);
     }
     case 'merge': {
       const inputs = [];
@@ -93,6 +102,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Saved reports are untrusted: a regular file within a size limit, schema-validated (report/json.ts). */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+async function readBaseline(file: string, what: string): Promise<Report> {
+  const text = await readRegularFile(file, MAX_REPORT_BYTES, 'report').catch((e: Error) => {
+    throw new UsageError(`${what}: cannot read ${file}: ${e.message}`);
+  });
+  try {
+    return parseBaseline(text.toString('utf8'));
+  } catch (e) {
+    throw new UsageError(`${what}: ${file} cannot be used as a baseline: ${(e as Error).message}`);
+  }
+}
+
 /** Writes the requested outputs of a report; the exit status follows --fail-on. */
 async function emit(
   report: Report,
@@ -104,6 +127,8 @@ async function emit(
     // A usage error found before any artifact ran (a runtime or adapter that cannot be had): exit 2.
     throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
   }
+  const notice = failOnNotice(report, command.failOn);
+  if (notice) process.stderr.write(`wasm-p2-check: ${notice}\n`);
   if (command.json !== '-' && command.markdown !== '-') {
     process.stdout.write(
       neutralizeCommands(renderTerminal(report, { color: useColor(command.color, process.env, process.stdout.isTTY === true) })),

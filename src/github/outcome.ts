@@ -1,6 +1,7 @@
 /** How a report maps onto GitHub's vocabulary: the check-run conclusion and title, the `result` output. */
 import { reportFails, type FailOn } from '../report/fail-on.js';
 import type { Report } from '../model.js';
+import { changeHeadline } from '../report/change.js';
 import type { CheckConclusion } from './check-run.js';
 
 /** `failure` when `fail-on` trips; `neutral` when something failed that `fail-on` lets pass; else `success`. */
@@ -22,6 +23,8 @@ export function checkTitle(report: Report): string {
   if (report.configurationError) return `Configuration error (${report.configurationError.option}): nothing was checked`;
   const things = (n: number) => `${n} artifact${n === 1 ? '' : 's'}`;
   if (total === 0) return 'No artifacts checked';
+  // Compared with a baseline: the change, in the words of the comment's first line.
+  if (report.baseline) return changeHeadline(report);
   if (failures === 0) return `${total === 1 ? 'The artifact works' : `All ${things(total)} work`} as P2 components`;
   if (regressions > 0)
     return `${regressions} of ${things(total)} ${regressions === 1 ? 'breaks as a P2 component' : 'break as P2 components'}`;

@@ -10,6 +10,7 @@
  * - `publishReportComment`: the PR report's policy on top: comment modes, "fixed" after failures, no rewrite when
  *   nothing changed, and no overwrite by a run older than the one the comment records.
  */
+import { baseName, changeGroups } from '../report/change.js';
 import { createHash } from 'node:crypto';
 import type { CommentMode } from '../options/table.js';
 import type { Report } from '../model.js';
@@ -233,7 +234,9 @@ export function readCommentState(meta: Record<string, string>): CommentState {
  * it (top signature), not the wording around them. 16 hex digits of a SHA-256.
  */
 export function resultDigest(report: Report): string {
-  const lines = report.results.map((r) => `${r.artifact.path}\t${r.verdict}\t${r.diagnoses[0]?.signatureId ?? ''}`).sort();
+  const lines = report.results
+    .map((r) => `${r.artifact.path}\t${r.verdict}\t${r.diagnoses[0]?.signatureId ?? ''}${r.change ? `\t${r.change.class}` : ''}`)
+    .sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 }
 
@@ -362,11 +365,16 @@ export function decideComment(mode: CommentMode, failing: boolean, existing: Com
 }
 
 /** The visible part of the comment: the "fixed" note, then the rendered report. */
-export function composeCommentContent(state: CommentState, markdown: string, sha?: string): string {
+export function composeCommentContent(state: CommentState, markdown: string, sha?: string, against?: string): string {
   const head: string[] = [];
   if (state === 'fixed') {
     const at = sha ? ` as of ${sha.slice(0, 7)}` : '';
-    head.push(`> [!NOTE]\n> **Fixed**${at}: every artifact now works as a P2 component. This comment reported failures before.\n`);
+    head.push(
+      against
+        ? `> [!NOTE]\n> **Fixed**${at}: nothing fails any more that does not fail on ${against} too. ` +
+            'This comment reported new failures before.\n'
+        : `> [!NOTE]\n> **Fixed**${at}: every artifact now works as a P2 component. This comment reported failures before.\n`,
+    );
   }
   return `${head.join('\n')}\n${markdown.trim()}\n`;
 }
@@ -387,7 +395,9 @@ export interface ReportCommentRequest extends StickyTarget {
 /** The PR report comment: modes, "fixed", no churn, no overwrite by an older run. */
 export async function publishReportComment(octokit: Octokit, req: ReportCommentRequest): Promise<UpsertOutcome> {
   if (req.mode === 'never') return { action: 'skipped', reason: "comment is 'never'", removed: 0, minimized: 0 };
-  const failing = req.report.summary.failures > 0;
+  // Compared with a baseline, what already fails there is not this pull request's: the comment is about the change.
+  const change = req.report.baseline ? changeGroups(req.report) : undefined;
+  const failing = change ? change.newFailures.length + change.changed.length > 0 : req.report.summary.failures > 0;
   const digest = resultDigest(req.report);
   return upsertStickyComment(
     octokit,
@@ -406,7 +416,12 @@ export async function publishReportComment(octokit: Octokit, req: ReportCommentR
         return { keep: 'unchanged', reason: 'the verdicts and causes are the same as in the comment (comment: on-change)' };
       }
       // Leave room for the marker, the meta line and the "fixed" note.
-      const content = composeCommentContent(decision.state, req.render(MAX_COMMENT_CHARS - 1_024), req.sha);
+      const content = composeCommentContent(
+        decision.state,
+        req.render(MAX_COMMENT_CHARS - 1_024),
+        req.sha,
+        change ? baseName(req.report) : undefined,
+      );
       if (current && current.content === content && readCommentState(current.meta) === decision.state) {
         return { keep: 'unchanged', reason: 'nothing changed' };
       }

@@ -105,6 +105,16 @@ export function parseOptionalPath(text: string, ctx: ParseContext): string | und
   return text === '' ? undefined : path.resolve(ctx.cwd, text);
 }
 
+/** Where the baseline report comes from: `auto` (the Action restores the base branch's), `none`, or a JSON report file. */
+export type BaselineSource = { kind: 'auto' } | { kind: 'none' } | { kind: 'file'; path: string };
+
+/** `--baseline` / `baseline`: '' = none given; `auto`, `none`, or a path resolved against cwd. */
+export function parseBaselineSource(text: string, ctx: ParseContext): BaselineSource | undefined {
+  if (text === '') return undefined;
+  if (text === 'auto' || text === 'none') return { kind: text };
+  return { kind: 'file', path: path.resolve(ctx.cwd, text) };
+}
+
 export function parsePath(text: string, ctx: ParseContext): string {
   if (text === '') throw new OptionError('expected a path');
   return path.resolve(ctx.cwd, text);

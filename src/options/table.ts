@@ -12,6 +12,7 @@ import {
   OptionError,
   oneOf,
   parseAdapter,
+  parseBaselineSource,
   parseBoolean,
   parseByteSize,
   parseCheckName,
@@ -269,6 +270,23 @@ export const OPTIONS = {
       help: FAIL_ON_VALUES.map((v) => `${v}${'isDefault' in FAIL_ON[v] ? ' (default)' : ''}: ${failOnMeaning(v)}`).join('\n'),
     },
     input: { description: failOnDescription() },
+  }),
+  baseline: scalar({
+    default: '',
+    parse: parseBaselineSource,
+    cli: {
+      flag: 'baseline',
+      value: 'FILE',
+      group: 'Diagnosis and output',
+      help: "a JSON report of an earlier run (e.g. the base branch's): each result\nis marked new failure, fixed, still failing, …",
+    },
+    input: {
+      default: 'auto',
+      description:
+        'The report to compare with, so the comment and check run lead with what changed and `fail-on: new` can gate on it: ' +
+        '`auto` (a push to the default branch or a scheduled run saves its report with `@actions/cache`; a pull request ' +
+        'restores the newest one saved on its base branch), `none`, or the path of a JSON report.',
+    },
   }),
   'github-token': scalar({
     default: '',

@@ -1,4 +1,4 @@
-import type { ArtifactResult, Report, Verdict } from '../model.js';
+import type { ArtifactResult, Report, ResultChange, Verdict } from '../model.js';
 import { REGRESSION_VERDICTS, VERDICTS } from './summary.js';
 
 /**
@@ -13,6 +13,11 @@ export interface FailOnDefinition {
   p2OnlyTimeout: boolean;
   /** Whether this is the default value. */
   isDefault?: boolean;
+  /**
+   * Only results that are new problems against the baseline (see `isNewProblem`); without a baseline every result
+   * counts (see `failOnNotice`).
+   */
+  onlyNew?: boolean;
   /** One short phrase (workflow comments, --help). */
   short: string;
 }
@@ -22,6 +27,12 @@ export const GATING_VERDICTS: readonly Verdict[] = [...REGRESSION_VERDICTS, 'ERR
 
 export const FAIL_ON = {
   regression: { verdicts: GATING_VERDICTS, p2OnlyTimeout: true, isDefault: true, short: 'only what P2 broke, or could not check, fails' },
+  new: {
+    verdicts: GATING_VERDICTS,
+    p2OnlyTimeout: true,
+    onlyNew: true,
+    short: 'only what this change broke, against the baseline',
+  },
   'not-wasi': { verdicts: [...GATING_VERDICTS, 'NOT-WASI'], p2OnlyTimeout: true, short: 'also a module that is not a WASI program' },
   any: { verdicts: VERDICTS.filter((v) => v !== 'PASS'), p2OnlyTimeout: true, short: 'anything but PASS fails' },
   never: { verdicts: [], p2OnlyTimeout: false, short: 'nothing fails: report only' },
@@ -52,7 +63,11 @@ export function failOnMeaning(value: FailOn, code = false): string {
   const items = d.verdicts.map((v) => `${article(v)} ${name(v)}${GLOSS[v] ? ` (${GLOSS[v]})` : ''}`);
   if (d.p2OnlyTimeout && !d.verdicts.includes('TIMEOUT'))
     items.push(`a ${name('TIMEOUT')} in P2 only (the module finished, the component hangs)`);
-  return list(items);
+  const newOnly = d.onlyNew
+    ? ' that is new against the baseline (a new failure, a new artifact or a result changed for the worse; ' +
+      'with no baseline found, every result counts)'
+    : '';
+  return list(items) + newOnly;
 }
 
 /** Every value with its meaning, as one sentence (the Action input's description, the README's "What fails"). */
@@ -70,9 +85,24 @@ export function p2OnlyTimeout(r: Pick<ArtifactResult, 'verdict' | 'p1' | 'p2'>):
 }
 
 /** Whether one artifact fails the run under `failOn` (see FAIL_ON). */
-export function resultFails(r: Pick<ArtifactResult, 'verdict' | 'p1' | 'p2'>, failOn: FailOn): boolean {
+export function resultFails(r: Pick<ArtifactResult, 'verdict' | 'p1' | 'p2' | 'change'>, failOn: FailOn): boolean {
   const d: FailOnDefinition = FAIL_ON[failOn];
+  if (d.onlyNew && r.change !== undefined && !isNewProblem(r.change)) return false;
   return d.verdicts.includes(r.verdict) || (d.p2OnlyTimeout && p2OnlyTimeout(r));
+}
+
+/**
+ * A result that is a new problem against the baseline: a new failure, a new artifact (the baseline did not have it),
+ * or a result changed for the worse (it now fails `regression`, the baseline's result did not).
+ */
+export function isNewProblem(change: ResultChange): boolean {
+  return change.class === 'new-failure' || change.class === 'new-artifact' || (change.class === 'changed' && change.worse === true);
+}
+
+/** What a reader must be told about how `failOn` applied to this report: `new` without a baseline gates like `regression`. */
+export function failOnNotice(report: Report, failOn: FailOn): string | undefined {
+  if (!(FAIL_ON[failOn] as FailOnDefinition).onlyNew || report.baseline) return undefined;
+  return `fail-on ${failOn}: no baseline to compare with, so every result counts as new (gated like fail-on regression)`;
 }
 
 /** Artifacts of the report that fail the run. */

@@ -177,6 +177,26 @@ export function failureReason(r: ArtifactResult): string | undefined {
 }
 
 /**
+ * What makes two failures "the same cause": the verdict and the diagnosis (else the unknown failure's fingerprint, else
+ * the reason). Cause groups and the baseline comparison (still failing vs changed) both use it.
+ */
+export function causeKey(r: ArtifactResult): string {
+  const diagnosis = splitDiagnoses(r).failures[0];
+  const why = diagnosis
+    ? `sig:${diagnosis.signatureId}`
+    : r.unknown
+      ? `unknown:${r.unknown.fingerprint}`
+      : `reason:${failureReason(r) ?? ''}`;
+  return `${r.verdict}\u0000${why}`;
+}
+
+/** A failure's cause in words: the diagnosis title, else the unknown failure's summary, else the reason. */
+export function causeText(r: ArtifactResult): string | undefined {
+  if (r.verdict === 'PASS') return undefined;
+  return splitDiagnoses(r).failures[0]?.title ?? (r.unknown ? unknownSummary(r.unknown.summary) : failureReason(r));
+}
+
+/**
  * Non-PASS results grouped by cause, worst verdict first (in `order`), then in order of first appearance: 200 Go
  * binaries that trap the same way are one group, not 200 rows.
  */
@@ -184,16 +204,10 @@ export function causeGroups(results: ArtifactResult[], order: readonly Verdict[]
   const groups = new Map<string, CauseGroup>();
   for (const r of results) {
     if (r.verdict === 'PASS') continue;
-    const diagnosis = splitDiagnoses(r).failures[0];
-    const why = diagnosis
-      ? `sig:${diagnosis.signatureId}`
-      : r.unknown
-        ? `unknown:${r.unknown.fingerprint}`
-        : `reason:${failureReason(r) ?? ''}`;
-    const key = `${r.verdict}\u0000${why}`;
+    const key = causeKey(r);
     const g = groups.get(key);
     if (g) g.results.push(r);
-    else groups.set(key, { verdict: r.verdict, diagnosis, results: [r] });
+    else groups.set(key, { verdict: r.verdict, diagnosis: splitDiagnoses(r).failures[0], results: [r] });
   }
   return [...groups.values()].sort((a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict));
 }

@@ -6,6 +6,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import schema from '../../docs/report-schema.json' with { type: 'json' };
 import { validate as validateArtifactResult } from './artifact-result-validator.generated.js';
 import { REPORT_SCHEMA_VERSION, type ExplainResult, type Report } from '../model.js';
+import { summarize } from './summary.js';
 
 export { schema as reportSchema };
 
@@ -113,4 +114,35 @@ export function parseReport(text: string): Report {
     throw new ReportFormatError(`invalid wasm-p2-check report (schema version ${REPORT_SCHEMA_VERSION}): ${shown.join('; ')}${more}`);
   }
   return data as Report;
+}
+
+/**
+ * Loads a baseline report (untrusted: another run's output, a shared cache entry). Like `parseReport`, but a report of
+ * another schema version is still used when it validates against this version's schema (it keeps its own
+ * `schemaVersion`, so the comparison names the difference). Its summary is never believed: recomputed from its results.
+ * @throws ReportFormatError naming what is wrong
+ */
+export function parseBaseline(text: string): Report {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new ReportFormatError(`not a wasm-p2-check report: invalid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const isObject = data !== null && typeof data === 'object' && !Array.isArray(data);
+  const version = isObject ? (data as { schemaVersion?: unknown }).schemaVersion : undefined;
+  let report: Report;
+  if (!Number.isSafeInteger(version) || version === REPORT_SCHEMA_VERSION) report = parseReport(text);
+  else {
+    try {
+      report = parseReport(JSON.stringify({ ...(data as object), schemaVersion: REPORT_SCHEMA_VERSION }));
+    } catch (e) {
+      throw new ReportFormatError(
+        `a report of schema version ${String(version)}, which this wasm-p2-check (schema version ${REPORT_SCHEMA_VERSION}) cannot ` +
+          `read: ${(e as Error).message.replace(/^invalid wasm-p2-check report \(schema version \d+\): /, '')}`,
+      );
+    }
+    report = { ...report, schemaVersion: version as typeof REPORT_SCHEMA_VERSION };
+  }
+  return { ...report, summary: summarize(report.results) };
 }

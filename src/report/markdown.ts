@@ -43,6 +43,7 @@ import {
   truncateMarkdown,
 } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
+import { baseName, baselineLine, changeGroups, changeHeadline, shortSha, wasOnBaseline, type ChangeGroups } from './change.js';
 import { ellipsize } from './text.js';
 
 export interface MarkdownOptions {
@@ -57,6 +58,8 @@ export interface MarkdownOptions {
    * summary itself points to the JSON report (never to itself).
    */
   surface?: 'comment' | 'job-summary';
+  /** The job summary's URL, linked from the first line (default `detailsUrl`, the run, which shows it). */
+  summaryUrl?: string;
 }
 
 /** How much to show: everything; failure sections without guest output and backtraces; the cause lines alone. */
@@ -95,8 +98,14 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
 export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: MarkdownOptions = {}): string {
   const { summary, results } = report;
   const out: string[] = [];
-  const status = report.configurationError ? 'configuration error, nothing was checked' : statusSentence(summary);
-  out.push(`## ${statusIcon(report)} ${escapeInline(opts.heading ?? 'wasm-p2-check')}: ${status}`, '');
+  const change = report.baseline && !report.configurationError ? changeGroups(report) : undefined;
+  const status = report.configurationError
+    ? 'configuration error, nothing was checked'
+    : change
+      ? escapeInline(changeHeadline(report))
+      : statusSentence(summary);
+  const icon = change ? changeIcon(change) : statusIcon(report);
+  out.push(`## ${icon} ${escapeInline(opts.heading ?? 'wasm-p2-check')}: ${status}${where(report, opts)}`, '');
   if (report.configurationError) {
     const e = report.configurationError;
     out.push(
@@ -108,8 +117,10 @@ export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: Ma
   }
   for (const w of report.warnings ?? []) out.push(`> **Warning:** ${inlineMarkdown(w.message)} (${codeSpan(w.code)})`, '');
 
-  const groups = causeGroups(results, VERDICTS);
-  if (summary.total > 0 && groups.length === 0) {
+  // With a baseline, what fails the same way on it is listed (folded) but not detailed again.
+  const groups = causeGroups(change ? results.filter((r) => r.change?.class !== 'still-failing') : results, VERDICTS);
+  if (change) out.push(...changeBlocks(report, change), '');
+  if (summary.total > 0 && groups.length === 0 && !change?.stillFailing.length) {
     out.push(
       summary.total === 1
         ? 'It behaves the same as a WASI Preview 1 module and as a Preview 2 component.'
@@ -123,7 +134,7 @@ export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: Ma
     return out.join('\n');
   }
 
-  if (groups.length) out.push(...groups.map(causeLine), '');
+  if (groups.length && !change) out.push(...groups.map(causeLine), '');
   const passing = summary.counts.PASS;
   // One artifact: its cause line already says everything the table would.
   if (summary.total > 1)
@@ -156,6 +167,69 @@ function statusIcon(report: Report): string {
   if (s.counts.ERROR > 0) return VERDICT_ICON.ERROR;
   return s.failures > 0 ? '⚠️' : '✅';
 }
+
+/* ───────────── the change against a baseline ───────────── */
+
+/** ' · `abc1234` · [run](…) · [job summary](…)': the commit the report describes and where its run is (when known). */
+function where(report: Report, opts: MarkdownOptions): string {
+  // Only a report that knows its commit (the Action's) says where it comes from.
+  if (!report.commit) return '';
+  const parts = [codeSpan(shortSha(report.commit))];
+  if (opts.surface !== 'job-summary' && opts.detailsUrl) {
+    parts.push(link('run', opts.detailsUrl), link('job summary', opts.summaryUrl ?? opts.detailsUrl));
+  }
+  return parts.map((p) => ` · ${p}`).join('');
+}
+
+function changeIcon(g: ChangeGroups): string {
+  if (g.newFailures.length) return '❌';
+  return g.stillFailing.length || g.changed.length ? '☑️' : '✅';
+}
+
+/**
+ * New failures first (cause and fix), failures that changed, fixed as a short list, then (folded) what fails the same
+ * way on the baseline, marked as not caused by this change; what was removed; which baseline, and what differs.
+ */
+function changeBlocks(report: Report, g: ChangeGroups): string[] {
+  const base = escapeInline(baseName(report));
+  const out: string[] = [];
+  if (g.newFailures.length) {
+    out.push(`**New failures** (${g.newFailures.length}): not failing this way on ${base}`, '');
+    out.push(...causeGroups(g.newFailures, VERDICTS).map((c) => `${causeLine(c)}${wasLine(c.results)}`), '');
+  } else out.push(`**No new failures** against ${base}.`, '');
+  if (g.changed.length) {
+    out.push(`**Failing differently than on ${base}** (${g.changed.length}, no worse)`, '');
+    out.push(...causeGroups(g.changed, VERDICTS).map((c) => `${causeLine(c)}${wasLine(c.results)}`), '');
+  }
+  if (g.fixed.length) {
+    const listed = g.fixed.slice(0, FIXED_LISTED).map((r) => `${escapeInline(r.artifact.path)} (was ${r.change!.base!.verdict})`);
+    const more = g.fixed.length > FIXED_LISTED ? `, and ${g.fixed.length - FIXED_LISTED} more` : '';
+    out.push(`**Fixed** (${g.fixed.length}): ${listed.join(', ')}${more}`, '');
+  }
+  if (g.stillFailing.length) {
+    const lines = causeGroups(g.stillFailing, VERDICTS).map(causeLine).join('\n');
+    out.push(details(`Still failing on ${base} (${g.stillFailing.length}): not caused by this change`, lines), '');
+  }
+  if (g.removed.length) {
+    const listed = g.removed.slice(0, FIXED_LISTED).map((b) => `${escapeInline(b.path)} (was ${b.verdict})`);
+    const more = g.removed.length > FIXED_LISTED ? `, and ${g.removed.length - FIXED_LISTED} more` : '';
+    out.push(`**No longer checked** (${g.removed.length}): ${listed.join(', ')}${more}`, '');
+  }
+  const b = report.baseline!;
+  const differs = b.differences.length ? ` Its setup differs: ${b.differences.map((d) => escapeInline(d)).join('; ')}.` : '';
+  out.push(`<sub>${escapeInline(baselineLine(report)!)}.${differs}</sub>`);
+  return out;
+}
+
+/** After a cause line of changed or renamed results: what one of them was on the baseline. */
+function wasLine(results: ArtifactResult[]): string {
+  const r = results.find((x) => x.change?.class === 'changed' || x.change?.matchedBy === 'sha256');
+  if (!r) return '';
+  return ` _Was on the baseline: ${escapeInline(wasOnBaseline(r))}${results.length > 1 ? ` (${escapeInline(r.artifact.path)})` : ''}._`;
+}
+
+/** Fixed and removed artifacts named before "and N more". */
+const FIXED_LISTED = 20;
 
 /* ───────────── the cause lines ───────────── */
 

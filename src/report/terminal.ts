@@ -20,6 +20,7 @@ import {
   toolchainLabel,
   unknownSummary,
 } from './format.js';
+import { baseName, baselineLine, changeGroups, changeHeadline, shortSha, wasOnBaseline } from './change.js';
 import { sanitizeGuestText } from './markdown-utils.js';
 import { VERDICTS } from './summary.js';
 
@@ -63,6 +64,16 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   const c = (style: Style, text: string): string => (opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text);
   const out: string[] = [];
   const rt = report.runtime;
+  const change = report.baseline ? changeGroups(report) : undefined;
+  if (report.baseline) {
+    // The change first: what this run broke, fixed, or found already broken.
+    const colour = change!.newFailures.length ? 'red' : 'green';
+    out.push(
+      `${c('bold', 'Change:')} ${c(colour, changeHeadline(report))}` +
+        `${report.commit ? ` · ${shortSha(report.commit)}` : ''} · ${oneLine(baselineLine(report)!)}`,
+    );
+    for (const d of report.baseline.differences) out.push(c('dim', `baseline differs: ${oneLine(d)}`));
+  }
   out.push(
     `${c('bold', `${report.tool.name} ${report.tool.version}`)}: ${report.summary.total} artifact${report.summary.total === 1 ? '' : 's'}` +
       ` · runtime ${oneLine(rt.requested)} (P1 ${oneLine(runtimeLabel(rt.p1))}, P2 ${oneLine(runtimeLabel(rt.p2))})`,
@@ -80,16 +91,24 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   for (const w of report.warnings ?? []) out.push(`${c('yellow', 'warning:')} ${oneLine(w.message)}`);
   if (report.warnings?.length) out.push('');
   const width = Math.min(40, Math.max(0, ...report.results.map((r) => oneLine(r.artifact.path).length)));
-  for (const r of report.results) {
+  // With a baseline: new failures first, then failures that changed, fixed, passing, and last (in brief) what fails
+  // the same way on the baseline.
+  const ordered = change
+    ? [...change.newFailures, ...change.changed, ...change.fixed, ...change.passing, ...change.stillFailing]
+    : report.results;
+  for (const r of ordered) {
     const v = VERDICT_STYLE[r.verdict];
     const path = oneLine(r.artifact.path);
     const tc = toolchainLabel(r);
     const from = provenanceLabel(r);
+    const tag = change ? changeTag(r, report) : undefined;
     out.push(
       `${c(v.style, `${v.mark} ${r.verdict.padEnd(13)}`)} ` +
         `${c('bold', path)}${' '.repeat(Math.max(1, width - path.length + 2))}${c('dim', oneLine(tc))}` +
-        (from ? ` ${c('dim', `[${oneLine(from)}]`)}` : ''),
+        (from ? ` ${c('dim', `[${oneLine(from)}]`)}` : '') +
+        (tag ? ` ${c(tag.style, `[${oneLine(tag.text)}]`)}` : ''),
     );
+    if (r.change?.class === 'still-failing') continue;
     if (r.verdict === 'PASS') {
       for (const n of r.notes) out.push(`    ${c('dim', 'note:')} ${oneLine(n.message)}`);
       for (const d of splitDiagnoses(r).notes) out.push(`    ${c('dim', 'note:')} ${noteDiagnosis(d)}`);
@@ -98,6 +117,11 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     out.push(...details(r, report, c).map((l) => (l ? `    ${l}` : l)), '');
   }
   if (out[out.length - 1] !== '') out.push('');
+  if (change?.removed.length) {
+    for (const b of change.removed)
+      out.push(`${c('dim', '- removed')}       ${oneLine(b.path)} ${c('dim', `[was ${oneLine(b.verdict)}]`)}`);
+    out.push('');
+  }
 
   const s = report.summary;
   const counts = countsLine(s.counts, VERDICTS) || 'nothing checked';
@@ -111,6 +135,27 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
 }
 
 type Colour = (style: Style, text: string) => string;
+
+/** A compared result's change, for its line. */
+function changeTag(r: ArtifactResult, report: Report): { text: string; style: Style } | undefined {
+  const ch = r.change;
+  if (!ch) return undefined;
+  const renamed = ch.matchedBy === 'sha256' && ch.base ? `renamed from ${ch.base.path}; ` : '';
+  switch (ch.class) {
+    case 'new-failure':
+      return { text: `${renamed}new failure: passes on ${baseName(report)}`, style: 'red' };
+    case 'new-artifact':
+      return r.verdict === 'PASS' ? { text: 'new artifact', style: 'dim' } : { text: 'new artifact', style: 'red' };
+    case 'changed':
+      return { text: `${renamed}${ch.worse ? 'worse' : 'changed'}: was ${wasOnBaseline(r)}`, style: ch.worse ? 'red' : 'yellow' };
+    case 'fixed':
+      return { text: `${renamed}fixed: was ${wasOnBaseline(r)}`, style: 'green' };
+    case 'still-failing':
+      return { text: `${renamed}fails the same way on ${baseName(report)}: not caused by this change`, style: 'dim' };
+    default:
+      return renamed ? { text: renamed.replace(/; $/, ''), style: 'dim' } : undefined;
+  }
+}
 
 function details(r: ArtifactResult, report: Report, c: Colour): string[] {
   const out: string[] = [];
