@@ -24,9 +24,10 @@ function memoryBytes(): number | undefined {
 }
 
 /** Extra facts a host adds to its status file (the P2 host: whether the shim's I/O thread ran). */
-let extraStatus: () => { ioThread?: boolean } = () => ({});
+type ExtraStatus = Pick<HostStatusFile, 'ioThread' | 'mayLeave'>;
+let extraStatus: () => ExtraStatus = () => ({});
 
-export function addToStatus(extra: () => { ioThread?: boolean }): void {
+export function addToStatus(extra: () => ExtraStatus): void {
   extraStatus = extra;
 }
 

@@ -10,9 +10,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
 import { addToStatus, finish, readConfig, reportThrown, started, trackMemories } from './host-common.js';
+import { mayLeaveGuard } from './may-leave.js';
 
 restoreWorker();
-addToStatus(() => ({ ioThread: workersStarted > 0 }));
+const mayLeave = mayLeaveGuard();
+addToStatus(() => ({ ioThread: workersStarted > 0, mayLeave: { ...mayLeave.counts } }));
 
 const config = readConfig();
 
@@ -57,10 +59,11 @@ try {
     m: WebAssembly.Module,
     i?: WebAssembly.Imports,
   ) => Promise<WebAssembly.Instance>;
+  // …and held to the may-leave rule, as wasmtime holds it (may-leave.ts).
   (WebAssembly as { instantiate: unknown }).instantiate = async (m: WebAssembly.Module, i?: WebAssembly.Imports) => {
-    const created = await instantiateCore(m, i);
+    const created = await instantiateCore(m, mayLeave.imports(i));
     trackMemories(created);
-    return created;
+    return mayLeave.instance(created);
   };
   started(config, Math.round(performance.now() - compileStart));
   instance = await mod.instantiate(

@@ -1,0 +1,43 @@
+/**
+ * The embedded P2 host enforces the component model's may-leave rule as wasmtime does (runtime/embedded/may-leave.ts):
+ * a call out of the component while the host lowers values into it (inside `cabi_realloc`) traps with `cannot leave
+ * component instance`, so both runtimes give one verdict for the same artifact. Real guests:
+ *  - test/fixtures/wasmtime/realloc-calls-import.wasm: its cabi_realloc, once armed, calls random_get; the host lowers
+ *    get-arguments' list<string> through it (traps on wasmtime 49; before the guard it passed here);
+ *  - test/fixtures/signatures/cabi-realloc-calls-import.wasm: the same kind of allocator, but only the adapter calls it
+ *    (for its own state, a call inside the component): no lowering, no trap, on either runtime.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check } from '../src/check.js';
+import { CHECK_RUNTIMES, useGuests } from './check-runtimes.js';
+import { makeSandbox } from './report-factory.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const fixtures = path.join(root, 'test', 'fixtures');
+const scratch = useGuests('p2c-may-leave-', {});
+
+for (const { name, options: runtime, skip } of CHECK_RUNTIMES) {
+  describe.skipIf(skip !== undefined)(`${name}: may-leave while lowering`, () => {
+    it('an import called from cabi_realloc while the host lowers traps `cannot leave component instance`', async () => {
+      const report = await check({
+        patterns: ['wasmtime/realloc-calls-import.wasm', 'signatures/cabi-realloc-calls-import.wasm'],
+        cwd: fixtures,
+        ...runtime,
+        sandbox: makeSandbox({ timeoutMs: 60_000 }),
+        workDir: path.join(scratch.dir, `check-${name}`),
+      });
+      const [lowering, adapterOnly] = report.results;
+      expect(lowering!.verdict).not.toBe('PASS');
+      expect(lowering!.p2!.trap).toMatchObject({ kind: 'cannot-leave-instance' });
+      expect(lowering!.p2!.trap!.message).toMatch(/cannot leave component instance/);
+      const names = lowering!.p2!.trap!.frames.map((f) => f.name);
+      // the tell, as under wasmtime: the import call above cabi_realloc
+      expect(names.indexOf('cabi_realloc')).toBeGreaterThan(names.indexOf('random_get'));
+      expect(lowering!.diagnoses[0]?.signatureId).toBe('cannot-leave-component-instance');
+
+      expect(adapterOnly!.verdict).toBe('PASS');
+      expect(adapterOnly!.p2!.trap).toBeUndefined();
+    });
+  });
+}
