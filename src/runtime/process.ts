@@ -235,7 +235,9 @@ export async function runSandboxedProcess(options: SandboxedProcessOptions): Pro
     const stdin = stdinFd !== undefined ? stdinFd : 'ignore';
     assertExecutable(options.command, options.env, options.cwd);
     // Under the watchdog (watchdog.ts): fd 3 is the control pipe, which the host also uses for its ready signal.
-    const deadlineMs = (options.readySignal ? (options.compileTimeoutMs ?? compileTimeoutFor(options.timeoutMs)) : 0) + options.timeoutMs;
+    // The watchdog's own deadline: every limit the checker gives the host, plus a grace (the checker ends it first).
+    const compileMs = options.readySignal ? (options.compileTimeoutMs ?? compileTimeoutFor(options.timeoutMs)) : 0;
+    const deadlineMs = compileMs + options.timeoutMs + WATCHDOG_GRACE_MS;
     const host = watched(options.command, options.args, 3, options.readySignal === true, deadlineMs);
     // Started with the interrupt listeners in place: an interrupted checker kills the host's group (interrupt.ts).
     const child = spawnGroup(() =>
