@@ -55,6 +55,9 @@ export interface ReleaseCache {
   cacheDir(dir: string, tool: string, version: string, arch: string): Promise<string>;
   /** Copies a file into the cache under `name`; returns the cached folder. */
   cacheFile(file: string, name: string, tool: string, version: string, arch: string): Promise<string>;
+  /** The sha256 recorded when the asset `key` (`v{version}/{asset}`) was first downloaded (see wasmtime/download.ts). */
+  recorded?(key: string): Promise<string | undefined>;
+  record?(key: string, sha256: string): Promise<void>;
 }
 
 export interface ProgressEvent {

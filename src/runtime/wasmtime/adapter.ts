@@ -42,7 +42,7 @@ export async function wasmtimeReleaseAdapter(
   if (!dir) {
     const url = releaseAssetUrl(opts.downloadBaseUrl ?? DEFAULT_DOWNLOAD_BASE_URL, v, name);
     opts.log?.(`downloading the ${kind} adapter of wasmtime ${v}: ${url}`);
-    const file = await downloadReleaseAsset(cache, url, v, name);
+    const file = await downloadReleaseAsset(cache, url, v, name, opts.log);
     const bytes = await readFile(file);
     if (bytes.length < 8 || bytes.readUInt32LE(0) !== 0x6d736100 || bytes.readUInt32LE(4) !== 1) {
       throw new Error(`${name} of wasmtime v${v} from ${url} is not a core wasm module`);

@@ -10,27 +10,16 @@
  *   process.env, and without tool-cache's retry waits and `::debug::` chatter.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import semver from 'semver';
 import type { ReleaseCache } from '../../options/index.js';
 import { minimalHostEnv } from '../../guard/env.js';
+import { DownloadError, fetchToFile, type RetryOptions, unsafeEntry } from './download.js';
 
-/** A download that failed: `status` is the HTTP status when the server answered. */
-export class DownloadError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'DownloadError';
-  }
-}
+export { DownloadError };
 
 // The interface is declared with the options that carry it (options/index.ts): the shells inject an implementation.
 export type { ReleaseCache };
@@ -45,14 +34,44 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), '.cache'), 'wasm-p2-check');
 }
 
-const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+/** Runs `tar` with no environment of ours; its output, or an error with its message. */
+async function tar(args: string[]): Promise<string> {
+  const r = await execa('tar', args, {
+    env: minimalHostEnv(),
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.exitCode !== 0) throw new Error(`tar ${args[0]} failed (exit ${r.exitCode}): ${String(r.stderr).trim().slice(0, 500)}`);
+  return String(r.stdout);
+}
+
+/**
+ * Refuses an archive any entry of which would land outside the folder it is extracted into: a name that is absolute
+ * or steps up (`..`), or a link whose target does. Read from the archive's listing before anything is extracted
+ * (GNU tar and bsdtar list names one a line; the verbose listing shows link targets after ` -> ` / ` link to `).
+ */
+export async function checkArchiveEntries(archive: string): Promise<void> {
+  const names = (await tar(['-tf', archive])).split('\n').filter((line) => line !== '');
+  for (const name of names) {
+    const why = unsafeEntry(name);
+    if (why) throw new Error(`the archive's entry ${JSON.stringify(name.slice(0, 200))} is ${why} (outside the folder): refused`);
+  }
+  for (const line of (await tar(['-tvf', archive])).split('\n')) {
+    const link = / -> (.*)$/.exec(line)?.[1] ?? / link to (.*)$/.exec(line)?.[1];
+    const why = link !== undefined ? unsafeEntry(link) : undefined;
+    if (why) throw new Error(`the archive holds a link to ${JSON.stringify(link!.slice(0, 200))}, ${why} (outside the folder): refused`);
+  }
+}
 
 /**
  * A cache in a plain folder: `{root}/{tool}/{version}/{arch}/` plus a `{arch}.complete` marker written last, so a
- * half-copied entry is never found (the layout of `@actions/tool-cache`). Downloads with `fetch` (one attempt, a
- * 5-minute limit) into `tempDir` (default `{root}/tmp`), extracts with `tar`.
+ * half-copied entry is never found (the layout of `@actions/tool-cache`). Downloads with `fetch` (retried with
+ * backoff on transient failures, see download.ts) into `tempDir` (default `{root}/tmp`), extracts with `tar` once the
+ * archive's entries are checked. sha256 values recorded on first use are kept in `{root}/sha256.json`.
  */
-export function folderCache(root: string = userCacheDir(), options: { tempDir?: string } = {}): ReleaseCache {
+export function folderCache(root: string = userCacheDir(), options: { tempDir?: string; retry?: RetryOptions } = {}): ReleaseCache {
   const entry = (tool: string, version: string, arch: string) => path.join(root, tool, version, arch);
   const tempRoot = options.tempDir ?? path.join(root, 'tmp');
   const temp = async () => {
@@ -62,6 +81,14 @@ export function folderCache(root: string = userCacheDir(), options: { tempDir?: 
   const complete = async (tool: string, version: string, arch: string) => {
     await writeFile(`${entry(tool, version, arch)}.complete`, '');
     return entry(tool, version, arch);
+  };
+  const readRecords = async (): Promise<Record<string, string>> => {
+    try {
+      const parsed = JSON.parse(await readFile(path.join(root, 'sha256.json'), 'utf8')) as unknown;
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {};
+    } catch {
+      return {};
+    }
   };
   const fresh = async (tool: string, version: string, arch: string) => {
     const dir = entry(tool, version, arch);
@@ -86,32 +113,28 @@ export function folderCache(root: string = userCacheDir(), options: { tempDir?: 
       return found;
     },
     async download(url) {
-      let response: Response;
-      try {
-        response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-      } catch (e) {
-        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-        throw new DownloadError(cause?.code ?? cause?.message ?? (e as Error).message);
-      }
-      if (!response.ok || !response.body) {
-        await response.body?.cancel();
-        throw new DownloadError(`HTTP ${response.status}`, response.status);
-      }
       const file = path.join(await temp(), randomUUID());
-      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(file));
+      await fetchToFile(url, file, options.retry);
       return file;
     },
     async extract(archive) {
       // GNU tar and bsdtar detect xz themselves; bsdtar (Windows' tar) also reads zip.
+      await checkArchiveEntries(archive);
       const dir = await temp();
-      const r = await execa('tar', ['-xf', archive, '-C', dir], {
-        env: minimalHostEnv(),
-        extendEnv: false,
-        reject: false,
-        stdin: 'ignore',
-      });
-      if (r.exitCode !== 0) throw new Error(`tar -xf failed (exit ${r.exitCode}): ${String(r.stderr).trim().slice(0, 500)}`);
+      await tar(['-xf', archive, '-C', dir]);
       return dir;
+    },
+    async recorded(key) {
+      const all = await readRecords();
+      return Object.hasOwn(all, key) ? all[key] : undefined;
+    },
+    async record(key, sha256) {
+      await mkdir(root, { recursive: true });
+      const all = await readRecords();
+      all[key] = sha256;
+      const tmp = path.join(root, `sha256.json.${randomUUID()}`);
+      await writeFile(tmp, `${JSON.stringify(all, null, 2)}\n`);
+      await rename(tmp, path.join(root, 'sha256.json'));
     },
     async cacheDir(dir, tool, version, arch) {
       const target = await fresh(tool, version, arch);

@@ -10,6 +10,7 @@ import semver from 'semver';
 import type { WasmtimeOptions } from '../../options/index.js';
 import { minimalHostEnv } from '../../guard/env.js';
 import { DownloadError, folderCache, type ReleaseCache } from './cache.js';
+import { verifyAsset } from './download.js';
 import {
   DEFAULT_API_BASE_URL,
   DEFAULT_DOWNLOAD_BASE_URL,
@@ -103,16 +104,29 @@ export async function resolveLatestVersion(opts: { apiBaseUrl?: string; token?: 
   return normalizeVersion(body.tag_name);
 }
 
-/** Download a release asset into a temporary file, turning failures into messages that name the URL and version. */
-export async function downloadReleaseAsset(cache: ReleaseCache, url: string, version: string, asset: string): Promise<string> {
+/**
+ * Download a release asset into a temporary file and verify its sha256 (download.ts: pinned, or recorded on first
+ * use), turning failures into messages that name the URL and version.
+ */
+export async function downloadReleaseAsset(
+  cache: ReleaseCache,
+  url: string,
+  version: string,
+  asset: string,
+  log: (message: string) => void = () => undefined,
+): Promise<string> {
+  let file: string;
   try {
-    return await cache.download(url);
+    file = await cache.download(url);
   } catch (e) {
     if (e instanceof DownloadError && e.status === 404) {
       throw new Error(`wasmtime v${version} has no asset ${asset} at ${url} (HTTP 404)`);
     }
     throw new Error(`downloading ${asset} of wasmtime v${version} from ${url} failed: ${(e as Error).message}`);
   }
+  const store = cache.recorded && cache.record ? { recorded: cache.recorded.bind(cache), record: cache.record.bind(cache) } : undefined;
+  await verifyAsset(file, { version, asset, url }, store, log);
+  return file;
 }
 
 async function verified(binary: string, version: string, where: string): Promise<{ version: string; text: string }> {
@@ -187,7 +201,7 @@ export async function resolveWasmtime(opts: ResolveWasmtimeOptions): Promise<Res
   const asset = `${dirName}.${target.ext}`;
   const url = releaseAssetUrl(opts.downloadBaseUrl ?? DEFAULT_DOWNLOAD_BASE_URL, version, asset);
   log(`downloading wasmtime ${version}: ${url}`);
-  const archive = await downloadReleaseAsset(cache, url, version, asset);
+  const archive = await downloadReleaseAsset(cache, url, version, asset, log);
   let extracted: string;
   try {
     extracted = await cache.extract(archive, target.ext);
