@@ -56,6 +56,11 @@ export interface ActionInputs {
   cache: boolean;
   /** `merge`: globs of the JSON reports to merge (relative to the workspace). */
   reports?: string[];
+  /**
+   * `post-from-report` and `merge`: the `signatures` input, the extra signature directories a saved report's diagnoses
+   * are derived again with (diagnose/saved-report.ts), besides the built-in ones.
+   */
+  signatureDirs?: string[];
 }
 
 /** Reads one input through the option table (same parsers as the CLI); errors are InputErrors naming the input. */
@@ -128,12 +133,12 @@ export function parseInputs(getInput: GetInput, cwd: string): ActionInputs {
   }
   if (mode === 'post-from-report') {
     if (!reportPath) throw new InputError('report', '', 'mode post-from-report needs the path of a saved JSON report');
-    return { mode, publish, reportPath, cache };
+    return { mode, publish, reportPath, cache, signatureDirs: read('signatures') };
   }
   if (mode === 'merge') {
     const reports = read('reports');
     if (reports.length === 0) throw new InputError('reports', '', 'mode merge needs the JSON reports to merge (globs, one per line)');
-    return { mode, publish, reportPath, cache, reports };
+    return { mode, publish, reportPath, cache, reports, signatureDirs: read('signatures') };
   }
 
   const patterns = read('artifacts');

@@ -50,6 +50,8 @@ import { InputError, parseCheckRunInputs, parseInputs, type ActionInputs, type C
 import { folderCache } from '../runtime/wasmtime/cache.js';
 import type { Report } from '../model.js';
 import { parseReport, renderJson } from '../report/json.js';
+import { rederiveReport } from '../diagnose/saved-report.js';
+import { loadSignatures } from '../diagnose/signatures.js';
 import { readRegularFile } from '../guard/safe-fs.js';
 import { logSafeLine } from '../report/log-safe.js';
 import { mergeReports, type MergeInput } from '../report/merge.js';
@@ -177,6 +179,8 @@ async function mergedReport(inputs: ActionInputs, runner: RunnerEnv): Promise<Re
   ).sort();
   if (files.length === 0) throw new Error(`Input 'reports' matched no files (${patterns.join(', ')}): did the jobs upload their reports?`);
   const parts: MergeInput[] = [];
+  // The jobs ran pull-request code: what their reports say in our voice is derived again here.
+  const db = await loadSignatures(inputs.signatureDirs ?? []);
   for (const file of files) {
     const source = path
       .relative(runner.workspace, file)
@@ -184,7 +188,7 @@ async function mergedReport(inputs: ActionInputs, runner: RunnerEnv): Promise<Re
       .join('/')
       .replace(/\.json$/, '');
     try {
-      parts.push({ source, report: parseReport(await readSaved(file, MAX_SAVED_REPORT_BYTES, 'report')) });
+      parts.push({ source, report: rederiveReport(parseReport(await readSaved(file, MAX_SAVED_REPORT_BYTES, 'report')), db) });
     } catch (e) {
       throw new Error(`Cannot merge ${source}.json: ${(e as Error).message}`);
     }
@@ -210,11 +214,15 @@ async function obtainReport(
   if (inputs.mode === 'post-from-report') {
     const file = inputs.reportPath!;
     // Written by a run of PR code: validated against docs/report-schema.json, and its summary is never believed —
-    // counts, result and conclusion are recomputed from the results.
-    const saved = parseReport(
-      await readSaved(file, MAX_SAVED_REPORT_BYTES, 'report').catch((e: Error) => {
-        throw new Error(`Input 'report' has an invalid value '${file}': ${e.message}`);
-      }),
+    // counts, result and conclusion are recomputed from the results; diagnoses, fixes and links are derived again
+    // by this build (diagnose/saved-report.ts), what cannot be is quoted as the report's words.
+    const saved = rederiveReport(
+      parseReport(
+        await readSaved(file, MAX_SAVED_REPORT_BYTES, 'report').catch((e: Error) => {
+          throw new Error(`Input 'report' has an invalid value '${file}': ${e.message}`);
+        }),
+      ),
+      await loadSignatures(inputs.signatureDirs ?? []),
     );
     const report: Report = { ...saved, summary: summarize(saved.results) };
     const metaFile = metadataPath(file);

@@ -10,6 +10,8 @@ import { useColor } from './color.js';
 import { progressPrinter } from './progress.js';
 import { readBoundedLog } from '../diagnose/text-bounds.js';
 import { explain } from '../diagnose/explain.js';
+import { rederiveReport } from '../diagnose/saved-report.js';
+import { loadSignatures } from '../diagnose/signatures.js';
 import { failOnNotice, reportFails } from '../report/fail-on.js';
 import { compareWithBaseline } from '../compare/baseline.js';
 import { readRegularFile } from '../guard/safe-fs.js';
@@ -81,12 +83,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'merge': {
       const inputs = [];
+      // Reports of jobs that ran pull-request code: their diagnoses are derived again (diagnose/saved-report.ts).
+      const db = await loadSignatures();
       for (const file of command.reports) {
         const text = await readFile(file, 'utf8').catch((e: Error) => {
           throw new UsageError(`merge: cannot read ${file}: ${e.message}`);
         });
         try {
-          inputs.push({ source: path.basename(file).replace(/\.json$/, ''), report: parseReport(text) });
+          inputs.push({ source: path.basename(file).replace(/\.json$/, ''), report: rederiveReport(parseReport(text), db) });
         } catch (e) {
           throw new UsageError(`merge: ${file}: ${(e as Error).message}`);
         }

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demangle, demangleBudget, MAX_DEMANGLED_CHARS, SIZE_LIMIT_MARKER } from '../../src/diagnose/demangle.js';
 import { diagnose } from '../../src/diagnose/engine.js';
+import { MAX_QUOTED_CHARS, quoteFromReport, rederiveReport } from '../../src/diagnose/saved-report.js';
 import { normalizeFrameName, normalizeMessage, unknownFailure } from '../../src/diagnose/fingerprint.js';
 import { loadSignatures, type SignatureDb } from '../../src/diagnose/signatures.js';
 import { boundText, MAX_LINE_CHARS, MAX_TEXT_CHARS } from '../../src/diagnose/text-bounds.js';
@@ -282,6 +283,49 @@ describe('fuzz: the bot reading an issue', () => {
           expect(md.length).toBeLessThan(3 * 64 * 1024);
         }),
         fuzzParams(80),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
+});
+
+describe('fuzz: a saved report is data', () => {
+  const url = fc.constantFrom('https://evil.example/x', 'http://a.b', 'www.evil.example', 'ftp://x.y', 'fix@evil.example', 'HTTPS://E.X');
+  const forged = fc.array(fc.oneof(markdownText, url), { maxLength: 8 }).map((t) => t.join(' '));
+
+  it(
+    'quoted text is bounded and holds no auto-link; a forged diagnosis is never rendered unquoted',
+    () => {
+      fc.assert(
+        fc.property(forged, forged, trapText, (title, cause, stderr) => {
+          const q = quoteFromReport(cause);
+          // At most MAX_QUOTED_CHARS of the text, each character at most doubled by a zero-width space.
+          expect(q.length).toBeLessThanOrEqual(2 * MAX_QUOTED_CHARS + 3);
+          expect(q).not.toMatch(/:\/\/|\bwww\.|@[^\u200b]/i);
+          const result = makeResult('x.wasm', 'REGRESSION', {
+            p2: makeRun('p2', { exitCode: 1, stderr: { text: stderr, bytes: stderr.length, truncated: false } }),
+            diagnoses: [
+              {
+                signatureId: 'forged',
+                title,
+                confidence: 'high',
+                score: 1e9,
+                cause,
+                evidence: [cause],
+                workarounds: [{ text: cause, safe: true }],
+                links: [{ title, url: cause }],
+              },
+            ],
+          });
+          const report = timed('rederiveReport', () => rederiveReport(makeReport([result]), db));
+          const forgedOne = report.results[0]!.diagnoses.find((d) => d.signatureId === 'forged')!;
+          expect(forgedOne.title.startsWith('The saved report says: “')).toBe(true);
+          expect(forgedOne.links).toEqual([]);
+          expect(forgedOne.workarounds.every((w) => !w.safe)).toBe(true);
+          const md = renderMarkdown(report);
+          expect(md.replace(/(`+)[^`]*?\1/g, '')).not.toMatch(/https?:\/\/(?:evil|a\.b|e\.x)/i);
+        }),
+        fuzzParams(60),
       );
     },
     FUZZ_TIMEOUT_MS,

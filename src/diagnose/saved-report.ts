@@ -1,0 +1,99 @@
+/**
+ * A saved report is data (issue 17 item 6). `post-from-report` and `merge` read reports another job wrote — a job that
+ * ran pull-request code, which can write anything into its report. What the comment, the check run and the job summary
+ * then say in wasm-p2-check's own voice (causes, fixes, links, predictions, the "propose a signature" link) must be
+ * this build's words, so it is derived again here from the result's facts (artifact facts, runs, conversion) with this
+ * build's signature database, exactly as check() derives it after running. Traps are parsed again from the runs'
+ * output too.
+ *
+ * What the report says that cannot be derived again (a diagnosis by a signature this database does not have, or
+ * whose conditions the facts do not meet; the report's warnings) is kept, but as a quotation: marked as the saved
+ * report's words, never offered as a safe fix, its links not links (GitHub auto-links bare URLs and e-mail addresses:
+ * a zero-width space breaks each).
+ */
+import type { ArtifactResult, Diagnosis, Note, Report, RunResult } from '../model.js';
+import { confirmPredictions, diagnose, predict } from './engine.js';
+import type { SignatureDb } from './signatures.js';
+import { withTrap } from './trap/of-run.js';
+
+/** Longest quotation kept from a saved report's text (each field; a report may hold megabytes of it). */
+export const MAX_QUOTED_CHARS = 2000;
+
+/** Zero-width space: breaks an auto-link without changing what the text reads as. */
+const ZWSP = '\u200b';
+
+/**
+ * `text` as a quotation from a saved report: one line, at most MAX_QUOTED_CHARS, with every would-be auto-link
+ * (`http://`, `https://`, `www.`, `ftp://`, `x@y.z`) broken by a zero-width space, between typographic quotes.
+ */
+export function quoteFromReport(text: string): string {
+  let t = text.replace(/\s+/g, ' ').trim();
+  if (t.length > MAX_QUOTED_CHARS) t = `${t.slice(0, MAX_QUOTED_CHARS)}…`;
+  const defanged = t
+    .replace(/:\/\//g, `:${ZWSP}//`)
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
+    .replace(/@/g, `@${ZWSP}`);
+  return `“${defanged}”`;
+}
+
+const NOT_CHECKED = 'the saved report’s words, not checked by this wasm-p2-check';
+
+/** A diagnosis the saved report carries but this build does not derive: every text of it quoted and marked. */
+export function quotedDiagnosis(d: Diagnosis, known: boolean): Diagnosis {
+  const why = known
+    ? 'its conditions do not hold for this result’s facts in this wasm-p2-check’s signature database'
+    : 'this wasm-p2-check’s signature database has no such signature';
+  return {
+    signatureId: d.signatureId,
+    title: `The saved report says: ${quoteFromReport(d.title)}`,
+    // Last among the diagnoses, never presented with more confidence than a guess.
+    confidence: 'low',
+    score: 0,
+    cause: `Not confirmed: ${why}. The saved report says: ${quoteFromReport(d.cause)}`,
+    evidence: [
+      ...d.evidence.map((e) => `The saved report says: ${quoteFromReport(e)}`),
+      ...d.links.map((l) => `The saved report links ${quoteFromReport(l.title)} to ${quoteFromReport(l.url)}`),
+    ],
+    workarounds: d.workarounds.map((w) => ({ text: quoteFromReport(w.text), safe: false, why: NOT_CHECKED })),
+    links: [],
+  };
+}
+
+/** A run with its trap parsed again from its output (a saved trap is the report's word too). */
+function reparsed(run: RunResult | undefined): RunResult | undefined {
+  if (!run) return undefined;
+  const { trap: _saved, ...bare } = run;
+  return withTrap(bare);
+}
+
+/** One saved result with its diagnosis derived again by this build (see the module comment). */
+export function rederiveResult(r: ArtifactResult, db: SignatureDb): ArtifactResult {
+  const p1 = reparsed(r.p1);
+  const p2 = reparsed(r.p2);
+  const { diagnoses, unknown, corroborated } = diagnose({ artifact: r.artifact, verdict: r.verdict, p1, p2, conversion: r.conversion }, db);
+  const derived = new Set(diagnoses.map((d) => d.signatureId));
+  const ids = new Set(db.signatures.map((s) => s.id));
+  const quoted = r.diagnoses.filter((d) => !derived.has(d.signatureId)).map((d) => quotedDiagnosis(d, ids.has(d.signatureId)));
+  const { unknown: _savedUnknown, p1: _p1, p2: _p2, ...rest } = r;
+  return {
+    ...rest,
+    ...(p1 ? { p1 } : {}),
+    ...(p2 ? { p2 } : {}),
+    predictions: confirmPredictions(predict(r.artifact, db), diagnoses, { verdict: r.verdict, conversion: r.conversion, p2 }, corroborated),
+    diagnoses: [...diagnoses, ...quoted],
+    ...(unknown ? { unknown } : {}),
+  };
+}
+
+function quotedWarning(w: Note): Note {
+  return { ...w, message: `The saved report warns: ${quoteFromReport(w.message)}` };
+}
+
+/** A saved report with every result's diagnosis derived again by this build, and its warnings quoted. */
+export function rederiveReport(report: Report, db: SignatureDb): Report {
+  return {
+    ...report,
+    results: report.results.map((r) => rederiveResult(r, db)),
+    ...(report.warnings ? { warnings: report.warnings.map(quotedWarning) } : {}),
+  };
+}
