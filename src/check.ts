@@ -24,7 +24,7 @@
  * baseline once between them.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -64,6 +64,7 @@ import { createRunner } from './runtime/index.js';
 import { withBudget } from './runtime/budget.js';
 import { removeOnInterrupt } from './runtime/interrupt.js';
 import { removeTree } from './runtime/remove.js';
+import { artifactMemoryEstimate, defaultMemoryBudget, MemoryBudget } from './runtime/admission.js';
 import { ownerTag, removeStaleWorkDirs, WORK_DIR_PREFIX } from './runtime/stale.js';
 import { withTrap } from './diagnose/trap/of-run.js';
 import { SandboxInputError } from './guard/safe-fs.js';
@@ -193,6 +194,8 @@ export function configurationErrorReport(options: CheckOptions, e: ConfigError):
 class Session implements CheckSession {
   /** Artifacts checked at once, over all bindings (each run is its own child process). */
   readonly limit: LimitFunction;
+  /** Artifacts admitted by their memory estimate (runtime/admission.ts), within `limit`. */
+  readonly memory: MemoryBudget;
   /** P1 runs that bindings with `shareP1Runs` share, by P1 host and artifact. */
   readonly p1Runs = new Map<string, Promise<RunResult>>();
   /** The whole check's time budget ends here (set when the first runtime is bound). */
@@ -209,6 +212,16 @@ class Session implements CheckSession {
     private readonly removeWorkDir: () => Promise<void>,
   ) {
     this.limit = pLimit(Math.max(1, options.concurrency ?? Math.min(4, availableParallelism())));
+    this.memory = new MemoryBudget(options.memoryBudgetBytes ?? defaultMemoryBudget());
+  }
+
+  /** Runs `work` once the artifact's memory estimate fits the budget beside the artifacts already running. */
+  async admit<T>(file: ArtifactFile, work: () => Promise<T>): Promise<T> {
+    const size = await lstat(file.absPath).then(
+      (s) => s.size,
+      () => 0,
+    );
+    return this.memory.run(artifactMemoryEstimate(size), work);
   }
 
   progress(event: ProgressEvent): void {
@@ -289,7 +302,9 @@ class Binding implements BoundRuntime {
 
   async checkAll(): Promise<ArtifactResult[]> {
     this.session.progress({ artifact: '', stage: 'inspect', total: this.session.files.length });
-    return Promise.all(this.session.files.map((file) => this.session.limit(() => this.checkArtifact(file))));
+    return Promise.all(
+      this.session.files.map((file) => this.session.limit(() => this.session.admit(file, () => this.checkArtifact(file)))),
+    );
   }
 
   report(results: ArtifactResult[]): Report {

@@ -9,6 +9,7 @@ export function buildCheckOptions(read: OptionReader, patterns: string[], cwd: s
   const binary = read('wasmtime');
   const version = read('wasmtime-version');
   const jobs = read('jobs');
+  const memoryBudget = read('memory-budget');
   const downloadBaseUrl = read('wasmtime-download-url');
   const shard = read('shard');
   return {
@@ -33,6 +34,7 @@ export function buildCheckOptions(read: OptionReader, patterns: string[], cwd: s
     budgetMs: read('budget'),
     signatureDirs: read('signatures'),
     ...(jobs !== undefined ? { concurrency: jobs } : {}),
+    ...(memoryBudget !== undefined ? { memoryBudgetBytes: memoryBudget } : {}),
     ...(shard ? { shard } : {}),
   };
 }

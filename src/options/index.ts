@@ -100,6 +100,11 @@ export interface CheckOptions {
   label?: string;
   /** Artifacts checked at once (default: the number of CPUs, at most 4). Timing-sensitive runs may want 1. */
   concurrency?: number;
+  /**
+   * Memory the artifacts checked at once may use together, by an estimate from each one's size (runtime/admission.ts);
+   * default: 3/4 of the machine's (or cgroup's) memory.
+   */
+  memoryBudgetBytes?: number;
 }
 
 /**

@@ -476,6 +476,21 @@ export const OPTIONS = {
       help: 'artifacts checked at once (default: CPUs, at most 4)',
     },
   }),
+  'memory-budget': scalar({
+    default: '',
+    parse: optionalLimitBytes(1024 ** 4, '1024GiB'),
+    cli: {
+      flag: 'memory-budget',
+      value: 'BYTES',
+      group: 'Speed and matrix jobs',
+      help: "memory the artifacts checked at once may use together, by\nan estimate from each one's size; large ones run fewer at\nonce (default: 3/4 of the machine's or cgroup's memory)",
+    },
+    input: {
+      description:
+        "Memory the artifacts checked at once may use together (e.g. `8GiB`), by an estimate from each artifact's size: " +
+        "large artifacts run fewer at once, one larger than the budget alone. Default: 3/4 of the runner's memory.",
+    },
+  }),
   cache: scalar({
     default: 'true',
     parse: parseBoolean,
