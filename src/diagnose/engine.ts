@@ -30,6 +30,7 @@ import type {
 import { toolchainFromEvidence } from '../inspect/producers.js';
 import { type AdapterCheckCategory, formatVersionRange, lookupAdapterLine } from './adapter-lines/index.js';
 import { unknownFailure } from './fingerprint.js';
+import { linkerGap } from './host-world.js';
 import { findMatch, type PatternMatch, testPattern } from './pattern.js';
 import { PLACEHOLDER_RE, type ContextPlaceholder } from './placeholders.js';
 import { boundText } from './text-bounds.js';
@@ -95,6 +96,8 @@ const WEIGHT = {
   toolchain: 2,
   /** A specific non-WASI host named by inspect: says more than the conversion error it causes. */
   host: 4,
+  /** The refused interface is outside the refusing host's world: says more than the link error's wording. */
+  hostWorld: 4,
   conversionError: 3,
   conversionDetail: 1,
   verdict: 1,
@@ -454,6 +457,24 @@ function summarizeVersions(versions: string[]): string {
   return unique.length === 0 ? 'unknown release' : formatVersionRange(unique);
 }
 
+/**
+ * `hostWorld`: a link error's interface against the world of the host that refused it (host-world.ts). No link error
+ * at all satisfies `false` (nothing says it is the host's world) without weight.
+ */
+function evalHostWorld(want: boolean, ctx: DiagnoseContext, bag: Bag): Evaluation {
+  const key = 'hostWorld';
+  const gap = linkerGap(messageSources(ctx), ctx.p2?.command ?? ctx.p1?.command);
+  if (!gap) return { key, outcome: want ? 'miss' : 'hit', weight: 0 };
+  bag.set('linker.interface', gap.interface);
+  bag.set('linker.wanted', gap.version ? `${gap.interface}@${gap.version}` : gap.interface);
+  if (gap.host) bag.set('linker.host', `${gap.host.command}${gap.host.options.map((o) => ` -S ${o}`).join('')} (${gap.host.world})`);
+  bag.set('linker.reason', gap.reason);
+  if (gap.fix) bag.set('linker.fix', gap.fix);
+  if (gap.cause === undefined) return { key, outcome: 'unknown', weight: 0 };
+  const isWorld = gap.cause === 'host-world';
+  return isWorld === want ? { key, outcome: 'hit', weight: want ? WEIGHT.hostWorld : WEIGHT.fact } : { key, outcome: 'miss', weight: 0 };
+}
+
 function evaluate(m: Matchers, appliesTo: Verdict[] | undefined, ctx: DiagnoseContext, bag: Bag): Evaluation[] {
   const trap = primaryTrap(ctx);
   const runSeen = hasRunEvidence(ctx);
@@ -507,6 +528,7 @@ function evaluate(m: Matchers, appliesTo: Verdict[] | undefined, ctx: DiagnoseCo
       out.push({ key: 'framesAnywhere', outcome: ok ? 'hit' : 'miss', weight: ok ? WEIGHT.frameAnywhere * m.framesAnywhere.length : 0 });
     }
   }
+  if (m.hostWorld !== undefined) out.push(evalHostWorld(m.hostWorld, ctx, bag));
   if (m.adapterLine) out.push(evalAdapterLine(m.adapterLine, ctx, trap, bag));
   if (m.facts) out.push(evalFacts(m.facts, ctx.artifact, bag, trap));
   if (m.conversion) out.push(evalConversion(m.conversion, ctx, bag));

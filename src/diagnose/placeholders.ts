@@ -75,6 +75,7 @@ function fromMatchers(m: Matchers | undefined, out: Set<string>): void {
   }
   for (const p of patterns) for (const g of namedGroups(p)) out.add(`m.${g}`);
   for (const f of [...(m.frames ?? []), ...(m.framesAnywhere ?? [])]) if (f.as !== undefined) out.add(`frame.${f.as}`);
+  if (m.hostWorld !== undefined) for (const k of ['interface', 'wanted', 'host', 'reason', 'fix']) out.add(`linker.${k}`);
   if (m.facts?.imports) out.add('imports.matched');
   if (m.facts?.exports) out.add('exports.matched');
   if (m.facts?.features) out.add('features.matched');

@@ -147,7 +147,20 @@ export const signatureSchema = {
       enum: VERDICTS,
     },
     matcherKey: {
-      enum: ['message', 'trapKind', 'frames', 'framesAnywhere', 'adapterLine', 'facts', 'conversion', 'verdict', 'p1', 'p2', 'diff'],
+      enum: [
+        'message',
+        'trapKind',
+        'frames',
+        'framesAnywhere',
+        'adapterLine',
+        'facts',
+        'conversion',
+        'verdict',
+        'p1',
+        'p2',
+        'diff',
+        'hostWorld',
+      ],
     },
     regex: {
       type: 'string',
@@ -245,6 +258,13 @@ export const signatureSchema = {
         message: {
           $ref: '#/$defs/textPatternList',
           description: "Any regex matches the trap message/causes, the failing run's stderr, or the pasted log.",
+        },
+        hostWorld: {
+          type: 'boolean',
+          description:
+            "A link error names an interface the host did not provide: true = the host's world has no such interface " +
+            '(e.g. `wasmtime serve` and wasi:cli/environment), false = not that (the host links it: the version differs; ' +
+            'or no such link error). Unknown when the log does not say which host ran it (diagnose/host-world.ts).',
         },
         trapKind: {
           type: 'array',
