@@ -66,10 +66,11 @@ export interface Toolchain {
  * A module built for one specific non-WASI host (verdict NOT-WASI): it cannot run as a WASI command, P1 or P2.
  * kind: napi-addon (Node-API, napi-rs/emnapi), plugin (a plugin host's ABI: SWC, Extism, Proxy-Wasm …), js-bridge
  * (wasm-bindgen, Go GOOS=js, ruby.wasm's JS bridge), shared-library (dylink.0: for a dynamic linker), emscripten
- * (needs its generated JS glue).
+ * (needs its generated JS glue), library (a library whose host calls its exports: no WASI imports at all, or a reactor
+ * that imports its host's own functions).
  */
 export interface HostRequirement {
-  kind: 'napi-addon' | 'plugin' | 'js-bridge' | 'shared-library' | 'emscripten';
+  kind: 'napi-addon' | 'plugin' | 'js-bridge' | 'shared-library' | 'emscripten' | 'library';
   /** What it is, e.g. 'a Node-API addon (napi-rs / emnapi), loaded by Node.js'. */
   name: string;
   /** What showed it (imports, exports, custom sections). */
@@ -81,8 +82,10 @@ export interface ModuleFacts {
   /** Import names grouped by module name, in order of first appearance. */
   importsByModule: Record<string, string[]>;
   exports: ExportEntry[];
-  /** `_start` exported → command; `_initialize` (or neither) → reactor. */
+  /** `_start` (or a WASI 0.2 `wasi:cli/run@…#run`) exported → command; `_initialize` (or neither) → reactor. */
   style: 'command' | 'reactor';
+  /** A core module built for WASI 0.2 that exports `wasi:cli/run@0.2.x#run` itself (a command with no `_start`). */
+  witRunExport?: string;
   hasStart: boolean;
   hasInitialize: boolean;
   hasCabiRealloc: boolean;
@@ -110,8 +113,15 @@ export interface ModuleFacts {
   producers?: Producers;
   toolchain?: Toolchain;
   customSections: string[];
-  /** Wasm proposals the binary uses that matter for conversion (e.g. 'threads', 'memory64', 'multi-memory'). */
+  /**
+   * Wasm proposals the binary uses that matter for conversion or for hosts (e.g. 'threads', 'memory64', 'multi-memory',
+   * 'legacy-exceptions': try/catch/rethrow/delegate, which hosts refuse unless enabled; 'exceptions': try_table/throw_ref).
+   */
   features: string[];
+  /** The `target_features` custom section, as written: '+exception-handling', '+simd128', … */
+  targetFeatures?: string[];
+  /** The first legacy exception-handling instruction found and the function it is in. */
+  legacyExceptions?: { instruction: string; function: string };
 }
 
 export interface ComponentFacts {

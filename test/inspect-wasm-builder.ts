@@ -59,6 +59,8 @@ export interface ModuleSpec {
   funcExports?: string[];
   exportMemory?: string;
   customs?: [string, Bytes][];
+  /** Instructions of each exported function's body (before its `end`); default: none. */
+  bodies?: Bytes[];
 }
 
 /** A valid module: `() -> ()` type, the imports, one empty function per export, memories, customs. */
@@ -78,7 +80,18 @@ export function buildModule(spec: ModuleSpec): Uint8Array {
   const exps: Bytes[] = fexports.map((name, i) => [...str(name), 0x00, ...uleb(nImportedFuncs + i)]);
   if (spec.exportMemory) exps.push([...str(spec.exportMemory), 0x02, 0x00]);
   if (exps.length) out.push(...section(7, vec(exps)));
-  if (fexports.length) out.push(...section(10, vec(fexports.map(() => [0x02, 0x00, 0x0b]))));
+  if (fexports.length)
+    out.push(
+      ...section(
+        10,
+        vec(
+          fexports.map((_, i) => {
+            const body = [0x00, ...(spec.bodies?.[i] ?? []), 0x0b];
+            return [...uleb(body.length), ...body];
+          }),
+        ),
+      ),
+    );
   for (const [name, payload] of spec.customs ?? []) out.push(...custom(name, payload));
   return new Uint8Array(out);
 }

@@ -17,6 +17,11 @@ function ranAsWasi(p1: RunResult | undefined, conversion: ConversionResult | und
   return ran(p1) || (conversion?.ok === true && ran(p2));
 }
 
+/** The module imports anything from WASI (P1, snapshot 0, wasi-threads or a WASI 0.2 interface). */
+function usesWasi(artifact: Artifact): boolean {
+  return (artifact.module?.imports ?? []).some((i) => /^(wasi_snapshot_preview1|wasi_unstable|wasi)$|^wasi:/.test(i.module));
+}
+
 /** A reactor (library) module, or a component without a `wasi:cli/run` export: nothing to run but instantiation. */
 export function isReactor(artifact: Artifact): boolean {
   if (artifact.kind === 'module') return artifact.module?.style === 'reactor';
@@ -89,7 +94,9 @@ export function compare(
     return { verdict: 'INVALID-INPUT', differences, notes };
   }
   const host = artifact.module?.host;
-  if (host && !ranAsWasi(p1, conversion, p2)) {
+  // A library that imports no WASI "runs" as WASI vacuously (nothing to call; its component's world is empty): that
+  // run checked nothing, so it decides nothing either.
+  if (host && (!ranAsWasi(p1, conversion, p2) || !usesWasi(artifact))) {
     // Built for one specific non-WASI host (inspect says which): it cannot run as a WASI command, P1 or P2, so its
     // conversion failing is no regression. A module that did run as WASI is judged like any other.
     notes.push({ code: 'not-wasi', message: `Not a WASI program: ${host.name} (${host.evidence[0] ?? host.kind}).` });

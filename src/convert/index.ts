@@ -6,9 +6,12 @@ import { componentNew, type JcoLimits, JcoLimitError, JcoProcessError } from './
 
 export { adapterFromFile, bundledAdapter, describeAdapter, sha256Hex, type ResolvedAdapter } from './adapter.js';
 
-/** The adapter kind a module needs: a command (`_start`) gets the command adapter, anything else the reactor one. */
+/**
+ * The adapter kind a module needs: a P1 command (`_start`) gets the command adapter, anything else the reactor one —
+ * including a WASI 0.2 core module that exports `wasi:cli/run` itself (a command, but the adapter must not add a run).
+ */
 export function adapterKindFor(artifact: Artifact): 'command' | 'reactor' {
-  return artifact.module?.style === 'command' ? 'command' : 'reactor';
+  return artifact.module?.hasStart ? 'command' : 'reactor';
 }
 
 /**

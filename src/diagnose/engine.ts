@@ -579,6 +579,8 @@ function baseBag(ctx: DiagnoseContext): Bag {
     set('imports.nonWasi', m.nonWasiImportModules.join(', '));
     set('imports.modules', Object.keys(m.importsByModule).join(', '));
     set('features', m.features.join(', '));
+    set('module.targetFeatures', m.targetFeatures?.join(' '));
+    if (m.legacyExceptions) set('module.legacyExceptions', `\`${m.legacyExceptions.instruction}\` in ${m.legacyExceptions.function}`);
     set('memory.pages', m.memory.minPages);
     set('toolchain.evidence', m.toolchain?.evidence);
     set('realloc.import', m.reallocCallsImport?.import);

@@ -22,6 +22,8 @@ export const CONTEXT_PLACEHOLDERS = [
   'imports.nonWasi',
   'imports.modules',
   'features',
+  'module.targetFeatures',
+  'module.legacyExceptions',
   'memory.pages',
   'trap.kind',
   'trap.message',

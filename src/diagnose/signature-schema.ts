@@ -396,7 +396,7 @@ export const signatureSchema = {
               type: 'array',
               minItems: 1,
               items: {
-                enum: ['napi-addon', 'plugin', 'js-bridge', 'shared-library', 'emscripten'],
+                enum: ['napi-addon', 'plugin', 'js-bridge', 'shared-library', 'emscripten', 'library'],
               },
               description: "The module is built for one of these specific non-WASI hosts (inspect's host requirement).",
             },

@@ -44,8 +44,22 @@ function memarg(r: ByteReader): void {
 
 class Unknown extends Error {}
 
-/** Decodes one function body's instructions, collecting direct callees. */
-export function callsOf(bytes: Uint8Array, body: CodeBody): FunctionCalls {
+/** Exception-handling instructions by opcode: the legacy proposal's and the standard (exnref) one's. */
+export const EH_OPCODES: ReadonlyMap<number, { name: string; legacy: boolean }> = new Map([
+  [0x06, { name: 'try', legacy: true }],
+  [0x07, { name: 'catch', legacy: true }],
+  [0x09, { name: 'rethrow', legacy: true }],
+  [0x18, { name: 'delegate', legacy: true }],
+  [0x19, { name: 'catch_all', legacy: true }],
+  [0x1f, { name: 'try_table', legacy: false }],
+  [0x0a, { name: 'throw_ref', legacy: false }],
+]);
+
+/**
+ * Decodes one function body's instructions, collecting direct callees; `onOpcode`, when given, sees every plain
+ * (unprefixed) opcode — e.g. to find exception-handling instructions.
+ */
+export function callsOf(bytes: Uint8Array, body: CodeBody, onOpcode?: (op: number) => void): FunctionCalls {
   const out: FunctionCalls = { calls: new Set(), indirect: false, decoded: true };
   const r = new ByteReader(bytes, body.start, body.end);
   try {
@@ -56,6 +70,7 @@ export function callsOf(bytes: Uint8Array, body: CodeBody): FunctionCalls {
     }
     while (!r.atEnd()) {
       const op = r.u8();
+      onOpcode?.(op);
       if (op <= 0x01 || op === 0x05 || op === 0x0b || op === 0x0f || op === 0x1a || op === 0x1b || op === 0x0a || op === 0x19) continue;
       if ((op >= 0x02 && op <= 0x04) || op === 0x06) heapOrBlockType(r);
       else if (op === 0x07 || op === 0x08 || op === 0x09 || op === 0x18 || op === 0x0c || op === 0x0d) r.u32();
@@ -169,4 +184,43 @@ export function reachableImport(
     }
   }
   return undefined;
+}
+
+export interface ExceptionUse {
+  /** The first legacy-proposal instruction found (try, catch, catch_all, rethrow, delegate), and where. */
+  legacy?: { instruction: string; function: string };
+  /** Standard (exnref) instructions were found: try_table / throw_ref. */
+  standard: boolean;
+  /** Bodies the decoder could not read (an instruction it does not know): nothing is claimed about them. */
+  undecoded: number;
+}
+
+/**
+ * Which exception-handling proposal the code uses: decodes bodies until a legacy instruction is found (that is what
+ * hosts refuse), at most `maxBodies` of them. `throw` alone is in both proposals and decides nothing.
+ */
+export function exceptionUse(
+  bytes: Uint8Array,
+  bodies: readonly CodeBody[],
+  firstIndex: number,
+  names: ReadonlyMap<number, string>,
+  maxBodies = 2_000_000,
+): ExceptionUse {
+  const out: ExceptionUse = { standard: false, undecoded: 0 };
+  let legacy: string | undefined;
+  const see = (op: number) => {
+    const eh = EH_OPCODES.get(op);
+    if (!eh) return;
+    if (eh.legacy) legacy ??= eh.name;
+    else out.standard = true;
+  };
+  for (let i = 0; i < bodies.length && i < maxBodies; i++) {
+    if (!callsOf(bytes, bodies[i]!, see).decoded) out.undecoded++;
+    if (legacy) {
+      const index = firstIndex + i;
+      out.legacy = { instruction: legacy, function: names.get(index) ?? `func[${index}]` };
+      break;
+    }
+  }
+  return out;
 }

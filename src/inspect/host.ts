@@ -106,7 +106,11 @@ const PLUGINS: Plugin[] = [
     exports: (n) => n.startsWith('proxy_on_'),
   },
   { name: 'a Fastly Compute program', imports: (i) => /^fastly_/.test(i.module) },
-  { name: 'a dprint plugin', imports: (i) => i.module === 'dprint' || (i.module === 'env' && /^host_/.test(i.name)) },
+  {
+    name: 'a dprint plugin',
+    imports: (i) => i.module === 'dprint' || (i.module === 'env' && /^host_/.test(i.name)),
+    exports: (n) => /^dprint_plugin_version_\d+$/.test(n),
+  },
 ];
 
 const plugin: Rule = (f) => {
@@ -122,8 +126,49 @@ const plugin: Rule = (f) => {
   return undefined;
 };
 
-/** Order: the most specific structure first (a napi addon may also look like Emscripten through emnapi). */
-const RULES: Rule[] = [sharedLibrary, napiAddon, plugin, jsBridge, emscripten];
+/** Import modules a WASI host provides: P1, snapshot 0, wasi-threads, and WIT interfaces (`wasi:cli/…@0.2.x`). */
+const isWasiModule = (m: string): boolean => m === 'wasi_snapshot_preview1' || m === 'wasi_unstable' || m === 'wasi' || /^wasi:/.test(m);
+/** Names a module exports for its runtime or the linker rather than for its host: not what it offers. */
+const PLUMBING = /^(_initialize|_start|cabi_realloc|memory|__indirect_function_table|__data_end|__heap_base|__wasm_call_ctors)$/;
+
+/**
+ * A library whose host calls its exports: a reactor (no `_start`, no `wasi:cli/run`) that uses no WASI at all (TinyGo
+ * and Rust library builds, wasm32-unknown-unknown / freestanding output), or that imports its host's own functions
+ * next to WASI (env::… callbacks). Running it as a WASI program checks nothing (no import makes a component with an
+ * empty world: every export dropped) or cannot link: either way only its host can exercise it. Names the exports it
+ * offers and what points to its host: an ABI its exports name (a plugin host), the host functions it imports.
+ */
+const library: Rule = (f) => {
+  if (f.exportNames.some((n) => n === '_start' || /^wasi:cli\/run@/.test(n))) return undefined;
+  const funcs = f.imports.filter((i) => i.kind === 'func');
+  const wasi = funcs.filter((i) => isWasiModule(i.module));
+  const foreign = funcs.filter((i) => !isWasiModule(i.module) && !/^\$root$|^\[export\]/.test(i.module));
+  if (wasi.length > 0 && foreign.length === 0) return undefined;
+  const offered = f.exportNames.filter((n) => !PLUMBING.test(n));
+  const evidence: string[] = [];
+  if (funcs.length === 0) evidence.push('no function imports at all: it uses no WASI, only its host calls it');
+  else if (wasi.length === 0) evidence.push(`imports only its host's functions: ${show(foreign)}`);
+  else evidence.push(`imports its host's functions next to WASI: ${show(foreign)}`);
+  evidence.push(offered.length ? `exports for its host: ${offered.slice(0, 6).join(', ')}${more(offered, 6)}` : 'exports no functions');
+  for (const p of PLUGINS) {
+    const abi = p.exports ? f.exportNames.filter(p.exports) : [];
+    if (abi.length) return { kind: 'plugin', name: p.name, evidence: [...evidence, `plugin ABI exports: ${abi.slice(0, 3).join(', ')}`] };
+  }
+  const modules = [...new Set(foreign.map((i) => i.module))];
+  const who = modules.includes('env') ? 'e.g. a JavaScript page or embedder' : 'its embedder';
+  const host = modules.length
+    ? `a host that provides ${modules.map((m) => `\`${m}\``).join(', ')} (${who})`
+    : 'a host that calls its exports directly (e.g. JavaScript through WebAssembly.instantiate)';
+  return { kind: 'library', name: `a library for ${host}, not a WASI program`, evidence };
+};
+
+const more = (list: readonly unknown[], max: number): string => (list.length > max ? ` (+${list.length - max} more)` : '');
+
+/**
+ * Order: the most specific structure first (a napi addon may also look like Emscripten through emnapi); a plain library
+ * (no WASI, or a host's callbacks next to it) last.
+ */
+const RULES: Rule[] = [sharedLibrary, napiAddon, plugin, jsBridge, emscripten, library];
 
 /** The specific non-WASI host a module is built for, or undefined for a (possibly broken) WASI program. */
 export function hostRequirement(

@@ -3,7 +3,7 @@
  * Only what the conversion and diagnosis stages need is decoded; code and data are skipped by size.
  */
 import type { ExportEntry, ExternKind, ImportEntry, ModuleFacts, Producers } from '../model.js';
-import { type CodeBody, reachableImport } from './callgraph.js';
+import { type CodeBody, exceptionUse, reachableImport } from './callgraph.js';
 import { hostRequirement } from './host.js';
 import { decodeProducers, toolchainFromEvidence, toolchainOf } from './producers.js';
 import { ByteReader, InspectError, hex, readSections, withSection } from './reader.js';
@@ -89,6 +89,8 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
   let reallocIndex: number | undefined;
   let producers: Producers | undefined;
   let producersError: string | undefined;
+  let targetFeatures: string[] | undefined;
+  let tags = 0;
 
   for (const s of sections) {
     const label = moduleSectionName(s.id);
@@ -113,6 +115,8 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
           } catch (e) {
             producersError = e instanceof Error ? e.message : String(e);
           }
+        } else if (name === 'target_features') {
+          targetFeatures = tryTargetFeatures(payload);
         } else if (name === 'name') {
           for (const [i, n] of tryFunctionNames(payload)) {
             functionNames.push(n);
@@ -192,6 +196,9 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
           }
         });
         break;
+      case 13:
+        tags = withSection(bytes, s, label, (r) => r.u32(), { allowTrailing: true });
+        break;
       default:
         if (!(s.id in SECTION_NAMES)) {
           throw new InspectError(`unknown section id ${s.id} at offset ${hex(s.offset)}`);
@@ -201,6 +208,19 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
   }
 
   const facts = deriveFacts(imports, exports, memories, importedMemories, customSections, producers, functionNames);
+  if (targetFeatures) facts.targetFeatures = targetFeatures;
+  // Exception handling: hosts refuse the legacy proposal's instructions (try/catch/rethrow/delegate) unless enabled, before
+  // any code runs. Only decoded when the module declares exceptions (target_features) or defines/imports a tag.
+  const importedTags = imports.filter((i) => i.kind === 'tag').length;
+  if (tags + importedTags > 0 || targetFeatures?.includes('+exception-handling')) {
+    const importedFuncs = imports.filter((i) => i.kind === 'func').length;
+    const eh = exceptionUse(bytes, bodies, importedFuncs, nameByIndex);
+    if (eh.legacy) {
+      facts.features.push('legacy-exceptions');
+      facts.legacyExceptions = eh.legacy;
+    }
+    if (eh.standard) facts.features.push('exceptions');
+  }
   if (reallocIndex !== undefined) {
     const importedFuncs = imports.filter((i) => i.kind === 'func');
     const reach = reachableImport(
@@ -243,6 +263,25 @@ function tryFunctionNames(payload: Uint8Array): [number, string][] {
   return names;
 }
 
+/**
+ * The `target_features` custom section (tool-conventions Linking.md): vec(prefix byte `+` used / `-` disallowed /
+ * `=` required, feature name) → ['+exception-handling', …]. Best effort: a broken section yields what was read.
+ */
+function tryTargetFeatures(payload: Uint8Array): string[] {
+  const out: string[] = [];
+  try {
+    const r = new ByteReader(payload);
+    const n = r.u32();
+    for (let i = 0; i < n && i < 256; i++) {
+      const prefix = String.fromCharCode(r.u8());
+      out.push(`${prefix}${r.name()}`);
+    }
+  } catch {
+    // Engines ignore custom sections; so do we past the point they stop making sense.
+  }
+  return out;
+}
+
 const WASI_P1 = 'wasi_snapshot_preview1';
 
 /** A WIT-typed import module: an interface (`wasi:cli/environment@0.2.3`), the world root, or a resource intrinsic. */
@@ -264,6 +303,8 @@ function deriveFacts(
   for (const imp of imports) (importsByModule[imp.module] ??= []).push(imp.name);
   const exportNames = new Set(exports.map((e) => e.name));
   const hasStart = exportNames.has('_start');
+  // A core module built for WASI 0.2 exports `wasi:cli/run@0.2.x#run` itself (WIT-encoded names): a command too.
+  const witRun = exports.find((e) => e.kind === 'func' && /^wasi:cli\/run@[^#]*#run$/.test(e.name))?.name;
   const hasInitialize = exportNames.has('_initialize');
   const mem0 = memories[0];
   const memory = {
@@ -302,7 +343,8 @@ function deriveFacts(
     imports,
     importsByModule,
     exports,
-    style: hasStart ? 'command' : 'reactor',
+    style: hasStart || witRun ? 'command' : 'reactor',
+    ...(witRun ? { witRunExport: witRun } : {}),
     hasStart,
     hasInitialize,
     hasCabiRealloc: exports.some((e) => e.name === 'cabi_realloc' && e.kind === 'func'),

@@ -73,6 +73,8 @@ const DRIVERS: Driver[] = [
   { language: 'go', compiler: 'Go', name: /^go(\s+cmd\/compile)?$/i },
   { language: 'assemblyscript', compiler: 'AssemblyScript', name: /^(assemblyscript|asc)$/i },
   { language: 'zig', compiler: 'Zig', name: /^zig$/i },
+  // GHC's wasm backend links through wasi-sdk's clang (also listed): GHC decides.
+  { language: 'haskell', compiler: 'GHC', name: /^ghc$/i },
 ];
 
 const LANGUAGES: { language: string | ((e: ProducerEntry) => string); name: RegExp; compiler: RegExp; compilerName: string }[] = [
