@@ -6,6 +6,8 @@
  * imports by semver (v19.0.0, #7994: `a:b/c@0.2.1` resolves to a defined `a:b/c@0.2.0` and the reverse).
  *
  *   node scripts/wasmtime-releases.mjs --git <wasmtime git dir> [--from 10] [--out FILE] [--print]
+ *     [--ref 49.0.0=<commit>]   a release whose tag the clone lacks, read at a commit whose wit and adapter source are
+ *                               that release's (say why in REF_NOTES below; the entry carries the note)
  *
  * Read per tag with `git show` (no work tree): the adapter's `wit_bindgen…::generate!` wit path and its hard-coded
  * `#[link(wasm_import_module = "wasi:…@V")]` modules (crates/wasi-preview1-component-adapter/src/*.rs), and the
@@ -21,8 +23,15 @@ const HOST_WIT = ['crates/wasi/src/p2/wit', 'crates/wasi/wit'];
 const SEMVER_LINKER = '19.0.0';
 const NOTES_URL = 'https://github.com/bytecodealliance/wasmtime/releases/tag/v';
 
+/** Why a --ref commit stands for a release. */
+const REF_NOTES = {
+  '49.0.0':
+    'read at wasmtime main e6b33de5 (2026-08-21, workspace version 49.0.0-dev), not at the v49.0.0 tag (not in the clone used): ' +
+    'its p2 wit and adapter source are identical to v48.0.0, and the 49 release branch is cut from main',
+};
+
 function parseArgs(argv) {
-  const args = { from: 10, out: 'src/versions/wasmtime-releases.json', print: false };
+  const args = { from: 10, out: 'src/versions/wasmtime-releases.json', print: false, refs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -34,7 +43,12 @@ function parseArgs(argv) {
     else if (a === '--from') args.from = Number(value());
     else if (a === '--out') args.out = value();
     else if (a === '--print') args.print = true;
-    else throw new Error(`unknown argument ${a}`);
+    else if (a === '--ref') {
+      const [version, commit] = value().split('=');
+      if (!semver.valid(version) || !commit) throw new Error('--ref takes VERSION=COMMIT');
+      if (!REF_NOTES[version]) throw new Error(`--ref ${version}: add a REF_NOTES entry saying why that commit stands for it`);
+      args.refs.push({ version, commit });
+    } else throw new Error(`unknown argument ${a}`);
   }
   if (!args.git) throw new Error('--git <wasmtime git dir> is required');
   return args;
@@ -116,16 +130,20 @@ function main() {
       if (!known || known.join() === list.join()) return name;
     }
   };
-  for (const tag of tags) {
-    const version = tag.slice(1);
-    const date = git(args.git, 'log', '-1', '--format=%cs', tag).trim();
+  const points = [
+    ...tags.map((tag) => ({ tag, version: tag.slice(1) })),
+    ...args.refs.map((r) => ({ tag: r.commit, version: r.version, note: REF_NOTES[r.version] })),
+  ].sort((a, b) => semver.compare(a.version, b.version));
+  for (const { tag, version, note } of points) {
+    const date = note ? undefined : git(args.git, 'log', '-1', '--format=%cs', tag).trim();
     const adapter = adapterFacts(args.git, tag);
     const hostRoot = HOST_WIT.find((r) => witFiles(args.git, tag, r).length > 0);
     const host = hostRoot ? readWit(args.git, tag, hostRoot) : {};
     const hostVersions = [...new Set(Object.values(host).map((p) => p.version))].sort((a, b) => semver.rcompare(a, b));
     releases.push({
       version,
-      date,
+      ...(date ? { date } : {}),
+      ...(note ? { derivedFrom: note } : {}),
       notes: `${NOTES_URL}${version}`,
       adapter: adapter !== undefined,
       adapterImports: adapter?.imports ?? [],
@@ -155,7 +173,9 @@ function main() {
   const json = `${head}"releases": [\n${rows}\n  ]\n}\n`;
   if (args.print) process.stdout.write(json);
   else writeFileSync(args.out, json);
-  console.error(`wasmtime-releases: ${releases.length} releases (${tags[0]}…${tags.at(-1)}) -> ${args.print ? 'stdout' : args.out}`);
+  console.error(
+    `wasmtime-releases: ${releases.length} releases (${points[0].version}…${points.at(-1).version}) -> ${args.print ? 'stdout' : args.out}`,
+  );
 }
 
 main();

@@ -368,11 +368,17 @@ class Binding implements BoundRuntime {
   /** The P1 baseline run of a module: this binding's own, or (shareP1Runs) the one of the session's with the same host. */
   private runP1(file: ArtifactFile, artifact: Artifact): Promise<RunResult> {
     const { runner } = this.parts;
-    const run = () => runner.runModule(file.absPath, this.session.sandbox, { style: artifact.module!.style }).then(withTrap);
+    const progress = this.progressOf(file);
+    const run = () => {
+      progress('p1');
+      return runner.runModule(file.absPath, this.session.sandbox, { style: artifact.module!.style }).then(withTrap);
+    };
     if (!this.bindOptions.shareP1Runs) return run();
     const key = JSON.stringify([this.hosts.p1.name, this.hosts.p1.version, file.absPath, artifact.sha256]);
     let shared = this.session.p1Runs.get(key);
-    if (!shared) this.session.p1Runs.set(key, (shared = run()));
+    // The progress says which of the two it is (a release matrix's P1 runs are counted by it).
+    if (shared) progress('p1', 'the P1 run another binding started (shared)');
+    else this.session.p1Runs.set(key, (shared = run()));
     return shared;
   }
 
@@ -392,7 +398,6 @@ class Binding implements BoundRuntime {
     if (artifact.kind === 'module') {
       // A module built for WASI 0.2 directly cannot run as P1: there is nothing to compare, only the P2 run.
       if (!artifact.module!.targetsWasiP2) {
-        progress('p1');
         p1Run = this.runP1(file, artifact);
         // Awaited below; should a step in between throw, its failure is the one reported, not an unhandled rejection.
         p1Run.catch(() => undefined);

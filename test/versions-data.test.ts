@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseCli } from '../src/cli/args.js';
 import { knownAdapterVersion, sha256Hex } from '../src/convert/adapter.js';
 import { inspectBytes } from '../src/inspect/index.js';
 import { bisect, type Outcome } from '../src/versions/bisect.js';
@@ -52,7 +53,7 @@ describe('release data', () => {
   it.skipIf(!process.env.WASMTIME_GIT)('is what scripts/wasmtime-releases.mjs derives from the tags', () => {
     const derived = execFileSync(
       process.execPath,
-      ['scripts/wasmtime-releases.mjs', '--git', process.env.WASMTIME_GIT!, '--from', '14', '--print'],
+      ['scripts/wasmtime-releases.mjs', '--git', process.env.WASMTIME_GIT!, '--from', '14', '--ref', '49.0.0=e6b33de513', '--print'],
       { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20 },
     );
     expect(JSON.parse(derived)).toEqual(builtIn);
@@ -87,10 +88,10 @@ describe('host compatibility', () => {
     const { imports } = await adapterImports('adapters');
     const c = hostCompatibility(table, imports);
     expect(c.oldest).toBe('19.0.0');
-    expect(c.ranges.at(-1)).toMatchObject({ ok: true, to: '48.0.0' });
+    expect(c.ranges.at(-1)).toMatchObject({ ok: true, to: '49.0.0' });
     expect(c.ranges.filter((r) => !r.ok).every((r) => r.missing.includes('wasi:cli/environment@0.2.12'))).toBe(true);
     expect(hostFit(table.get('30.0.0')!, imports).bySemver).toContain('wasi:cli/environment@0.2.12 → 0.2.3');
-    expect(describeHostCompatibility(c)).toMatch(/^wasmtime 19\.0\.0–48\.0\.0 can instantiate it; 14\.0\.0–18\.0\.\d+ \(no wasi:/);
+    expect(describeHostCompatibility(c)).toMatch(/^wasmtime 19\.0\.0–49\.0\.0 can instantiate it; 14\.0\.0–18\.0\.\d+ \(no wasi:/);
   });
 
   it('a component from the v16 adapter (release candidates) fits only v16: pre-releases never match by semver', async () => {
@@ -140,5 +141,35 @@ describe('bisect', () => {
     expect(one.changes).toEqual([]);
     expect(one.probed).toHaveLength(1);
     expect((await bisect([], ['a'], async () => new Map())).probed).toEqual([]);
+  });
+});
+
+describe('wasm-p2-check versions (command line)', () => {
+  const exists = () => true;
+  it('takes releases (commas, spaces, a v, repeated), --bisect and the check options', () => {
+    const c = parseCli(
+      ['versions', '--releases', '33.0.0,v40.0.0', '--releases', '47.0.0 33.0.0', '--bisect', '--runtime', 'embedded', 'a.wasm'],
+      '/w',
+      exists,
+    );
+    expect(c).toMatchObject({
+      kind: 'versions',
+      releases: ['33.0.0', '40.0.0', '47.0.0'],
+      bisect: true,
+      options: { runtime: 'embedded', patterns: ['a.wasm'] },
+    });
+  });
+
+  it.each([
+    [['versions', 'a.wasm'], /versions needs --releases/],
+    [
+      ['versions', '--releases', '33.0.0,x', 'a.wasm'],
+      /--releases '33.0.0,x': expected wasmtime releases like 33.0.0,40.0.0; 'x' is not one/,
+    ],
+    [['versions', '--releases', '33.0.0', '--adapter', 'bundled', 'a.wasm'], /--adapter is chosen per release/],
+    [['--releases', '33.0.0', 'a.wasm'], /--releases is an option of 'wasm-p2-check versions'/],
+    [['--bisect', 'a.wasm'], /--bisect is an option of 'wasm-p2-check versions'/],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseCli(argv, '/w', exists)).toThrow(message);
   });
 });

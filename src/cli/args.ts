@@ -32,6 +32,20 @@ export type CliCommand =
   | { kind: 'merge'; reports: string[]; json?: string; markdown?: string; failOn: FailOn; color?: boolean }
   | { kind: 'diff'; baseline: string; report: string; json?: string; markdown?: string; failOn: FailOn; color?: boolean }
   | {
+      kind: 'versions';
+      /** The check options every release shares; `adapter` is the release's (or, engine per release, its own pair). */
+      options: Omit<CheckOptions, 'cwd' | 'onProgress' | 'cache'>;
+      releases: string[];
+      bisect: boolean;
+      releaseData: string[];
+      json?: string;
+      markdown?: string;
+      color?: boolean;
+      quiet: boolean;
+      cache: boolean;
+      cacheDir?: string;
+    }
+  | {
       kind: 'explain';
       log: string;
       module?: string;
@@ -46,6 +60,7 @@ const GROUP_TITLES = {
   'Guest sandbox': 'Guest sandbox (the same for the P1 and the P2 run; nothing else is inherited)',
   'Diagnosis and output': 'Diagnosis and output',
   'Speed and matrix jobs': 'Speed and matrix jobs',
+  'Release matrix': "Release matrix (wasm-p2-check versions: every option above applies to each release's check)",
 } as const;
 
 /** --help, from the option table. */
@@ -65,6 +80,7 @@ function helpText(): string {
        wasm-p2-check explain <log file | -> [--module FILE] [--adapter-version V] [--json | --markdown]
        wasm-p2-check merge <report.json…> [--json FILE] [--markdown FILE] [--fail-on WHAT]
        wasm-p2-check diff <base.json> <report.json> [--json FILE] [--markdown FILE] [--fail-on WHAT]
+       wasm-p2-check versions --releases V,V… [--bisect] [options] <artifact globs…>
 
 Checks that WASI Preview 1 wasm modules still work once converted to WASI Preview 2
 components, and explains failures. Exit status: 0 nothing fails, 1 an artifact fails
@@ -210,7 +226,10 @@ function parseDiff(argv: string[], cwd: string): CliCommand {
 }
 
 /** The subcommands; any other first word is an artifact path. */
-const COMMANDS = ['explain', 'merge', 'diff'] as const;
+const COMMANDS = ['explain', 'merge', 'diff', 'versions'] as const;
+
+/** Options only the `versions` command takes. */
+const VERSIONS_ONLY = ['releases', 'bisect-releases', 'release-data'] as const;
 
 /** Levenshtein distance, bounded: both words are short (a command name and one argument of at most 32 letters). */
 function distance(a: string, b: string): number {
@@ -254,6 +273,41 @@ export function parseCli(argv: string[], cwd: string = process.cwd(), exists: (p
   if (argv[0] === 'explain') return parseExplain(argv.slice(1));
   if (argv[0] === 'merge') return parseMerge(argv.slice(1), cwd);
   if (argv[0] === 'diff') return parseDiff(argv.slice(1), cwd);
+  if (argv[0] === 'versions') return parseVersions(argv.slice(1), cwd, exists);
+  const parsed = parseCheckArgs(argv, cwd, exists);
+  if (parsed.kind !== 'check') return parsed;
+  const given = VERSIONS_ONLY.find((name) => parsed.given(name));
+  if (given)
+    throw new UsageError(`${flagOf(given)} is an option of 'wasm-p2-check versions' (e.g. wasm-p2-check versions ${flagOf(given)} …)`);
+  return parsed.command;
+}
+
+/** `versions`: the check command's options and artifacts, and the releases to check them with. */
+function parseVersions(argv: string[], cwd: string, exists: (p: string) => boolean): CliCommand {
+  const parsed = parseCheckArgs(argv, cwd, exists, 'versions');
+  if (parsed.kind !== 'check') return parsed;
+  const { command, read } = parsed;
+  const releases = read('releases');
+  if (releases.length === 0)
+    throw new UsageError('versions needs --releases (e.g. wasm-p2-check versions --releases 33.0.0,47.0.0 build/*.wasm)');
+  if (command.baseline) throw new UsageError('versions: --baseline belongs to a plain check (compare one run with a saved report)');
+  if (command.options.adapter && command.options.adapter.kind !== 'auto') {
+    throw new UsageError("versions: --adapter is chosen per release (each release's adapter); leave it out");
+  }
+  const { failOn: _failOn, kind: _kind, ...rest } = command;
+  return { ...rest, kind: 'versions', releases, bisect: read('bisect-releases'), releaseData: read('release-data') };
+}
+
+/** The check command's parse, shared by `versions`: options from the table, artifacts from the positionals. */
+function parseCheckArgs(
+  argv: string[],
+  cwd: string,
+  exists: (p: string) => boolean,
+  sub?: 'versions',
+):
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'check'; command: Extract<CliCommand, { kind: 'check' }>; read: OptionReader; given: (name: string) => boolean } {
   const { values, positionals } = parseStrict(argv, checkSpec, true);
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
@@ -266,8 +320,8 @@ export function parseCli(argv: string[], cwd: string = process.cwd(), exists: (p
       (text, expected) => new UsageError(`--${flagOf.get(name)} '${text}': ${expected}`),
     );
 
-  if (positionals.length === 0) throw new UsageError('no artifacts given (e.g. wasm-p2-check build/*.wasm)');
-  const misuse = notACommand(argv[0] === positionals[0] ? positionals[0] : undefined, cwd, exists);
+  if (positionals.length === 0) throw new UsageError(`no artifacts given (e.g. wasm-p2-check ${sub ? `${sub} … ` : ''}build/*.wasm)`);
+  const misuse = sub ? undefined : notACommand(argv[0] === positionals[0] ? positionals[0] : undefined, cwd, exists);
   if (misuse) throw misuse;
   const outputsClash = conflictingOutputs(read('json') || undefined, read('markdown') || undefined, cwd);
   if (outputsClash) throw outputsClash;
@@ -280,15 +334,20 @@ export function parseCli(argv: string[], cwd: string = process.cwd(), exists: (p
   }
   return {
     kind: 'check',
-    options: { ...options, keepWorkDir: read('keep-work-dir'), ...(label ? { label } : {}) },
-    cache: !read('no-cache'),
-    ...(cacheDir ? { cacheDir } : {}),
-    ...(baseline?.kind === 'file' ? { baseline: baseline.path } : {}),
-    json: read('json') || undefined,
-    markdown: read('markdown') || undefined,
-    failOn: read('fail-on'),
-    color: read('no-color') ? false : read('color') ? true : undefined,
-    quiet: read('quiet'),
+    read,
+    given: (name) => values[flagOf.get(name as never) ?? ''] !== undefined,
+    command: {
+      kind: 'check',
+      options: { ...options, keepWorkDir: read('keep-work-dir'), ...(label ? { label } : {}) },
+      cache: !read('no-cache'),
+      ...(cacheDir ? { cacheDir } : {}),
+      ...(baseline?.kind === 'file' ? { baseline: baseline.path } : {}),
+      json: read('json') || undefined,
+      markdown: read('markdown') || undefined,
+      failOn: read('fail-on'),
+      color: read('no-color') ? false : read('color') ? true : undefined,
+      quiet: read('quiet'),
+    },
   };
 }
 

@@ -23,6 +23,9 @@ import { logSafe, neutralizeCommands } from '../report/log-safe.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderExplanation, renderTerminal } from '../report/terminal.js';
 import { VERSION } from '../package/version.js';
+import { versionsBreak } from '../versions/matrix.js';
+import { renderVersionsJson, renderVersionsMarkdown, renderVersionsTerminal } from '../versions/render.js';
+import { runVersions } from '../versions/run.js';
 
 /** argv → options → check → render → exit code. The only place (with src/action/) that reads the environment. */
 async function main(argv: string[]): Promise<number> {
@@ -75,6 +78,26 @@ async function main(argv: string[]): Promise<number> {
         cache,
       }).finally(() => progress?.end());
       return emit(baseline ? compareWithBaseline(report, baseline, { source: `file ${command.baseline}` }) : report, command);
+    }
+    case 'versions': {
+      const progress = command.quiet ? undefined : progressPrinter(process.stderr);
+      const cacheRoot = command.cacheDir ?? userCacheDir(process.env);
+      const cache = command.cache ? directoryStore(path.join(cacheRoot, 'results')) : undefined;
+      const wasmtime = command.cache
+        ? { ...command.options.wasmtime, compileCacheDir: path.join(cacheRoot, 'compiled') }
+        : command.options.wasmtime;
+      const report = await runVersions(
+        { ...command.options, ...(wasmtime ? { wasmtime } : {}), cwd: process.cwd(), onProgress: progress?.onEvent, cache },
+        { releases: command.releases, bisect: command.bisect, releaseData: command.releaseData },
+      ).finally(() => progress?.end());
+      if (command.json) await output(command.json, renderVersionsJson(report));
+      if (command.markdown) await output(command.markdown, renderVersionsMarkdown(report));
+      if (report.configurationError) {
+        throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
+      }
+      if (command.json !== '-' && command.markdown !== '-') process.stdout.write(neutralizeCommands(renderVersionsTerminal(report)));
+      // Exit 1 when an artifact that works with one release breaks with a later one: an upgrade that breaks something.
+      return versionsBreak(report) ? 1 : 0;
     }
     case 'diff': {
       const baseline = await readBaseline(command.baseline, 'diff');

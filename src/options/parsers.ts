@@ -131,6 +131,22 @@ export function parseWasmtimeVersion(text: string): string | undefined {
   return m[1];
 }
 
+/** Most releases one matrix takes (each is a binding: an adapter, or a wasmtime and its adapter). */
+export const MAX_RELEASES = 64;
+
+/** `33.0.0,40.0.0 v47.0.0`: wasmtime releases separated by commas or spaces (`v` allowed), in any order. */
+export function parseReleaseList(text: string): string[] {
+  const items = text.split(/[\s,]+/).filter((t) => t !== '');
+  if (items.length === 0 || items.length > MAX_RELEASES) {
+    throw new OptionError(`expected 1 to ${MAX_RELEASES} wasmtime releases like 33.0.0,40.0.0 (commas or spaces between)`);
+  }
+  return items.map((item) => {
+    const m = RELEASE.exec(item);
+    if (!m) throw new OptionError(`expected wasmtime releases like 33.0.0,40.0.0; '${item.slice(0, 40)}' is not one`);
+    return m[1]!;
+  });
+}
+
 /**
  * `auto` | `bundled` | a wasmtime release (`39.0.1`, `v39.0.1`) | a path to an adapter file. Decoded here once; whether
  * the file exists or the release can be had is checked when the adapter is resolved, before any artifact runs.

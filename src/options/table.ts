@@ -23,6 +23,7 @@ import {
   parseOptionalPath,
   parsePath,
   parsePreopen,
+  parseReleaseList,
   parseSeconds,
   parseShard,
   parseWasmtimeVersion,
@@ -43,7 +44,7 @@ export interface CliSurface {
   /** Placeholder in --help (`SECONDS`); absent for a boolean flag. */
   value?: string;
   /** Section of --help. */
-  group: 'Runtime' | 'Guest sandbox' | 'Diagnosis and output' | 'Speed and matrix jobs';
+  group: 'Runtime' | 'Guest sandbox' | 'Diagnosis and output' | 'Speed and matrix jobs' | 'Release matrix';
   /** --help text (may span lines; the default is appended). */
   help: string;
 }
@@ -542,6 +543,37 @@ export const OPTIONS = {
       value: 'TEXT',
       group: 'Speed and matrix jobs',
       help: "this run's name in a merged report (e.g. the matrix entry)",
+    },
+  }),
+  releases: list({
+    default: '',
+    lines: 'trimmed',
+    item: parseReleaseList,
+    collect: (lists: string[][]) => [...new Set(lists.flat())],
+    cli: {
+      flag: 'releases',
+      value: 'V,V…',
+      group: 'Release matrix',
+      help: "wasmtime releases to check the artifacts with, e.g. 33.0.0,40.0.0,47.0.0\n('versions' only; repeatable)",
+    },
+  }),
+  'bisect-releases': flag({
+    flag: 'bisect',
+    group: 'Release matrix',
+    help: "check only O(log n) of the releases to find where each artifact's\nverdict or cause changes ('versions' only)",
+  }),
+  'release-data': list({
+    default: '',
+    lines: 'trimmed',
+    item: parsePath,
+    collect: strings,
+    cli: {
+      flag: 'release-data',
+      value: 'FILE',
+      group: 'Release matrix',
+      help:
+        'more wasmtime releases (JSON, like src/versions/wasmtime-releases.json):\n' +
+        "added to, or replacing, the built-in ones ('versions' only)",
     },
   }),
 } satisfies Record<string, AnyOption>;

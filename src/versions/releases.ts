@@ -12,6 +12,8 @@ export interface WasmtimeRelease {
   version: string;
   /** Tag date (YYYY-MM-DD), when known. */
   date?: string;
+  /** Read at another commit than the release's tag, and why that commit stands for it. */
+  derivedFrom?: string;
   /** The release's notes on GitHub. */
   notes: string;
   /** The release ships the wasi_snapshot_preview1 adapter (command and reactor). */
@@ -91,6 +93,7 @@ function readTable(raw: unknown, origin: string): WasmtimeRelease[] {
     return {
       version: r.version,
       ...(typeof r.date === 'string' ? { date: r.date } : {}),
+      ...(typeof r.derivedFrom === 'string' ? { derivedFrom: r.derivedFrom } : {}),
       notes: typeof r.notes === 'string' ? r.notes : `${RELEASE_NOTES_URL}${r.version}`,
       adapter: r.adapter,
       adapterImports: strings(r.adapterImports ?? [], where, 'adapterImports'),

@@ -1,0 +1,46 @@
+/**
+ * `versions`, the whole of it for both shells: the release data, one prepared check, the matrix (or bisect), and a
+ * report that says what could not be had instead of throwing (a configuration error: nothing was run).
+ */
+import { prepareCheck } from '../check.js';
+import { ConfigError, type CheckOptions } from '../options/index.js';
+import { VERSION } from '../package/version.js';
+import { VERSIONS_SCHEMA_VERSION, versionsMatrix, type VersionsReport } from './matrix.js';
+import { loadReleaseTable } from './releases.js';
+
+export interface RunVersionsOptions {
+  releases: string[];
+  bisect: boolean;
+  /** User release-data files (added to, or replacing, the built-in releases). */
+  releaseData?: string[];
+}
+
+export async function runVersions(options: CheckOptions, opts: RunVersionsOptions): Promise<VersionsReport> {
+  const log = (message: string) => options.onProgress?.({ artifact: '', stage: 'inspect', message });
+  try {
+    const table = await loadReleaseTable(opts.releaseData ?? []).catch((e: Error) => {
+      throw new ConfigError('release-data', e.message);
+    });
+    const session = await prepareCheck(options);
+    try {
+      return await versionsMatrix(session, { releases: opts.releases, bisect: opts.bisect, table, log });
+    } finally {
+      await session.dispose();
+    }
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return {
+      schemaVersion: VERSIONS_SCHEMA_VERSION,
+      kind: 'versions',
+      tool: { name: 'wasm-p2-check', version: VERSION },
+      createdAt: new Date().toISOString(),
+      mode: opts.bisect ? 'bisect' : 'matrix',
+      runtime: { requested: options.runtime, engine: 'fixed' },
+      releases: [],
+      artifacts: [],
+      checks: { done: 0, matrix: 0, cached: 0 },
+      durationMs: 0,
+      configurationError: { option: e.option, message: e.message },
+    };
+  }
+}
