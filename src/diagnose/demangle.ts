@@ -17,7 +17,8 @@
  * Symbols are guest-controlled text (a name section, a line a guest prints). v0 back-references make the printed
  * form exponential in the symbol (a 160-character symbol of nested tuples naming the previous one twice prints
  * 2^26 parts), so printing is bounded like rustc-demangle's `MAX_SIZE`: at most `MAX_DEMANGLED_CHARS` characters
- * beyond the symbol's length and `MAX_DEMANGLE_STEPS` grammar steps per symbol, and a shared `DemangleBudget` across the frames of one trap.
+ * beyond the symbol's length and `MAX_DEMANGLE_STEPS` grammar steps per symbol, and a shared `DemangleBudget`
+ * across the frames of one trap.
  * A cut name ends with `{size limit reached}`, as rustc-demangle prints it.
  */
 
