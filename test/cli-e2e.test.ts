@@ -270,7 +270,7 @@ describe.skipIf(engineUnavailable() !== undefined)('wasm-p2-check CLI (wasmtime 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('wasmtime enforces may-leave: a cabi_realloc calling a WASI import is diagnosed as cannot-leave-component-instance', async () => {
+  it('wasmtime enforces may-leave: a cabi_realloc seeding itself from random_get is diagnosed by its source', async () => {
     const r = await runCli([
       '--runtime',
       'wasmtime',
@@ -289,7 +289,7 @@ describe.skipIf(engineUnavailable() !== undefined)('wasm-p2-check CLI (wasmtime 
     expect(res.p1).toBeUndefined();
     expect(res.notes.map((n) => n.code)).toContain('no-p1-baseline');
     expect(res.p2?.trap?.kind).toBe('cannot-leave-instance');
-    expect(res.diagnoses[0]?.signatureId).toBe('cannot-leave-component-instance');
+    expect(res.diagnoses[0]?.signatureId).toBe('cannot-leave-allocator-seeds-itself');
   });
 
   it('auto picks the embedded runtime when no wasmtime is on PATH, and says so', async () => {

@@ -5,7 +5,9 @@
  *  - test/fixtures/wasmtime/realloc-calls-import.wasm: its cabi_realloc, once armed, calls random_get; the host lowers
  *    get-arguments' list<string> through it (traps on wasmtime 49; before the guard it passed here);
  *  - test/fixtures/signatures/cabi-realloc-calls-import.wasm: the same kind of allocator, but only the adapter calls it
- *    (for its own state, a call inside the component): no lowering, no trap, on either runtime.
+ *    (for its own state, a call inside the component): no lowering, no trap, on either runtime;
+ *  - test/fixtures/cannot-leave/*.wasm (C, see its README): constructors run inside cabi_realloc by wasm-ld's
+ *    command_export wrapper, and an allocator that logs.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,10 +36,25 @@ for (const { name, options: runtime, skip } of CHECK_RUNTIMES) {
       const names = lowering!.p2!.trap!.frames.map((f) => f.name);
       // the tell, as under wasmtime: the import call above cabi_realloc
       expect(names.indexOf('cabi_realloc')).toBeGreaterThan(names.indexOf('random_get'));
-      expect(lowering!.diagnoses[0]?.signatureId).toBe('cannot-leave-component-instance');
+      expect(lowering!.diagnoses[0]?.signatureId).toBe('cannot-leave-allocator-seeds-itself');
 
       expect(adapterOnly!.verdict).toBe('PASS');
       expect(adapterOnly!.p2!.trap).toBeUndefined();
+    });
+
+    it('C programs (clang 14 + wasi-libc): constructors run in cabi_realloc, a log line in it — each named by its source', async () => {
+      const report = await check({
+        patterns: ['cannot-leave/ctor-in-realloc.wasm', 'cannot-leave/log-in-realloc.wasm'],
+        cwd: fixtures,
+        ...runtime,
+        sandbox: makeSandbox({ timeoutMs: 60_000 }),
+        workDir: path.join(scratch.dir, `check-c-${name}`),
+      });
+      const [ctor, log] = report.results;
+      for (const r of [ctor!, log!]) expect(r.p2!.trap, r.artifact.path).toMatchObject({ kind: 'cannot-leave-instance' });
+      expect(ctor!.diagnoses[0]?.signatureId).toBe('cannot-leave-constructors-in-realloc');
+      expect(ctor!.diagnoses[0]!.evidence.join('\n')).toMatch(/__wasm_call_ctors[\s\S]*cabi_realloc\.command_export/);
+      expect(log!.diagnoses[0]?.signatureId).toBe('cannot-leave-logging-in-realloc');
     });
   });
 }
