@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../src/check.js';
 import { bundledAdapter, convertModule } from '../src/convert/index.js';
-import { componentNew, JcoLimitError, JcoProcessError, jcoProcessPid, transpileBytes } from '../src/convert/jco-process.js';
+import {
+  componentNew,
+  JcoLimitError,
+  JcoProcessError,
+  jcoProcessPid,
+  retireAfterInput,
+  transpileBytes,
+} from '../src/convert/jco-process.js';
 import { compare } from '../src/compare/index.js';
 import { MODULE_HEADER, section, str, uleb, vec } from './inspect-wasm-builder.js';
 import { makeArtifact, makeSandbox } from './report-factory.js';
@@ -162,5 +169,28 @@ describe('the converter under limits', () => {
     await expect(slow).rejects.toBeInstanceOf(JcoLimitError);
     await expect(slow).rejects.toThrow(/time limit of 0\.001 s for transpiling the component/);
     expect(Object.keys((await waiting).files)).toContain('component.js');
+  });
+});
+
+describe('the converter after a large input', () => {
+  it('is retired once idle (wasm memories never shrink) and the next request gets a fresh one; the component is written by it', async () => {
+    const adapter = await bundledAdapter('command');
+    const hello = new Uint8Array(await readFile(path.join(fixtures, 'c-hello.wasm')));
+    await convertModule(hello, adapter, path.join(work, 'small.wasm'));
+    const first = jcoProcessPid()!;
+    retireAfterInput(hello.length - 1);
+    try {
+      const out = path.join(work, 'large.wasm');
+      const result = await convertModule(hello, adapter, out);
+      expect(result.ok).toBe(true);
+      expect((await readFile(out)).subarray(0, 8)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 0x01, 0]));
+      for (let i = 0; i < 50 && alive(first); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(alive(first)).toBe(false);
+      expect(jcoProcessPid()).toBeUndefined();
+    } finally {
+      retireAfterInput(64 * 1024 * 1024);
+    }
+    expect((await convertModule(hello, adapter, path.join(work, 'again.wasm'))).ok).toBe(true);
+    expect(jcoProcessPid()).not.toBe(first);
   });
 });

@@ -27,15 +27,19 @@ describe('the memory budget', () => {
     const budget = new MemoryBudget(100);
     const order: string[] = [];
     const a = await budget.acquire(60);
-    const b = budget.acquire(60).then((release) => (order.push('b'), release));
-    const c = budget.acquire(10).then((release) => (order.push('c'), release)); // fits now, but waits behind b
+    const mark = (name: string) => (release: () => void) => {
+      order.push(name);
+      return release;
+    };
+    const b = budget.acquire(60).then(mark('b'));
+    const c = budget.acquire(10).then(mark('c')); // fits now, but waits behind b
     await new Promise((r) => setTimeout(r, 20));
     expect(order).toEqual([]);
     a();
     const releaseB = await b;
     const releaseC = await c;
     expect(order).toEqual(['b', 'c']);
-    const huge = budget.acquire(1_000).then((release) => (order.push('huge'), release));
+    const huge = budget.acquire(1_000).then(mark('huge'));
     await new Promise((r) => setTimeout(r, 20));
     expect(order).toEqual(['b', 'c']);
     releaseB();
@@ -45,7 +49,7 @@ describe('the memory budget', () => {
   });
 
   it('estimates grow with the artifact; the default budget is a share of this machine', () => {
-    expect(artifactMemoryEstimate(524_000_000)).toBeGreaterThan(8 * 1024 ** 3);
+    expect(artifactMemoryEstimate(524_000_000)).toBeGreaterThan(6 * 1024 ** 3);
     expect(artifactMemoryEstimate(0)).toBeGreaterThan(0);
     expect(defaultMemoryBudget()).toBeGreaterThan(0);
   });

@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Artifact, ConversionResult } from '../model.js';
 import type { ResolvedAdapter } from './adapter.js';
-import { componentNew, type JcoLimits, JcoLimitError, JcoProcessError } from './jco-process.js';
+import { componentNewToFile, type JcoLimits, JcoLimitError, JcoProcessError } from './jco-process.js';
 
 export { adapterFromFile, bundledAdapter, describeAdapter, sha256Hex, type ResolvedAdapter } from './adapter.js';
 
@@ -37,9 +37,9 @@ export async function convertModule(
 ): Promise<ConversionResult> {
   const started = performance.now();
   try {
-    const component = await componentNew(bytes, [[adapterImportName(adapter.info.name), adapter.bytes]], limits);
+    // The converter writes the component itself: its bytes never pass through the checker.
     await mkdir(path.dirname(outPath), { recursive: true });
-    await writeFile(outPath, component);
+    await componentNewToFile(bytes, [[adapterImportName(adapter.info.name), adapter.bytes]], outPath, limits);
     return { ok: true, skipped: false, adapter: adapter.info, componentPath: outPath, durationMs: performance.now() - started };
   } catch (e) {
     // The converter process failing (or ended at a limit) is the checker's problem, not the artifact's: no verdict on it.

@@ -66,6 +66,18 @@ let current: number | undefined;
 let memoryWatch: NodeJS.Timeout | undefined;
 /** How often the process's resident memory is measured while it works on a request. */
 const MEMORY_POLL_MS = 100;
+/**
+ * A request with more input than this retires the process once it is idle: wasm memories never shrink, so after a
+ * large artifact jco's memories would stay as large (measured: ~6 GB after a 524 MB module) for the rest of the check.
+ */
+let retireAfterInputBytes = 64 * 1024 * 1024;
+
+/** Sets the input size past which the process is retired (the default is 64 MiB). */
+export function retireAfterInput(bytes: number): void {
+  retireAfterInputBytes = bytes;
+}
+/** The process to end once it has answered everything it was asked. */
+let retiring: ChildProcess | undefined;
 
 function ended(proc: ChildProcess, why: string, culprit?: { id: number; error: JcoLimitError }): void {
   if (child !== proc) return;
@@ -171,7 +183,10 @@ function server(): ChildProcess {
     clearTimeout(p.timer);
     pending.delete(answer.id);
     if (current === answer.id) current = undefined;
-    if (pending.size === 0) idle(proc);
+    if (pending.size === 0) {
+      idle(proc);
+      if (retiring === proc) retire(proc);
+    }
     p.resolve(answer);
   });
   proc.on('exit', (code, signal) => {
@@ -182,6 +197,20 @@ function server(): ChildProcess {
   child = proc;
   return proc;
 }
+
+/** Ends an idle process (the next request starts a new one); it goes at once, its memory with it. */
+function retire(proc: ChildProcess): void {
+  retiring = undefined;
+  if (child === proc) child = undefined;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  retired.add(exited);
+  void exited.then(() => retired.delete(exited));
+  if (proc.connected) proc.disconnect();
+  else proc.kill();
+}
+
+/** Retired processes still exiting (a check waits for them too). */
+const retired = new Set<Promise<void>>();
 
 /** While nothing is asked, the process and its channel do not keep the checker running. */
 function idle(proc: ChildProcess): void {
@@ -195,19 +224,20 @@ function busy(proc: ChildProcess): void {
 }
 
 /** Asks the process (a new one when another request's limit replaced it while this one waited). */
-async function ask(request: Request, what: string, limits: JcoLimits | undefined): Promise<JcoAnswer> {
+async function ask(request: Request, what: string, limits: JcoLimits | undefined, inputBytes: number): Promise<JcoAnswer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await askOnce(request, what, limits);
+      return await askOnce(request, what, limits, inputBytes);
     } catch (e) {
       if (!(e instanceof JcoReplacedError) || attempt >= 3) throw e;
     }
   }
 }
 
-function askOnce(request: Request, what: string, limits: JcoLimits | undefined): Promise<JcoAnswer> {
+function askOnce(request: Request, what: string, limits: JcoLimits | undefined, inputBytes: number): Promise<JcoAnswer> {
   const proc = server();
   const id = ++nextId;
+  if (inputBytes > retireAfterInputBytes) retiring = proc;
   return new Promise<JcoAnswer>((resolve, reject) => {
     pending.set(id, { resolve, reject, what, ...(limits ? { limits } : {}) });
     busy(proc);
@@ -226,10 +256,31 @@ function failure(answer: Extract<JcoAnswer, { ok: false }>): never {
 }
 
 export async function componentNew(module: Uint8Array, adapters: [string, Uint8Array][], limits?: JcoLimits): Promise<Uint8Array> {
-  const answer = await ask({ op: 'componentNew', module, adapters }, 'converting the module (componentNew)', limits);
+  const answer = await ask({ op: 'componentNew', module, adapters }, 'converting the module (componentNew)', limits, module.length);
   if (!answer.ok) failure(answer);
   if (!('component' in answer)) throw new JcoProcessError('the jco converter process answered componentNew without a component');
   return answer.component;
+}
+
+/**
+ * componentNew whose component the converter writes to `outPath` itself: the component's bytes never come back to
+ * the checker (for a large module, one copy less in the checker and none in the channel). Returns its size.
+ */
+export async function componentNewToFile(
+  module: Uint8Array,
+  adapters: [string, Uint8Array][],
+  outPath: string,
+  limits?: JcoLimits,
+): Promise<number> {
+  const answer = await ask(
+    { op: 'componentNew', module, adapters, outPath },
+    'converting the module (componentNew)',
+    limits,
+    module.length,
+  );
+  if (!answer.ok) failure(answer);
+  if (!('written' in answer)) throw new JcoProcessError('the jco converter process answered componentNew without writing the component');
+  return answer.written;
 }
 
 export async function transpileBytes(
@@ -237,7 +288,7 @@ export async function transpileBytes(
   options: TranspileOptions,
   limits?: JcoLimits,
 ): Promise<{ files: Record<string, Uint8Array>; exports: [string, string][] }> {
-  const answer = await ask({ op: 'transpile', component, options }, 'transpiling the component (jco transpile)', limits);
+  const answer = await ask({ op: 'transpile', component, options }, 'transpiling the component (jco transpile)', limits, component.length);
   if (!answer.ok) failure(answer);
   if (!('files' in answer)) throw new JcoProcessError('the jco converter process answered transpile without files');
   return { files: answer.files, exports: answer.exports };
@@ -266,6 +317,7 @@ export function useJcoProcess(): () => Promise<void> {
       else proc.kill();
       await exited;
     }
+    if (users === 0) await Promise.all(retired);
   };
 }
 

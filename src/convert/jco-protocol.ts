@@ -4,10 +4,12 @@ import type { transpileBytes } from '@bytecodealliance/jco-transpile';
 export type TranspileOptions = NonNullable<Parameters<typeof transpileBytes>[1]>;
 
 export type JcoRequest =
-  | { id: number; op: 'componentNew'; module: Uint8Array; adapters: [string, Uint8Array][] }
+  /** With `outPath`, the converter writes the component there and answers how many bytes it wrote. */
+  | { id: number; op: 'componentNew'; module: Uint8Array; adapters: [string, Uint8Array][]; outPath?: string }
   | { id: number; op: 'transpile'; component: Uint8Array; options: TranspileOptions };
 
 export type JcoAnswer =
   | { id: number; ok: true; component: Uint8Array }
+  | { id: number; ok: true; written: number }
   | { id: number; ok: true; files: Record<string, Uint8Array>; exports: [string, string][] }
   | { id: number; ok: false; error: { message: string } | string };

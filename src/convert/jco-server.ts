@@ -5,12 +5,16 @@
  */
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
+import { writeFile } from 'node:fs/promises';
 import type { JcoAnswer, JcoRequest } from './jco-protocol.js';
 
 async function handle(request: JcoRequest): Promise<JcoAnswer> {
   try {
     if (request.op === 'componentNew') {
-      return { id: request.id, ok: true, component: await componentNew(request.module, request.adapters) };
+      const component = await componentNew(request.module, request.adapters);
+      if (request.outPath === undefined) return { id: request.id, ok: true, component };
+      await writeFile(request.outPath, component);
+      return { id: request.id, ok: true, written: component.length };
     }
     const result = await transpileBytes(request.component, request.options);
     return { id: request.id, ok: true, files: result.files, exports: result.exports };

@@ -484,7 +484,10 @@ export const OPTIONS = {
       flag: 'memory-budget',
       value: 'BYTES',
       group: 'Speed and matrix jobs',
-      help: "memory the artifacts checked at once may use together, by\nan estimate from each one's size; large ones run fewer at\nonce (default: 3/4 of the machine's or cgroup's memory)",
+      help:
+        'memory the artifacts checked at once may use together, by\n' +
+        "an estimate from each one's size; large ones run fewer at\n" +
+        "once (default: 3/4 of the machine's or cgroup's memory)",
     },
     input: {
       description:

@@ -1,23 +1,24 @@
 /**
  * Artifacts are admitted by memory, not only by count. Checking one costs the checker's process tree memory that
  * grows with the artifact's size (its bytes in the checker, the converter's input, parse and output, the hosts'
- * copies and compiled code): measured for a 524 MB module, the tree peaked at 8.7 GB. With `--jobs` alone, four such
- * files at once exhaust a 16 GB runner. So each artifact asks the budget for its estimate before it starts, and
- * waits while the artifacts already running hold too much of it; one larger than the whole budget runs alone.
+ * copies and compiled code): measured for a 524 MB module, the tree peaked at 6.2 GB (8.7-9.2 GB before the
+ * converter wrote components itself). With `--jobs` alone, four such files at once exhaust a 16 GB runner. So each
+ * artifact asks the budget for its estimate before it starts, and waits while the artifacts already running hold too
+ * much of it; one larger than the whole budget runs alone.
  * Admission is first come, first served (a large artifact is not starved by small ones behind it).
  */
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 
-/** What checking one artifact of `bytes` costs the process tree at its peak, as measured (see docs/limits.md). */
+/** What checking one artifact of `bytes` costs the process tree at its peak, as measured (see docs/cli.md). */
 export function artifactMemoryEstimate(bytes: number): number {
   return ARTIFACT_BASE_BYTES + ARTIFACT_BYTES_PER_BYTE * bytes;
 }
 
 /** The tree's memory for a small artifact: the two hosts and the checker's share of the converter (~300 MB measured). */
 export const ARTIFACT_BASE_BYTES = 512 * 1024 * 1024;
-/** Peak tree memory per artifact byte, measured at 524 MB (see docs/limits.md), rounded up. */
-export const ARTIFACT_BYTES_PER_BYTE = 18;
+/** Peak tree memory per artifact byte, measured at 524 MB (6.2 GB for the tree, see docs/cli.md), rounded up. */
+export const ARTIFACT_BYTES_PER_BYTE = 12;
 
 /** The memory this machine (or its cgroup, when smaller) gives: the default budget takes 3/4 of it. */
 export function defaultMemoryBudget(): number {
