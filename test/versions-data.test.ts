@@ -7,6 +7,8 @@ import { parseCli } from '../src/cli/args.js';
 import { knownAdapterVersion, sha256Hex } from '../src/convert/adapter.js';
 import { inspectBytes } from '../src/inspect/index.js';
 import { bisect, type Outcome } from '../src/versions/bisect.js';
+import { type VersionsReport, versionsBreak } from '../src/versions/matrix.js';
+import { renderVersionsMarkdown, renderVersionsTerminal } from '../src/versions/render.js';
 import { describeHostCompatibility, hostCompatibility, hostFit } from '../src/versions/host.js';
 import { builtInReleaseTable, loadReleaseTable } from '../src/versions/releases.js';
 import builtIn from '../src/versions/wasmtime-releases.json' with { type: 'json' };
@@ -91,13 +93,18 @@ describe('host compatibility', () => {
     expect(c.ranges.at(-1)).toMatchObject({ ok: true, to: '49.0.0' });
     expect(c.ranges.filter((r) => !r.ok).every((r) => r.missing.includes('wasi:cli/environment@0.2.12'))).toBe(true);
     expect(hostFit(table.get('30.0.0')!, imports).bySemver).toContain('wasi:cli/environment@0.2.12 → 0.2.3');
-    expect(describeHostCompatibility(c)).toMatch(/^wasmtime 19\.0\.0–49\.0\.0 can instantiate it; 14\.0\.0–18\.0\.\d+ \(no wasi:/);
+    expect(describeHostCompatibility(c)).toMatch(
+      /^wasmtime 19\.0\.0–49\.0\.0 can instantiate it; 14\.0\.0–18\.0\.4 cannot \(e\.g\. no wasi:\S+@0\.2\.12\)$/,
+    );
   });
 
   it('a component from the v16 adapter (release candidates) fits only v16: pre-releases never match by semver', async () => {
     const { imports } = await adapterImports('test/fixtures/adapters/jco-0.14.2');
     const c = hostCompatibility(table, imports);
     expect(c.ranges.filter((r) => r.ok).map((r) => [r.from, r.to])).toEqual([['16.0.0', '16.0.0']]);
+    expect(describeHostCompatibility(c)).toMatch(
+      /^wasmtime 16\.0\.0 can instantiate it; 14\.0\.0–15\.0\.1, 17\.0\.0–49\.0\.0 cannot \(e\.g\. no /,
+    );
   });
 
   it('a non-WASI import is missing on every host', () => {
@@ -171,5 +178,63 @@ describe('wasm-p2-check versions (command line)', () => {
     [['--bisect', 'a.wasm'], /--bisect is an option of 'wasm-p2-check versions'/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCli(argv, '/w', exists)).toThrow(message);
+  });
+});
+
+describe('versions report rendering', () => {
+  const hostile = 'x|y`z\n@admin <img src=x>.wasm';
+  const report: VersionsReport = {
+    schemaVersion: 1,
+    kind: 'versions',
+    tool: { name: 'wasm-p2-check', version: '0' },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    mode: 'matrix',
+    runtime: { requested: 'embedded', engine: 'fixed' },
+    releases: ['20.0.0', '24.0.0'].map((version) => ({
+      version,
+      notes: `https://github.com/bytecodealliance/wasmtime/releases/tag/v${version}`,
+      checked: true,
+      known: true,
+    })),
+    artifacts: [
+      {
+        path: hostile,
+        sha256: '',
+        kind: 'module',
+        cells: [
+          { release: '20.0.0', verdict: 'PASS' },
+          { release: '24.0.0', verdict: 'REGRESSION', cause: 'go-heap-clobbers-adapter-state' },
+        ],
+        changes: [
+          {
+            lastBefore: '20.0.0',
+            firstAfter: '24.0.0',
+            before: { verdict: 'PASS' },
+            after: { verdict: 'REGRESSION', cause: 'go-heap-clobbers-adapter-state' },
+            notes: 'https://github.com/bytecodealliance/wasmtime/releases/tag/v24.0.0',
+          },
+        ],
+        differs: true,
+      },
+    ],
+    checks: { done: 2, matrix: 2, cached: 0 },
+    durationMs: 1,
+  };
+
+  it('an artifact path cannot break the table, ping anyone or carry HTML; a change reads as a bracketing pair', () => {
+    const md = renderVersionsMarkdown(report);
+    const row = md.split('\n').find((l) => l.includes('x\\|y'))!;
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(3);
+    // One code span (its backtick replaced, so it cannot be closed early): HTML and mentions inside are inert text.
+    expect(row).toContain("`x\\|y'z @admin <img src=x>.wasm`");
+    expect(md).not.toMatch(/\n@admin/);
+    expect(md).toContain('works with 20.0.0, breaks from 24.0.0: REGRESSION (go-heap-clobbers-adapter-state)');
+    expect(
+      renderVersionsTerminal(report)
+        .split('\n')
+        .filter((l) => l.includes('admin')),
+    ).toHaveLength(1);
+    expect(versionsBreak(report)).toBe(true);
+    expect(versionsBreak({ ...report, artifacts: [{ ...report.artifacts[0]!, changes: [] }] })).toBe(false);
   });
 });

@@ -77,16 +77,27 @@ export function hostCompatibility(table: ReleaseTable, imports: string[]): HostC
   return { imports, ranges, oldest: ranges.find((r) => r.ok)?.from };
 }
 
-/** One line: "hosts 19.0.0–48.0.0 can instantiate it; 14.0.0–18.0.4 cannot (no wasi:cli/exit@0.2.12)". */
+/** One line: "wasmtime 19.0.0–49.0.0 can instantiate it; 14.0.0–18.0.4 cannot (e.g. no wasi:cli/exit@0.2.12)". */
 export function describeHostCompatibility(c: HostCompatibility): string {
   if (c.ranges.length === 0) return 'no host releases known';
-  const span = (r: HostRange) => (r.from === r.to ? r.from : `${r.from}–${r.to}`);
-  const can = c.ranges.filter((r) => r.ok).map(span);
-  const cannot = c.ranges
-    .filter((r) => !r.ok)
-    .map((r) => `${span(r)} (no ${r.missing.slice(0, 2).join(', ')}${r.missing.length > 2 ? `, +${r.missing.length - 2}` : ''})`);
+  const spans = (ok: boolean) => {
+    const out: string[] = [];
+    let open: HostRange | undefined;
+    // Neighbouring ranges with the same answer read as one span (they differ only in what they lack).
+    for (const r of [...c.ranges, undefined]) {
+      if (r && r.ok === ok) open = open ? { ...open, to: r.to } : r;
+      else if (open) {
+        out.push(open.from === open.to ? open.from : `${open.from}–${open.to}`);
+        open = undefined;
+      }
+    }
+    return out.join(', ');
+  };
+  const can = spans(true);
+  const cannot = spans(false);
+  const lacks = c.ranges.find((r) => !r.ok)?.missing[0];
   const parts = [];
-  if (can.length) parts.push(`wasmtime ${can.join(', ')} can instantiate it`);
-  if (cannot.length) parts.push(`${cannot.join('; ')} cannot`);
+  if (can) parts.push(`wasmtime ${can} can instantiate it`);
+  if (cannot) parts.push(`${can ? '' : 'wasmtime '}${cannot} cannot${lacks ? ` (e.g. no ${lacks})` : ''}`);
   return parts.join('; ');
 }

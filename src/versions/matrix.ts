@@ -276,7 +276,7 @@ export async function versionsMatrix(session: MatrixSession, opts: VersionsOptio
 }
 
 /** A P2 run that failed because the host lacks what the component imports (the linker's refusal). */
-const HOST_REFUSED = new Set(['adapter-runtime-version-skew']);
+const HOST_REFUSED = new Set(['adapter-runtime-version-skew', 'host-world-missing-interface', 'unknown-import-at-instantiation']);
 
 function checkHostAnswers(artifacts: VersionsArtifact[]): VersionsReport['hostCheck'] {
   let confirmed = 0;
