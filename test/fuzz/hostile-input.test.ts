@@ -92,6 +92,9 @@ const trapLine = fc.oneof(
   fc.constant('wasm backtrace:'),
   fc.constant('    1: wasm trap: wasm `unreachable` instruction executed'),
   fc.constant('RuntimeError: unreachable'),
+  // An error line that is also a stack line (parseV8 once re-read the rest of the stack for each).
+  fc.constant('    at Error: x'),
+  fc.constant('    at RuntimeError: unreachable'),
   fc.constant('assertion failed at adapter line 2786'),
   fc.constant('       note: using the `WASMTIME_BACKTRACE_DETAILS=1` environment variable'),
   fc.constant('    ...'),
