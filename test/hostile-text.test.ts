@@ -31,7 +31,7 @@ const TRUSTED = new Map([
   ['/\\/+$/', 'URLs and paths from flags/inputs (trusted configuration)'],
   ['/\\B(?=(\\d{3})+(?!\\d))/g', "formatCount: the checker's own counts"],
   [
-    '/(?:file:\\/\\/)?\\/[^\\s()\'"`]*?\\/wasm-p2-check-[A-Za-z0-9-]{6,36}\\/(?:[^\\s()\'"`/]+\\/)*/g',
+    '/(?:file:\\/\\/)?\\/[^\\s()\'"`]*?\\/wasm-p2-check-(?:\\d{1,10}\\.\\d{1,20}-)?[A-Za-z0-9-]{6,36}\\/(?:[^\\s()\'"`/]+\\/)*/g',
     'stripScratchPaths: applied to text capped by sanitizeGuestText (≤ 3000 characters)',
   ],
   [

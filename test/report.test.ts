@@ -449,12 +449,14 @@ describe('renderMarkdown', () => {
     r.p2!.trap!.causes = [
       'at /var/folders/ab/T/wasm-p2-check-Zz9Yy8/work/component.wasm',
       'at file:///tmp/wasm-p2-check-dadbdf7b-1aaf-49fa-a899-0ab0af430f23/runs/transpiled-1waE5K/component.js:8516:25',
+      'at file:///tmp/wasm-p2-check-10247.211548-9457d51a-b2c2-4065-aea5-911f9e351464/runs/transpiled-ii2Dos/component.js:1:2',
     ];
     const md = renderMarkdown(makeReport([r]));
     expect(md).toContain('    at fn (component.js:8516:25)\n    at embedded-p2-host.js:3026:9');
     expect(md).toContain('Caused by: at component.wasm');
     expect(md).not.toMatch(/wasm-p2-check-[A-Za-z0-9]{6}/);
     expect(md).not.toContain('dadbdf7b');
+    expect(md).not.toContain('9457d51a'); // owner-tagged (runtime/stale.ts)
     expect(md).not.toContain('/home/u');
   });
 

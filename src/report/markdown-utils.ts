@@ -221,9 +221,10 @@ export function truncateMarkdown(md: string, maxBytes: number, pointer?: string,
 }
 
 // The checker's own scratch folders (`<tmp>/wasm-p2-check-XXXXXX/…` from mkdtemp, `<tmp>/wasm-p2-check-<uuid>/…`
-// since check() names its own; as `file://` URLs in V8 stacks too) and the install path of its host scripts: noise
-// that differs on every run and says nothing about the artifact.
-const SCRATCH_PATH = /(?:file:\/\/)?\/[^\s()'"`]*?\/wasm-p2-check-[A-Za-z0-9-]{6,36}\/(?:[^\s()'"`/]+\/)*/g;
+// and `<tmp>/wasm-p2-check-<pid>.<start>-<uuid>/…` (runtime/stale.ts) since check() names its own; as `file://` URLs
+// in V8 stacks too) and the install path of its host scripts: noise that differs on every run and says nothing about
+// the artifact.
+const SCRATCH_PATH = /(?:file:\/\/)?\/[^\s()'"`]*?\/wasm-p2-check-(?:\d{1,10}\.\d{1,20}-)?[A-Za-z0-9-]{6,36}\/(?:[^\s()'"`/]+\/)*/g;
 const HOST_SCRIPT = /(?:file:\/\/)?\/[^\s()'"`]*\/(embedded-p[12]-host\.js)/g;
 
 /**
