@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { INPUT_DEFAULTS, InputError, parseInputs } from '../src/action/inputs.js';
+import { INPUT_DEFAULTS, InputError } from '../src/action/inputs.js';
+import { type ActionInputs, parseInputs } from '../src/action/modes/index.js';
+
+/** The check() options of a mode that checks. */
+const checkOptions = (i: ActionInputs) => ('check' in i ? i.check : undefined);
 
 const cwd = '/work/space';
 const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -59,7 +63,7 @@ describe('parseInputs', () => {
       hideOld: false,
       publishErrors: 'warn',
     });
-    expect(parsed.check).toEqual({
+    expect(checkOptions(parsed)).toEqual({
       patterns: ['build/*.wasm', 'out/**/*.wasm'],
       cwd,
       runtime: 'auto',
@@ -83,21 +87,23 @@ describe('parseInputs', () => {
   });
 
   it('parses the sandbox inputs', () => {
-    const { check } = parseInputs(
-      inputs({
-        artifacts: 'a.wasm',
-        runtime: 'embedded',
-        'wasmtime-version': 'v39.0.1',
-        adapter: 'adapters/wasi_snapshot_preview1.command.wasm',
-        args: '--name\nhello world',
-        env: 'A=1\nB=x=y\n# comment',
-        dirs: 'data::/data\nfixtures',
-        stdin: 'in.txt',
-        timeout: '2.5',
-        'output-cap': '64KiB',
-        signatures: 'sigs',
-      }),
-      cwd,
+    const check = checkOptions(
+      parseInputs(
+        inputs({
+          artifacts: 'a.wasm',
+          runtime: 'embedded',
+          'wasmtime-version': 'v39.0.1',
+          adapter: 'adapters/wasi_snapshot_preview1.command.wasm',
+          args: '--name\nhello world',
+          env: 'A=1\nB=x=y\n# comment',
+          dirs: 'data::/data\nfixtures',
+          stdin: 'in.txt',
+          timeout: '2.5',
+          'output-cap': '64KiB',
+          signatures: 'sigs',
+        }),
+        cwd,
+      ),
     );
     expect(check).toMatchObject({
       runtime: 'embedded',
@@ -116,13 +122,13 @@ describe('parseInputs', () => {
       },
       signatureDirs: ['/work/space/sigs'],
     });
-    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: '39.0.1' }), cwd).check?.adapter).toEqual({
+    expect(checkOptions(parseInputs(inputs({ artifacts: 'a.wasm', adapter: '39.0.1' }), cwd))?.adapter).toEqual({
       kind: 'release',
       version: '39.0.1',
     });
     // auto = the runtime's own release adapter; bundled = the one shipped with wasm-p2-check.
-    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'auto' }), cwd).check?.adapter).toEqual({ kind: 'auto' });
-    expect(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'bundled' }), cwd).check?.adapter).toEqual({ kind: 'bundled' });
+    expect(checkOptions(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'auto' }), cwd))?.adapter).toEqual({ kind: 'auto' });
+    expect(checkOptions(parseInputs(inputs({ artifacts: 'a.wasm', adapter: 'bundled' }), cwd))?.adapter).toEqual({ kind: 'bundled' });
   });
 
   it('parses the publishing inputs', () => {
@@ -150,7 +156,7 @@ describe('parseInputs', () => {
   it('post-from-report needs only the report', () => {
     const parsed = parseInputs(inputs({ mode: 'post-from-report', report: 'r/report.json' }), cwd);
     expect(parsed).toMatchObject({ mode: 'post-from-report', reportPath: '/work/space/r/report.json' });
-    expect(parsed.check).toBeUndefined();
+    expect(checkOptions(parsed)).toBeUndefined();
   });
 
   it.each([

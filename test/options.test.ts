@@ -8,7 +8,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { HELP, parseCli, UsageError } from '../src/cli/args.js';
-import { InputError, parseInputs } from '../src/action/inputs.js';
+import { InputError } from '../src/action/inputs.js';
+import { type ActionInputs, parseInputs } from '../src/action/modes/index.js';
+
+/** The check() options of a mode that checks. */
+const checkOptions = (i: ActionInputs) => ('check' in i ? i.check : undefined);
 import { actionInputs, cliOptions } from '../src/options/table.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -88,7 +92,7 @@ describe('the option table', () => {
       wasmtime: { version: '39.0.1' },
       adapter: { kind: 'release', version: '39.0.1' },
     });
-    expect(a.check).toMatchObject({
+    expect(checkOptions(a)).toMatchObject({
       sandbox: { outputCapBytes: 65536, timeoutMs: 1500 },
       wasmtime: { version: '39.0.1' },
       adapter: { kind: 'release', version: '39.0.1' },
@@ -104,7 +108,7 @@ describe('the option table', () => {
     expect(adapter('bundled')).toEqual({ kind: 'bundled' });
     expect(adapter('49.0.4')).toEqual({ kind: 'release', version: '49.0.4' });
     expect(adapter('ad/w.wasm')).toEqual({ kind: 'file', path: '/work/space/ad/w.wasm' });
-    expect(parseInputs((n) => ({ artifacts: 'a', adapter: 'ad/w.wasm' })[n] ?? '', cwd).check?.adapter).toEqual({
+    expect(checkOptions(parseInputs((n) => ({ artifacts: 'a', adapter: 'ad/w.wasm' })[n] ?? '', cwd))?.adapter).toEqual({
       kind: 'file',
       path: '/work/space/ad/w.wasm',
     });

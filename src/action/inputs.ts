@@ -7,8 +7,7 @@
  * (src/options/): only the wording of errors differs.
  */
 import type { FailOn } from '../report/fail-on.js';
-import { buildCheckOptions, type OptionReader } from '../options/build.js';
-import type { CheckOptions } from '../options/index.js';
+import type { OptionReader } from '../options/build.js';
 import { actionInputs, type CommentMode, inputLines, OPTIONS, readOption, type OptionName, type OptionValue } from '../options/table.js';
 
 /** Like `core.getInput(name)`: the raw value, '' when unset. */
@@ -43,28 +42,17 @@ export interface PublishOptions extends Omit<CheckRunInputs, 'mode'> {
   publishErrors: 'warn' | 'fail';
 }
 
-export interface ActionInputs {
-  mode: Mode;
-  /** Built for `check` and `report-only`; undefined for `post-from-report`, which runs nothing. */
-  check?: CheckOptions;
+/** The inputs every mode has; each mode reads its own beside them (src/action/modes/, `inputs`). */
+export interface CommonInputs {
   publish: PublishOptions;
   /** `report` input resolved against cwd: where to write the JSON report, or (post-from-report) where to read it. */
   reportPath?: string;
-  /** Mode `explain` (the bot) only. */
-  bot?: { onUnknown: OptionValue<'on-unknown'>; labels: boolean; signatureDirs: string[] };
-  /** The `cache` input: keep results between runs (check and report-only). */
+  /** The `cache` input: keep results between runs (the modes that check). */
   cache: boolean;
-  /** `merge`: globs of the JSON reports to merge (relative to the workspace). */
-  reports?: string[];
-  /**
-   * `post-from-report` and `merge`: the `signatures` input, the extra signature directories a saved report's diagnoses
-   * are derived again with (diagnose/saved-report.ts), besides the built-in ones.
-   */
-  signatureDirs?: string[];
 }
 
 /** Reads one input through the option table (same parsers as the CLI); errors are InputErrors naming the input. */
-function inputReader(getInput: GetInput, cwd: string): OptionReader {
+export function inputReader(getInput: GetInput, cwd: string): OptionReader {
   // An empty input takes its action.yml default (a direct `node dist/index.js` gets no defaults from the runner); an
   // option the Action has no input for (a CLI-only flag) takes its own default. `github-token` stays '' when unset.
   return (name) => {
@@ -107,14 +95,13 @@ export function parseCheckRunInputs(getInput: GetInput, cwd: string): CheckRunIn
 }
 
 /**
- * Validates every input and builds what the Action needs.
+ * Validates the inputs every mode has (the mode's own are read by its unit: src/action/modes/index.ts `parseInputs`).
  *
  * @param getInput raw input values ('' when unset), e.g. `(n) => core.getInput(n)`
  * @param cwd the workspace: globs, `stdin`, `dirs` and `report` are relative to it
- * @returns check() options (unless post-from-report) and the publishing options
  * @throws InputError naming the first bad input and its value
  */
-export function parseInputs(getInput: GetInput, cwd: string): ActionInputs {
+export function parseCommonInputs(getInput: GetInput, cwd: string): CommonInputs & { mode: Mode; read: OptionReader } {
   const read = inputReader(getInput, cwd);
   const { mode, ...checkRun } = parseCheckRunInputs(getInput, cwd);
   const publish: PublishOptions = {
@@ -125,24 +112,5 @@ export function parseInputs(getInput: GetInput, cwd: string): ActionInputs {
     hideOld: read('hide-old'),
     publishErrors: read('publish-errors'),
   };
-  const reportPath = read('report');
-  const cache = read('cache');
-
-  if (mode === 'explain') {
-    return { mode, publish, cache, bot: { onUnknown: read('on-unknown'), labels: read('labels'), signatureDirs: read('signatures') } };
-  }
-  if (mode === 'post-from-report') {
-    if (!reportPath) throw new InputError('report', '', 'mode post-from-report needs the path of a saved JSON report');
-    return { mode, publish, reportPath, cache, signatureDirs: read('signatures') };
-  }
-  if (mode === 'merge') {
-    const reports = read('reports');
-    if (reports.length === 0) throw new InputError('reports', '', 'mode merge needs the JSON reports to merge (globs, one per line)');
-    return { mode, publish, reportPath, cache, reports, signatureDirs: read('signatures') };
-  }
-
-  const patterns = read('artifacts');
-  if (patterns.length === 0) throw new InputError('artifacts', '', 'expected one or more globs (one per line)');
-  const check = buildCheckOptions(read, patterns, cwd);
-  return { mode, check, publish, reportPath, cache };
+  return { mode, read, publish, reportPath: read('report'), cache: read('cache') };
 }
