@@ -10,7 +10,7 @@ import { bisect, type Outcome } from '../src/versions/bisect.js';
 import { type VersionsReport, versionsBreak } from '../src/versions/matrix.js';
 import { renderVersionsMarkdown, renderVersionsTerminal } from '../src/versions/render.js';
 import { describeHostCompatibility, hostCompatibility, hostFit } from '../src/versions/host.js';
-import { builtInReleaseTable, loadReleaseTable } from '../src/versions/releases.js';
+import { builtInReleaseTable, expandReleases, loadReleaseTable } from '../src/versions/releases.js';
 import builtIn from '../src/versions/wasmtime-releases.json' with { type: 'json' };
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -59,6 +59,12 @@ describe('release data', () => {
       { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20 },
     );
     expect(JSON.parse(derived)).toEqual(builtIn);
+  });
+
+  it('a range is its ends and every N.0.0 release the data knows between them', () => {
+    expect(expandReleases(['30.0.0..33.0.0', '47.0.4', '31.0.0'], table)).toEqual(['30.0.0', '31.0.0', '32.0.0', '33.0.0', '47.0.4']);
+    expect(expandReleases(['36.0.2..40.0.0'], table)).toEqual(['36.0.2', '37.0.0', '39.0.0', '40.0.0']);
+    expect(() => expandReleases(['40.0.0..30.0.0'], table)).toThrow('release range 40.0.0..30.0.0: the first release is newer');
   });
 
   it('a user file adds a release and replaces one; a bad one is named', async () => {
@@ -169,9 +175,10 @@ describe('wasm-p2-check versions (command line)', () => {
 
   it.each([
     [['versions', 'a.wasm'], /versions needs --releases/],
+    [['versions', '--releases', '30.0.0..', 'a.wasm'], /'' is not one/],
     [
       ['versions', '--releases', '33.0.0,x', 'a.wasm'],
-      /--releases '33.0.0,x': expected wasmtime releases like 33.0.0,40.0.0; 'x' is not one/,
+      /--releases '33.0.0,x': expected wasmtime releases like 33.0.0,40.0.0 or 33.0.0..47.0.0; 'x' is not one/,
     ],
     [['versions', '--releases', '33.0.0', '--adapter', 'bundled', 'a.wasm'], /--adapter is chosen per release/],
     [['--releases', '33.0.0', 'a.wasm'], /--releases is an option of 'wasm-p2-check versions'/],

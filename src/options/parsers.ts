@@ -134,16 +134,25 @@ export function parseWasmtimeVersion(text: string): string | undefined {
 /** Most releases one matrix takes (each is a binding: an adapter, or a wasmtime and its adapter). */
 export const MAX_RELEASES = 64;
 
-/** `33.0.0,40.0.0 v47.0.0`: wasmtime releases separated by commas or spaces (`v` allowed), in any order. */
+/**
+ * `33.0.0,40.0.0 v47.0.0`: wasmtime releases separated by commas or spaces (`v` allowed), in any order; `33.0.0..47.0.0`
+ * is a range (its ends and every known `N.0.0` release between, expanded from the release data before anything runs).
+ */
 export function parseReleaseList(text: string): string[] {
   const items = text.split(/[\s,]+/).filter((t) => t !== '');
   if (items.length === 0 || items.length > MAX_RELEASES) {
     throw new OptionError(`expected 1 to ${MAX_RELEASES} wasmtime releases like 33.0.0,40.0.0 (commas or spaces between)`);
   }
-  return items.map((item) => {
+  const release = (item: string) => {
     const m = RELEASE.exec(item);
-    if (!m) throw new OptionError(`expected wasmtime releases like 33.0.0,40.0.0; '${item.slice(0, 40)}' is not one`);
+    if (!m) throw new OptionError(`expected wasmtime releases like 33.0.0,40.0.0 or 33.0.0..47.0.0; '${item.slice(0, 40)}' is not one`);
     return m[1]!;
+  };
+  return items.map((item) => {
+    const range = item.split('..');
+    if (range.length === 1) return release(item);
+    if (range.length !== 2) release(item);
+    return `${release(range[0]!)}..${release(range[1]!)}`;
   });
 }
 

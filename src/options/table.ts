@@ -557,7 +557,9 @@ export const OPTIONS = {
       flag: 'releases',
       value: 'V,V…',
       group: 'Release matrix',
-      help: "wasmtime releases to check the artifacts with, e.g. 33.0.0,40.0.0,47.0.0\n('versions' only; repeatable)",
+      help:
+        'wasmtime releases to check the artifacts with, e.g. 33.0.0,40.0.0,47.0.0;\n' +
+        "33.0.0..47.0.0 = the ends and every N.0.0 between ('versions' only)",
     },
   }),
   'bisect-releases': flag({

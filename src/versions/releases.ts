@@ -127,3 +127,27 @@ export async function loadReleaseTable(userFiles: string[] = []): Promise<Releas
 export function builtInReleaseTable(): ReleaseTable {
   return new ReleaseTable(readTable(builtIn, 'built-in'));
 }
+
+/**
+ * Release lists as given (`33.0.0`, or a range `33.0.0..47.0.0`) → releases, oldest first: a range is its two ends and
+ * every `N.0.0` release the data knows between them. @throws Error for a range whose ends are the wrong way round
+ */
+export function expandReleases(items: string[], table: ReleaseTable): string[] {
+  const out = new Set<string>();
+  for (const item of items) {
+    const [from, to] = item.split('..');
+    if (to === undefined) {
+      out.add(from!);
+      continue;
+    }
+    if (semver.gt(from!, to)) throw new Error(`release range ${item}: the first release is newer than the second`);
+    out.add(from!);
+    for (const r of table.all()) {
+      if (semver.gt(r.version, from!) && semver.lt(r.version, to) && semver.patch(r.version) === 0 && semver.minor(r.version) === 0) {
+        out.add(r.version);
+      }
+    }
+    out.add(to);
+  }
+  return [...out].sort(semver.compare);
+}

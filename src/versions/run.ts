@@ -6,7 +6,7 @@ import { prepareCheck } from '../check.js';
 import { ConfigError, type CheckOptions } from '../options/index.js';
 import { VERSION } from '../package/version.js';
 import { VERSIONS_SCHEMA_VERSION, versionsMatrix, type VersionsReport } from './matrix.js';
-import { loadReleaseTable } from './releases.js';
+import { expandReleases, loadReleaseTable } from './releases.js';
 
 export interface RunVersionsOptions {
   releases: string[];
@@ -21,9 +21,15 @@ export async function runVersions(options: CheckOptions, opts: RunVersionsOption
     const table = await loadReleaseTable(opts.releaseData ?? []).catch((e: Error) => {
       throw new ConfigError('release-data', e.message);
     });
+    let releases: string[];
+    try {
+      releases = expandReleases(opts.releases, table);
+    } catch (e) {
+      throw new ConfigError('releases', (e as Error).message);
+    }
     const session = await prepareCheck(options);
     try {
-      return await versionsMatrix(session, { releases: opts.releases, bisect: opts.bisect, table, log });
+      return await versionsMatrix(session, { releases, bisect: opts.bisect, table, log });
     } finally {
       await session.dispose();
     }
