@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { check } from '../src/check.js';
 import { createEmbeddedRunner } from '../src/runtime/embedded/runner.js';
+import { CHECK_RUNTIMES } from './check-runtimes.js';
 import { makeSandbox } from './report-factory.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -85,4 +87,30 @@ describe('embedded P2 host (preview2-shim)', () => {
     const result = await runner().runComponent(component, makeSandbox({ stdinFile: input, timeoutMs: 10_000 }));
     expect([result.exitCode, result.stdout.text]).toEqual([0, 'poll: 2 ready, stdin readable, stdout writable\nfrom stdin\n']);
   });
+});
+
+describe('a deviation node:wasi keeps (file times to whole seconds) is attributed to the hosts', () => {
+  for (const { name, options: runtime, skip } of CHECK_RUNTIMES) {
+    it.skipIf(skip !== undefined)(`${name}: file-times.wasm sets a time with nanoseconds and prints it back`, async () => {
+      const dir = path.join(work, `times-${name}`);
+      await mkdir(dir);
+      const report = await check({
+        patterns: ['file-times.wasm'],
+        cwd: fixtures,
+        ...runtime,
+        sandbox: makeSandbox({ dirs: [{ host: dir, guest: '/data' }], timeoutMs: 60_000 }),
+        workDir: path.join(work, `check-times-${name}`),
+      });
+      const [result] = report.results;
+      if (name === 'wasmtime') {
+        // One engine for both runs keeps the nanoseconds: nothing differs.
+        expect(result!.verdict).toBe('PASS');
+        expect(result!.p1!.stdout.text).toBe('mtime 1700000000.987654321\n');
+      } else {
+        expect(result!.p1!.stdout.text).toBe('mtime 1700000000.000000000\n');
+        expect(result!.diagnoses[0]?.signatureId).toBe('p1-host-file-times-seconds');
+        expect(result!.diagnoses[0]!.evidence.join('\n')).toMatch(/node:wasi/);
+      }
+    });
+  }
 });

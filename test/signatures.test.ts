@@ -49,7 +49,10 @@ describe('built-in signature files', async () => {
       ...corpus.entries.map((e) => e.expected.signature),
     ]);
     const db = await loadSignatures();
-    for (const s of db.signatures) if (s.id !== 'cannot-leave-component-instance') expect(expected.has(s.id), s.id).toBe(true);
+    // p1-host-file-times-seconds needs a preopen, which the live fixture runs do not give: its fixture is checked by
+    // test/runtime-embedded-p1-conformance.test.ts.
+    const elsewhere = new Set(['cannot-leave-component-instance', 'p1-host-file-times-seconds']);
+    for (const s of db.signatures) if (!elsewhere.has(s.id)) expect(expected.has(s.id), s.id).toBe(true);
   });
 });
 

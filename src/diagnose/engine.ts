@@ -250,6 +250,10 @@ function evalRun(key: 'p1' | 'p2', p: RunPattern, run: RunResult | undefined, ba
     if (run.timedOut !== p.timedOut) return fail;
     weight += WEIGHT.run;
   }
+  if (p.runtime !== undefined) {
+    if (!testPattern(p.runtime, `${run.runtime.name} ${run.runtime.version}`)) return fail;
+    weight += WEIGHT.run;
+  }
   for (const stream of ['stdout', 'stderr'] as const) {
     const pats = p[stream];
     if (!pats) continue;

@@ -242,6 +242,10 @@ export const signatureSchema = {
         timedOut: {
           type: 'boolean',
         },
+        runtime: {
+          $ref: '#/$defs/regex',
+          description: "Regex over the run's host, `name version` (e.g. `node:wasi node 20.20.2`).",
+        },
         stdout: {
           $ref: '#/$defs/textPatternList',
         },
