@@ -67,7 +67,7 @@ describe('fixtures: manifest agreement', () => {
 describe('fixtures: facts', () => {
   it('c-hello.wasm: clang 14 C command, WASI P1 imports only', async () => {
     const m = (await inspect('c-hello.wasm')).module!;
-    expect(m.toolchain).toMatchObject({ language: 'c', compiler: 'clang', version: '14.0.6' });
+    expect(m.toolchain).toMatchObject({ language: 'c', compiler: 'Debian clang', version: '14.0.6' });
     expect(m.style).toBe('command');
     expect(Object.keys(m.importsByModule)).toEqual(['wasi_snapshot_preview1']);
     expect(m.importsByModule.wasi_snapshot_preview1).toContain('fd_write');

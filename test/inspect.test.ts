@@ -86,7 +86,26 @@ describe('toolchainOf', () => {
     [
       'Debian clang, C',
       producers({ language: [{ name: 'C99', version: '' }], processedBy: [{ name: 'Debian clang', version: '14.0.6' }] }),
-      { language: 'c', compiler: 'clang', version: '14.0.6' },
+      { language: 'c', compiler: 'Debian clang', version: '14.0.6' },
+    ],
+    [
+      'wasi-sdk clang (GHC links through it): GHC decides; a C program: clang (wasi-sdk)',
+      producers({
+        language: [{ name: 'C11', version: '' }],
+        processedBy: [{ name: 'clang', version: '21.1.8-wasi-sdk (https://gitlab.haskell.org/haskell-wasm/llvm-project.git abacb16)' }],
+      }),
+      { language: 'c', compiler: 'clang (wasi-sdk)', version: '21.1.8' },
+    ],
+    [
+      'C and C++ linked (a C++ program links libc): C++',
+      producers({
+        language: [
+          { name: 'C99', version: '' },
+          { name: 'C_plus_plus_14', version: '' },
+        ],
+        processedBy: [{ name: 'Debian clang', version: '14.0.6' }],
+      }),
+      { language: 'c++', compiler: 'Debian clang', version: '14.0.6' },
     ],
     [
       'upstream clang with URL, C11',

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../src/check.js';
 import { compare } from '../src/compare/index.js';
+import { resultFails } from '../src/report/fail-on.js';
 import { adapterKindFor } from '../src/convert/index.js';
 import { explain } from '../src/diagnose/explain.js';
 import { inspectBytes, inspectFile } from '../src/inspect/index.js';
@@ -127,5 +128,23 @@ describe('a WASI 0.2 core module exporting wasi:cli/run', () => {
     expect(a.module!.witRunExport).toBe('wasi:cli/run@0.2.3#run');
     expect(a.module!.targetsWasiP2).toBe(true);
     expect(adapterKindFor(a)).toBe('reactor');
+  });
+
+  it('its P2 failure with no P1 baseline fails the gate as P2-FAIL, never PASS; a clean run is PASS', () => {
+    const a = inspectBytes(
+      'h.wasm',
+      buildModule({
+        funcImports: [['wasi:cli/environment@0.2.3', 'get-environment']],
+        funcExports: ['wasi:cli/run@0.2.3#run'],
+        customs: [['component-type:bindings', []]],
+      }),
+    );
+    const exit1 = compare(a, undefined, { ok: true } as never, makeRun('p2', { exitCode: 1 }));
+    expect(exit1.verdict).toBe('P2-FAIL');
+    expect(exit1.notes.map((n) => n.code)).toEqual(['no-p1-baseline', 'p2-failed-without-baseline']);
+    expect(resultFails({ verdict: exit1.verdict, p2: makeRun('p2', { exitCode: 1 }) }, 'regression')).toBe(true);
+    const trap = makeRun('p2', { exitCode: null, trap: { kind: 'unreachable', message: 'unreachable', frames: [] } as never });
+    expect(compare(a, undefined, { ok: true } as never, trap).verdict).toBe('P2-FAIL');
+    expect(compare(a, undefined, { ok: true } as never, makeRun('p2')).verdict).toBe('PASS');
   });
 });

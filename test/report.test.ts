@@ -124,7 +124,17 @@ describe('summarize', () => {
     const s = summarize(mixedReport().results);
     expect(s).toEqual({
       total: 8,
-      counts: { PASS: 2, REGRESSION: 2, 'CONVERT-FAIL': 1, 'PRE-EXISTING': 1, TIMEOUT: 1, 'INVALID-INPUT': 1, 'NOT-WASI': 0, ERROR: 0 },
+      counts: {
+        PASS: 2,
+        REGRESSION: 2,
+        'CONVERT-FAIL': 1,
+        'PRE-EXISTING': 1,
+        TIMEOUT: 1,
+        'INVALID-INPUT': 1,
+        'NOT-WASI': 0,
+        ERROR: 0,
+        'P2-FAIL': 0,
+      },
       regressions: 3,
       failures: 6,
     });
@@ -133,7 +143,17 @@ describe('summarize', () => {
   it('is all zeros for no results', () => {
     expect(summarize([])).toEqual({
       total: 0,
-      counts: { PASS: 0, REGRESSION: 0, 'CONVERT-FAIL': 0, 'PRE-EXISTING': 0, TIMEOUT: 0, 'INVALID-INPUT': 0, 'NOT-WASI': 0, ERROR: 0 },
+      counts: {
+        PASS: 0,
+        REGRESSION: 0,
+        'CONVERT-FAIL': 0,
+        'PRE-EXISTING': 0,
+        TIMEOUT: 0,
+        'INVALID-INPUT': 0,
+        'NOT-WASI': 0,
+        ERROR: 0,
+        'P2-FAIL': 0,
+      },
       regressions: 0,
       failures: 0,
     });

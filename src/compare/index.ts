@@ -125,7 +125,18 @@ export function compare(
       artifact.kind === 'component' ? 'already a component' : 'a core module built for WASI 0.2 (WIT imports, component-type metadata)';
     notes.push({ code: 'no-p1-baseline', message: `The input is ${what}: there is no P1 baseline, only the P2 run.` });
     if (p2.timedOut) return { verdict: 'TIMEOUT', differences, notes };
-    return { verdict: runFailed(p2) ? 'PRE-EXISTING' : 'PASS', differences, notes };
+    // Nothing to compare with, so a failure cannot be "pre-existing" (that needs a P1 run) nor be let through: it is
+    // the component's own, and fails the gate (P2-FAIL).
+    if (runFailed(p2) || (p2.exitCode !== null && p2.exitCode !== 0)) {
+      notes.push({
+        code: 'p2-failed-without-baseline',
+        message:
+          `The P2 run failed (${ellipsize(describeOutcome(p2), QUOTE_CHARS)}) ` +
+          'and there is no P1 run to compare it with: it fails as P2.',
+      });
+      return { verdict: 'P2-FAIL', differences, notes };
+    }
+    return { verdict: 'PASS', differences, notes };
   }
   if (!p1 || !p2) return { verdict: 'PASS', differences, notes };
 

@@ -26,6 +26,7 @@ const WHAT: Record<Verdict, string> = {
   'INVALID-INPUT': 'is not a usable wasm module',
   'NOT-WASI': 'is not a WASI program (needs a specific non-WASI host)',
   ERROR: 'could not be checked (the checker could not carry out a run)',
+  'P2-FAIL': 'fails as a P2 component (no P1 baseline to compare)',
 };
 
 /**

@@ -98,6 +98,17 @@ const BINDGENS: { name: RegExp; language: string; compiler: string }[] = [
 const POST_PROCESSORS =
   /^(wit-component|wasm-opt|walrus|wizer|wasm-tools|wasm-metadata|wasm-snip|wasm-ld|binaryen|wasm-bindgen-cli|componentize-.*|wit-bindgen-.*)$/i;
 
+/**
+ * Which clang: wasi-sdk's (its version string says `wasi-sdk`, e.g. `21.1.8-wasi-sdk (…llvm-project…)`) or a
+ * distribution's (`Debian clang 14.0.6`, `Ubuntu clang`, `Homebrew clang`, `Apple clang`); other compilers as named.
+ */
+function compilerLabel(name: string, tool: ProducerEntry | undefined): string {
+  if (name !== 'clang' || !tool) return name;
+  if (/wasi-sdk/i.test(tool.version) || /wasi-sdk/i.test(tool.name)) return 'clang (wasi-sdk)';
+  const vendor = /^(debian|ubuntu|homebrew|apple|emscripten)\s+clang$/i.exec(tool.name)?.[1];
+  return vendor ? `${vendor} clang` : name;
+}
+
 export interface ToolchainHints {
   /** Function names from the name section. */
   functionNames?: readonly string[];
@@ -128,9 +139,11 @@ export function toolchainOf(producers?: Producers, hints: ToolchainHints = {}): 
     .map((e) => ({ e, rule: LANGUAGES.find((l) => l.name.test(e.name)) }))
     .filter((x): x is { e: ProducerEntry; rule: (typeof LANGUAGES)[number] } => x.rule !== undefined);
   if (langs.length > 0) {
-    let chosen = langs[0]!;
+    // C and C++ both listed (a C++ program links libc's C objects): the program is C++.
+    const cxx = langs.find((l) => l.rule.compilerName === 'clang' && /^c(\+\+|_plus_plus|xx)/i.test(l.e.name));
+    let chosen = langs[0]!.rule.compilerName === 'clang' && cxx ? cxx : langs[0]!;
     const rust = langs.find((l) => l.rule.compilerName === 'rustc');
-    const c = langs.find((l) => l.rule.compilerName === 'clang');
+    const c = cxx ?? langs.find((l) => l.rule.compilerName === 'clang');
     const listed = [...producers.language.map(entryLabel), ...producers.processedBy.map(entryLabel)].join(', ');
     let why = '';
     if (rust && c) {
@@ -155,7 +168,7 @@ export function toolchainOf(producers?: Producers, hints: ToolchainHints = {}): 
     const language = typeof rule.language === 'function' ? rule.language(chosen.e) : rule.language;
     const tool = producers.processedBy.find((e) => rule.compiler.test(e.name));
     return withVersion(
-      { language, compiler: rule.compilerName, evidence: `producers: ${listed}${why}` },
+      { language, compiler: compilerLabel(rule.compilerName, tool), evidence: `producers: ${listed}${why}` },
       tool ? versionIn(tool.version || tool.name) : undefined,
     );
   }
@@ -174,7 +187,7 @@ export function toolchainOf(producers?: Producers, hints: ToolchainHints = {}): 
     if (l) {
       const language = typeof l.language === 'string' ? l.language : 'c';
       return withVersion(
-        { language, compiler: l.compilerName, evidence: `producers: processed-by ${entryLabel(e)}` },
+        { language, compiler: compilerLabel(l.compilerName, e), evidence: `producers: processed-by ${entryLabel(e)}` },
         versionIn(e.version || e.name),
       );
     }

@@ -23,7 +23,7 @@ export interface FailOnDefinition {
 }
 
 /** Verdicts that fail `fail-on: regression`: the conversion broke something, or the checker could not tell (ERROR). */
-export const GATING_VERDICTS: readonly Verdict[] = [...REGRESSION_VERDICTS, 'ERROR'];
+export const GATING_VERDICTS: readonly Verdict[] = [...REGRESSION_VERDICTS, 'P2-FAIL', 'ERROR'];
 
 export const FAIL_ON = {
   regression: { verdicts: GATING_VERDICTS, p2OnlyTimeout: true, isDefault: true, short: 'only what P2 broke, or could not check, fails' },
@@ -44,6 +44,7 @@ export const FAIL_ON_VALUES = Object.keys(FAIL_ON) as FailOn[];
 /** What a verdict means, in the words a fail-on description uses. */
 const GLOSS: Partial<Record<Verdict, string>> = {
   ERROR: 'the checker could not carry out a run',
+  'P2-FAIL': 'fails as P2 with no P1 baseline to compare',
   'NOT-WASI': 'a module built for a specific non-WASI host',
 };
 

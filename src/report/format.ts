@@ -21,6 +21,7 @@ export const VERDICT_ICON: Record<Verdict, string> = {
   'INVALID-INPUT': '🚫',
   'NOT-WASI': '🔌',
   ERROR: '🛑',
+  'P2-FAIL': '❌',
 };
 
 /** One line saying what a verdict means, for people who have not read the docs. */
@@ -33,6 +34,7 @@ export const VERDICT_MEANING: Record<Verdict, string> = {
   'INVALID-INPUT': 'is not a usable WebAssembly file',
   'NOT-WASI': 'is not a WASI program: it needs a specific non-WASI host',
   ERROR: 'could not be checked: the checker could not carry out a run',
+  'P2-FAIL': 'fails as a P2 component, and there is no P1 module to compare it with',
 };
 
 const LANGUAGE_NAMES: Record<string, string> = {

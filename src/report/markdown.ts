@@ -252,6 +252,7 @@ const VERDICT_TITLE: Record<ArtifactResult['verdict'], string> = {
   'INVALID-INPUT': 'Not a usable WebAssembly file',
   'NOT-WASI': 'Not a WASI program',
   ERROR: 'The checker could not run it',
+  'P2-FAIL': 'Fails as a P2 component (no P1 baseline)',
 };
 
 /** The safe thing to do, in one sentence (never an unsafe workaround). */
@@ -269,6 +270,8 @@ function causeFix(g: CauseGroup): string {
       return 'raise `timeout` if the program needs longer; a P2-only hang is a regression';
     case 'INVALID-INPUT':
       return 'point `artifacts` at WebAssembly modules only';
+    case 'P2-FAIL':
+      return 'fix the component (or the core module built for WASI 0.2): it fails on its own, with no P1 to compare';
     case 'NOT-WASI':
       return 'run it on the host it was built for, and leave it out of `artifacts`';
     case 'ERROR': {
@@ -348,6 +351,7 @@ const VERDICT_MEANING_PLURAL: Record<ArtifactResult['verdict'], string> = {
   'INVALID-INPUT': 'are not usable WebAssembly files',
   'NOT-WASI': 'are not WASI programs: they need a specific non-WASI host',
   ERROR: 'could not be checked: the checker could not carry out a run',
+  'P2-FAIL': 'fail as P2 components, with no P1 module to compare them with',
 };
 
 /** 'P1 exited 0; P2 trapped: assertion failed at adapter line 2857; stdout differs' (the trap, shown once). */

@@ -5,6 +5,7 @@ export const VERDICTS: readonly Verdict[] = [
   'PASS',
   'REGRESSION',
   'CONVERT-FAIL',
+  'P2-FAIL',
   'ERROR',
   'PRE-EXISTING',
   'TIMEOUT',

@@ -49,6 +49,7 @@ const VERDICT_STYLE: Record<Verdict, { mark: string; style: Style }> = {
   'INVALID-INPUT': { mark: '!', style: 'yellow' },
   'NOT-WASI': { mark: '-', style: 'cyan' },
   ERROR: { mark: '✖', style: 'red' },
+  'P2-FAIL': { mark: '✖', style: 'red' },
 };
 
 /** Guest output lines shown per stream: the first few and the last ones. */
