@@ -98,7 +98,7 @@ function ended(proc: ChildProcess, why: string, culprit?: { id: number; error: J
 function overLimit(proc: ChildProcess, id: number, limit: RunLimit): void {
   const p = pending.get(id);
   if (!p || child !== proc) return;
-  ended(proc, 'was killed', { id, error: new JcoLimitError(`${p.what}: ${limit.message}`, limit) });
+  ended(proc, 'was killed', { id, error: new JcoLimitError(limit.message, limit) });
   killTree(proc);
 }
 

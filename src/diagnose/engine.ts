@@ -737,7 +737,7 @@ function describeUnknown(ctx: DiagnoseContext): UnknownFailure {
   const failingRun = ctx.p2 && (ctx.p2.trap || ctx.p2.exitCode !== 0) ? ctx.p2 : ctx.p1;
   const message =
     trap?.message ??
-    (ctx.conversion && !ctx.conversion.ok ? ctx.conversion.error : undefined) ??
+    (ctx.conversion && !ctx.conversion.ok ? (ctx.conversion.error ?? ctx.conversion.checkerError) : undefined) ??
     failingRun?.stderr.text.split('\n').find((l) => l.trim()) ??
     ctx.text?.split('\n').find((l) => l.trim()) ??
     ctx.verdict ??
@@ -748,7 +748,9 @@ function describeUnknown(ctx: DiagnoseContext): UnknownFailure {
     evidence.push(
       `P1 (${ctx.p1.runtime.name}): exit ${ctx.p1.exitCode ?? 'none'}${ctx.p1.trap ? `, ${ctx.p1.trap.kind}: ${ctx.p1.trap.message}` : ''}`,
     );
-  if (ctx.conversion && !ctx.conversion.ok) evidence.push(`conversion failed: ${ctx.conversion.error ?? '(no message)'}`);
+  if (ctx.conversion?.checkerError !== undefined)
+    evidence.push(`conversion not carried out by the checker: ${ctx.conversion.checkerError}`);
+  else if (ctx.conversion && !ctx.conversion.ok) evidence.push(`conversion failed: ${ctx.conversion.error ?? '(no message)'}`);
   if (ctx.p2)
     evidence.push(
       `P2 (${ctx.p2.runtime.name}): exit ${ctx.p2.exitCode ?? 'none'}${ctx.p2.trap ? `, ${ctx.p2.trap.kind}: ${ctx.p2.trap.message}` : ''}`,
