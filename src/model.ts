@@ -60,6 +60,8 @@ export interface Toolchain {
   version?: string;
   /** What identified it, e.g. 'producers: Rust, C11, clang 18.1.2, rustc 1.92.0 (entry point: C main)', 'function ~start'. */
   evidence?: string;
+  /** A language runtime compiled into the module, e.g. 'CPython', 'CRuby', '.NET (Mono)': what the program is written in. */
+  runtime?: string;
 }
 
 /**

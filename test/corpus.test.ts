@@ -23,7 +23,7 @@ interface Entry {
   version: string;
   style: 'command' | 'reactor';
   sandbox: { args: string[]; dirs: string[]; files?: Record<string, string> };
-  expected: { verdict: string; signature: string | null; toolchain: string | null; host: string | null };
+  expected: { verdict: string; signature: string | null; toolchain: string | null; host: string | null; runtime?: string };
 }
 
 const corpus = (await loadCorpus()) as { entries: Entry[] };
@@ -65,6 +65,8 @@ describe.skipIf(skipReason !== undefined)('real-world corpus (published npm modu
       expect(a.module!.style).toBe(entry.style);
       expect(a.module!.toolchain?.language ?? null).toBe(entry.expected.toolchain);
       expect(a.module!.host?.kind ?? null).toBe(entry.expected.host);
+      // A language runtime compiled in (CPython, CRuby, .NET): named where the entry says so, and nowhere else.
+      expect(a.module!.toolchain?.runtime).toBe(entry.expected.runtime);
     });
 
     it(`${entry.id}: verdict ${entry.expected.verdict}, cause ${entry.expected.signature ?? '(none)'}`, async () => {

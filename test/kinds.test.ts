@@ -67,8 +67,11 @@ describe('libraries for a host', () => {
 });
 
 describe('legacy exception handling refused by the host', () => {
-  it('inspect finds the legacy try instruction and the function it is in', async () => {
+  it('inspect finds the legacy try instruction and the function it is in; Emscripten behind its clang', async () => {
     const a = await inspectFile(fx('eh-legacy.wasm'));
+    // producers name only `Debian clang 14.0.6` (and C99, C++14): the stack helpers it exports are Emscripten's ABI.
+    expect(a.module!.toolchain).toMatchObject({ language: 'c++', compiler: 'Emscripten' });
+    expect(a.module!.toolchain!.evidence).toMatch(/Emscripten runtime ABI: stack\w+ \(its Debian clang 14\.0\.6\)/);
     expect(a.module!.features).toContain('legacy-exceptions');
     expect(a.module!.legacyExceptions).toEqual({ instruction: 'try', function: expect.stringMatching(/^func\[\d+\]|\w/) });
   });

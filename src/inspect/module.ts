@@ -5,7 +5,7 @@
 import type { ExportEntry, ExternKind, ImportEntry, ModuleFacts, Producers } from '../model.js';
 import { type CodeBody, exceptionUse, reachableImport } from './callgraph.js';
 import { hostRequirement } from './host.js';
-import { decodeProducers, toolchainFromEvidence, toolchainOf } from './producers.js';
+import { decodeProducers, refineToolchain, toolchainFromEvidence, toolchainOf } from './producers.js';
 import { ByteReader, InspectError, hex, readSections, withSection } from './reader.js';
 
 const SECTION_NAMES: Record<number, string> = {
@@ -322,7 +322,7 @@ function deriveFacts(
   if (memory.count > 1) features.push('multi-memory');
   // Producers first; when it names no language (stripped, or only post-processors), the other evidence decides.
   const fromProducers = toolchainOf(producers, { functionNames });
-  const toolchain =
+  const found =
     fromProducers && fromProducers.language !== 'unknown'
       ? fromProducers
       : (toolchainFromEvidence(
@@ -331,6 +331,12 @@ function deriveFacts(
           Object.keys(importsByModule),
           imports.map((i) => i.name),
         ) ?? fromProducers);
+  const toolchain = refineToolchain(
+    found,
+    functionNames,
+    exports.map((e) => e.name),
+    imports.map((i) => i.name),
+  );
   // `component-type…` custom sections carry the WIT world the imports are typed by (wit-bindgen / wasm32-wasip2 output):
   // imports from `ns:pkg/iface` modules are then satisfied through WIT, not by the P1 adapter.
   const witMetadata = customSections.some((name) => name.startsWith('component-type'));

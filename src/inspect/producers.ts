@@ -248,3 +248,46 @@ export function toolchainFromEvidence(
     return { language: 'c', compiler: 'clang', evidence: `function ${hit} (clang / wasi-libc)` };
   return undefined;
 }
+
+/** A language runtime compiled into the module (an interpreter or VM): the program it runs is in that language. */
+const RUNTIMES: { runtime: string; test: (name: string) => boolean }[] = [
+  { runtime: 'CPython', test: (n) => /^(_PyRuntime|Py_InitializeFromConfig|Py_BytesMain|Py_RunMain)$/.test(n) },
+  {
+    runtime: 'CRuby',
+    test: (n) => /^(ruby_init|ruby_setup|ruby_options|rb_eval_string_protect)$|^(ruby-init|rb-eval-string-protect)\b/.test(n),
+  },
+  { runtime: '.NET (Mono)', test: (n) => /^mono_wasm_(load_runtime|add_assembly|register_root)$|^mono_jiterp_/.test(n) },
+];
+
+/** Emscripten's runtime ABI: stack helpers it exports (standalone builds too) and the JS glue's imports. */
+const EMSCRIPTEN_EXPORTS =
+  /^(stackSave|stackRestore|stackAlloc|emscripten_stack_(init|get_end|get_base|get_free)|_emscripten_stack_(restore|alloc))$/;
+
+/**
+ * What names and exports add to a toolchain found from producers or other evidence: the language runtime compiled in
+ * (CPython, CRuby, .NET's Mono) and the Emscripten SDK behind a clang (its producers name only clang).
+ */
+export function refineToolchain(
+  t: Toolchain | undefined,
+  functionNames: readonly string[],
+  exportNames: readonly string[],
+  importNames: readonly string[],
+): Toolchain | undefined {
+  if (!t) return t;
+  let out = t;
+  const names = [...exportNames, ...functionNames];
+  for (const r of RUNTIMES) {
+    const hit = names.find(r.test);
+    if (hit) {
+      out = { ...out, runtime: r.runtime, evidence: `${out.evidence ?? ''}; ${r.runtime} inside (${hit})`.replace(/^; /, '') };
+      break;
+    }
+  }
+  const em = exportNames.find((n) => EMSCRIPTEN_EXPORTS.test(n)) ?? importNames.find((n) => /^(emscripten_|_emscripten_)/.test(n));
+  if (em && (out.language === 'c' || out.language === 'c++') && !/emscripten/i.test(out.compiler ?? '')) {
+    const clang = [out.compiler, out.version].filter(Boolean).join(' ');
+    const { version: _clangVersion, ...rest } = out;
+    out = { ...rest, compiler: 'Emscripten', evidence: `${out.evidence ?? ''}; Emscripten runtime ABI: ${em} (its ${clang})` };
+  }
+  return out;
+}

@@ -59,7 +59,8 @@ export function toolchainLabel(result: ArtifactResult): string {
   if (!compiler) return lang ?? t.language;
   // Name the language when the compiler's name does not imply it (clang builds C and C++).
   const implied = !t.compiler || ['rustc', 'tinygo', lang?.toLowerCase()].includes(t.compiler.toLowerCase());
-  return lang && !implied ? `${compiler} (${lang})` : compiler;
+  const label = lang && !implied ? `${compiler} (${lang})` : compiler;
+  return t.runtime ? `${t.runtime} runtime, ${label}` : label;
 }
 
 export function runtimeLabel(r: RuntimeId | undefined): string {
