@@ -356,34 +356,45 @@ function expectSafe(md: string): void {
 }
 
 describe('renderMarkdown', () => {
-  it('renders the mixed report: verdict heading, one line per cause with its fix, then folded detail per cause', async () => {
+  it('renders the mixed report: verdict heading, a section per cause with its fix first, details folded', async () => {
     const md = renderMarkdown(mixedReport());
     await expect(md).toMatchFileSnapshot('__outputs__/mixed.md');
     expectSafe(md);
     const lines = md.split('\n');
     expect(lines[0]).toBe('## ❌ wasm-p2-check: 3 of 8 artifacts break as WASI P2 components');
-    // Right under the heading, before any detail: one line per distinct cause, worst verdict first.
-    const causes = lines.slice(2, lines.indexOf('', 2));
-    expect(causes).toEqual([
-      '- ❌ **Go ≥ 1.24 heap overwrites the adapter state**: go124-hello.wasm (REGRESSION, high confidence, predicted before running). **Fix:** Build a component directly: TinyGo with `-target=wasip2`.',
-      '- ❌ **No known signature: P2 exited 134 with no trap**: mystery.wasm (REGRESSION). **Fix:** none known yet: [propose a signature](https://github.com/wasm-p2-check/wasm-p2-check/issues/new?template=signature.yml&fingerprint=f00dfeed1234)',
-      '- ❌ **Module imports something other than WASI**: as-env.wasm (CONVERT-FAIL, high confidence). **Fix:** Provide `abort` yourself (AssemblyScript: `--use abort=`).',
-      '- ⚠️ **The guest traps as P1 too**: c-oob-trap.wasm (PRE-EXISTING, high confidence). **Fix:** fix it as a P1 module first: this is not a conversion problem',
-      '- ⏱️ **Did not finish within the time limit**: c-loop.wasm (TIMEOUT). **Fix:** raise `timeout` if the program needs longer; a P2-only hang is a regression',
-      '- 🚫 **Not a usable WebAssembly file: truncated: section 10 (code) declares 3536 bytes but only 1551 remain**: truncated.wasm (INVALID-INPUT). **Fix:** point `artifacts` at WebAssembly modules only',
+    // One section per distinct cause, worst verdict first, numbered; each opens with who, how, and the fix.
+    expect(lines.filter((l) => l.startsWith('### '))).toEqual([
+      '### ❌ 1. Go ≥ 1.24 heap overwrites the adapter state',
+      '### ❌ 2. No known signature: P2 exited 134 with no trap',
+      '### ❌ 3. Module imports something other than WASI',
+      '### ⚠️ 4. The guest traps as P1 too',
+      '### ⏱️ 5. Did not finish within the time limit',
+      '### 🚫 6. Not a usable WebAssembly file: truncated: section 10 (code) declares 3536 bytes but only 1551 remain',
     ]);
-    // The table of every artifact is folded.
-    expect(md).toContain('<details><summary>All 8 artifacts (2 passing)</summary>\n\n| Artifact | Toolchain | Verdict | Diagnosis |');
-    expect(md).toContain('| go124-hello.wasm | Go 1.24.4 | ❌ REGRESSION | Go ≥ 1.24 heap overwrites the adapter state (high) |');
-    expect(md).toContain('| mystery.wasm | clang 14.0.6 (C) | ❌ REGRESSION | no known signature (`f00dfeed1234`) |');
-    // A section per cause; the safe workarounds in the open, the unsafe one flagged with its reason.
     expect(md).toContain(
-      '### ❌ Go ≥ 1.24 heap overwrites the adapter state\n\ngo124-hello.wasm (Go 1.24.4) works as a P1 module but fails or behaves differently as a P2 component. P1 exited 0; P2 trapped: assertion failed at adapter line 2786; stdout differs.',
+      '### ❌ 1. Go ≥ 1.24 heap overwrites the adapter state\n\n**go124-hello.wasm** (Go 1.24.4): REGRESSION, high confidence, predicted before running. ' +
+        'P1 exited 0; P2 trapped: assertion failed at adapter line 2786; stdout differs.\n\n**Fix:** Build a component directly: TinyGo with `-target=wasip2`.',
     );
+    expect(lines.filter((l) => l.startsWith('**Fix:**'))).toEqual([
+      '**Fix:** Build a component directly: TinyGo with `-target=wasip2`.',
+      '**Fix:** none known yet: [propose a signature](https://github.com/wasm-p2-check/wasm-p2-check/issues/new?template=signature.yml&fingerprint=f00dfeed1234)',
+      '**Fix:** Provide `abort` yourself (AssemblyScript: `--use abort=`).',
+      '**Fix:** fix it as a P1 module first: this is not a conversion problem',
+      '**Fix:** raise `timeout` if the program needs longer; a P2-only hang is a regression',
+      '**Fix:** point `artifacts` at WebAssembly modules only',
+    ]);
+    // The table of every artifact is folded, and names each failure's cause by number (said once, above).
+    expect(md).toContain('<details><summary>All 8 artifacts (2 passing)</summary>\n\n| Artifact | Toolchain | Verdict | Cause |');
+    expect(md).toContain('| go124-hello.wasm | Go 1.24.4 | ❌ REGRESSION | cause 1 |');
+    expect(md).toContain('| mystery.wasm | clang 14.0.6 (C) | ❌ REGRESSION | cause 2 |');
+    // The fix is not repeated; the other safe ways follow it; the unsafe one is folded, with why.
+    expect(md.match(/Build a component directly/g)).toHaveLength(1);
+    expect(md).toContain('**Other ways:**\n\n- Run the P1 module on a P1 host (wasmtime runs wasip1 modules natively).');
     expect(md).toContain(
-      '4. ⚠️ **Unsafe:** Replace `random_get` with a fake generator. (hides the symptom, makes randomness predictable: insecure)',
+      '<details><summary>⚠️ An unsafe workaround: not recommended, and why</summary>\n\n' +
+        '- Replace `random_get` with a fake generator. — hides the symptom, makes randomness predictable: insecure',
     );
-    expect(md.indexOf('1. Build a component directly')).toBeLessThan(md.indexOf('**Unsafe:**'));
+    expect(md.indexOf('**Fix:** Build a component directly')).toBeLessThan(md.indexOf('Replace `random_get`'));
     // Cause, evidence and links folded; the confirmed prediction is not a second copy of the diagnosis.
     expect(md).toContain('<details><summary>Why: cause and evidence (high confidence, go-heap-clobbers-adapter-state)</summary>');
     expect(md).toContain('[golang/go#\u200b72123](https://github.com/golang/go/issues/72123)');
@@ -392,9 +403,11 @@ describe('renderMarkdown', () => {
     // The trap appears once in the open (the line above) and once in the backtrace block, not in the differences.
     expect(md.match(/assertion failed at adapter line 2786/g)!.length).toBe(3); // line, evidence (folded), stderr (folded)
     expect(md).not.toMatch(/^\| trap \|/m);
-    expect(md).toContain(
-      '**Hosts:** P1 node:wasi 20.20.2 · P2 preview2-shim 0.26.1 · adapter wasi\\_snapshot\\_preview1.command.wasm 33.0.0 (bundled, WASI 0.2.3), sha256 2a652d711c1f',
+    // The hosts and adapter every result shares are said once, in the footer.
+    expect(md.split('\n').at(-1)).toContain(
+      'P2 preview2-shim 0.26.1 · adapter wasi\\_snapshot\\_preview1.command.wasm 33.0.0 (bundled, WASI 0.2.3), sha256 2a652d711c1f</sub>',
     );
+    expect(md).not.toContain('**Hosts:** P1 node:wasi 20.20.2 · P2 preview2-shim 0.26.1 · adapter');
     expect(md).toContain('<details><summary>P2 stderr (38 bytes)</summary>');
     expect(md).toContain('Fingerprint: `f00dfeed1234`');
     expect(md).toContain('<details><summary>Conversion error</summary>');
@@ -443,11 +456,10 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(makeReport([...results, passResult()]));
     expectSafe(md);
     expect(md.split('\n')[0]).toBe('## ❌ wasm-p2-check: 12 of 13 artifacts break as WASI P2 components');
+    // A few names in the open, then a count; the whole list folded.
     expect(md).toContain(
-      '- ❌ **Go ≥ 1.24 heap overwrites the adapter state**: 12 artifacts, same cause (REGRESSION, high confidence, predicted before running). **Fix:** Build a component directly',
-    );
-    expect(md).toContain(
-      '12 artifacts, same cause: 12 artifacts work as P1 modules but fail or behave differently as P2 components. The details below are for go-0.wasm: P1 exited 0;',
+      '**go-0.wasm** (Go 1.24.4), **go-1.wasm**, **go-2.wasm** and 9 more — 12 artifacts, same cause: REGRESSION, high confidence, ' +
+        'predicted before running. Shown for go-0.wasm: P1 exited 0;',
     );
     expect(md).toContain('<details><summary>The 12 artifacts</summary>\n\n- go-0.wasm (Go 1.24.4)\n- go-1.wasm (Go 1.24.4)');
     expect(md.match(/^### /gm)).toHaveLength(1);
@@ -533,33 +545,34 @@ describe('renderMarkdown', () => {
     expectSafe(md);
     expect(md.split('\n')[0]).toBe('## 🛑 wasm-p2-check: no regressions found, but 2 of 4 artifacts could not be checked');
     expect(md).toContain(
-      '- 🛑 **The checker could not run it: embedded P2 host exited with signal SIGKILL before the guest started**: c-hello.wasm (ERROR). **Fix:** re-run; if it persists, report it with the job log',
+      '### 🛑 1. The checker could not run it: embedded P2 host exited with signal SIGKILL before the guest started\n\n' +
+        '**c-hello.wasm** (clang 14.0.6 (C)): ERROR. P1 exited 0; P2 could not be run by the checker.\n\n' +
+        '**Fix:** re-run; if it persists, report it with the job log',
     );
+    expect(md).toContain('**big.wasm** (clang 14.0.6 (C)): ERROR. P1 exited 0; P2 hit the memory limit.\n\n**Fix:** raise the memory limit, or check why the run needs more');
     expect(md).toContain(
-      '- 🛑 **The checker could not run it: guest memory limit 1 GiB reached**: big.wasm (ERROR). **Fix:** raise the memory limit, or check why the run needs more',
+      '### 🔌 3. Node-API addon built with emnapi: needs a Node.js host\n\n**napi-addon.wasm** (clang 14.0.6 (C)): NOT-WASI, high confidence.\n\n' +
+        '**Fix:** Load it with emnapi in Node.js; it is not meant to run under WASI.',
     );
-    expect(md).toContain(
-      '- 🔌 **Node-API addon built with emnapi: needs a Node.js host**: napi-addon.wasm (NOT-WASI, high confidence). **Fix:** Load it with emnapi in Node.js; it is not meant to run under WASI.',
-    );
-    expect(md).toContain('could not be checked: the checker could not carry out a run. P1 exited 0; P2 could not be run by the checker.');
     expect(md).toContain("**P2 host error** (not the guest's fault): embedded P2 host exited with signal SIGKILL before the guest started");
     expect(md).toContain('**P2 limit:** guest memory limit 1 GiB reached');
     // ERROR ranks above NOT-WASI; nothing calls them regressions.
-    expect(md.indexOf('(ERROR)')).toBeLessThan(md.indexOf('(NOT-WASI'));
+    expect(md.indexOf(': ERROR.')).toBeLessThan(md.indexOf(': NOT-WASI'));
     expect(md).not.toContain('REGRESSION');
   });
 
   it('note-level diagnoses are notes: never the explanation of a failure, never said twice', () => {
     const md = renderMarkdown(mixedReport());
     // mystery.wasm: a note-level match ranked first does not hide the unknown failure.
-    expect(md).toContain('| mystery.wasm | clang 14.0.6 (C) | ❌ REGRESSION | no known signature (`f00dfeed1234`) |');
-    expect(md).toContain('- **Exit code collapses to 1**: WASI 0.2');
-    // c-exit3.wasm: said once, by the signature (compare/ adds no note of its own).
-    expect(md.match(/c-exit3\.wasm: /g)).toHaveLength(1);
+    expect(md).toContain('| mystery.wasm | clang 14.0.6 (C) | ❌ REGRESSION | cause 2 |');
+    expect(md).toContain('### ❌ 2. No known signature: P2 exited 134 with no trap');
+    // The note is said once, for both artifacts it applies to; c-exit3.wasm by the signature (compare/ adds none).
+    expect(md).toContain('- c-exit3.wasm, mystery.wasm: **Exit code collapses to 1**: WASI 0.2');
+    expect(md.match(/Exit code collapses to 1\*\*/g)).toHaveLength(1);
     const pass = exitCollapsePass();
     expect(pass.notes).toEqual([]);
     const md2 = renderMarkdown(makeReport([pass, passResult()]));
-    expect(md2).toContain('| c-exit3.wasm | clang 14.0.6 (C) | ✅ PASS | note: Exit code collapses to 1 |');
+    expect(md2).toContain('| c-exit3.wasm | clang 14.0.6 (C) | ✅ PASS | note: `exit-code-collapse` |');
     expect(md2).toContain('- c-exit3.wasm: **Exit code collapses to 1**: WASI 0.2');
     expect(renderTerminal(makeReport([pass]), { color: false })).toContain('    note: Exit code collapses to 1: WASI 0.2');
   });
@@ -645,8 +658,9 @@ describe('renderMarkdown', () => {
     expect(c).toContain('_Guest output and backtraces are left out to fit');
     const t = renderMarkdown(report, { maxBytes: Buffer.byteLength(compact) - 1 });
     expect(t).toBe(tableOnly);
-    expect(t).not.toContain('###');
-    expect(t).toContain('- ❌ **Go ≥ 1.24 heap overwrites the adapter state**: 40 artifacts, same cause');
+    expect(t).not.toContain('<summary>Why');
+    expect(t).toContain('— 40 artifacts, same cause: REGRESSION');
+    expect(t).toContain('**Fix:** Build a component directly');
     const cut = renderMarkdown(report, { maxBytes: 1500, detailsUrl: 'https://example.test/s' });
     await expect(cut).toMatchFileSnapshot('__outputs__/truncated.md');
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(1500);
@@ -708,8 +722,8 @@ describe('the Markdown, parsed as GitHub-Flavoured Markdown', () => {
     expect(p.headings[0]).toEqual({ depth: 2, text: '❌ wasm-p2-check: 3 of 8 artifacts break as WASI P2 components' });
     expect(p.headings.filter((h) => h.depth === 2)).toHaveLength(1);
     expect(p.headings.filter((h) => h.depth === 3)).toHaveLength(6);
-    expect(p.tables[0]).toEqual({ header: 4, rows: Array(8).fill(4) });
-    for (const t of p.tables.slice(1)) expect(t.rows.every((n) => n === 3) && t.header === 3).toBe(true);
+    expect(p.tables.at(-1)).toEqual({ header: 4, rows: Array(8).fill(4) });
+    for (const t of p.tables.slice(0, -1)) expect(t.rows.every((n) => n === 3) && t.header === 3).toBe(true);
     expectOwnHtmlOnly(p);
     expect(p.html).toContain('<sub>');
     expect(p.html.filter((h) => h.startsWith('<details>')).length).toBeGreaterThan(10);

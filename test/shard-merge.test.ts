@@ -79,19 +79,19 @@ describe('merge', () => {
   it('combines three shards into one report, each result labelled with its shard', () => {
     const merged = mergeReports(three(), new Date('2026-01-01T00:00:00Z'));
     expect(merged.results.map((r) => [r.artifact.path, r.group])).toEqual([
-      ['a.wasm', 'report-1 shard 1/3'],
-      ['b.wasm', 'report-1 shard 1/3'],
-      ['go124.wasm', 'report-2 shard 2/3'],
+      ['a.wasm', 'shard 1/3'],
+      ['b.wasm', 'shard 1/3'],
+      ['go124.wasm', 'shard 2/3'],
     ]);
     expect(merged.summary).toMatchObject({ total: 3, regressions: 1, failures: 1 });
     expect(merged.merged?.map((p) => [p.label, p.total])).toEqual([
-      ['report-1 shard 1/3', 2],
-      ['report-2 shard 2/3', 1],
-      ['report-3 shard 3/3', 0],
+      ['shard 1/3', 2],
+      ['shard 2/3', 1],
+      ['shard 3/3', 0],
     ]);
     // The merged report is a valid report (it is what the merge job publishes and uploads).
     expect(parseReport(renderJson(merged))).toEqual(JSON.parse(renderJson(merged)));
-    expect(renderTerminal(merged, { color: false })).toContain('[report-2 shard 2/3]');
+    expect(renderTerminal(merged, { color: false })).toContain('[shard 2/3]');
     expect(renderMarkdown(merged)).toContain('merged from 3 reports');
   });
 
@@ -100,7 +100,34 @@ describe('merge', () => {
       { source: 'r1', report: shardReport(1, 1, ['a.wasm'], { label: 'go 1.24' }) },
       { source: 'r2', report: shardReport(1, 1, ['a.wasm'], { label: 'go 1.23' }) },
     ]);
-    expect(merged.results.map((r) => r.group)).toEqual(['go 1.24 shard 1/1', 'go 1.23 shard 1/1']);
+    expect(merged.results.map((r) => r.group)).toEqual(['go 1.24', 'go 1.23']);
+    const sharded = mergeReports([
+      { source: 'r1', report: shardReport(1, 2, ['a.wasm'], { label: 'go 1.24' }) },
+      { source: 'r2', report: shardReport(2, 2, ['b.wasm'], { label: 'go 1.24' }) },
+    ]);
+    expect(sharded.results.map((r) => r.group)).toEqual(['go 1.24 · shard 1/2', 'go 1.24 · shard 2/2']);
+  });
+
+  it('labels are clean: no report path, and the merged table shows a part column only when parts differ', () => {
+    const unlabelled = (source: string) => ({ source, report: { ...shardReport(1, 1, ['a.wasm']), shard: undefined } });
+    const merged = mergeReports([unlabelled('../reports/wasm-report-go124/report'), unlabelled('reports/wasm-report-go123/report')]);
+    expect(merged.results.map((r) => r.group)).toEqual(['wasm-report-go124', 'wasm-report-go123']);
+    const md = renderMarkdown(merged);
+    expect(md).not.toMatch(/<sub>[^<]*\/report/);
+    expect(md).not.toContain('../reports');
+    expect(md).toContain('| Artifact | Part | Toolchain | Verdict | Cause |');
+    expect(md).toContain('| a.wasm | wasm-report-go124 |');
+    // Shards of one run are one part each, and their table has the part column; one part alone has none.
+    expect(renderMarkdown(mergeReports(three()))).toContain('| go124.wasm | shard 2/3 |');
+    expect(
+      renderMarkdown(
+        mergeReports(
+          [three()[0]!, three()[1]!, three()[2]!]
+            .slice(0, 1)
+            .map((p) => ({ ...p, report: { ...p.report, shard: { index: 1, count: 1 } } })),
+        ),
+      ),
+    ).not.toContain('| Part |');
   });
 
   it('refuses reports written by different wasm-p2-check versions, naming them', () => {
@@ -121,7 +148,7 @@ describe('merge', () => {
 
   it('refuses a shard given twice, shard counts that differ, and an already merged report', () => {
     const [one, two, three_] = three();
-    expect(() => mergeReports([one!, one!, two!, three_!])).toThrow(/both 'report-1 shard 1\/3'/);
+    expect(() => mergeReports([one!, one!, two!, three_!])).toThrow(/both 'shard 1\/3'/);
     expect(() => mergeReports([one!, { source: 'x', report: shardReport(2, 4, []) }])).toThrow(/shard counts differ/);
     const merged = mergeReports(three());
     expect(() => mergeReports([{ source: 'm', report: merged }])).toThrow(/already a merged report/);
@@ -156,7 +183,7 @@ describe('CLI: shards, merge and the cache end to end (the bundled cli.js)', () 
     expect(merged.status, merged.stderr).toBe(0);
     const report = parseReport(readFileSync(path.join(tmp, 'merged.json'), 'utf8'));
     expect(report.summary.total).toBe(4);
-    expect(new Set(report.results.map((r) => r.group))).toEqual(new Set(['shard-1 shard 1/2', 'shard-2 shard 2/2']));
+    expect(new Set(report.results.map((r) => r.group))).toEqual(new Set(['shard 1/2', 'shard 2/2']));
     expect(merged.stdout).toContain('merged from 2 reports');
 
     const missing = cli(['merge', path.join(tmp, 'shard-1.json')]);

@@ -25,7 +25,7 @@ export function checkTitle(report: Report): string {
   if (total === 0) return 'No artifacts checked';
   // Compared with a baseline: the change, in the words of the comment's first line.
   if (report.baseline) return changeHeadline(report);
-  if (failures === 0) return `${total === 1 ? 'The artifact works' : `All ${things(total)} work`} as P2 components`;
+  if (failures === 0) return total === 1 ? 'The artifact works as a P2 component' : `All ${things(total)} work as P2 components`;
   if (regressions > 0)
     return `${regressions} of ${things(total)} ${regressions === 1 ? 'breaks as a P2 component' : 'break as P2 components'}`;
   return `${failures} of ${things(total)} ${failures === 1 ? 'fails' : 'fail'} (not a P2 regression)`;

@@ -1,16 +1,18 @@
 /**
  * The Markdown report: the PR comment, the check-run summary and the job summary. A pure function of `Report`.
  *
- * Shape (for a maintainer with ten seconds): a heading with the verdict, then one line per distinct cause — what
- * broke, which or how many artifacts, the safe fix — before any detail. Below that, one section per cause: the
- * workarounds in the open, everything else (cause, evidence, trap and backtrace, differences, hosts, guest output)
- * folded in `<details>`. Identical failures are one section ("12 artifacts, same cause") with the list folded. The
- * body carries no timestamp, so re-running on the same result renders the same bytes.
+ * Shape (for a maintainer with ten seconds): a heading with the verdict, the commit and the run; then one section
+ * per distinct cause, each said once — what broke, which artifacts (a few by name, then a count), the safe fix
+ * first, the other safe ways, the unsafe workarounds folded with why — and everything else (cause, evidence, trap
+ * and backtrace, differences, guest output) folded in `<details>`. Identical failures are one section ("12
+ * artifacts, same cause"). Facts of the whole run (hosts, adapter, the hosts-differ caveat) are said once, not per
+ * cause. The short form (`form: 'short'`, the check run) keeps the heading, each cause's line and fix, and links the
+ * job summary. The body carries no timestamp, so re-running on the same result renders the same bytes.
  *
  * Every string that can come from a guest or a file (output, trap text, paths, evidence) goes through
  * `markdown-utils` so it cannot break out of its fence, inject HTML, ping users or break a table.
  */
-import type { ArtifactResult, Diagnosis, Report, RunResult } from '../model.js';
+import type { AdapterInfo, ArtifactResult, Diagnosis, Report, RunResult } from '../model.js';
 import {
   adapterLabel,
   causeGroups,
@@ -60,6 +62,11 @@ export interface MarkdownOptions {
   surface?: 'comment' | 'job-summary';
   /** The job summary's URL, linked from the first line (default `detailsUrl`, the run, which shows it). */
   summaryUrl?: string;
+  /**
+   * `full` (default): as much detail as fits. `short`: the heading and each cause's line and fix, with a link to the
+   * full report (`detailsUrl`) — the check run's summary, so it does not repeat the job summary in full.
+   */
+  form?: 'full' | 'short';
 }
 
 /** How much to show: everything; failure sections without guest output and backtraces; the cause lines alone. */
@@ -73,6 +80,8 @@ const DIFF_CHARS = 160;
 const MAX_FRAMES = 12;
 /** Artifacts named in a folded list of one cause before "… and N more". */
 const MAX_LISTED = 100;
+/** Artifacts of one cause named in the open before "and N more". */
+const MAX_NAMED = 3;
 
 /**
  * Renders the report as Markdown within `maxBytes`: full detail when it fits, else cause sections without guest
@@ -82,7 +91,8 @@ const MAX_LISTED = 100;
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   let md = '';
-  for (const level of ['full', 'compact', 'table'] as const) {
+  const levels = opts.form === 'short' ? (['table'] as const) : (['full', 'compact', 'table'] as const);
+  for (const level of levels) {
     md = renderMarkdownAt(report, level, opts);
     if (Buffer.byteLength(md) <= maxBytes) return md;
   }
@@ -129,29 +139,45 @@ export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: Ma
     );
     const notes = passNotes(results);
     if (notes.length) out.push(...notes, '');
-    out.push(details(`${plural(summary.total, 'artifact')} checked`, artifactTable(results)), '');
+    out.push(details(`${plural(summary.total, 'artifact')} checked`, artifactTable(results, groups)), '');
     out.push(footer(report));
     return out.join('\n');
   }
 
-  if (groups.length && !change) out.push(...groups.map(causeLine), '');
+  const numbered = groups.length > 1;
+  groups.forEach((g, i) => out.push(...causeSection(g, report, level, numbered ? i + 1 : undefined), ''));
+  const caveat = hostsCaveat(groups);
+  if (caveat && level !== 'table') out.push(`_${caveat}_`, '');
   const passing = summary.counts.PASS;
-  // One artifact: its cause line already says everything the table would.
-  if (summary.total > 1)
-    out.push(details(`All ${plural(summary.total, 'artifact')}${passing ? ` (${passing} passing)` : ''}`, artifactTable(results)), '');
-
-  if (level !== 'table') {
-    for (const g of groups) out.push(...causeSection(g, report, level), '');
-    const notes = passNotes(results);
-    if (notes.length) out.push(details('Notes on passing artifacts', notes.join('\n')), '');
+  // One artifact: its cause section already says everything the table would.
+  if (summary.total > 1) {
+    const title = `All ${plural(summary.total, 'artifact')}${passing ? ` (${passing} passing)` : ''}`;
+    out.push(details(title, artifactTable(results, groups)), '');
   }
-  if (level !== 'full') {
+  if (level !== 'table') {
+    const notes = passNotes(results);
+    if (notes.length) out.push(details('Notes', notes.join('\n')), '');
+  }
+  if (opts.form === 'short') {
+    out.push(
+      `_The full report — evidence, backtraces, differences and guest output of each cause — is in ${fullReportPointer(opts)}._`,
+      '',
+    );
+  } else if (level !== 'full') {
     const what = level === 'compact' ? 'Guest output and backtraces are' : 'Details of each cause are';
     out.push(`_${what} left out to fit GitHub's size limit: see ${fullReportPointer(opts)} for everything._`, '');
   }
   out.push(footer(report));
   return out.join('\n');
 }
+
+/** The hosts-differ caveat, said once for the run when a failure carries it (it is about the hosts, not a cause). */
+function hostsCaveat(groups: CauseGroup[]): string | undefined {
+  const note = groups.flatMap((g) => g.results[0]!.notes).find((n) => n.code === HOSTS_DIFFER);
+  return note ? `${inlineMarkdown(note.message)} (${codeSpan(note.code)})` : undefined;
+}
+
+const HOSTS_DIFFER = 'hosts-differ';
 
 function fullReportPointer(opts: MarkdownOptions): string {
   if (opts.surface === 'job-summary') return 'the JSON report';
@@ -285,6 +311,7 @@ function causeFix(g: CauseGroup): string {
   }
 }
 
+/** One line per cause (the baseline comparison's lists): what broke, who, and the safe fix. */
 function causeLine(g: CauseGroup): string {
   const [first] = g.results;
   const who = g.results.length === 1 ? escapeInline(first!.artifact.path) : `${plural(g.results.length, 'artifact')}, same cause`;
@@ -294,31 +321,64 @@ function causeLine(g: CauseGroup): string {
   return `- ${VERDICT_ICON[g.verdict]} **${causeTitle(g)}**: ${who} (${tags.join(', ')}). **Fix:** ${causeFix(g)}`;
 }
 
+/** Who and how: `**a.wasm** (Go 1.24.4), **b.wasm** and 10 more — 12 artifacts, same cause: REGRESSION, high confidence`. */
+function causeWho(g: CauseGroup): string {
+  const [first] = g.results;
+  const n = g.results.length;
+  const names = g.results.slice(0, MAX_NAMED).map((r, i) => {
+    const t = toolchainLabel(r);
+    return `**${escapeInline(r.artifact.path)}**${i === 0 && t !== '—' ? ` (${escapeInline(t)})` : ''}`;
+  });
+  const more = n > MAX_NAMED ? ` and ${formatCount(n - MAX_NAMED)} more` : '';
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')}${more ? ', ' : ' and '}${names.at(-1)}${more}` : names[0]!;
+  const tags: string[] = [g.verdict];
+  if (g.diagnosis) tags.push(`${g.diagnosis.confidence} confidence`);
+  if (g.diagnosis && predictedAndConfirmed(first!, g.diagnosis)) tags.push('predicted before running');
+  return `${list}${n > 1 ? ` — ${plural(n, 'artifact')}, same cause` : ''}: ${tags.join(', ')}`;
+}
+
 function predictedAndConfirmed(r: ArtifactResult, d: Diagnosis): boolean {
   return r.predictions.some((p) => p.signatureId === d.signatureId && p.confirmed === true);
 }
 
 /* ───────────── the cause sections ───────────── */
 
-function causeSection(g: CauseGroup, report: Report, level: MarkdownDetail): string[] {
+function causeSection(g: CauseGroup, report: Report, level: MarkdownDetail, number?: number): string[] {
   const r = g.results[0]!;
-  const out: string[] = [`### ${VERDICT_ICON[g.verdict]} ${causeTitle(g)}`, ''];
+  const out: string[] = [`### ${VERDICT_ICON[g.verdict]} ${number ? `${number}. ` : ''}${causeTitle(g)}`, ''];
   const what = whatHappened(r);
-  if (g.results.length === 1) {
-    out.push(`${named(r)} ${VERDICT_MEANING[r.verdict]}.${what ? ` ${what}.` : ''}`, '');
-  } else {
+  const shownFor = g.results.length > 1 ? ` Shown for ${escapeInline(r.artifact.path)}:` : '';
+  out.push(`${causeWho(g)}.${what ? `${shownFor} ${what}.` : ''}`, '');
+  const d = g.diagnosis;
+  const ordered = d ? orderWorkarounds(d.workarounds) : [];
+  const [fix, ...otherSafe] = ordered.filter((w) => w.safe);
+  out.push(`**Fix:** ${causeFix(g)}${fix?.why ? ` (${inlineMarkdown(fix.why)})` : ''}`, '');
+  if (level === 'table') {
+    while (out.length && out[out.length - 1] === '') out.pop();
+    return out;
+  }
+  if (otherSafe.length) {
     out.push(
-      `${plural(g.results.length, 'artifact')}, same cause: ${plural(g.results.length, 'artifact')} ` +
-        `${g.results.length === 1 ? VERDICT_MEANING[r.verdict] : VERDICT_MEANING_PLURAL[r.verdict]}. ` +
-        `The details below are for ${escapeInline(r.artifact.path)}${what ? `: ${what}` : ''}.`,
+      '**Other ways:**',
       '',
-      details(`The ${plural(g.results.length, 'artifact')}`, artifactList(g.results)),
+      ...otherSafe.map((w) => `- ${inlineMarkdown(w.text)}${w.why ? ` (${inlineMarkdown(w.why)})` : ''}`),
       '',
     );
   }
-
-  const d = g.diagnosis;
-  if (d?.workarounds.length) out.push(...workarounds(d), '');
+  const unsafe = ordered.filter((w) => !w.safe);
+  if (unsafe.length) {
+    const body = unsafe.map(
+      (w) => `- ${inlineMarkdown(w.text)} — ${w.why ? inlineMarkdown(w.why) : 'works around the symptom, not the cause'}`,
+    );
+    out.push(
+      details(
+        `⚠️ ${unsafe.length === 1 ? 'An unsafe workaround' : `${unsafe.length} unsafe workarounds`}: not recommended, and why`,
+        body.join('\n'),
+      ),
+      '',
+    );
+  }
+  if (g.results.length > MAX_NAMED) out.push(details(`The ${plural(g.results.length, 'artifact')}`, artifactList(g.results)), '');
   const why = whyBody(g, r);
   if (why) out.push(details(whySummary(g), why), '');
 
@@ -336,7 +396,8 @@ function causeSection(g: CauseGroup, report: Report, level: MarkdownDetail): str
     ].join('\n');
     out.push(details(`${phase} error chain and backtrace`, fence(guestText(body))), '');
   }
-  if (r.p1 || r.p2 || r.conversion) out.push(details('Run details: differences, notes, hosts', runDetails(r, report)), '');
+  const run = runDetails(r, report);
+  if (run) out.push(details('Run details: differences, notes, hosts', run), '');
   if (level === 'full') out.push(...guestOutput(r));
   while (out.length && out[out.length - 1] === '') out.pop();
   return out;
@@ -459,14 +520,9 @@ function runDetails(r: ArtifactResult, report: Report): string {
       ),
       '',
     );
-  const noteDiagnoses = splitDiagnoses(r).notes;
-  if (r.notes.length || noteDiagnoses.length) {
-    out.push(
-      ...r.notes.map((n) => `- ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`),
-      ...noteDiagnoses.map((d) => `- ${noteDiagnosis(d)}`),
-      '',
-    );
-  }
+  // This run's own notes; the hosts-differ caveat is said once for the run, note-level diagnoses once in the notes.
+  const notes = r.notes.filter((n) => n.code !== HOSTS_DIFFER);
+  if (notes.length) out.push(...notes.map((n) => `- ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`), '');
   for (const run of [r.p1, r.p2]) {
     if (!run) continue;
     const phase = run.phase.toUpperCase();
@@ -474,7 +530,10 @@ function runDetails(r: ArtifactResult, report: Report): string {
     if (run.hostError) out.push(`**${phase} host error** (not the guest's fault): ${escapeInline(cleanText(run.hostError))}`, '');
     if (run.limit) out.push(`**${phase} limit:** ${escapeInline(run.limit.message)}`, '');
   }
-  out.push(hostsLine(r, report));
+  // The hosts and adapter of the whole run are in the footer; a result's own only when they differ (a merged report).
+  const hosts = hostsLine(r, report);
+  if (!runHostsLines(report).includes(hosts)) out.push(hosts);
+  while (out.length && out[out.length - 1] === '') out.pop();
   return out.join('\n');
 }
 
@@ -484,23 +543,39 @@ function noteDiagnosis(d: Diagnosis): string {
   return `**${inlineMarkdown(d.title)}**: ${inlineMarkdown(d.cause)}${w ? ` ${inlineMarkdown(w.text)}` : ''} (${codeSpan(d.signatureId)})`;
 }
 
+/**
+ * The notes, each said once with the artifacts it applies to: note-level diagnoses of every artifact (an expected
+ * difference such as the exit-code collapse), and the notes of passing artifacts (a failing one's are in its section).
+ */
 function passNotes(results: ArtifactResult[]): string[] {
-  return results
-    .filter((r) => r.verdict === 'PASS')
-    .flatMap((r) => [
-      ...r.notes.map((n) => `- ${escapeInline(r.artifact.path)}: ${inlineMarkdown(n.message)} (${codeSpan(n.code)})`),
-      ...splitDiagnoses(r).notes.map((d) => `- ${escapeInline(r.artifact.path)}: ${noteDiagnosis(d)}`),
-    ]);
+  const byText = new Map<string, string[]>();
+  const add = (text: string, r: ArtifactResult) => byText.set(text, [...(byText.get(text) ?? []), r.artifact.path]);
+  for (const r of results) {
+    if (r.verdict === 'PASS') for (const n of r.notes) add(`${inlineMarkdown(n.message)} (${codeSpan(n.code)})`, r);
+    for (const d of splitDiagnoses(r).notes) add(noteDiagnosis(d), r);
+  }
+  return [...byText].map(([text, paths]) => {
+    const names = paths.slice(0, MAX_NAMED).map(escapeInline).join(', ');
+    return `- ${names}${paths.length > MAX_NAMED ? ` and ${formatCount(paths.length - MAX_NAMED)} more` : ''}: ${text}`;
+  });
 }
 
-function artifactTable(results: ArtifactResult[]): string {
+/**
+ * Every artifact: its part of a merged run (a column, only when the parts differ), toolchain, verdict, and its cause
+ * by number (said once, in its section above) or its note.
+ */
+function artifactTable(results: ArtifactResult[], groups: CauseGroup[]): string {
+  const parts = new Set(results.map((r) => r.group ?? ''));
+  const withPart = parts.size > 1;
+  const causeOf = new Map(groups.flatMap((g, i) => g.results.map((r) => [r, groups.length > 1 ? `cause ${i + 1}` : 'see above'] as const)));
   return table(
-    ['Artifact', 'Toolchain', 'Verdict', 'Diagnosis'],
+    ['Artifact', ...(withPart ? ['Part'] : []), 'Toolchain', 'Verdict', 'Cause'],
     results.map((r) => [
-      escapeInline(r.artifact.path) + (r.group ? ` <sub>${escapeInline(r.group)}</sub>` : ''),
+      escapeInline(r.artifact.path),
+      ...(withPart ? [escapeInline(r.group ?? '')] : []),
       escapeInline(toolchainLabel(r)),
       `${VERDICT_ICON[r.verdict]} ${r.verdict}`,
-      diagnosisCell(r),
+      causeOf.get(r) ?? diagnosisCell(r),
     ]),
   );
 }
@@ -512,7 +587,7 @@ function diagnosisCell(r: ArtifactResult): string {
   if (r.unknown) return `no known signature (\`${escapeCode(r.unknown.fingerprint)}\`)`;
   const reason = r.verdict !== 'PASS' ? failureReason(r) : undefined;
   if (reason) return escapeInline(ellipsize(cleanText(reason), 120));
-  if (notes[0]) return `note: ${inlineMarkdown(notes[0].title, true)}`;
+  if (notes[0]) return `note: ${codeSpan(notes[0].signatureId)}`; // its text is in the notes below
   if (r.verdict === 'PASS') return r.notes.length ? `note: ${r.notes.map((n) => escapeInline(n.code)).join(', ')}` : '—';
   return '—';
 }
@@ -524,6 +599,21 @@ function hostsLine(r: ArtifactResult, report: Report): string {
   ];
   if (r.conversion?.adapter) parts.push(`adapter ${escapeInline(adapterLabel(r.conversion.adapter))}`);
   return `**Hosts:** ${parts.join(' · ')}`;
+}
+
+/** The adapters of the whole run: the report's (command, reactor), else the one every converted result used. */
+function runAdapters(report: Report): AdapterInfo[] {
+  if (report.adapter) return [report.adapter.command, report.adapter.reactor];
+  const used = new Map(
+    report.results.flatMap((r) => (r.conversion?.adapter ? [[adapterLabel(r.conversion.adapter), r.conversion.adapter]] : [])),
+  );
+  return used.size === 1 ? [...used.values()] : [];
+}
+
+/** The hosts lines the results of the run share, said once (in the footer) rather than per cause. */
+function runHostsLines(report: Report): string[] {
+  const hosts = `P1 ${escapeInline(runtimeLabel(report.runtime.p1))} · P2 ${escapeInline(runtimeLabel(report.runtime.p2))}`;
+  return runAdapters(report).map((x) => `**Hosts:** ${hosts} · adapter ${escapeInline(adapterLabel(x))}`);
 }
 
 function guestOutput(r: ArtifactResult): string[] {
@@ -547,9 +637,11 @@ function footer(report: Report): string {
     .filter((x): x is string => x !== undefined)
     .map((x) => ` · ${escapeInline(x)}`)
     .join('');
+  const [shared] = runAdapters(report);
+  const adapter = shared ? ` · adapter ${escapeInline(adapterLabel(shared))}` : '';
   return (
     `<sub>${escapeInline(`${report.tool.name} ${report.tool.version}`)} · runtime ${escapeInline(rt.requested)}: ` +
-    `P1 ${escapeInline(runtimeLabel(rt.p1))}, P2 ${escapeInline(runtimeLabel(rt.p2))}${extra}</sub>`
+    `P1 ${escapeInline(runtimeLabel(rt.p1))}, P2 ${escapeInline(runtimeLabel(rt.p2))}${adapter}${extra}</sub>`
   );
 }
 

@@ -21,10 +21,19 @@ export interface MergeInput {
 }
 
 /** The label a part's results carry: the report's own label (else its source), and its shard. */
-function partLabel(input: MergeInput): string {
-  const base = input.report.label ?? input.source;
-  const shard = input.report.shard;
-  return shard ? `${base} shard ${shard.index}/${shard.count}` : base;
+/**
+ * A part's label, as short as tells the parts apart: the job's label (its matrix entry) and its shard (`go 1.24 ·
+ * shard 2/3`; a lone shard 1/1 is no shard), the shard alone when there is no label, else the file it came from —
+ * by its folder when the file is a plain `report.json` (`reports/wasm-report-go124/report` → `wasm-report-go124`).
+ */
+export function partLabel(input: MergeInput): string {
+  const { label, shard } = input.report;
+  const shardText = shard && shard.count > 1 ? `shard ${shard.index}/${shard.count}` : undefined;
+  if (label) return shardText ? `${label} · ${shardText}` : label;
+  if (shardText) return shardText;
+  const segments = input.source.split(/[\\/]/).filter((x) => x !== '' && x !== '.' && x !== '..');
+  if (segments.length > 1 && /^report$/i.test(segments.at(-1)!)) segments.pop();
+  return segments.at(-1) ?? input.source;
 }
 
 function distinct(values: string[]): string {
@@ -59,10 +68,13 @@ export function mergeReports(inputs: MergeInput[], now: Date = new Date()): Repo
   const shards = new Map<string, { count: number; seen: Set<number>; sources: string[] }>();
   for (const input of inputs) {
     const label = partLabel(input);
-    const twice = labels.get(label);
+    // The same job label and shard twice; without a shard, the same file (the label shows only its folder).
+    const { shard: part } = input.report;
+    const identity = `${input.report.label ?? ''}\u0000${part ? `${part.index}/${part.count}` : input.source}`;
+    const twice = labels.get(identity);
     if (twice !== undefined)
       throw new MergeError(`${twice} and ${input.source} are both '${label}': each shard or job must be merged once`);
-    labels.set(label, input.source);
+    labels.set(identity, input.source);
     const shard = input.report.shard;
     if (!shard) continue;
     const group = input.report.label ?? '';

@@ -116,6 +116,9 @@ describe('outcome', () => {
     expect(resultOutput(regress)).toBe('regression');
     expect(resultOutput(preexisting)).toBe('fail');
     expect(checkTitle(regress)).toBe('1 of 2 artifacts breaks as a P2 component');
+    // One artifact (a matrix entry): singular all the way.
+    expect(checkTitle(report(['PASS']))).toBe('The artifact works as a P2 component');
+    expect(checkTitle(report(['REGRESSION']))).toBe('1 of 1 artifact breaks as a P2 component');
     expect(checkTitle(report(['REGRESSION', 'REGRESSION']))).toBe('2 of 2 artifacts break as P2 components');
     expect(checkTitle(preexisting)).toBe('1 of 2 artifacts fails (not a P2 regression)');
   });
