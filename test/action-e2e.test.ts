@@ -100,6 +100,13 @@ describe('the Action end to end (the bundled index.js in a child process; the re
     expect(first.summary).toContain('REGRESSION');
     const report = parseReport(await readFile(first.outputs['report-json']!, 'utf8'));
     expect(report.results[0]!.verdict).toBe('REGRESSION');
+    // The check run carries the short form and links the job summary, rather than repeating it in full.
+    const checkSummary = gh.checkRuns[0]!.output.summary!;
+    expect(checkSummary).toMatch(/is in \[the job summary\]\(https:\/\/[^)]+\/actions\/runs\/\d+\)/);
+    expect(checkSummary).toContain('**Fix:** ');
+    expect(checkSummary).not.toContain('<summary>Why');
+    expect(first.summary).toContain('<summary>Why');
+    expect(checkSummary.length).toBeLessThan(first.summary.length / 2);
 
     const second = await runAction({ inputs: { artifacts: 'build/*.wasm' }, artifacts: [PASSING] });
     expect(second.code, second.stdout).toBe(0);

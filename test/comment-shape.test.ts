@@ -8,12 +8,9 @@ import type { ArtifactResult, Report } from '../src/model.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { goRegression, makeReport, mixedReport, passResult } from './report-factory.js';
 
-const COMMIT = {
-  sha: '0123456789abcdef0123456789abcdef01234567',
-  url: 'https://github.com/o/r/commit/0123456789abcdef0123456789abcdef01234567',
-};
+const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 const RUN = 'https://github.com/o/r/actions/runs/42';
-const opts = { commit: COMMIT, runUrl: RUN, detailsUrl: RUN };
+const opts = { detailsUrl: RUN };
 
 /**
  * The sentences a reader reads: prose outside code fences (guest output), fold labels (`<summary>`: navigation, the
@@ -38,9 +35,12 @@ function repeated(md: string): string[] {
 const named = (path: string): ArtifactResult => ({ ...goRegression(), artifact: { ...goRegression().artifact, path } });
 
 const cases: [string, Report][] = [
-  ['one failure among five', makeReport([goRegression(), ...['a', 'b', 'c', 'd'].map((n) => passResult(`${n}.wasm`))])],
-  ['seven failures, one cause', makeReport([...Array.from({ length: 7 }, (_, i) => named(`go-${i}.wasm`)), passResult()])],
-  ['many causes', mixedReport()],
+  ['one failure among five', makeReport([goRegression(), ...['a', 'b', 'c', 'd'].map((n) => passResult(`${n}.wasm`))], { commit: COMMIT })],
+  [
+    'seven failures, one cause',
+    makeReport([...Array.from({ length: 7 }, (_, i) => named(`go-${i}.wasm`)), passResult()], { commit: COMMIT }),
+  ],
+  ['many causes', { ...mixedReport(), commit: COMMIT }],
 ];
 
 describe.each(cases)('%s', (_name, report) => {
@@ -49,7 +49,7 @@ describe.each(cases)('%s', (_name, report) => {
 
   it('names the commit and links the run on the first line', () => {
     expect(md.split('\n')[0]).toMatch(
-      / · commit \[0123456\]\(https:\/\/github\.com\/o\/r\/commit\/0123456789abcdef[0-9a-f]+\) · \[run\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/42\)$/,
+      / · `0123456` · \[run\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/42\) · \[job summary\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/42\)$/,
     );
     expect(short.split('\n')[0]).toBe(md.split('\n')[0]);
   });

@@ -549,7 +549,9 @@ describe('renderMarkdown', () => {
         '**c-hello.wasm** (clang 14.0.6 (C)): ERROR. P1 exited 0; P2 could not be run by the checker.\n\n' +
         '**Fix:** re-run; if it persists, report it with the job log',
     );
-    expect(md).toContain('**big.wasm** (clang 14.0.6 (C)): ERROR. P1 exited 0; P2 hit the memory limit.\n\n**Fix:** raise the memory limit, or check why the run needs more');
+    expect(md).toContain(
+      '**big.wasm** (clang 14.0.6 (C)): ERROR. P1 exited 0; P2 hit the memory limit.\n\n**Fix:** raise the memory limit, or check why the run needs more',
+    );
     expect(md).toContain(
       '### 🔌 3. Node-API addon built with emnapi: needs a Node.js host\n\n**napi-addon.wasm** (clang 14.0.6 (C)): NOT-WASI, high confidence.\n\n' +
         '**Fix:** Load it with emnapi in Node.js; it is not meant to run under WASI.',

@@ -132,7 +132,8 @@ export async function publishResult(ctx: PublishContext, rules: Publishing, resu
       finishCheckRun(o, ref, undefined, {
         conclusion: checkConclusion(report, publish.failOn),
         title: checkTitle(report),
-        summary: render(MAX_CHECK_SUMMARY_CHARS - 1024),
+        // The short form: causes and fixes, linking the job summary rather than repeating it in full.
+        summary: renderMarkdown(report, { maxBytes: MAX_CHECK_SUMMARY_CHARS - 1024, detailsUrl, heading, form: 'short' }),
         annotations: toCheckRunAnnotations(findings),
         detailsUrl,
       }),

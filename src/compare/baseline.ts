@@ -32,12 +32,17 @@ export interface BaselineSource {
   differences?: string[];
 }
 
-/** Reports of the jobs of a merged run label results `<label> shard i/n`: the shard part does not name the job. */
+/**
+ * Reports of the jobs of a merged run label results `<label> · shard i/n`, or `shard i/n` without a label (see
+ * partLabel in report/merge.ts): the shard part does not name the job.
+ */
 function jobOf(r: ArtifactResult, report: Report): string {
   if (!r.group) return '';
   const part = report.merged?.find((p) => p.label === r.group);
-  const suffix = part?.shard ? ` shard ${part.shard.index}/${part.shard.count}` : '';
-  return suffix && r.group.endsWith(suffix) ? r.group.slice(0, -suffix.length) : r.group;
+  const shard = part?.shard ? `shard ${part.shard.index}/${part.shard.count}` : '';
+  if (!shard) return r.group;
+  if (r.group === shard) return '';
+  return r.group.endsWith(` · ${shard}`) ? r.group.slice(0, -(shard.length + 3)) : r.group;
 }
 
 function brief(r: ArtifactResult): BaselineResult {

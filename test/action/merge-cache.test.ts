@@ -103,11 +103,7 @@ describe('mode: merge', () => {
     expect(merge.code, merge.stdout).toBe(1); // go124-hello.wasm regresses: the one required check fails
     const merged = parseReport(await readFile(merge.outputs['report-json']!, 'utf8'));
     expect(merged.summary).toMatchObject({ total: 5, regressions: 1 });
-    expect(merged.merged?.map((p) => p.label)).toEqual([
-      'reports/shard-1/report shard 1/3',
-      'reports/shard-2/report shard 2/3',
-      'reports/shard-3/report shard 3/3',
-    ]);
+    expect(merged.merged?.map((p) => p.label)).toEqual(['shard 1/3', 'shard 2/3', 'shard 3/3']);
     expect(action.gh.checkRuns.map((r) => [r.name, r.status, r.conclusion])).toEqual([['wasm-p2-check', 'completed', 'failure']]);
     const comments = action.gh.commentsOn(PR);
     expect(comments).toHaveLength(1);
