@@ -243,8 +243,7 @@ export async function configurationErrorCheckRun(
     finishCheckRun(o, ref, undefined, {
       conclusion: 'failure',
       title: `Configuration error: ${badPart(e).replace(/`/g, "'")}`,
-      summary:
-        `Nothing was checked: ${badPart(e)} cannot be used as given. Fix the workflow file and re-run.\n\n` + fence(messageOf(redacted(e))),
+      summary: `Nothing was checked: ${badPart(e)} cannot be used as given. Fix the workflow file and re-run.\n\n${fence(messageOf(redacted(e)))}`,
       annotations: [],
       detailsUrl: runner.runUrl,
     }),

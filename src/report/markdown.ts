@@ -28,7 +28,6 @@ import {
   toolchainLabel,
   unknownSummary,
   VERDICT_ICON,
-  VERDICT_MEANING,
   type CauseGroup,
 } from './format.js';
 import {
@@ -145,7 +144,7 @@ export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: Ma
   }
 
   const numbered = groups.length > 1;
-  groups.forEach((g, i) => out.push(...causeSection(g, report, level, numbered ? i + 1 : undefined), ''));
+  for (const [i, g] of groups.entries()) out.push(...causeSection(g, report, level, numbered ? i + 1 : undefined), '');
   const caveat = hostsCaveat(groups);
   if (caveat && level !== 'table') out.push(`_${caveat}_`, '');
   const passing = summary.counts.PASS;
@@ -402,18 +401,6 @@ function causeSection(g: CauseGroup, report: Report, level: MarkdownDetail, numb
   while (out.length && out[out.length - 1] === '') out.pop();
   return out;
 }
-
-const VERDICT_MEANING_PLURAL: Record<ArtifactResult['verdict'], string> = {
-  PASS: 'behave the same as P1 modules and as P2 components',
-  REGRESSION: 'work as P1 modules but fail or behave differently as P2 components',
-  'CONVERT-FAIL': 'could not be converted to P2 components',
-  'PRE-EXISTING': 'already fail as P1 modules: not a conversion problem',
-  TIMEOUT: 'did not finish within the time limit',
-  'INVALID-INPUT': 'are not usable WebAssembly files',
-  'NOT-WASI': 'are not WASI programs: they need a specific non-WASI host',
-  ERROR: 'could not be checked: the checker could not carry out a run',
-  'P2-FAIL': 'fail as P2 components, with no P1 module to compare them with',
-};
 
 /** 'P1 exited 0; P2 trapped: assertion failed at adapter line 2857; stdout differs' (the trap, shown once). */
 function whatHappened(r: ArtifactResult): string {
