@@ -22,18 +22,19 @@ export const MAX_QUOTED_CHARS = 2000;
 /** Zero-width space: breaks an auto-link without changing what the text reads as. */
 const ZWSP = '\u200b';
 
-/**
- * `text` as a quotation from a saved report: one line, at most MAX_QUOTED_CHARS, with every would-be auto-link
- * (`http://`, `https://`, `www.`, `ftp://`, `x@y.z`) broken by a zero-width space, between typographic quotes.
- */
-export function quoteFromReport(text: string): string {
-  let t = text.replace(/\s+/g, ' ').trim();
-  if (t.length > MAX_QUOTED_CHARS) t = `${t.slice(0, MAX_QUOTED_CHARS)}…`;
-  const defanged = t
+/** `text` with every would-be auto-link (`http://`, `https://`, `www.`, `ftp://`, `x@y.z`) broken by a zero-width space. */
+export function breakAutolinks(text: string): string {
+  return text
     .replace(/:\/\//g, `:${ZWSP}//`)
     .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
     .replace(/@/g, `@${ZWSP}`);
-  return `“${defanged}”`;
+}
+
+/** `text` as a quotation from a saved report: one line, at most MAX_QUOTED_CHARS, auto-links broken, between quotes. */
+export function quoteFromReport(text: string): string {
+  let t = text.replace(/\s+/g, ' ').trim();
+  if (t.length > MAX_QUOTED_CHARS) t = `${t.slice(0, MAX_QUOTED_CHARS)}…`;
+  return `“${breakAutolinks(t)}”`;
 }
 
 const NOT_CHECKED = 'the saved report’s words, not checked by this wasm-p2-check';
@@ -77,6 +78,9 @@ export function rederiveResult(r: ArtifactResult, db: SignatureDb): ArtifactResu
   const { unknown: _savedUnknown, p1: _p1, p2: _p2, ...rest } = r;
   return {
     ...rest,
+    // Notes are the checker's words about the runs (hosts differ, output varies…), not derived again here: kept, but
+    // nothing in them links anywhere.
+    notes: r.notes.map((n) => ({ ...n, message: breakAutolinks(n.message) })),
     ...(p1 ? { p1 } : {}),
     ...(p2 ? { p2 } : {}),
     predictions: confirmPredictions(predict(r.artifact, db), diagnoses, { verdict: r.verdict, conversion: r.conversion, p2 }, corroborated),
@@ -89,11 +93,13 @@ function quotedWarning(w: Note): Note {
   return { ...w, message: `The saved report warns: ${quoteFromReport(w.message)}` };
 }
 
-/** A saved report with every result's diagnosis derived again by this build, and its warnings quoted. */
+/** A saved report with every result's diagnosis derived again by this build, its warnings and configuration error quoted. */
 export function rederiveReport(report: Report, db: SignatureDb): Report {
+  const e = report.configurationError;
   return {
     ...report,
     results: report.results.map((r) => rederiveResult(r, db)),
     ...(report.warnings ? { warnings: report.warnings.map(quotedWarning) } : {}),
+    ...(e ? { configurationError: { option: e.option, message: `the saved report says: ${quoteFromReport(e.message)}` } } : {}),
   };
 }

@@ -54,6 +54,7 @@ async function forge(file: string): Promise<string> {
   ];
   result.unknown = { fingerprint: '0123456789abcdef', summary: 'forged', evidence: [], proposeUrl: EVIL };
   report.warnings = [{ code: 'all-good', message: `Everything is fine, merge it (${EVIL})` }];
+  result.notes.push({ code: 'all-good', message: `Nothing to see, details at ${EVIL}` });
   await writeFile(file, JSON.stringify(report));
   return real.signatureId;
 }
