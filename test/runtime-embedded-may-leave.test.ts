@@ -9,9 +9,15 @@
  *  - test/fixtures/cannot-leave/*.wasm (C, see its README): constructors run inside cabi_realloc by wasm-ld's
  *    command_export wrapper, and an allocator that logs.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { describe, expect, it } from 'vitest';
 import { check } from '../src/check.js';
+import { transpileBytes } from '../src/convert/jco-process.js';
+import type { HostConfig, HostStatusFile } from '../src/runtime/embedded/host-protocol.js';
+import { builtDir } from './build-once.js';
 import { CHECK_RUNTIMES, useGuests } from './check-runtimes.js';
 import { makeSandbox } from './report-factory.js';
 
@@ -58,3 +64,50 @@ for (const { name, options: runtime, skip } of CHECK_RUNTIMES) {
     });
   });
 }
+
+describe('embedded P2 host: where the rule cannot be held, it says so (never a silent pass)', () => {
+  /** Transpiles c-hello as the runner does, optionally edits the bindings, runs the built P2 host on them. */
+  async function hostRun(name: string, edit: (js: string) => string): Promise<HostStatusFile> {
+    const dir = path.join(scratch.dir, name);
+    await mkdir(dir, { recursive: true });
+    const adapter = await readFile(path.join(root, 'adapters', 'wasi_snapshot_preview1.command.wasm'));
+    const component = await componentNew(await readFile(path.join(fixtures, 'c-hello.wasm')), [['wasi_snapshot_preview1', adapter]]);
+    const { files } = await transpileBytes(component, {
+      name: 'component',
+      instantiation: 'async',
+      wasiShim: false,
+      emitTypescriptDeclarations: false,
+    });
+    for (const [file, bytes] of Object.entries(files)) {
+      if (file.endsWith('.d.ts')) continue;
+      const content = file === 'component.js' ? edit(Buffer.from(bytes).toString('utf8')) : bytes;
+      await writeFile(path.join(dir, file), content);
+    }
+    const config: HostConfig = {
+      target: dir,
+      args: ['c-hello.wasm'],
+      env: {},
+      preopens: {},
+      style: 'command',
+      statusFile: path.join(dir, 'status.json'),
+    };
+    await writeFile(path.join(dir, 'config.json'), JSON.stringify(config));
+    spawnSync(process.execPath, [path.join(builtDir, 'embedded-p2-host.js'), path.join(dir, 'config.json')], { stdio: 'ignore' });
+    return JSON.parse(await readFile(config.statusFile, 'utf8')) as HostStatusFile;
+  }
+
+  it('bindings that instantiate their core modules another way: a host error naming wasmtime, not a pass', async () => {
+    const held = await hostRun('held', (js) => js);
+    expect(held.outcome).toBe('exit');
+    expect(held.mayLeave?.instances).toBeGreaterThan(0);
+
+    // As if a jco release took WebAssembly.instantiate when its module loads, before the host could hold it.
+    const marker = 'instantiateCore = WebAssembly.instantiate';
+    const bypassed = await hostRun('bypassed', (js) => {
+      expect(js).toContain(marker);
+      return `const capturedInstantiate = WebAssembly.instantiate;\n${js.replace(marker, 'instantiateCore = capturedInstantiate')}`;
+    });
+    expect(bypassed.outcome).toBe('error');
+    expect(bypassed.outcome === 'error' && bypassed.message).toMatch(/could not enforce the component model may-leave rule[\s\S]*wasmtime/);
+  });
+});

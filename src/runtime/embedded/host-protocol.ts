@@ -33,8 +33,8 @@ export type HostStatusFile = HostStatus & {
   memoryBytes?: number;
   /** P2: whether preview2-shim's I/O thread was started (only when a guest call needs it; see lazy-worker.ts). */
   ioThread?: boolean;
-  /** P2: what the may-leave guard held (may-leave.ts): realloc exports marked, interface imports guarded. */
-  mayLeave?: { reallocs: number; imports: number };
+  /** P2: what the may-leave guard held (may-leave.ts): core instances seen, realloc exports marked, imports guarded. */
+  mayLeave?: { instances: number; reallocs: number; imports: number };
 };
 
 /** Exit code the hosts use when the guest trapped: 128 + SIGABRT, as the wasmtime CLI does on Unix. */

@@ -11,6 +11,8 @@
  *    state) is the raw export: a call inside the component, not a host lowering, as in wasmtime;
  *  - every import they take from a WIT interface (a module name like `wasi:random/random@0.2.3`) is a call out of
  *    the component, refused while lowering.
+ * When the bindings create no core instance through it (a jco that instantiates another way), nothing is enforced:
+ * the host then says so instead of letting a run pass that wasmtime could refuse (p2-host.ts).
  */
 
 const REALLOC_EXPORT = /^cabi_(?:import_|export_)?realloc$/;
@@ -25,14 +27,14 @@ export interface MayLeaveGuard {
   imports(imports: WebAssembly.Imports | undefined): WebAssembly.Imports | undefined;
   /** The instance as the bindings should see it: realloc exports marked. */
   instance(created: WebAssembly.Instance): WebAssembly.Instance;
-  /** What was guarded, for the host's status: realloc exports marked, interface imports guarded. */
-  readonly counts: { reallocs: number; imports: number };
+  /** What was guarded, for the host's status: core instances seen, realloc exports marked, interface imports guarded. */
+  readonly counts: { instances: number; reallocs: number; imports: number };
 }
 
 export function mayLeaveGuard(): MayLeaveGuard {
   let lowering = 0;
   const raw = new WeakMap<Fn, Fn>();
-  const counts = { reallocs: 0, imports: 0 };
+  const counts = { instances: 0, reallocs: 0, imports: 0 };
 
   const keepProperties = (wrapper: Fn, fn: Fn): Fn => Object.assign(wrapper, fn);
 
@@ -61,6 +63,7 @@ export function mayLeaveGuard(): MayLeaveGuard {
       return out;
     },
     instance(created) {
+      counts.instances++;
       const names = Object.keys(created.exports).filter((name) => REALLOC_EXPORT.test(name) && typeof created.exports[name] === 'function');
       if (names.length === 0) return created;
       const exports: Record<string, unknown> = { ...created.exports };
