@@ -25,7 +25,8 @@ export function actionsCachePersistence(): PersistedCache | undefined {
     // No exact primary key exists before the run (it is made from the results): only the prefix matches.
     restore: (dir, prefix) => actionsCache.restoreCache([dir], `${prefix}restore`, [prefix]),
     save: async (dir, key) => {
-      await actionsCache.saveCache([dir], key);
+      // -1: the library logged why (another job saving the same key, a full cache, an outage) and did not throw.
+      if ((await actionsCache.saveCache([dir], key)) === -1) throw new Error('the cache service did not keep it');
     },
   };
 }

@@ -7,6 +7,7 @@
  * (src/options/): only the wording of errors differs.
  */
 import type { FailOn } from '../report/fail-on.js';
+import type { BaselineSource } from '../options/parsers.js';
 import type { OptionReader } from '../options/build.js';
 import { actionInputs, type CommentMode, inputLines, OPTIONS, readOption, type OptionName, type OptionValue } from '../options/table.js';
 
@@ -49,6 +50,8 @@ export interface CommonInputs {
   reportPath?: string;
   /** The `cache` input: keep results between runs (the modes that check). */
   cache: boolean;
+  /** The report to compare with: `auto` (kept with `@actions/cache`), `none`, or a file (src/action/baseline.ts). */
+  baseline: BaselineSource;
 }
 
 /** Reads one input through the option table (same parsers as the CLI); errors are InputErrors naming the input. */
@@ -112,5 +115,5 @@ export function parseCommonInputs(getInput: GetInput, cwd: string): CommonInputs
     hideOld: read('hide-old'),
     publishErrors: read('publish-errors'),
   };
-  return { mode, read, publish, reportPath: read('report'), cache: read('cache') };
+  return { mode, read, publish, reportPath: read('report'), cache: read('cache'), baseline: read('baseline') ?? { kind: 'auto' } };
 }

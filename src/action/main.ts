@@ -13,6 +13,7 @@ import { type ActionInputs, parseInputs, publishingOf, unitOf } from './modes/in
 import { checkRunRef, configurationErrorCheckRun, type CreateClient, failBeforeRunning, publishFailure, publishResult } from './publish.js';
 import { Publisher } from './publisher.js';
 import { readRunnerEnv, type RunnerEnv } from './runner-env.js';
+import { withChange } from './baseline.js';
 import path from 'node:path';
 
 export interface ActionDeps {
@@ -75,5 +76,13 @@ export async function run(deps: ActionDeps): Promise<void> {
     await publishFailure(published, rules, e);
     return;
   }
-  if (result) await publishResult(published, rules, result);
+  if (!result) return;
+  try {
+    // The change against a baseline (and, on a push to the default branch, this report kept as one).
+    result = await withChange(ctx, rules, inputs, result);
+  } catch (e) {
+    await publishFailure(published, rules, e);
+    return;
+  }
+  await publishResult(published, rules, result);
 }

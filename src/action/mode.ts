@@ -31,6 +31,11 @@ export interface Publishing {
   gates: boolean;
   /** The token: `unused` (nothing goes to the API: the fork-safe stage), `optional`, or needed with a permission. */
   token: 'unused' | 'optional' | { needs: string };
+  /**
+   * The `baseline` input (src/action/baseline.ts): `compare-and-keep` — compared with a baseline, and (on a push to the
+   * default branch) kept as one; `compare` — compared only (a saved report: the checking run kept its own); `none`.
+   */
+  baseline: 'compare-and-keep' | 'compare' | 'none';
 }
 
 /** Where a result is published: this run's place, unless the mode says otherwise (a saved report: its run's). */
@@ -47,6 +52,8 @@ export interface ModeResult {
   placement?: Placement;
   /** Before anything is posted: the commit and pull request the result goes to (a saved report's is looked up). */
   resolveTarget?: (target: Target, publisher: Publisher) => Promise<Target>;
+  /** The job whose baselines the result compares with (`<workflow>/<job>[/<matrix hash>]`); default this run's job. */
+  baselineScope?: string;
 }
 
 /** What a mode's unit is given besides its inputs. */

@@ -15,6 +15,7 @@ import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from '../github/markdo
 import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js';
 import { deriveCommentKey, matrixHeading, publishReportComment } from '../github/sticky-comment.js';
 import { failingResults, reportFails } from '../report/fail-on.js';
+import { baseName } from '../report/change.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { fence } from '../report/markdown-utils.js';
@@ -186,7 +187,10 @@ export async function publishResult(ctx: PublishContext, rules: Publishing, resu
     io.setFailed(
       publish.failOn === 'any'
         ? `${failing.length} artifact(s) do not pass (fail-on: any)`
-        : `${failing.length} artifact(s) break when converted to P2 components or could not be checked (fail-on: ` +
+        : publish.failOn === 'new' && report.baseline
+          ? `${failing.length} artifact(s) newly break against ${baseName(report)} (fail-on: new): ` +
+            `${failing.map((r) => `${r.artifact.path} ${r.verdict}`).join(', ')}`
+          : `${failing.length} artifact(s) break when converted to P2 components or could not be checked (fail-on: ` +
             `regression): ${failing.map((r) => `${r.artifact.path} ${r.verdict}`).join(', ')}`,
     );
   } else if (publish.publishErrors === 'fail' && (publisher.failures.length > 0 || local.length > 0)) {

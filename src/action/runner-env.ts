@@ -23,6 +23,8 @@ export interface RunnerEnv {
   toolCacheDir?: string;
   /** The runner's PATH, searched for a `wasmtime`. */
   path?: string;
+  /** GITHUB_REF: the branch or tag of a push or scheduled run. */
+  ref?: string;
 }
 
 export async function readRunnerEnv(env: Record<string, string | undefined>): Promise<RunnerEnv> {
@@ -53,5 +55,6 @@ export async function readRunnerEnv(env: Record<string, string | undefined>): Pr
     tempDir: env.RUNNER_TEMP || path.join(env.GITHUB_WORKSPACE || process.cwd(), '.wasm-p2-check'),
     toolCacheDir: env.RUNNER_TOOL_CACHE || undefined,
     path: env.PATH,
+    ref: env.GITHUB_REF || undefined,
   };
 }

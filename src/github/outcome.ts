@@ -1,13 +1,18 @@
 /** How a report maps onto GitHub's vocabulary: the check-run conclusion and title, the `result` output. */
 import { reportFails, type FailOn } from '../report/fail-on.js';
 import type { Report } from '../model.js';
-import { changeHeadline } from '../report/change.js';
+import { changeGroups, changeHeadline } from '../report/change.js';
 import type { CheckConclusion } from './check-run.js';
 
-/** `failure` when `fail-on` trips; `neutral` when something failed that `fail-on` lets pass; else `success`. */
+/**
+ * `failure` when `fail-on` trips; `neutral` when something failed that `fail-on` lets pass; else `success`. Compared with
+ * a baseline, what fails the same way on it is not this change's: it leaves the check green.
+ */
 export function checkConclusion(report: Report, failOn: FailOn): CheckConclusion {
   if (reportFails(report, failOn)) return 'failure';
-  return report.summary.failures > 0 ? 'neutral' : 'success';
+  const change = report.baseline ? changeGroups(report) : undefined;
+  const failing = change ? change.newFailures.length + change.changed.length : report.summary.failures;
+  return failing > 0 ? 'neutral' : 'success';
 }
 
 /** The `result` output: `pass` (all PASS), `regression` (a REGRESSION or CONVERT-FAIL), else `fail`. */

@@ -3,7 +3,7 @@
  * request gets one comment and one check run. Reports come from other jobs: they are parsed and schema-validated by
  * `parseReport` before they get here, and this module refuses what cannot be merged honestly.
  */
-import type { ArtifactResult, MergedPart, Report, RuntimeId } from '../model.js';
+import { CHANGE_CLASSES, type ArtifactResult, type BaselineInfo, type MergedPart, type Report, type RuntimeId } from '../model.js';
 import { VERSION } from '../package/version.js';
 import { summarize } from './summary.js';
 
@@ -114,6 +114,7 @@ export function mergeReports(inputs: MergeInput[], now: Date = new Date()): Repo
   }
   const first = inputs[0]!.report;
   const caches = inputs.map((i) => i.report.cache).filter((c) => c !== undefined);
+  const baseline = mergedBaseline(inputs.map((i) => ({ label: partLabel(i), report: i.report })));
   return {
     schemaVersion: first.schemaVersion,
     tool: { name: 'wasm-p2-check', version: VERSION },
@@ -131,5 +132,36 @@ export function mergeReports(inputs: MergeInput[], now: Date = new Date()): Repo
       ? { cache: { hits: caches.reduce((n, c) => n + c.hits, 0), misses: caches.reduce((n, c) => n + c.misses, 0) } }
       : {}),
     merged: parts,
+    ...(baseline ? { baseline } : {}),
+  };
+}
+
+/**
+ * When every part was compared with a baseline (one per shard or matrix entry), the merged report says so: the
+ * parts' change classes stand, and their baselines are summed up (sources, the oldest run, what differs and what was
+ * removed, per part). When only some parts have one, the comparison would be partial: none is claimed.
+ */
+function mergedBaseline(parts: { label: string; report: Report }[]): BaselineInfo | undefined {
+  const infos = parts.map((p) => ({ label: p.label, b: p.report.baseline }));
+  if (infos.some((i) => !i.b)) return undefined;
+  const all = infos as { label: string; b: BaselineInfo }[];
+  const same = <T>(values: (T | undefined)[]): T | undefined => (new Set(values).size === 1 ? values[0] : undefined);
+  const counts = Object.fromEntries(CHANGE_CLASSES.map((c) => [c, all.reduce((n, i) => n + i.b.counts[c], 0)])) as BaselineInfo['counts'];
+  const oldest = all.map((i) => i.b).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0]!;
+  const commit = same(all.map((i) => i.b.commit));
+  const ref = same(all.map((i) => i.b.ref));
+  const adapter = same(all.map((i) => i.b.adapter));
+  return {
+    source: distinct(all.map((i) => i.b.source)),
+    ...(commit ? { commit } : {}),
+    ...(ref ? { ref } : {}),
+    createdAt: oldest.createdAt,
+    tool: distinct(all.map((i) => i.b.tool)),
+    schemaVersion: oldest.schemaVersion,
+    runtime: distinct(all.map((i) => i.b.runtime)),
+    ...(adapter ? { adapter } : {}),
+    differences: all.flatMap((i) => i.b.differences.map((d) => `${i.label}: ${d}`)),
+    removed: all.flatMap((i) => i.b.removed.map((r) => ({ ...r, group: i.label }))),
+    counts,
   };
 }

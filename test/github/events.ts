@@ -143,6 +143,38 @@ export function workflowRunEvent(api: GitHubOpenApi, o: WorkflowRunEventOptions)
   return payload;
 }
 
+export interface PushEventOptions {
+  repository: string;
+  /** The commit pushed (`after`, `head_commit.id`). */
+  sha: string;
+  /** The branch pushed to (default `main`, the repository's default branch). */
+  branch?: string;
+}
+
+/** A `push` payload (a branch updated by a push). */
+export function pushEvent(api: GitHubOpenApi, o: PushEventOptions): Json {
+  const schema = api.componentSchema('webhook-push');
+  const branch = o.branch ?? 'main';
+  const payload = api.sample(schema, {
+    ref: `refs/heads/${branch}`,
+    before: 'b'.repeat(40),
+    after: o.sha,
+    created: false,
+    deleted: false,
+    forced: false,
+    base_ref: null,
+    compare: `https://github.com/${o.repository}/compare/${'b'.repeat(12)}...${o.sha.slice(0, 12)}`,
+    commits: [],
+    head_commit: null,
+    repository: repoObject(api, subSchema(api, schema, ['repository']), o.repository, 1296269),
+    pusher: { name: 'maintainer', email: 'maintainer@example.com' },
+    sender: api.sample(subSchema(api, schema, ['sender']), { login: 'maintainer', id: 4243, type: 'User' }),
+  }) as Json;
+  const errors = api.validateComponent('webhook-push', payload);
+  if (errors.length) throw new Error(`push payload does not match the webhook schema: ${formatErrors(errors)}`);
+  return payload;
+}
+
 export interface Author {
   login: string;
   type?: 'User' | 'Bot';

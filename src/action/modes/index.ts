@@ -16,24 +16,31 @@ import { reportOnlyMode } from './report-only.js';
 export const MODES = {
   check: {
     unit: checkMode,
-    publishing: { writesReport: true, checkRun: 'always', comment: true, gates: true, token: 'optional' },
+    publishing: { writesReport: true, checkRun: 'always', comment: true, gates: true, token: 'optional', baseline: 'compare-and-keep' },
   },
   'report-only': {
     unit: reportOnlyMode,
-    publishing: { writesReport: true, checkRun: 'never', comment: false, gates: true, token: 'unused' },
+    publishing: { writesReport: true, checkRun: 'never', comment: false, gates: true, token: 'unused', baseline: 'compare-and-keep' },
   },
   'post-from-report': {
     unit: postFromReportMode,
     // The verdicts were the checking run's to gate on; this run only publishes them.
-    publishing: { writesReport: false, checkRun: 'report', comment: true, gates: false, token: 'optional' },
+    publishing: { writesReport: false, checkRun: 'report', comment: true, gates: false, token: 'optional', baseline: 'compare' },
   },
   merge: {
     unit: mergeMode,
-    publishing: { writesReport: true, checkRun: 'always', comment: true, gates: true, token: 'optional' },
+    publishing: { writesReport: true, checkRun: 'always', comment: true, gates: true, token: 'optional', baseline: 'compare-and-keep' },
   },
   explain: {
     unit: explainMode,
-    publishing: { writesReport: false, checkRun: 'never', comment: false, gates: false, token: { needs: 'issues: write' } },
+    publishing: {
+      writesReport: false,
+      checkRun: 'never',
+      comment: false,
+      gates: false,
+      token: { needs: 'issues: write' },
+      baseline: 'none',
+    },
   },
 } as const satisfies Record<Mode, { unit: ModeUnit<object>; publishing: Publishing }>;
 

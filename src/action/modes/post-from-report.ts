@@ -85,6 +85,8 @@ function placed(ctx: ModeContext, publish: PublishOptions, report: Report, meta:
       detailsUrl: fromEvent?.htmlUrl,
       runOrder: fromEvent ? { id: fromEvent.id, attempt: fromEvent.attempt } : undefined,
     },
+    // Compared with the triggering job's baselines (whatever stage 1 wrote about its own is dropped).
+    baselineScope: chosen.key,
     resolveTarget: async (target, publisher) => {
       if (meta && meta.headSha !== target.headSha) {
         io.warning(

@@ -1,0 +1,149 @@
+/**
+ * `baseline: auto` end to end: run() in process (test/action/harness.ts) with real checks (embedded runtime), the real
+ * `@actions/cache` talking to the cache-service stand-in (test/github/cache-service.ts: same protocol, same scoping
+ * rule), and the GitHub emulator. A repository whose `main` already has a broken artifact: the push to `main` saves
+ * its report; a pull request that breaks nothing new gets a green check, one that breaks another artifact a red one.
+ */
+import * as actionsCache from '@actions/cache';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baselinePrefix } from '../../src/action/baseline.js';
+import { deriveCommentKey } from '../../src/github/sticky-comment.js';
+import { parseReport, renderJson } from '../../src/report/json.js';
+import { CacheServiceStandIn, scopesFor, type CacheScope } from '../github/cache-service.js';
+import { pushEvent } from '../github/events.js';
+import { HEAD, PR, root, useActionHarness, type RunOptions } from './harness.js';
+
+const action = useActionHarness();
+const service = new CacheServiceStandIn();
+const MAIN_SHA = '1111111111111111111111111111111111111111';
+const KEY_PREFIX = baselinePrefix(deriveCommentKey('CI', 'wasm'));
+const VARS = ['ACTIONS_CACHE_SERVICE_V2', 'ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'RUNNER_TEMP'];
+const saved = Object.fromEntries(VARS.map((v) => [v, process.env[v]]));
+
+beforeAll(() => service.start());
+afterAll(async () => {
+  for (const v of VARS)
+    if (saved[v] === undefined) delete process.env[v];
+    else process.env[v] = saved[v];
+  await service.stop();
+});
+
+/** A workspace whose build/ holds `app.wasm` (Go 1.24: breaks as a component) and `tool.wasm`. */
+async function workspace(name: string, tool: string, extra: Record<string, string> = {}): Promise<string> {
+  const dir = path.join(action.harness.scratch, name);
+  await mkdir(path.join(dir, 'build'), { recursive: true });
+  await copyFile(path.join(root, 'test/fixtures/go124-hello.wasm'), path.join(dir, 'build/app.wasm'));
+  await copyFile(path.join(root, 'test/fixtures', tool), path.join(dir, 'build/tool.wasm'));
+  for (const [f, text] of Object.entries(extra)) await writeFile(path.join(dir, f), text);
+  return dir;
+}
+
+/** One job on a runner whose token grants `scopes`; RUNNER_TEMP is the same path in every job, as on hosted runners. */
+async function job(scopes: CacheScope[], o: RunOptions) {
+  const temp = path.join(action.harness.scratch, 'runner-temp');
+  await mkdir(temp, { recursive: true });
+  Object.assign(process.env, service.runnerEnv(scopes), { RUNNER_TEMP: temp });
+  delete process.env.ACTIONS_CACHE_URL;
+  return action.run({ ...o, env: { RUNNER_TEMP: temp, ...o.env } });
+}
+
+const pushToMain = async (ws: string, inputs: Record<string, string>) =>
+  job(scopesFor({ push: 'main' }), {
+    inputs,
+    workspace: ws,
+    eventName: 'push',
+    event: pushEvent(action.gh.api, { repository: action.gh.fullName, sha: MAIN_SHA }),
+    env: { GITHUB_SHA: MAIN_SHA, GITHUB_REF: 'refs/heads/main' },
+  });
+const pullRequest = async (ws: string, inputs: Record<string, string>) =>
+  job(scopesFor({ pull: PR, base: 'main' }), { inputs, workspace: ws });
+
+/** The comment's first visible line (after the hidden marker and state). */
+const headingOf = (body: string) => body.split('\n').find((l) => l.startsWith('## ')) ?? '';
+
+const INPUTS = { artifacts: 'build/*.wasm', 'fail-on': 'new', comment: 'always' };
+
+describe('baseline: auto, against the cache-service stand-in', () => {
+  it('an already-broken main: green on an unrelated pull request, red on one that breaks another artifact', async () => {
+    // 1. The push to main: nothing to compare with yet (gated like regression, and it says so); the report is kept.
+    const main = await pushToMain(await workspace('main', 'c-hello.wasm'), INPUTS);
+    expect(main.code, main.stdout).toBe(1);
+    expect(main.stdout).toContain('fail-on new: no baseline to compare with');
+    expect(main.stdout).toContain(`Baseline: saved for main at 1111111 (${KEY_PREFIX}${MAIN_SHA})`);
+    expect(service.visible('refs/heads/main', KEY_PREFIX).map((e) => e.key)).toEqual([`${KEY_PREFIX}${MAIN_SHA}`]);
+
+    // 2. A pull request that only edits the README: the same failure as on main, a green check.
+    const unrelated = await pullRequest(await workspace('docs-pr', 'c-hello.wasm', { 'README.md': 'typo fixed\n' }), INPUTS);
+    expect(unrelated.code, unrelated.stdout).toBe(0);
+    expect(unrelated.stdout).toMatch(/Baseline: main at 1111111 \(\d+ (second|minute)s? older\), cache wasm-p2-check-baseline-/);
+    const green = action.gh.checkRuns.at(-1)!;
+    expect([green.headSha, green.conclusion, green.output.title]).toEqual([
+      HEAD,
+      'success',
+      '0 new failures · 0 fixed · 1 still failing on main',
+    ]);
+    let body = action.gh.commentsOn(PR).at(-1)!.body;
+    expect(headingOf(body)).toMatch(
+      /^## ☑️ wasm-p2-check: 0 new failures · 0 fixed · 1 still failing on main · `0123456` · \[run\]\(https:\/\/github\.com\/.*\/actions\/runs\/4242\) · \[job summary\]/,
+    );
+    expect(body).toContain('<details><summary>Still failing on main (1): not caused by this change</summary>');
+    const report = parseReport(await readFile(unrelated.outputs['report-json']!, 'utf8'));
+    expect(report.baseline).toMatchObject({ ref: 'main', commit: MAIN_SHA, source: `cache ${KEY_PREFIX}${MAIN_SHA}` });
+    expect(report.results.map((r) => [r.artifact.path, r.change?.class])).toEqual([
+      ['build/app.wasm', 'still-failing'],
+      ['build/tool.wasm', 'passing'],
+    ]);
+    // A pull request reads main's baseline and never keeps one of its own.
+    expect(service.entries.filter((e) => e.key.startsWith(KEY_PREFIX)).map((e) => e.scope)).toEqual(['refs/heads/main']);
+
+    // 3. A pull request that breaks tool.wasm too: red, the new failure first.
+    const breaking = await pullRequest(await workspace('breaking-pr', 'go124-hello.wasm'), INPUTS);
+    expect(breaking.code, breaking.stdout).toBe(1);
+    expect(breaking.stdout).toMatch(/1 artifact\(s\) newly break against main \(fail-on: new\): build\/tool\.wasm REGRESSION/);
+    const red = action.gh.checkRuns.at(-1)!;
+    expect([red.conclusion, red.output.title]).toEqual(['failure', '1 new failure · 0 fixed · 1 still failing on main']);
+    body = action.gh.commentsOn(PR).at(-1)!.body;
+    expect(headingOf(body)).toMatch(/^## ❌ wasm-p2-check: 1 new failure · 0 fixed · 1 still failing on main · `0123456`/);
+    expect(body.indexOf('**New failures** (1)')).toBeLessThan(body.indexOf('Still failing on main (1)'));
+    expect(body).toMatch(/\*\*New failures\*\* \(1\)[\s\S]*tool\.wasm/);
+  }, 180_000);
+
+  it('no baseline saved yet: one line says so, and the run is gated as without one', async () => {
+    const pr = await pullRequest(await workspace('first-pr', 'c-hello.wasm'), { ...INPUTS, matrix: '{"os":"never-saved"}' });
+    expect(pr.code).toBe(1);
+    expect(pr.stdout).toMatch(/No baseline from main \(no report was saved there yet for this workflow, job and matrix entry/);
+    expect(pr.stdout).toContain('fail-on new: no baseline to compare with');
+    expect(action.gh.checkRuns.at(-1)!.output.title).toBe('1 of 2 artifacts breaks as a P2 component');
+  }, 120_000);
+
+  it('a forged or schema-invalid baseline in the cache is refused with the reason, and gating falls back', async () => {
+    // Something with write access to main's cache scope stored, under this job's baseline key, a report that says the
+    // broken artifact passes (and a summary that agrees). It is refused: the verdict is not one the schema knows.
+    const matrix = { case: 'forged' };
+    const prefix = baselinePrefix(deriveCommentKey('CI', 'wasm', matrix));
+    const temp = path.join(action.harness.scratch, 'runner-temp');
+    const dir = path.join(temp, 'wasm-p2-check-baseline');
+    const main = await pushToMain(await workspace('forged-main', 'c-hello.wasm'), {
+      ...INPUTS,
+      matrix: JSON.stringify(matrix),
+      baseline: 'none',
+    });
+    const real = parseReport(await readFile(main.outputs['report-json']!, 'utf8'));
+    const forged = JSON.parse(renderJson(real)) as { results: { verdict: string }[] };
+    forged.results[0]!.verdict = 'PASS, honestly';
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'report.json'), JSON.stringify(forged));
+    Object.assign(process.env, service.runnerEnv(scopesFor({ push: 'main' })));
+    expect(await actionsCache.saveCache([dir], `${prefix}${'2'.repeat(40)}`)).toBeGreaterThan(0);
+
+    const pr = await pullRequest(await workspace('forged-pr', 'c-hello.wasm'), { ...INPUTS, matrix: JSON.stringify(matrix) });
+    expect(pr.stdout).toMatch(
+      /::warning::The baseline restored from the cache \(wasm-p2-check-baseline-\w+-2{40}\) cannot be used: .*\/results\/0\/verdict: must be one of/,
+    );
+    expect(pr.stdout).toContain('fail-on new: no baseline to compare with');
+    expect(pr.code).toBe(1); // app.wasm breaks, and nothing shows that main is broken too
+    expect(parseReport(await readFile(pr.outputs['report-json']!, 'utf8')).baseline).toBeUndefined();
+  }, 120_000);
+});
