@@ -51,7 +51,8 @@ export function baselineRole(event: EventContext, ref: string | undefined): Base
   switch (event.eventName) {
     case 'push': {
       const pushed = str(event.payload.ref) ?? ref;
-      if (!defaultBranch || pushed !== `refs/heads/${defaultBranch}`) {
+      if (!defaultBranch) return { kind: 'none', reason: 'the push event names no default branch' };
+      if (pushed !== `refs/heads/${defaultBranch}`) {
         return { kind: 'none', reason: `a push to ${pushed ?? 'an unknown ref'}, not to the default branch: no baseline is kept` };
       }
       return { kind: 'save', commit: event.sha, branch: defaultBranch };

@@ -12,7 +12,7 @@ import { baselinePrefix } from '../../src/action/baseline.js';
 import { deriveCommentKey } from '../../src/github/sticky-comment.js';
 import { parseReport, renderJson } from '../../src/report/json.js';
 import { CacheServiceStandIn, scopesFor, type CacheScope } from '../github/cache-service.js';
-import { pushEvent } from '../github/events.js';
+import { pullRequestEvent, pushEvent, workflowRunEvent } from '../github/events.js';
 import { HEAD, PR, root, useActionHarness, type RunOptions } from './harness.js';
 
 const action = useActionHarness();
@@ -49,16 +49,16 @@ async function job(scopes: CacheScope[], o: RunOptions) {
   return action.run({ ...o, env: { RUNNER_TEMP: temp, ...o.env } });
 }
 
-const pushToMain = async (ws: string, inputs: Record<string, string>) =>
+const pushToMain = async (ws: string, inputs: Record<string, string>, env: Record<string, string> = {}) =>
   job(scopesFor({ push: 'main' }), {
     inputs,
     workspace: ws,
     eventName: 'push',
     event: pushEvent(action.gh.api, { repository: action.gh.fullName, sha: MAIN_SHA }),
-    env: { GITHUB_SHA: MAIN_SHA, GITHUB_REF: 'refs/heads/main' },
+    env: { GITHUB_SHA: MAIN_SHA, GITHUB_REF: 'refs/heads/main', ...env },
   });
-const pullRequest = async (ws: string, inputs: Record<string, string>) =>
-  job(scopesFor({ pull: PR, base: 'main' }), { inputs, workspace: ws });
+const pullRequest = async (ws: string, inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  job(scopesFor({ pull: PR, base: 'main' }), { inputs, workspace: ws, env });
 
 /** The comment's first visible line (after the hidden marker and state). */
 const headingOf = (body: string) => body.split('\n').find((l) => l.startsWith('## ')) ?? '';
@@ -146,4 +146,114 @@ describe('baseline: auto, against the cache-service stand-in', () => {
     expect(pr.code).toBe(1); // app.wasm breaks, and nothing shows that main is broken too
     expect(parseReport(await readFile(pr.outputs['report-json']!, 'utf8')).baseline).toBeUndefined();
   }, 120_000);
+
+  it('a merged run: each matrix entry compares with its own baseline; a merged baseline, once kept, is used instead', async () => {
+    const shardJobs = async (ws: string, run: typeof pushToMain) => {
+      for (const i of [1, 2]) {
+        const r = await run(ws, {
+          ...INPUTS,
+          mode: 'report-only',
+          shard: `${i}/2`,
+          matrix: JSON.stringify({ shard: i }),
+          report: `reports/shard-${i}/report.json`,
+        });
+        expect(r.stdout).toContain('Report written to');
+      }
+    };
+    const MERGE_JOB = { GITHUB_JOB: 'merge' };
+    const MERGE_INPUTS = { ...INPUTS, mode: 'merge', reports: 'reports/*/report.json' };
+    const mainWs = await workspace('merged-main', 'c-hello.wasm');
+    await shardJobs(mainWs, pushToMain);
+    for (const i of [1, 2]) {
+      const prefix = baselinePrefix(deriveCommentKey('CI', 'wasm', { shard: i }));
+      expect(
+        service.visible('refs/heads/main', prefix).map((e) => e.key),
+        `shard ${i}`,
+      ).toEqual([`${prefix}${MAIN_SHA}`]);
+    }
+
+    // The pull request's shard jobs compare with their own baselines; the merge job has none of its own yet.
+    const prWs = await workspace('merged-pr', 'go124-hello.wasm');
+    await shardJobs(prWs, pullRequest);
+    const merged = await pullRequest(prWs, MERGE_INPUTS, MERGE_JOB);
+    expect(merged.code, merged.stdout).toBe(1);
+    expect(merged.stdout).toMatch(/No baseline from main \(no report was saved there yet/);
+    const report = parseReport(await readFile(merged.outputs['report-json']!, 'utf8'));
+    expect(report.baseline?.counts).toMatchObject({ 'new-failure': 1, 'still-failing': 1 });
+    expect(report.results.map((r) => [r.artifact.path, r.change?.class]).sort()).toEqual([
+      ['build/app.wasm', 'still-failing'],
+      ['build/tool.wasm', 'new-failure'],
+    ]);
+    expect(action.gh.checkRuns.at(-1)!.output.title).toBe('1 new failure · 0 fixed · 1 still failing on main');
+    expect(action.gh.checkRuns.at(-1)!.conclusion).toBe('failure');
+
+    // Once the merge job on main keeps the merged report, the pull request's merge job compares with it.
+    const kept = await pushToMain(mainWs, MERGE_INPUTS, MERGE_JOB);
+    expect(kept.stdout).toContain('Baseline: saved for main at 1111111');
+    const again = await pullRequest(prWs, MERGE_INPUTS, MERGE_JOB);
+    expect(again.stdout).toMatch(/Baseline: main at 1111111 .*cache wasm-p2-check-baseline-/);
+    const re = parseReport(await readFile(again.outputs['report-json']!, 'utf8'));
+    expect(re.baseline?.source).toBe(`cache ${baselinePrefix(deriveCommentKey('CI', 'merge'))}${MAIN_SHA}`);
+    expect(re.results.map((r) => [r.artifact.path, r.change?.class]).sort()).toEqual([
+      ['build/app.wasm', 'still-failing'],
+      ['build/tool.wasm', 'new-failure'],
+    ]);
+  }, 240_000);
+
+  it('the fork flow: stage 2 compares with a baseline it restores itself, never with the classes stage 1 wrote', async () => {
+    await pushToMain(await workspace('fork-main', 'c-hello.wasm'), INPUTS);
+    const event = pullRequestEvent(action.gh.api, {
+      repository: action.gh.fullName,
+      number: PR,
+      headSha: HEAD,
+      headRepo: 'contributor/app',
+    });
+    const stage1 = await job(scopesFor({ pull: PR, base: 'main' }), {
+      inputs: { ...INPUTS, mode: 'report-only', report: 'out/report.json', 'github-token': 'ghs_read' },
+      workspace: await workspace('fork-pr', 'go124-hello.wasm'),
+      event,
+    });
+    const file = stage1.outputs['report-json']!;
+    const saved = parseReport(await readFile(file, 'utf8'));
+    expect(saved.results.find((r) => r.artifact.path === 'build/tool.wasm')?.change?.class).toBe('new-failure');
+    // The fork's code wrote this file: it claims nothing is new.
+    const forged = { ...saved, results: saved.results.map((r) => ({ ...r, change: { class: 'still-failing' as const } })) };
+    await writeFile(file, renderJson(forged));
+
+    // Stage 2 runs on the default branch (workflow_run): it reads main's entries.
+    const stage2 = await job(scopesFor({ push: 'main' }), {
+      inputs: { ...INPUTS, mode: 'post-from-report', report: file },
+      eventName: 'workflow_run',
+      event: workflowRunEvent(action.gh.api, {
+        repository: action.gh.fullName,
+        headSha: HEAD,
+        headRepo: 'contributor/app',
+        conclusion: 'failure',
+      }),
+      env: { GITHUB_WORKFLOW: 'wasm-p2-check report', GITHUB_JOB: 'post', GITHUB_SHA: 'e'.repeat(40), GITHUB_RUN_ID: '4343' },
+    });
+    expect(stage2.stdout).toMatch(/Baseline: main at 1111111 .*cache wasm-p2-check-baseline-/);
+    const check = action.gh.checkRuns.at(-1)!;
+    expect([check.headSha, check.conclusion, check.output.title]).toEqual([
+      HEAD,
+      'failure',
+      '1 new failure · 0 fixed · 1 still failing on main',
+    ]);
+    expect(headingOf(action.gh.commentsOn(PR).at(-1)!.body)).toMatch(/^## ❌ wasm-p2-check \(CI \/ wasm\): 1 new failure/);
+
+    // Without a baseline, the forged classes are not believed either: gated like regression.
+    const blind = await job(scopesFor({ push: 'main' }), {
+      inputs: { ...INPUTS, mode: 'post-from-report', report: file, baseline: 'none' },
+      eventName: 'workflow_run',
+      event: workflowRunEvent(action.gh.api, {
+        repository: action.gh.fullName,
+        headSha: HEAD,
+        headRepo: 'contributor/app',
+        conclusion: 'failure',
+      }),
+      env: { GITHUB_WORKFLOW: 'wasm-p2-check report', GITHUB_JOB: 'post', GITHUB_SHA: 'e'.repeat(40), GITHUB_RUN_ID: '4344' },
+    });
+    expect(blind.stdout).toContain('fail-on new: no baseline to compare with');
+    expect(action.gh.checkRuns.at(-1)!.conclusion).toBe('failure');
+  }, 180_000);
 });
