@@ -127,7 +127,7 @@ describe('fail-on: one definition, wherever it is written', () => {
   it("the workflows' fail-on comments use the definition's short phrase", () => {
     let seen = 0;
     for (const f of readdirSync(path.join(root, 'workflows'))) {
-      for (const m of read(`workflows/${f}`).matchAll(/#\s*fail-on:\s*([\w-]+)\s*#\s*(.*)/g)) {
+      for (const m of read(`workflows/${f}`).matchAll(/^\s*(?:#\s*)?fail-on:\s*([\w-]+)\s*#\s*(.*)/gm)) {
         seen++;
         expect(FAIL_ON_VALUES, `${f}: ${m[0]}`).toContain(m[1]);
         expect(m[2], `${f}: ${m[0]}`).toContain((FAIL_ON[m[1] as FailOn] as FailOnDefinition).short);
