@@ -221,17 +221,19 @@ describe('baseline: auto, against the cache-service stand-in', () => {
     await writeFile(file, renderJson(forged));
 
     // Stage 2 runs on the default branch (workflow_run): it reads main's entries.
-    const stage2 = await job(scopesFor({ push: 'main' }), {
-      inputs: { ...INPUTS, mode: 'post-from-report', report: file },
-      eventName: 'workflow_run',
-      event: workflowRunEvent(action.gh.api, {
-        repository: action.gh.fullName,
-        headSha: HEAD,
-        headRepo: 'contributor/app',
-        conclusion: 'failure',
-      }),
-      env: { GITHUB_WORKFLOW: 'wasm-p2-check report', GITHUB_JOB: 'post', GITHUB_SHA: 'e'.repeat(40), GITHUB_RUN_ID: '4343' },
-    });
+    const postReport = (inputs: Record<string, string>, runId: string) =>
+      job(scopesFor({ push: 'main' }), {
+        inputs: { ...INPUTS, mode: 'post-from-report', report: file, ...inputs },
+        eventName: 'workflow_run',
+        event: workflowRunEvent(action.gh.api, {
+          repository: action.gh.fullName,
+          headSha: HEAD,
+          headRepo: 'contributor/app',
+          conclusion: 'failure',
+        }),
+        env: { GITHUB_WORKFLOW: 'wasm-p2-check report', GITHUB_JOB: 'post', GITHUB_SHA: 'e'.repeat(40), GITHUB_RUN_ID: runId },
+      });
+    const stage2 = await postReport({}, '4343');
     expect(stage2.stdout).toMatch(/Baseline: main at 1111111 .*cache wasm-p2-check-baseline-/);
     const check = action.gh.checkRuns.at(-1)!;
     expect([check.headSha, check.conclusion, check.output.title]).toEqual([
@@ -242,17 +244,7 @@ describe('baseline: auto, against the cache-service stand-in', () => {
     expect(headingOf(action.gh.commentsOn(PR).at(-1)!.body)).toMatch(/^## ❌ wasm-p2-check \(CI \/ wasm\): 1 new failure/);
 
     // Without a baseline, the forged classes are not believed either: gated like regression.
-    const blind = await job(scopesFor({ push: 'main' }), {
-      inputs: { ...INPUTS, mode: 'post-from-report', report: file, baseline: 'none' },
-      eventName: 'workflow_run',
-      event: workflowRunEvent(action.gh.api, {
-        repository: action.gh.fullName,
-        headSha: HEAD,
-        headRepo: 'contributor/app',
-        conclusion: 'failure',
-      }),
-      env: { GITHUB_WORKFLOW: 'wasm-p2-check report', GITHUB_JOB: 'post', GITHUB_SHA: 'e'.repeat(40), GITHUB_RUN_ID: '4344' },
-    });
+    const blind = await postReport({ baseline: 'none' }, '4344');
     expect(blind.stdout).toContain('fail-on new: no baseline to compare with');
     expect(action.gh.checkRuns.at(-1)!.conclusion).toBe('failure');
   }, 180_000);
