@@ -33,7 +33,7 @@ describe('the Action mode table', () => {
       expect(typeof entry.unit.inputs).toBe('function');
       expect(typeof entry.unit.obtain).toBe('function');
       const rules: Record<string, unknown> = entry.publishing;
-      expect(Object.keys(rules).sort()).toEqual(['checkRun', 'comment', 'gates', 'token', 'writesReport']);
+      expect(Object.keys(rules).sort()).toEqual(['baseline', 'checkRun', 'comment', 'gates', 'token', 'writesReport']);
     },
   );
 
@@ -47,5 +47,12 @@ describe('the Action mode table', () => {
     expect(check.publishing.checkRun).toBe('always');
     expect(merge.publishing.checkRun).toBe('always');
     expect(explain.publishing).toMatchObject({ token: { needs: 'issues: write' }, checkRun: 'never', comment: false });
+    // Only the modes that check (or merge this run's checks) keep a baseline; a saved report is compared, never kept.
+    expect([check, reportOnly, merge].map((m) => m.publishing.baseline)).toEqual([
+      'compare-and-keep',
+      'compare-and-keep',
+      'compare-and-keep',
+    ]);
+    expect([post.publishing.baseline, explain.publishing.baseline]).toEqual(['compare', 'none']);
   });
 });
