@@ -20,9 +20,9 @@ vi.mock('../src/convert/jco-process.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/convert/jco-process.js')>();
   return {
     ...real,
-    transpileBytes: (...args: Parameters<typeof real.transpileBytes>) => {
+    transpileToDir: (...args: Parameters<typeof real.transpileToDir>) => {
       transpiles.count++;
-      return real.transpileBytes(...args);
+      return real.transpileToDir(...args);
     },
   };
 });

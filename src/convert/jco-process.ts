@@ -294,6 +294,23 @@ export async function transpileBytes(
   return { files: answer.files, exports: answer.exports };
 }
 
+/**
+ * transpile whose files (but `.d.ts`) the converter writes into `outDir` itself: the core modules' bytes never come back
+ * to the checker. Answers the files' names with their sha256, the generated JS and the exports.
+ */
+export async function transpileToDir(
+  component: Uint8Array,
+  options: TranspileOptions,
+  outDir: string,
+  limits?: JcoLimits,
+): Promise<{ written: [string, string][]; js: Uint8Array | undefined; exports: [string, string][] }> {
+  const request = { op: 'transpile' as const, component, options, outDir };
+  const answer = await ask(request, 'transpiling the component (jco transpile)', limits, component.length);
+  if (!answer.ok) failure(answer);
+  if (!('wroteFiles' in answer)) throw new JcoProcessError('the jco converter process answered transpile without writing the files');
+  return { written: answer.wroteFiles, js: answer.js, exports: answer.exports };
+}
+
 let users = 0;
 
 /**

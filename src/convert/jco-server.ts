@@ -5,7 +5,9 @@
  */
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
-import { writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { JcoAnswer, JcoRequest } from './jco-protocol.js';
 
 async function handle(request: JcoRequest): Promise<JcoAnswer> {
@@ -17,7 +19,17 @@ async function handle(request: JcoRequest): Promise<JcoAnswer> {
       return { id: request.id, ok: true, written: component.length };
     }
     const result = await transpileBytes(request.component, request.options);
-    return { id: request.id, ok: true, files: result.files, exports: result.exports };
+    if (request.outDir === undefined) return { id: request.id, ok: true, files: result.files, exports: result.exports };
+    const written: [string, string][] = [];
+    for (const [name, content] of Object.entries(result.files)) {
+      if (name.endsWith('.d.ts')) continue;
+      if (path.isAbsolute(name) || name.split(/[\\/]/).includes('..')) throw new Error(`jco named a file outside the folder: ${name}`);
+      const file = path.join(request.outDir, name);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, content);
+      written.push([name, createHash('sha256').update(content).digest('hex')]);
+    }
+    return { id: request.id, ok: true, wroteFiles: written, js: result.files['component.js'], exports: result.exports };
   } catch (e) {
     // jco reports wit-component's error chain as an Error or as a plain string: keep which it was.
     return { id: request.id, ok: false, error: e instanceof Error ? { message: e.message } : String(e) };

@@ -1,8 +1,8 @@
 /**
  * Artifacts are admitted by memory, not only by count. Checking one costs the checker's process tree memory that
  * grows with the artifact's size (its bytes in the checker, the converter's input, parse and output, the hosts'
- * copies and compiled code): measured for a 524 MB module, the tree peaked at 6.2 GB (8.7-9.2 GB before the
- * converter wrote components itself). With `--jobs` alone, four such files at once exhaust a 16 GB runner. So each
+ * copies and compiled code): measured for a 524 MB module, the tree peaked at 5.7 GB (8.7-9.2 GB before the
+ * converter wrote components and transpiled files itself). With `--jobs` alone, four such files at once exhaust a 16 GB runner. So each
  * artifact asks the budget for its estimate before it starts, and waits while the artifacts already running hold too
  * much of it; one larger than the whole budget runs alone.
  * Admission is first come, first served (a large artifact is not starved by small ones behind it).
@@ -17,7 +17,7 @@ export function artifactMemoryEstimate(bytes: number): number {
 
 /** The tree's memory for a small artifact: the two hosts and the checker's share of the converter (~300 MB measured). */
 export const ARTIFACT_BASE_BYTES = 512 * 1024 * 1024;
-/** Peak tree memory per artifact byte, measured at 524 MB (6.2 GB for the tree, see docs/cli.md), rounded up. */
+/** Peak tree memory per artifact byte, measured at 524 MB (5.7 GB for the tree, see docs/cli.md), rounded up. */
 export const ARTIFACT_BYTES_PER_BYTE = 12;
 
 /** The memory this machine (or its cgroup, when smaller) gives: the default budget takes 3/4 of it. */

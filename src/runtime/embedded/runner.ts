@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { embeddedHostScript } from '../../package/assets.js';
 import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
 import { converterLimitsFor, limitsOf } from '../../guard/limits.js';
 import { copyLimitOf, copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
-import { JcoLimitError, JcoProcessError, transpileBytes } from '../../convert/jco-process.js';
+import { JcoLimitError, JcoProcessError, transpileToDir } from '../../convert/jco-process.js';
 import { removeTree } from '../remove.js';
 import { hostNodeFlags, type HostConfig, type HostStatusFile } from './host-protocol.js';
 import { componentShape } from './shape.js';
@@ -114,35 +115,31 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
       files.push([JS_FILE, known.js], ...shape.modules.map((m, i): [string, Uint8Array] => [coreModuleFile(i), m]));
       style = known.style;
     } else {
-      const transpiled = transpileBytes(
-        bytes,
-        {
-          name: 'component',
-          instantiation: 'async',
-          // The host maps WASI imports itself; no import specifiers are baked into the generated module.
-          wasiShim: false,
-          emitTypescriptDeclarations: false,
-        },
-        converterLimitsFor(timeoutMs, bytes.length),
-      ).then((result) => {
+      // The converter writes the files into `dir` itself: the core modules' bytes do not come back to the checker.
+      const options = {
+        name: 'component',
+        instantiation: 'async' as const,
+        // The host maps WASI imports itself; no import specifiers are baked into the generated module.
+        wasiShim: false,
+        emitTypescriptDeclarations: false,
+      };
+      const transpiled = transpileToDir(bytes, options, dir, converterLimitsFor(timeoutMs, bytes.length)).then((result) => {
         const kind: 'command' | 'reactor' = result.exports.some(([name]) => name === 'run' || name.startsWith('wasi:cli/run@'))
           ? 'command'
           : 'reactor';
-        return { files: result.files, style: kind };
+        return { ...result, style: kind };
       });
       if (shape && !pending) {
         // Reused only when this transpile is what reuse would have written: the JS plus each core module as it sits
         // in the component, under jco's name for it, and nothing else.
         const reusable = transpiled.then(
-          (t) => (t.files[JS_FILE] && isJsPlusModules(t.files, shape.modules) ? { js: t.files[JS_FILE], style: t.style } : undefined),
+          (t) => (t.js && isJsPlusModules(t.written, shape.modules) ? { js: t.js, style: t.style } : undefined),
           () => undefined,
         );
         if (transpiledShapes.size >= MAX_SHAPES) transpiledShapes.delete(transpiledShapes.keys().next().value!);
         transpiledShapes.set(shape.key, reusable);
       }
-      const result = await transpiled;
-      for (const [name, content] of Object.entries(result.files)) if (!name.endsWith('.d.ts')) files.push([name, content]);
-      style = result.style;
+      style = (await transpiled).style;
     }
     for (const [name, content] of files) {
       await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
@@ -209,13 +206,11 @@ function coreModuleFile(i: number): string {
   return `component.core${i === 0 ? '' : i + 1}.wasm`;
 }
 
-function isJsPlusModules(files: Record<string, Uint8Array>, modules: Uint8Array[]): boolean {
-  const names = Object.keys(files).filter((name) => !name.endsWith('.d.ts'));
-  if (names.length !== modules.length + 1 || !names.includes(JS_FILE)) return false;
-  return modules.every((m, i) => {
-    const file = files[coreModuleFile(i)];
-    return file !== undefined && Buffer.from(file.buffer, file.byteOffset, file.byteLength).equals(m);
-  });
+/** The converter wrote exactly the JS and each core module as it sits in the component (by sha256), under jco's name. */
+function isJsPlusModules(written: [string, string][], modules: Uint8Array[]): boolean {
+  const sha = new Map(written);
+  if (written.length !== modules.length + 1 || !sha.has(JS_FILE)) return false;
+  return modules.every((m, i) => sha.get(coreModuleFile(i)) === createHash('sha256').update(m).digest('hex'));
 }
 
 /** The end of the host's stderr, for a host error message. */
