@@ -82,7 +82,8 @@ export async function fetchCorpus({ cacheDir = defaultCacheDir(), only, log = ()
       const tgz = path.join(work, filename);
       const got = sha256(await readFile(tgz));
       if (got !== list[0].tarballSha256) throw new Error(`${spec}: tarball sha256 ${got}, pinned ${list[0].tarballSha256}`);
-      const files = missing.map((e) => e.file);
+      // Several entries may be one module run differently (their own sandbox): extract each file once.
+      const files = [...new Set(missing.map((e) => e.file))];
       await run('tar', ['-xzf', tgz, '-C', work, ...files]);
       for (const e of missing) {
         const src = path.join(work, e.file);

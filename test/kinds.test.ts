@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../src/check.js';
-import { compare } from '../src/compare/index.js';
+import { compare, isReactor } from '../src/compare/index.js';
 import { resultFails } from '../src/report/fail-on.js';
 import { adapterKindFor } from '../src/convert/index.js';
 import { explain } from '../src/diagnose/explain.js';
@@ -131,6 +131,8 @@ describe('a WASI 0.2 core module exporting wasi:cli/run', () => {
     expect(a.module!.witRunExport).toBe('wasi:cli/run@0.2.3#run');
     expect(a.module!.targetsWasiP2).toBe(true);
     expect(adapterKindFor(a)).toBe('reactor');
+    // So a runtime that runs only commands (wasmtime) runs it, instead of skipping it as exporting no wasi:cli/run.
+    expect(isReactor(a)).toBe(false);
   });
 
   it('its P2 failure with no P1 baseline fails the gate as P2-FAIL, never PASS; a clean run is PASS', () => {
