@@ -8,7 +8,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import wabtInit from 'wabt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../src/check.js';
 import { demangle, demangleBudget, MAX_DEMANGLE_STEPS, MAX_DEMANGLED_CHARS, SIZE_LIMIT_MARKER } from '../../src/diagnose/demangle.js';
@@ -19,6 +18,7 @@ import { renderMarkdownAt } from '../../src/report/markdown.js';
 import { engineUnavailable, harness } from '../harness/engine.js';
 import { makeSandbox } from '../report-factory.js';
 import { v0BombSymbol } from './bombs.js';
+import { assemble } from './guest.js';
 
 const BOMB = v0BombSymbol(30);
 let work: string;
@@ -104,20 +104,6 @@ describe('the demangler is bounded', () => {
   });
 });
 
-let wabt: Awaited<ReturnType<typeof wabtInit>> | undefined;
-async function assembleNamed(wat: string): Promise<Uint8Array> {
-  wabt ??= await wabtInit();
-  const parsed = wabt.parseWat('bomb.wat', wat);
-  try {
-    parsed.resolveNames();
-    parsed.validate();
-    // The name section carries `$…` names: the name V8 prints in a trap's stack.
-    return new Uint8Array(parsed.toBinary({ write_debug_names: true }).buffer);
-  } finally {
-    parsed.destroy();
-  }
-}
-
 const watString = (text: string): string => [...Buffer.from(text)].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
 
 /** Prints `text` on stderr and exits 1, as a guest that fakes a runtime's error would. */
@@ -158,7 +144,7 @@ describe('check(): a guest brings the bomb; the report is written', () => {
         async () => {
           const ws = path.join(work, `${runtime}-${what.replace(/\W+/g, '-')}`);
           await mkdir(ws, { recursive: true });
-          await writeFile(path.join(ws, 'bomb.wasm'), await assembleNamed(wat));
+          await writeFile(path.join(ws, 'bomb.wasm'), await assemble(wat, 'bomb.wat', true));
           const started = performance.now();
           const report = await check({
             patterns: ['*.wasm'],

@@ -184,14 +184,14 @@ export function attackWat(ops: AttackOp[]): string {
 
 let wabt: Awaited<ReturnType<typeof wabtInit>> | undefined;
 
-/** Assembles WAT text to a binary module. */
-export async function assemble(wat: string, name = 'guest.wat'): Promise<Uint8Array> {
+/** Assembles WAT text to a binary module; `names`: with a name section holding the `$…` names (what a trap's stack shows). */
+export async function assemble(wat: string, name = 'guest.wat', names = false): Promise<Uint8Array> {
   wabt ??= await wabtInit();
   const parsed = wabt.parseWat(name, wat);
   try {
     parsed.resolveNames();
     parsed.validate();
-    return new Uint8Array(parsed.toBinary({}).buffer);
+    return new Uint8Array(parsed.toBinary({ write_debug_names: names }).buffer);
   } finally {
     parsed.destroy();
   }
