@@ -25,7 +25,13 @@ export type HostStatus =
   | { outcome: 'running'; compileMs: number }
   | { outcome: 'exit'; code: number }
   | { outcome: 'trap'; name: string; message: string; stack: string }
-  | { outcome: 'error'; message: string; stack?: string };
+  | {
+      outcome: 'error';
+      message: string;
+      stack?: string;
+      /** The host itself could not carry out the run as the checker requires (not the guest's doing): hostError. */
+      host?: boolean;
+    };
 
 /** What the host writes: the status, plus the compile time once the guest has started. */
 export type HostStatusFile = HostStatus & {

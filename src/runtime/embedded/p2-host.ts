@@ -72,9 +72,10 @@ try {
   );
   if (names.length > 0 && mayLeave.counts.instances === 0) {
     // The bindings made their core instances some other way: the may-leave rule was not held, so a pass here would
-    // not mean a pass on wasmtime. Say so (the checker reports an error, never a PASS).
+    // not mean a pass on wasmtime. Say so: a host error (the checker reports ERROR, never a PASS).
     finish(config, {
       outcome: 'error',
+      host: true,
       message:
         'the embedded P2 host could not enforce the component model may-leave rule (the transpiled bindings created no core ' +
         'instance through WebAssembly.instantiate): wasmtime may trap with `cannot leave component instance` where this ' +

@@ -86,6 +86,9 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
         // The host never reached the guest: it could not read its config, crashed or was killed while loading.
         const how = proc.signal ? `was killed by ${proc.signal}` : `exited with code ${proc.exitCode}`;
         result.hostError = `the embedded host ${how} before the guest started${tailOf(proc.stderr.text)}`;
+      } else if (status?.outcome === 'error' && status.host) {
+        // The host could not run the guest as the checker requires (e.g. the may-leave rule could not be held).
+        result.hostError = status.message;
       } else if (status?.outcome === 'error') {
         // The guest could not be loaded or linked (e.g. unknown imports): a fact about the artifact.
         result.harnessError = status.message;
