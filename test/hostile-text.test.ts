@@ -202,14 +202,14 @@ describe('worst-case inputs: bounded work', () => {
 });
 
 describe('V8 stacks are read once', () => {
-  it('256 KiB of `    at Error: x` lines (each an error line and a frame line): under 2 s (before: each re-read the rest; 349 s for these two on a busy machine)', () => {
+  it('256 KiB of `    at Error: x` lines (each an error line and a frame line): under 4 s (before: each re-read the rest; 349 s for these two on a busy machine)', () => {
     const lines = MAX_TEXT_CHARS / 16 - 16;
     const text = '    at Error: x\n'.repeat(lines);
     const started = performance.now();
     expect(parseTrap(text)).toBeUndefined();
     // An error line inside the stack that is a WebAssembly error by its words is still the one found, with its stack.
     const trap = parseTrap(`${text}    at RuntimeError: unreachable\n${'    at Error: x\n'.repeat(3)}`);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(4000);
     expect(trap?.message).toBe('RuntimeError: unreachable');
     expect(trap?.frames.map((f) => f.origin)).toEqual(['host', 'host', 'host']);
   });

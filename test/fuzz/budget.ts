@@ -22,4 +22,4 @@ export function fuzzParams<T>(runs: number): Parameters<T> {
 export const FUZZ_TIMEOUT_MS = scale > 1 || seconds > 0 ? 24 * 60 * 60 * 1000 : 60_000;
 
 /** Most time one call may take on any generated input (bounded algorithms take milliseconds). */
-export const MAX_CALL_MS = 2_000;
+export const MAX_CALL_MS = 5_000;
