@@ -14,6 +14,7 @@ import { resultFails } from '../src/report/fail-on.js';
 import { adapterKindFor } from '../src/convert/index.js';
 import { explain } from '../src/diagnose/explain.js';
 import { inspectBytes, inspectFile } from '../src/inspect/index.js';
+import { refineToolchain } from '../src/inspect/producers.js';
 import { makeRun } from './report-factory.js';
 import { buildModule, str, vec } from './inspect-wasm-builder.js';
 
@@ -151,5 +152,16 @@ describe('a WASI 0.2 core module exporting wasi:cli/run', () => {
     const trap = makeRun('p2', { exitCode: null, trap: { kind: 'unreachable', message: 'unreachable', frames: [] } as never });
     expect(compare(a, undefined, { ok: true } as never, trap).verdict).toBe('P2-FAIL');
     expect(compare(a, undefined, { ok: true } as never, makeRun('p2')).verdict).toBe('PASS');
+  });
+});
+
+describe('toolchain evidence beyond producers', () => {
+  // No Zig toolchain can be had here (not in Debian 12's archive): the rule is held on names alone.
+  it('a C-by-producers module whose functions are named std.… is Zig (zig cc records only clang)', () => {
+    const c = { language: 'c', compiler: 'clang', version: '19.1.7', evidence: 'producers: C11, clang 19.1.7' };
+    const zig = refineToolchain(c, ['std.mem.copyForwards', 'start._start', 'main.main'], [], []);
+    expect(zig).toMatchObject({ language: 'zig', compiler: 'Zig' });
+    expect(zig!.evidence).toMatch(/std\.mem\.copyForwards.*producers: C11, clang 19\.1\.7/);
+    expect(refineToolchain(c, ['main', 'start._start'], [], [])).toEqual(c);
   });
 });

@@ -240,13 +240,18 @@ export function toolchainFromEvidence(
     return { language: 'rust', compiler: 'rustc', evidence: `function ${hit}` };
   if ((hit = importNames.find((n) => n.startsWith('__wbindgen_') || n.startsWith('__wbg_'))))
     return { language: 'rust', compiler: 'rustc', evidence: `wasm-bindgen import ${hit}` };
-  if ((hit = name((n) => /^(std\.|start\.|debug\.|heap\.)/.test(n) && functionNames.some((m) => m.startsWith('std.')))))
-    return { language: 'zig', compiler: 'Zig', evidence: `function ${hit}` };
+  if ((hit = zigName(functionNames))) return { language: 'zig', compiler: 'Zig', evidence: `function ${hit}` };
   if ((hit = importNames.find((n) => /^(emscripten_|_emscripten_|__syscall_|invoke_)/.test(n))))
     return { language: 'c', compiler: 'Emscripten', evidence: `Emscripten import ${hit}` };
   if ((hit = name((n) => /^(__main_void|__original_main|__main_argc_argv|__wasm_call_ctors|__wasilibc_\w+|__wasi_\w+)$/.test(n))))
     return { language: 'c', compiler: 'clang', evidence: `function ${hit} (clang / wasi-libc)` };
   return undefined;
+}
+
+/** A function name from Zig's standard library or start code (Zig names functions `std.mem.copy`, `start._start`). */
+function zigName(functionNames: readonly string[]): string | undefined {
+  if (!functionNames.some((m) => m.startsWith('std.'))) return undefined;
+  return functionNames.find((n) => /^(std\.|start\.|debug\.|heap\.)/.test(n));
 }
 
 /** A language runtime compiled into the module (an interpreter or VM): the program it runs is in that language. */
@@ -275,6 +280,10 @@ export function refineToolchain(
 ): Toolchain | undefined {
   if (!t) return t;
   let out = t;
+  // `zig cc` / `zig build` record only clang (and C) in producers; Zig's own code names its functions `std.…`.
+  const zig = out.language === 'c' ? zigName(functionNames) : undefined;
+  if (zig)
+    out = { language: 'zig', compiler: 'Zig', evidence: `function ${zig} (Zig's standard library; producers: ${out.evidence ?? ''})` };
   const names = [...exportNames, ...functionNames];
   for (const r of RUNTIMES) {
     const hit = names.find(r.test);
