@@ -16,6 +16,7 @@ import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js'
 import { deriveCommentKey, matrixHeading, publishReportComment } from '../github/sticky-comment.js';
 import { failingResults, reportFails } from '../report/fail-on.js';
 import { baseName } from '../report/change.js';
+import { REPORT_FORMATS } from '../report/formats.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { fence } from '../report/markdown-utils.js';
@@ -119,7 +120,7 @@ export async function publishResult(ctx: PublishContext, rules: Publishing, resu
     io.setOutput('result', resultOutput(report));
     io.setOutput('regressions', report.summary.regressions);
     io.setOutput('failures', report.summary.failures);
-    io.setOutput('report-json', reportPath);
+    io.setOutput(REPORT_FORMATS.json.actionOutput.name, reportPath);
     if (report.configurationError)
       io.setOutput('error', `Input '${report.configurationError.option}': ${report.configurationError.message}`);
   });

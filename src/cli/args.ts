@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FailOn } from '../report/fail-on.js';
 import { buildCheckOptions, type OptionReader } from '../options/build.js';
 import type { CheckOptions } from '../options/index.js';
+import type { ReportOutput } from '../report/formats.js';
 import { cliOptions, DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS, readOption, type RawValue } from '../options/table.js';
 
 export { DEFAULT_OUTPUT_CAP, DEFAULT_TIMEOUT_SECONDS };
@@ -18,6 +19,8 @@ export type CliCommand =
   | {
       kind: 'check';
       options: Omit<CheckOptions, 'cwd' | 'onProgress' | 'cache'>;
+      /** Every report file asked for (`--json`, `--markdown`, `--output FORMAT=FILE`), in that order. */
+      outputs: ReportOutput[];
       json?: string;
       markdown?: string;
       failOn: FailOn;
@@ -29,8 +32,8 @@ export type CliCommand =
       /** `--baseline FILE`: the report to compare with. */
       baseline?: string;
     }
-  | { kind: 'merge'; reports: string[]; json?: string; markdown?: string; failOn: FailOn; color?: boolean }
-  | { kind: 'diff'; baseline: string; report: string; json?: string; markdown?: string; failOn: FailOn; color?: boolean }
+  | { kind: 'merge'; reports: string[]; outputs: ReportOutput[]; failOn: FailOn; color?: boolean }
+  | { kind: 'diff'; baseline: string; report: string; outputs: ReportOutput[]; failOn: FailOn; color?: boolean }
   | {
       kind: 'versions';
       /** The check options every release shares; `adapter` is the release's (or, engine per release, its own pair). */
@@ -176,7 +179,7 @@ function parseExplain(argv: string[]): CliCommand {
 }
 
 /** The flags `merge` shares with the check command (same table entries, same parsing). */
-const MERGE_OPTIONS = ['json', 'markdown', 'fail-on', 'color', 'no-color'] as const;
+const MERGE_OPTIONS = ['json', 'markdown', 'output', 'fail-on', 'color', 'no-color'] as const;
 
 function parseMerge(argv: string[], cwd: string): CliCommand {
   const spec = Object.fromEntries(
@@ -187,13 +190,10 @@ function parseMerge(argv: string[], cwd: string): CliCommand {
   const read = <K extends (typeof MERGE_OPTIONS)[number]>(name: K) =>
     readOption(name, values[name] as RawValue, { cwd }, (text, expected) => new UsageError(`--${name} '${text}': ${expected}`));
   if (positionals.length === 0) throw new UsageError('merge takes the JSON reports to merge (e.g. wasm-p2-check merge reports/*.json)');
-  const outputsClash = conflictingOutputs(read('json') || undefined, read('markdown') || undefined, cwd);
-  if (outputsClash) throw outputsClash;
   return {
     kind: 'merge',
     reports: positionals,
-    json: read('json') || undefined,
-    markdown: read('markdown') || undefined,
+    outputs: readOutputs(read, cwd),
     failOn: read('fail-on'),
     color: read('no-color') ? false : read('color') ? true : undefined,
   };
@@ -212,14 +212,11 @@ function parseDiff(argv: string[], cwd: string): CliCommand {
   const read = <K extends (typeof MERGE_OPTIONS)[number]>(name: K, given = values[name] as RawValue) =>
     readOption(name, given, { cwd }, (text, expected) => new UsageError(`--${name} '${text}': ${expected}`));
   if (positionals.length !== 2) throw new UsageError('diff takes two JSON reports: the baseline, then the report to compare with it');
-  const outputsClash = conflictingOutputs(read('json') || undefined, read('markdown') || undefined, cwd);
-  if (outputsClash) throw outputsClash;
   return {
     kind: 'diff',
     baseline: positionals[0]!,
     report: positionals[1]!,
-    json: read('json') || undefined,
-    markdown: read('markdown') || undefined,
+    outputs: readOutputs((name) => read(name), cwd),
     failOn: read('fail-on', (values['fail-on'] as string | undefined) ?? 'new'),
     color: read('no-color') ? false : read('color') ? true : undefined,
   };
@@ -255,15 +252,34 @@ function notACommand(first: string | undefined, cwd: string, exists: (p: string)
   );
 }
 
-/** --json and --markdown both to stdout (or one file) would interleave two reports into one unreadable stream. */
-function conflictingOutputs(json: string | undefined, markdown: string | undefined, cwd: string): UsageError | undefined {
-  if (!json || !markdown) return undefined;
-  const same = json === '-' || markdown === '-' ? json === markdown : path.resolve(cwd, json) === path.resolve(cwd, markdown);
-  if (!same) return undefined;
-  return new UsageError(
-    `--json and --markdown both write to ${json === '-' ? 'stdout' : `'${json}'`}: give each its own file (at most one '-')`,
-  );
+/**
+ * The report files asked for: `--json FILE` and `--markdown FILE` (short for `--output json=FILE`, `markdown=FILE`),
+ * then each `--output FORMAT=FILE`. Two to stdout (or to one file) would interleave two reports into one unreadable
+ * stream: refused.
+ */
+function readOutputs(read: (name: 'json' | 'markdown' | 'output') => unknown, cwd: string): ReportOutput[] {
+  const outputs: ReportOutput[] = [];
+  for (const format of ['json', 'markdown'] as const) {
+    const file = read(format) as string;
+    if (file) outputs.push({ format, path: file, given: `--${format}` });
+  }
+  for (const o of read('output') as { format: ReportOutput['format']; path: string }[]) {
+    outputs.push({ ...o, given: `--output ${o.format}=…` });
+  }
+  const where = (o: ReportOutput) => (o.path === '-' ? '-' : path.resolve(cwd, o.path));
+  for (const [i, a] of outputs.entries()) {
+    const b = outputs.slice(i + 1).find((o) => where(o) === where(a));
+    if (b) {
+      throw new UsageError(
+        `${a.given} and ${b.given} both write to ${a.path === '-' ? 'stdout' : `'${a.path}'`}: give each its own file (at most one '-')`,
+      );
+    }
+  }
+  return outputs;
 }
+
+/** The first output of a format (the `versions` command renders its own report in the same formats). */
+const pathOf = (outputs: ReportOutput[], format: ReportOutput['format']) => outputs.find((o) => o.format === format)?.path;
 
 /**
  * Pure apart from `exists`: argv (without node and script) → what to do. Relative paths are resolved against `cwd`.
@@ -323,8 +339,7 @@ function parseCheckArgs(
   if (positionals.length === 0) throw new UsageError(`no artifacts given (e.g. wasm-p2-check ${sub ? `${sub} … ` : ''}build/*.wasm)`);
   const misuse = sub ? undefined : notACommand(argv[0] === positionals[0] ? positionals[0] : undefined, cwd, exists);
   if (misuse) throw misuse;
-  const outputsClash = conflictingOutputs(read('json') || undefined, read('markdown') || undefined, cwd);
-  if (outputsClash) throw outputsClash;
+  const outputs = readOutputs(read, cwd);
   const { cwd: _cwd, ...options } = buildCheckOptions(read, positionals, cwd);
   const label = read('label');
   const cacheDir = read('cache-dir');
@@ -342,8 +357,9 @@ function parseCheckArgs(
       cache: !read('no-cache'),
       ...(cacheDir ? { cacheDir } : {}),
       ...(baseline?.kind === 'file' ? { baseline: baseline.path } : {}),
-      json: read('json') || undefined,
-      markdown: read('markdown') || undefined,
+      outputs,
+      json: pathOf(outputs, 'json'),
+      markdown: pathOf(outputs, 'markdown'),
       failOn: read('fail-on'),
       color: read('no-color') ? false : read('color') ? true : undefined,
       quiet: read('quiet'),

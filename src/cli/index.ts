@@ -16,11 +16,11 @@ import { failOnNotice, reportFails } from '../report/fail-on.js';
 import { compareWithBaseline } from '../compare/baseline.js';
 import { readRegularFile } from '../guard/safe-fs.js';
 import type { Report } from '../model.js';
-import { parseBaseline, parseReport, renderExplanationJson, renderJson } from '../report/json.js';
+import { parseBaseline, parseReport, renderExplanationJson } from '../report/json.js';
 import { renderExplainFindings } from '../report/explain-markdown.js';
 import { mergeReports } from '../report/merge.js';
 import { logSafe, neutralizeCommands } from '../report/log-safe.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { REPORT_FORMATS, type ReportOutput } from '../report/formats.js';
 import { renderExplanation, renderTerminal } from '../report/terminal.js';
 import { VERSION } from '../package/version.js';
 import { versionsBreak } from '../versions/matrix.js';
@@ -146,17 +146,16 @@ async function readBaseline(file: string, what: string): Promise<Report> {
 /** Writes the requested outputs of a report; the exit status follows --fail-on. */
 async function emit(
   report: Report,
-  command: { json?: string; markdown?: string; color?: boolean; failOn: Parameters<typeof reportFails>[1] },
+  command: { outputs: ReportOutput[]; color?: boolean; failOn: Parameters<typeof reportFails>[1] },
 ): Promise<number> {
-  if (command.json) await output(command.json, renderJson(report));
-  if (command.markdown) await output(command.markdown, renderMarkdown(report, {}));
+  for (const o of command.outputs) await output(o.path, REPORT_FORMATS[o.format].render(report));
   if (report.configurationError) {
     // A usage error found before any artifact ran (a runtime or adapter that cannot be had): exit 2.
     throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
   }
   const notice = failOnNotice(report, command.failOn);
   if (notice) process.stderr.write(`wasm-p2-check: ${notice}\n`);
-  if (command.json !== '-' && command.markdown !== '-') {
+  if (!command.outputs.some((o) => o.path === '-')) {
     process.stdout.write(
       neutralizeCommands(renderTerminal(report, { color: useColor(command.color, process.env, process.stdout.isTTY === true) })),
     );

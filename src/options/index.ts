@@ -1,7 +1,8 @@
 import type { ResultStore } from '../cache/index.js';
 import type { Sandbox, Shard } from '../model.js';
+import type { RuntimeChoice } from './runtimes.js';
 
-export type RuntimeChoice = 'embedded' | 'wasmtime' | 'auto';
+export type { RuntimeChoice } from './runtimes.js';
 
 /**
  * The adapter the configuration names, decoded once by the shells (`--adapter` / `adapter:`):

@@ -8,6 +8,8 @@
  * and use the value in the shell(s) that have it.
  */
 import { FAIL_ON, FAIL_ON_VALUES, type FailOn, failOnDescription, failOnMeaning } from '../report/fail-on.js';
+import { REPORT_FORMAT_NAMES, REPORT_FORMATS, type ReportFormat, type ReportFormatName } from '../report/formats.js';
+import { RUNTIME_CHOICES, RUNTIME_NAMES } from './runtimes.js';
 import {
   OptionError,
   oneOf,
@@ -91,6 +93,15 @@ const scalar = <T>(o: Omit<ScalarOption<T>, 'kind'>): ScalarOption<T> => ({ kind
 const list = <I, T>(o: Omit<ListOption<I, T>, 'kind'>): ListOption<I, T> => ({ kind: 'list', ...o });
 const flag = (cli: CliSurface): FlagOption => ({ kind: 'flag', cli, default: '' });
 const strings = (items: string[]) => items;
+/** `FORMAT=FILE` of `--output`. */
+function parseReportOutput(text: string): { format: ReportFormatName; path: string } {
+  const eq = text.indexOf('=');
+  const format = text.slice(0, Math.max(0, eq));
+  if (eq <= 0 || !(REPORT_FORMAT_NAMES as string[]).includes(format) || eq === text.length - 1) {
+    throw new OptionError(`expected FORMAT=FILE with FORMAT one of ${REPORT_FORMAT_NAMES.join(', ')} (e.g. json=report.json, markdown=-)`);
+  }
+  return { format: format as ReportFormatName, path: text.slice(eq + 1) };
+}
 const text = (t: string) => t;
 
 export const OPTIONS = {
@@ -105,18 +116,15 @@ export const OPTIONS = {
   }),
   runtime: scalar({
     default: 'auto',
-    parse: oneOf(['auto', 'wasmtime', 'embedded'] as const),
+    parse: oneOf(RUNTIME_NAMES),
     cli: {
       flag: 'runtime',
       value: 'R',
       group: 'Runtime',
-      help: 'auto (default: wasmtime on PATH or cached, else embedded) | wasmtime |\nembedded',
+      help: RUNTIME_NAMES.map((r, i) => `${r}${i === 0 ? ' (default)' : ''}: ${RUNTIME_CHOICES[r].help}`).join(' |\n'),
     },
     input: {
-      description:
-        'Runtime for the P1 and P2 runs: `auto` (wasmtime when it can be had — on PATH, in the tool cache, ' +
-        'or downloaded — else the embedded runtime, with a warning in the summary and the comment), ' +
-        "`wasmtime` (fails the step when it cannot be had), or `embedded` (Node's WASI and jco's preview2-shim, no download).",
+      description: `Runtime for the P1 and P2 runs: ${RUNTIME_NAMES.map((r, i) => `${i === RUNTIME_NAMES.length - 1 ? 'or ' : ''}\`${r}\` (${RUNTIME_CHOICES[r].description})`).join(', ')}.`,
     },
   }),
   'wasmtime-version': scalar({
@@ -458,6 +466,20 @@ export const OPTIONS = {
     parse: text,
     cli: { flag: 'markdown', value: 'FILE', group: 'Diagnosis and output', help: "write the Markdown report ('-' for stdout)" },
   }),
+  output: list({
+    default: '',
+    lines: 'trimmed',
+    item: parseReportOutput,
+    collect: (items: { format: ReportFormatName; path: string }[]) => items,
+    cli: {
+      flag: 'output',
+      value: 'FORMAT=FILE',
+      group: 'Diagnosis and output',
+      help:
+        `write the report as FORMAT ('-' for stdout; repeatable): ` +
+        REPORT_FORMAT_NAMES.map((f) => `\n${f}: ${REPORT_FORMATS[f].description}`).join(','),
+    },
+  }),
   color: flag({ flag: 'color', group: 'Diagnosis and output', help: 'force colour on (default: on for a TTY)' }),
   'no-color': flag({ flag: 'no-color', group: 'Diagnosis and output', help: 'force colour off' }),
   quiet: flag({ flag: 'quiet', short: 'q', group: 'Diagnosis and output', help: 'no progress on stderr' }),
@@ -631,6 +653,28 @@ export function inputLines(name: OptionName, text: string): string[] {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** The Action's outputs besides the report files' paths (REPORT_FORMATS' `actionOutput`), as action.yml lists them. */
+const ACTION_OUTPUTS = {
+  result:
+    '`pass` (every artifact PASS), `regression` (a REGRESSION or CONVERT-FAIL), or `fail` (another failure). Mode `explain`: ' +
+    '`created`, `recreated` (it had been deleted), `updated` or `unchanged` (the reply), `silent` or `ignored`.',
+  regressions: 'Number of artifacts that regressed (REGRESSION or CONVERT-FAIL).',
+  failures: 'Number of artifacts that are not PASS.',
+  error:
+    'Set only when the step could not check or answer anything: what was wrong (a bad input, a configuration that cannot be ' +
+    'carried out, a saved report that cannot be used), as in the job summary. `result` is then `fail`.',
+};
+
+/** The Action's outputs in action.yml's order: result and counts, each report file's path, error. */
+export function actionOutputs(): { name: string; description: string }[] {
+  const { error, ...first } = ACTION_OUTPUTS;
+  const files = REPORT_FORMAT_NAMES.flatMap((f) => {
+    const out: { name: string; description: string } | undefined = (REPORT_FORMATS[f] as ReportFormat).actionOutput;
+    return out ? [out] : [];
+  });
+  return [...Object.entries(first).map(([name, description]) => ({ name, description })), ...files, { name: 'error', description: error }];
 }
 
 /** The Action's inputs with their action.yml defaults, in declaration order. */
