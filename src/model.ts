@@ -7,6 +7,8 @@
  * breaking change to these shapes.
  */
 
+import type { VersionsReport } from './versions/matrix.js';
+
 export const REPORT_SCHEMA_VERSION = 1;
 
 /* ───────────────────────────── inspect ───────────────────────────── */
@@ -589,6 +591,11 @@ export interface Report {
   commit?: string;
   /** Present when the results were compared with a baseline report: which one (each result's `change` says what changed). */
   baseline?: BaselineInfo;
+  /**
+   * A release matrix (`versions`): every release's outcome per artifact, where it changes, host compatibility. The
+   * report's results are then the newest checked release's.
+   */
+  versions?: VersionsReport;
 }
 
 /**

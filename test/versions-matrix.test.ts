@@ -48,7 +48,7 @@ describe('versions on the embedded runtime (the adapter varies)', () => {
     const events: ProgressEvent[] = [];
     const cache = directoryStore(path.join(cacheRoot, 'results'));
     const patterns = ['examples/go124-hello.wasm', 'examples/c-hello.wasm', 'test/fixtures/c-hello.component.wasm'];
-    const report = await runVersions(options(patterns, { cache }, events), { releases, bisect: false });
+    const { versions: report } = await runVersions(options(patterns, { cache }, events), { releases, bisect: false });
     expect(report.configurationError).toBeUndefined();
     const go = report.artifacts.find((a) => a.path === 'examples/go124-hello.wasm')!;
     expect(go.cells.map((c) => [c.release, c.verdict, c.cause])).toEqual(
@@ -68,7 +68,7 @@ describe('versions on the embedded runtime (the adapter varies)', () => {
 
     // Again: every (release, artifact) result comes from the cache, nothing runs.
     const again: ProgressEvent[] = [];
-    const second = await runVersions(options(patterns, { cache }, again), { releases, bisect: false });
+    const { versions: second } = await runVersions(options(patterns, { cache }, again), { releases, bisect: false });
     expect(second.checks).toEqual({ done: 9, matrix: 9, cached: 9 });
     expect(again.filter((e) => e.stage === 'p1' || e.stage === 'p2')).toEqual([]);
     expect(second.artifacts.map((a) => a.cells.map((c) => c.verdict))).toEqual(report.artifacts.map((a) => a.cells.map((c) => c.verdict)));
@@ -76,7 +76,7 @@ describe('versions on the embedded runtime (the adapter varies)', () => {
 
   it('a release that cannot be had is named before anything runs', async () => {
     const events: ProgressEvent[] = [];
-    const report = await runVersions(options(['examples/c-hello.wasm'], {}, events), {
+    const { versions: report } = await runVersions(options(['examples/c-hello.wasm'], {}, events), {
       releases: ['47.0.0', '25.0.0', '26.0.0'],
       bisect: false,
     });
@@ -89,10 +89,13 @@ describe('versions on the embedded runtime (the adapter varies)', () => {
 
   it('runtime wasmtime with no version varies the engine per release: engines that cannot be had are named first', async () => {
     const events: ProgressEvent[] = [];
-    const report = await runVersions(options(['examples/c-hello.wasm'], { runtime: 'wasmtime', wasmtime: { searchPath: '' } }, events), {
-      releases: ['30.0.0', '47.0.0'],
-      bisect: true,
-    });
+    const { versions: report } = await runVersions(
+      options(['examples/c-hello.wasm'], { runtime: 'wasmtime', wasmtime: { searchPath: '' } }, events),
+      {
+        releases: ['30.0.0', '47.0.0'],
+        bisect: true,
+      },
+    );
     expect(report.configurationError?.message).toMatch(/30\.0\.0 \(.*wasmtime-v30\.0\.0-.*HTTP 404.*\); 47\.0\.0 \(/);
     expect(events.filter((e) => e.stage === 'p1')).toEqual([]);
   });
@@ -101,7 +104,7 @@ describe('versions on the embedded runtime (the adapter varies)', () => {
 describe.skipIf(engineUnavailable())('versions on wasmtime 49 (the engine fixed, the adapter varies)', () => {
   it('bisect over 8 releases finds where each artifact changes with fewer checks, and the host data is confirmed', async () => {
     const patterns = ['examples/c-hello.wasm'];
-    const report = await runVersions(options(patterns, { runtime: 'wasmtime', wasmtime: { binary: harness } }), {
+    const { versions: report } = await runVersions(options(patterns, { runtime: 'wasmtime', wasmtime: { binary: harness } }), {
       releases: all,
       bisect: true,
     });

@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       const wasmtime = command.cache
         ? { ...command.options.wasmtime, compileCacheDir: path.join(cacheRoot, 'compiled') }
         : command.options.wasmtime;
-      const report = await runVersions(
+      const { versions: report } = await runVersions(
         { ...command.options, ...(wasmtime ? { wasmtime } : {}), cwd: process.cwd(), onProgress: progress?.onEvent, cache },
         { releases: command.releases, bisect: command.bisect, releaseData: command.releaseData },
       ).finally(() => progress?.end());

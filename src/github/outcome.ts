@@ -1,4 +1,5 @@
 /** How a report maps onto GitHub's vocabulary: the check-run conclusion and title, the `result` output. */
+import { versionsHeadline } from '../versions/render.js';
 import { reportFails, type FailOn } from '../report/fail-on.js';
 import type { Report } from '../model.js';
 import { changeGroups, changeHeadline } from '../report/change.js';
@@ -28,6 +29,7 @@ export function checkTitle(report: Report): string {
   if (report.configurationError) return `Configuration error (${report.configurationError.option}): nothing was checked`;
   const things = (n: number) => `${n} artifact${n === 1 ? '' : 's'}`;
   if (total === 0) return 'No artifacts checked';
+  if (report.versions) return versionsHeadline(report.versions);
   // Compared with a baseline: the change, in the words of the comment's first line.
   if (report.baseline) return changeHeadline(report);
   if (failures === 0) return total === 1 ? 'The artifact works as a P2 component' : `All ${things(total)} work as P2 components`;

@@ -309,13 +309,15 @@ export const OPTIONS = {
   }),
   mode: scalar({
     default: 'check',
-    parse: oneOf(['check', 'report-only', 'post-from-report', 'merge', 'explain'] as const),
+    parse: oneOf(['check', 'report-only', 'post-from-report', 'merge', 'versions', 'explain'] as const),
     input: {
       description:
         '`check` (run and publish), `report-only` (run and write the JSON report, post nothing: the fork-safe first stage, ' +
         'and the shard/matrix jobs of a merged run), `post-from-report` (publish a saved report in a `workflow_run` workflow; ' +
         'runs no PR code), `merge` (merge the JSON reports of shard/matrix jobs named by `reports` and publish one comment ' +
-        'and one check run), or `explain` (bot: answer WebAssembly errors pasted into issues and comments; runs nothing).',
+        'and one check run), `versions` (upgrade PRs: check with every release in `releases` and publish one comment and one ' +
+        'check run leading with the artifacts whose outcome changes between them), ' +
+        'or `explain` (bot: answer WebAssembly errors pasted into issues and comments; runs nothing).',
     },
   }),
   'on-unknown': scalar({
@@ -583,6 +585,21 @@ export const OPTIONS = {
         'wasmtime releases to check the artifacts with, e.g. 33.0.0,40.0.0,47.0.0;\n' +
         "33.0.0..47.0.0 = the ends and every N.0.0 between ('versions' only)",
     },
+    input: {
+      description:
+        'For `mode: versions`: the wasmtime releases to check the artifacts with, one per line or comma-separated; ' +
+        '`33.0.0..40.0.0` is a range (its ends and every `N.0.0` release between). Each release converts with its own adapter; ' +
+        'with `runtime: wasmtime` and no `wasmtime-version`, each also runs on its own wasmtime.',
+    },
+  }),
+  bisect: scalar({
+    default: 'false',
+    parse: parseBoolean,
+    input: {
+      description:
+        "For `mode: versions`: check only O(log n) of the releases to find where each artifact's verdict or cause changes " +
+        '(`true`/`false`).',
+    },
   }),
   'bisect-releases': flag({
     flag: 'bisect',
@@ -602,6 +619,7 @@ export const OPTIONS = {
         'more wasmtime releases (JSON, like src/versions/wasmtime-releases.json):\n' +
         "added to, or replacing, the built-in ones ('versions' only)",
     },
+    input: { description: 'For `mode: versions`: release data files (JSON), one per line, added to or replacing the built-in releases.' },
   }),
 } satisfies Record<string, AnyOption>;
 

@@ -12,6 +12,7 @@
  * Every string that can come from a guest or a file (output, trap text, paths, evidence) goes through
  * `markdown-utils` so it cannot break out of its fence, inject HTML, ping users or break a table.
  */
+import { renderVersionsSection, versionsHeadline } from '../versions/render.js';
 import type { AdapterInfo, ArtifactResult, Diagnosis, Report, RunResult } from '../model.js';
 import {
   adapterLabel,
@@ -125,6 +126,17 @@ export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: Ma
     );
   }
   for (const w of report.warnings ?? []) out.push(`> **Warning:** ${inlineMarkdown(w.message)} (${codeSpan(w.code)})`, '');
+  // A release matrix leads: which artifacts change between the releases; the results below are the newest release's.
+  if (report.versions && !report.configurationError) {
+    const newest = report.versions.releases.at(-1)?.version ?? '';
+    out.push(
+      escapeInline(versionsHeadline(report.versions)),
+      '',
+      renderVersionsSection(report.versions),
+      `#### With ${newest}, in detail`,
+      '',
+    );
+  }
 
   // With a baseline, what fails the same way on it is listed (folded) but not detailed again.
   const groups = causeGroups(change ? results.filter((r) => r.change?.class !== 'still-failing') : results, VERDICTS);

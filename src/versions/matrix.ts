@@ -133,7 +133,13 @@ function bindSpec(options: CheckOptions, release: string) {
     : { runtime: options.runtime, wasmtime: options.wasmtime, adapter: { kind: 'release', version: release } as const };
 }
 
-export async function versionsMatrix(session: MatrixSession, opts: VersionsOptions): Promise<VersionsReport> {
+/** The matrix, and the newest checked release's report (its full results: what the Action publishes in detail). */
+export interface VersionsOutcome {
+  versions: VersionsReport;
+  latest?: Report;
+}
+
+export async function versionsMatrix(session: MatrixSession, opts: VersionsOptions): Promise<VersionsOutcome> {
   const started = performance.now();
   const options = session.options;
   const releases = [...new Set(opts.releases)].sort(semver.compare);
@@ -168,14 +174,16 @@ export async function versionsMatrix(session: MatrixSession, opts: VersionsOptio
   }
   if (unavailable.length) {
     return {
-      ...base,
-      releases: releaseRows(new Set()),
-      artifacts: [],
-      checks: { done: 0, matrix: releases.length * session.files.length, cached: 0 },
-      durationMs: Math.round(performance.now() - started),
-      configurationError: {
-        option: 'releases',
-        message: `${unavailable.length === 1 ? 'a release' : 'releases'} cannot be had, nothing was run: ${unavailable.join('; ')}`,
+      versions: {
+        ...base,
+        releases: releaseRows(new Set()),
+        artifacts: [],
+        checks: { done: 0, matrix: releases.length * session.files.length, cached: 0 },
+        durationMs: Math.round(performance.now() - started),
+        configurationError: {
+          option: 'releases',
+          message: `${unavailable.length === 1 ? 'a release' : 'releases'} cannot be had, nothing was run: ${unavailable.join('; ')}`,
+        },
       },
     };
   }
@@ -264,7 +272,9 @@ export async function versionsMatrix(session: MatrixSession, opts: VersionsOptio
   artifacts.sort((a, b) => Number(b.differs) - Number(a.differs));
   const hostCheck = checkHostAnswers(artifacts);
   const done = [...results.values()].reduce((n, m) => n + m.size, 0);
-  return {
+  const newest = releases.at(-1)!;
+  const latestResults = names.map((n) => results.get(newest)?.get(n)).filter((r): r is ArtifactResult => r !== undefined);
+  const versions: VersionsReport = {
     ...base,
     runtime: { ...base.runtime, p1: bindings.get(releases[0]!)?.hosts.p1 },
     releases: rows,
@@ -273,6 +283,7 @@ export async function versionsMatrix(session: MatrixSession, opts: VersionsOptio
     checks: { done, matrix: releases.length * names.length, cached },
     durationMs: Math.round(performance.now() - started),
   };
+  return { versions, latest: bindings.get(newest)!.report(latestResults) };
 }
 
 /** A P2 run that failed because the host lacks what the component imports (the linker's refusal). */

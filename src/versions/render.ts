@@ -20,7 +20,8 @@ export function changeSentence(c: VersionsChange): string {
   return `${outcome(c.before)} up to ${c.lastBefore}, ${outcome(c.after)} from ${c.firstAfter}`;
 }
 
-function headline(r: VersionsReport): string {
+/** One sentence: what was checked and how many artifacts change (the check run's title, the comment's lead). */
+export function versionsHeadline(r: VersionsReport): string {
   const n = r.releases.length;
   const checked = r.releases.filter((x) => x.checked).length;
   const what = r.runtime.engine === 'per-release' ? "each release's wasmtime with its own adapter" : "each release's adapter";
@@ -28,9 +29,10 @@ function headline(r: VersionsReport): string {
   const on = r.runtime.engine === 'fixed' && host ? ` on ${host.name} ${host.version}`.trimEnd() : '';
   const differ = r.artifacts.filter((a) => a.differs).length;
   const bisected = r.mode === 'bisect' ? `, bisect checked ${checked} of ${n} releases` : '';
+  const changes = differ === 0 ? 'no artifact changes' : differ === 1 ? '1 artifact changes' : `${differ} artifacts change`;
   return (
     `${r.artifacts.length} artifact${r.artifacts.length === 1 ? '' : 's'} × ${n} wasmtime release${n === 1 ? '' : 's'} ` +
-    `(${what}${on}${bisected}): ${differ === 0 ? 'no artifact changes outcome' : `${differ} change${differ === 1 ? 's' : ''} outcome`}`
+    `(${what}${on}${bisected}): ${changes} outcome`
   );
 }
 
@@ -41,7 +43,7 @@ export function renderVersionsTerminal(r: VersionsReport): string {
   const releases = r.releases.map((x) => x.version);
   const nameWidth = Math.min(40, Math.max(8, ...r.artifacts.map((a) => logSafeLine(a.path).length)));
   const width = Math.max(9, ...releases.map((v) => v.length)) + 1;
-  const lines = [headline(r), '', `${''.padEnd(nameWidth)}  ${releases.map((v) => v.padEnd(width)).join('')}`.trimEnd()];
+  const lines = [versionsHeadline(r), '', `${''.padEnd(nameWidth)}  ${releases.map((v) => v.padEnd(width)).join('')}`.trimEnd()];
   for (const a of r.artifacts) {
     const cells = releases.map((v) => {
       const c = a.cells.find((x) => x.release === v);
@@ -90,8 +92,13 @@ export function renderVersionsMarkdown(r: VersionsReport): string {
     const { option, message } = r.configurationError;
     return `### wasm-p2-check versions\n\nConfiguration error (\`${option}\`): ${escapeInline(message)}\n`;
   }
+  return `### wasm-p2-check versions\n\n${escapeInline(versionsHeadline(r))}\n\n${renderVersionsSection(r)}`;
+}
+
+/** The matrix, the changes and the host answers (a report's Markdown puts it under its own heading). */
+export function renderVersionsSection(r: VersionsReport): string {
   const releases = r.releases.map((x) => x.version);
-  const out = [`### wasm-p2-check versions`, '', escapeInline(headline(r)), ''];
+  const out: string[] = [];
   out.push(
     table(
       ['artifact', ...releases.map((v) => link(v, r.releases.find((x) => x.version === v)!.notes))],

@@ -5,7 +5,7 @@
 import { prepareCheck } from '../check.js';
 import { ConfigError, type CheckOptions } from '../options/index.js';
 import { VERSION } from '../package/version.js';
-import { VERSIONS_SCHEMA_VERSION, versionsMatrix, type VersionsReport } from './matrix.js';
+import { VERSIONS_SCHEMA_VERSION, versionsMatrix, type VersionsOutcome, type VersionsReport } from './matrix.js';
 import { expandReleases, loadReleaseTable } from './releases.js';
 
 export interface RunVersionsOptions {
@@ -15,7 +15,7 @@ export interface RunVersionsOptions {
   releaseData?: string[];
 }
 
-export async function runVersions(options: CheckOptions, opts: RunVersionsOptions): Promise<VersionsReport> {
+export async function runVersions(options: CheckOptions, opts: RunVersionsOptions): Promise<VersionsOutcome> {
   const log = (message: string) => options.onProgress?.({ artifact: '', stage: 'inspect', message });
   try {
     const table = await loadReleaseTable(opts.releaseData ?? []).catch((e: Error) => {
@@ -35,7 +35,7 @@ export async function runVersions(options: CheckOptions, opts: RunVersionsOption
     }
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    return {
+    const versions: VersionsReport = {
       schemaVersion: VERSIONS_SCHEMA_VERSION,
       kind: 'versions',
       tool: { name: 'wasm-p2-check', version: VERSION },
@@ -48,5 +48,6 @@ export async function runVersions(options: CheckOptions, opts: RunVersionsOption
       durationMs: 0,
       configurationError: { option: e.option, message: e.message },
     };
+    return { versions };
   }
 }

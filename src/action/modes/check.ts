@@ -35,6 +35,15 @@ export function readCheckInputs(read: OptionReader, _common: CommonInputs, cwd: 
 
 /** Runs check() as the Action does: in a log group, with the runner's tool cache, PATH and result cache. */
 export async function runCheck(ctx: ModeContext, inputs: CommonInputs & CheckInputs): Promise<ModeResult> {
+  return { report: await withActionCheck(ctx, inputs, check) };
+}
+
+/** Runs `run` (check(), or a release matrix) with the check options as the Action sets them (see runCheck). */
+export async function withActionCheck<R>(
+  ctx: ModeContext,
+  inputs: CommonInputs & CheckInputs,
+  run: (options: CheckOptions) => Promise<R>,
+): Promise<R> {
   const { io, runner } = ctx;
   const persisted = inputs.cache ? ctx.persistedCache() : undefined;
   io.startGroup('wasm-p2-check');
@@ -49,7 +58,7 @@ export async function runCheck(ctx: ModeContext, inputs: CommonInputs & CheckInp
           (m) => io.info(m),
         )
       : undefined;
-    const report = await check({
+    const result = await run({
       ...options,
       ...(label ? { label } : {}),
       ...(cache ? { cache: cache.store } : {}),
@@ -71,7 +80,7 @@ export async function runCheck(ctx: ModeContext, inputs: CommonInputs & CheckInp
         ),
     });
     await cache?.finish();
-    return { report };
+    return result;
   } finally {
     io.endGroup();
   }

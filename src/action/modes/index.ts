@@ -12,6 +12,7 @@ import { explainMode } from './explain.js';
 import { mergeMode } from './merge.js';
 import { postFromReportMode } from './post-from-report.js';
 import { reportOnlyMode } from './report-only.js';
+import { versionsMode } from './versions.js';
 
 export const MODES = {
   check: {
@@ -30,6 +31,10 @@ export const MODES = {
   merge: {
     unit: mergeMode,
     publishing: { writesReport: true, checkRun: 'always', comment: true, gates: true, token: 'optional', baseline: 'compare-and-keep' },
+  },
+  versions: {
+    unit: versionsMode,
+    publishing: { writesReport: true, checkRun: 'always', comment: true, gates: true, token: 'optional' },
   },
   explain: {
     unit: explainMode,
