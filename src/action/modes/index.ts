@@ -34,7 +34,8 @@ export const MODES = {
   },
   versions: {
     unit: versionsMode,
-    publishing: { writesReport: true, checkRun: 'always', comment: true, gates: true, token: 'optional' },
+    // Its report is a release matrix, not one run to compare with the base branch's (nor one to keep as a baseline).
+    publishing: { writesReport: true, checkRun: 'always', comment: true, gates: true, token: 'optional', baseline: 'none' },
   },
   explain: {
     unit: explainMode,
