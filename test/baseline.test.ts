@@ -102,6 +102,36 @@ describe('baseline: change classes', () => {
   });
 });
 
+describe("merge: the parts' baselines", () => {
+  const part = (label: string, head: Report, base?: Report) => ({
+    source: label,
+    report: {
+      ...(base ? compareWithBaseline(head, base, { source: `cache ${label}`, ref: 'main', commit: 'b'.repeat(40) }) : head),
+      label,
+      tool: { name: 'wasm-p2-check' as const, version: VERSION },
+    },
+  });
+  const base = makeReport([pass('a.wasm', '1'), regress('b.wasm', '2')]);
+  const head = makeReport([regress('a.wasm', '1'), regress('b.wasm', '2')]);
+
+  it("every part compared: one summed baseline, removed artifacts named with their part, the parts' classes kept", () => {
+    const gone = makeReport([pass('a.wasm', '1'), regress('b.wasm', '2'), pass('c.wasm', '3')]);
+    const merged = mergeReports([part('wasmtime', head, base), part('embedded', head, gone)]);
+    expect(merged.baseline).toMatchObject({
+      ref: 'main',
+      commit: 'b'.repeat(40),
+      source: 'cache wasmtime, cache embedded',
+      removed: [{ path: 'c.wasm', verdict: 'PASS', group: 'embedded' }],
+    });
+    expect(merged.baseline?.counts).toMatchObject({ 'new-failure': 2, 'still-failing': 2, removed: 1 });
+    expect(merged.results.map((r) => r.change?.class)).toEqual(['new-failure', 'still-failing', 'new-failure', 'still-failing']);
+  });
+
+  it('a part without a baseline: no comparison is claimed for the whole', () => {
+    expect(mergeReports([part('wasmtime', head, base), part('embedded', head)]).baseline).toBeUndefined();
+  });
+});
+
 describe('fail-on new', () => {
   it('with a baseline: fails for new failures, new artifacts and changes for the worse only', () => {
     const { base, head } = pair();
