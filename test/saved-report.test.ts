@@ -3,10 +3,17 @@
  * quotations break every auto-link, and what a saved report says in the checker's voice is derived again or quoted.
  */
 import { describe, expect, it } from 'vitest';
-import { breakAutolinks, MAX_QUOTED_CHARS, quoteFromReport, rederiveReport } from '../src/diagnose/saved-report.js';
+import {
+  breakAutolinks,
+  MAX_QUOTED_CHARS,
+  quoteFromReport,
+  REDERIVE_BUDGET_MS,
+  rederiveReport,
+  rederiveResult,
+} from '../src/diagnose/saved-report.js';
 import { loadSignatures } from '../src/diagnose/signatures.js';
 import { renderMarkdown } from '../src/report/markdown.js';
-import { makeReport, makeResult } from './report-factory.js';
+import { goRegression, makeReport, makeResult } from './report-factory.js';
 
 describe('quotations from a saved report', () => {
   it('break every auto-link GitHub would make, and are capped', () => {
@@ -32,5 +39,17 @@ describe('quotations from a saved report', () => {
     expect(report.results[0]!.notes[0]!.message).toBe('see https:\u200b//evil.example');
     const md = renderMarkdown(report);
     expect(md).not.toMatch(/https:\/\/evil|www\.evil/);
+  });
+
+  it('results the time ran out for keep their diagnoses as quotations only (a 256 MB report is about 1 ms a result)', async () => {
+    const db = await loadSignatures();
+    let t = 0;
+    const report = rederiveReport(makeReport([goRegression(), goRegression()]), db, () => (t += REDERIVE_BUDGET_MS / 2 + 1));
+    const [first, second] = report.results;
+    expect(first).toEqual(rederiveResult(goRegression(), db));
+    expect(second!.diagnoses.length).toBeGreaterThan(0);
+    expect(second!.diagnoses.every((d) => d.title.startsWith('The saved report says') && d.cause.includes('time'))).toBe(true);
+    expect(second!.predictions).toEqual([]);
+    expect(second!.unknown).toBeUndefined();
   });
 });

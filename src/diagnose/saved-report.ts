@@ -39,11 +39,12 @@ export function quoteFromReport(text: string): string {
 
 const NOT_CHECKED = 'the saved report’s words, not checked by this wasm-p2-check';
 
-/** A diagnosis the saved report carries but this build does not derive: every text of it quoted and marked. */
-export function quotedDiagnosis(d: Diagnosis, known: boolean): Diagnosis {
-  const why = known
-    ? 'its conditions do not hold for this result’s facts in this wasm-p2-check’s signature database'
-    : 'this wasm-p2-check’s signature database has no such signature';
+const WHY_NOT_MET = 'its conditions do not hold for this result’s facts in this wasm-p2-check’s signature database';
+const WHY_UNKNOWN = 'this wasm-p2-check’s signature database has no such signature';
+const WHY_NO_TIME = 'the time for deriving the saved report’s diagnoses again ran out before this result';
+
+/** A diagnosis the saved report carries but this build does not derive (`why`): every text of it quoted and marked. */
+export function quotedDiagnosis(d: Diagnosis, why: string): Diagnosis {
   return {
     signatureId: d.signatureId,
     title: `The saved report says: ${quoteFromReport(d.title)}`,
@@ -67,6 +68,14 @@ function reparsed(run: RunResult | undefined): RunResult | undefined {
   return withTrap(bare);
 }
 
+/**
+ * Notes are the checker's words about the runs (hosts differ, output varies…), not derived again here: kept, but
+ * nothing in them links anywhere.
+ */
+function linklessNotes(r: ArtifactResult): ArtifactResult['notes'] {
+  return r.notes.map((n) => ({ ...n, message: breakAutolinks(n.message) }));
+}
+
 /** One saved result with its diagnosis derived again by this build (see the module comment). */
 export function rederiveResult(r: ArtifactResult, db: SignatureDb): ArtifactResult {
   const p1 = reparsed(r.p1);
@@ -74,13 +83,13 @@ export function rederiveResult(r: ArtifactResult, db: SignatureDb): ArtifactResu
   const { diagnoses, unknown, corroborated } = diagnose({ artifact: r.artifact, verdict: r.verdict, p1, p2, conversion: r.conversion }, db);
   const derived = new Set(diagnoses.map((d) => d.signatureId));
   const ids = new Set(db.signatures.map((s) => s.id));
-  const quoted = r.diagnoses.filter((d) => !derived.has(d.signatureId)).map((d) => quotedDiagnosis(d, ids.has(d.signatureId)));
+  const quoted = r.diagnoses
+    .filter((d) => !derived.has(d.signatureId))
+    .map((d) => quotedDiagnosis(d, ids.has(d.signatureId) ? WHY_NOT_MET : WHY_UNKNOWN));
   const { unknown: _savedUnknown, p1: _p1, p2: _p2, ...rest } = r;
   return {
     ...rest,
-    // Notes are the checker's words about the runs (hosts differ, output varies…), not derived again here: kept, but
-    // nothing in them links anywhere.
-    notes: r.notes.map((n) => ({ ...n, message: breakAutolinks(n.message) })),
+    notes: linklessNotes(r),
     ...(p1 ? { p1 } : {}),
     ...(p2 ? { p2 } : {}),
     predictions: confirmPredictions(predict(r.artifact, db), diagnoses, { verdict: r.verdict, conversion: r.conversion, p2 }, corroborated),
@@ -93,12 +102,30 @@ function quotedWarning(w: Note): Note {
   return { ...w, message: `The saved report warns: ${quoteFromReport(w.message)}` };
 }
 
+/** A result the time ran out for: nothing of its diagnosis is derived, so all of it is quoted (predictions dropped). */
+function notDerived(r: ArtifactResult): ArtifactResult {
+  const { unknown: _savedUnknown, ...rest } = r;
+  return {
+    ...rest,
+    notes: linklessNotes(r),
+    predictions: [],
+    diagnoses: r.diagnoses.map((d) => quotedDiagnosis(d, WHY_NO_TIME)),
+  };
+}
+
+/**
+ * Time for deriving a saved report's diagnoses again (about 1 ms a result; a report may be 256 MB): results after it
+ * keep theirs as quotations only.
+ */
+export const REDERIVE_BUDGET_MS = 60_000;
+
 /** A saved report with every result's diagnosis derived again by this build, its warnings and configuration error quoted. */
-export function rederiveReport(report: Report, db: SignatureDb): Report {
+export function rederiveReport(report: Report, db: SignatureDb, now: () => number = () => performance.now()): Report {
   const e = report.configurationError;
+  const deadline = now() + REDERIVE_BUDGET_MS;
   return {
     ...report,
-    results: report.results.map((r) => rederiveResult(r, db)),
+    results: report.results.map((r) => (now() < deadline ? rederiveResult(r, db) : notDerived(r))),
     ...(report.warnings ? { warnings: report.warnings.map(quotedWarning) } : {}),
     ...(e ? { configurationError: { option: e.option, message: `the saved report says: ${quoteFromReport(e.message)}` } } : {}),
   };
