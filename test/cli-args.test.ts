@@ -120,3 +120,25 @@ describe('usage errors that must not look green (#22)', () => {
     });
   });
 });
+
+describe('--baseline and diff (#18)', () => {
+  const none = () => false;
+  it('--baseline takes a report file (resolved), not auto; none is no baseline', () => {
+    expect(parseCli(['x.wasm', '--baseline', 'base.json'], '/w', none)).toMatchObject({ kind: 'check', baseline: '/w/base.json' });
+    expect(parseCli(['x.wasm', '--baseline', 'none'], '/w', none)).not.toHaveProperty('baseline');
+    expect(() => parseCli(['x.wasm', '--baseline', 'auto'], '/w', none)).toThrow(/--baseline 'auto' is the Action's/);
+  });
+
+  it('diff takes two reports, fail-on new unless told otherwise', () => {
+    expect(parseCli(['diff', 'a.json', 'b.json'], '/w', none)).toMatchObject({
+      kind: 'diff',
+      baseline: 'a.json',
+      report: 'b.json',
+      failOn: 'new',
+    });
+    expect(parseCli(['diff', 'a.json', 'b.json', '--fail-on', 'any'], '/w', none)).toMatchObject({ failOn: 'any' });
+    expect(() => parseCli(['diff', 'a.json'], '/w', none)).toThrow(/diff takes two JSON reports/);
+    expect(() => parseCli(['diff', 'a.json', 'b.json', '--json', '-', '--markdown', '-'], '/w', none)).toThrow(/both write to stdout/);
+    expect(() => parseCli(['dif', 'a.json', 'b.json'], '/w', none)).toThrow(/did you mean 'diff'/);
+  });
+});
