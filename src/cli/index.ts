@@ -5,7 +5,8 @@ import path from 'node:path';
 import { directoryStore } from '../cache/index.js';
 import { check } from '../check.js';
 import { userCacheDir } from '../runtime/wasmtime/cache.js';
-import { flagOf, HELP, parseCli, UsageError } from './args.js';
+import { type CliCommand, flagOf, HELP, parseCli, UsageError } from './args.js';
+import type { CheckOptions, ProgressEvent } from '../options/index.js';
 import { useColor } from './color.js';
 import { progressPrinter } from './progress.js';
 import { readBoundedLog } from '../diagnose/text-bounds.js';
@@ -62,34 +63,18 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'check': {
       const progress = command.quiet ? undefined : progressPrinter(process.stderr);
-      const cacheRoot = command.cacheDir ?? userCacheDir(process.env);
-      const cache = command.cache ? directoryStore(path.join(cacheRoot, 'results')) : undefined;
-      // wasmtime's compiled code is kept beside the results (runtime/wasmtime/compiled-cache.ts); --no-cache: neither.
-      const wasmtime = command.cache
-        ? { ...command.options.wasmtime, compileCacheDir: path.join(cacheRoot, 'compiled') }
-        : command.options.wasmtime;
       // The baseline is read before anything runs: a bad one is a usage error, not a verdict after minutes of work.
       const baseline = command.baseline ? await readBaseline(command.baseline, '--baseline') : undefined;
-      const report = await check({
-        ...command.options,
-        ...(wasmtime ? { wasmtime } : {}),
-        cwd: process.cwd(),
-        onProgress: progress?.onEvent,
-        cache,
-      }).finally(() => progress?.end());
+      const report = await check(checkOptions(command, progress?.onEvent)).finally(() => progress?.end());
       return emit(baseline ? compareWithBaseline(report, baseline, { source: `file ${command.baseline}` }) : report, command);
     }
     case 'versions': {
       const progress = command.quiet ? undefined : progressPrinter(process.stderr);
-      const cacheRoot = command.cacheDir ?? userCacheDir(process.env);
-      const cache = command.cache ? directoryStore(path.join(cacheRoot, 'results')) : undefined;
-      const wasmtime = command.cache
-        ? { ...command.options.wasmtime, compileCacheDir: path.join(cacheRoot, 'compiled') }
-        : command.options.wasmtime;
-      const { versions: report } = await runVersions(
-        { ...command.options, ...(wasmtime ? { wasmtime } : {}), cwd: process.cwd(), onProgress: progress?.onEvent, cache },
-        { releases: command.releases, bisect: command.bisect, releaseData: command.releaseData },
-      ).finally(() => progress?.end());
+      const { versions: report } = await runVersions(checkOptions(command, progress?.onEvent), {
+        releases: command.releases,
+        bisect: command.bisect,
+        releaseData: command.releaseData,
+      }).finally(() => progress?.end());
       if (command.json) await output(command.json, renderVersionsJson(report));
       if (command.markdown) await output(command.markdown, renderVersionsMarkdown(report));
       if (report.configurationError) {
@@ -127,6 +112,20 @@ async function main(argv: string[]): Promise<number> {
       return emit(report, command);
     }
   }
+}
+
+/** The check options of `check` and `versions`: the command's, with the result cache and wasmtime's compiled code. */
+function checkOptions(
+  command: Extract<CliCommand, { kind: 'check' | 'versions' }>,
+  onProgress: ((event: ProgressEvent) => void) | undefined,
+): CheckOptions {
+  const cacheRoot = command.cacheDir ?? userCacheDir(process.env);
+  const cache = command.cache ? directoryStore(path.join(cacheRoot, 'results')) : undefined;
+  // wasmtime's compiled code is kept beside the results (runtime/wasmtime/compiled-cache.ts); --no-cache: neither.
+  const wasmtime = command.cache
+    ? { ...command.options.wasmtime, compileCacheDir: path.join(cacheRoot, 'compiled') }
+    : command.options.wasmtime;
+  return { ...command.options, ...(wasmtime ? { wasmtime } : {}), cwd: process.cwd(), onProgress, cache };
 }
 
 /** Saved reports are untrusted: a regular file within a size limit, schema-validated (report/json.ts). */
