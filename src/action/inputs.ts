@@ -37,6 +37,8 @@ export interface PublishOptions extends Omit<CheckRunInputs, 'mode'> {
   failOn: FailOn;
   /** Explicit sticky-comment key; derived from workflow, job and matrix when absent. */
   commentKey?: string;
+  /** Title of the comment and summaries (`comment-title`); default `wasm-p2-check`. */
+  commentTitle?: string;
   /** Post anew and minimize the superseded comment instead of editing it. */
   hideOld: boolean;
   /** Whether an API error while publishing fails the step (`fail`) or is a warning (`warn`). */
@@ -112,6 +114,7 @@ export function parseCommonInputs(getInput: GetInput, cwd: string): CommonInputs
     comment: read('comment'),
     failOn: read('fail-on'),
     commentKey: read('comment-key'),
+    commentTitle: read('comment-title'),
     hideOld: read('hide-old'),
     publishErrors: read('publish-errors'),
   };

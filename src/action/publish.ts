@@ -19,11 +19,11 @@ import { baseName } from '../report/change.js';
 import { REPORT_FORMATS } from '../report/formats.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { fence } from '../report/markdown-utils.js';
+import { escapeInline, fence } from '../report/markdown-utils.js';
 import { InputError, parseCheckRunInputs, type CheckRunInputs, type Mode, type PublishOptions } from './inputs.js';
 import type { ActionIO } from './io.js';
 import type { ModeResult, Placement, Publishing } from './mode.js';
-import { Publisher } from './publisher.js';
+import { FORK_HELP, Publisher } from './publisher.js';
 import type { RunnerEnv } from './runner-env.js';
 
 /** Builds the API client; tests shorten its waits (see `ClientOptions.waitUnitMs`). */
@@ -53,7 +53,7 @@ export function checkRunRef(rules: Publishing, publish: PublishOptions): (target
 export function thisRunPlacement(runner: RunnerEnv, publish: PublishOptions): Placement {
   return {
     commentKey: publish.commentKey ?? deriveCommentKey(runner.workflow, runner.job, publish.matrix),
-    heading: matrixHeading('wasm-p2-check', publish.matrix),
+    heading: matrixHeading(publish.commentTitle ?? 'wasm-p2-check', publish.matrix),
     detailsUrl: runner.runUrl,
     runOrder: runner.run,
   };
@@ -141,6 +141,10 @@ export async function publishResult(ctx: PublishContext, rules: Publishing, resu
       }),
     );
     if (handle?.url) io.info(`Check run: ${handle.url}`);
+    if (handle) {
+      io.setOutput('check-run-id', handle.id);
+      io.setOutput('check-run-url', handle.url);
+    }
   }
   const { octokit } = publisher;
   if (rules.comment && publish.comment !== 'never' && octokit) {
@@ -167,6 +171,10 @@ export async function publishResult(ctx: PublishContext, rules: Publishing, resu
           graphqlUrl: runner.graphqlUrl,
         }),
       );
+      if (outcome?.id !== undefined && outcome.action !== 'skipped') {
+        io.setOutput('comment-id', outcome.id);
+        if (outcome.url) io.setOutput('comment-url', outcome.url);
+      }
       if (outcome) {
         io.info(
           outcome.url && outcome.action !== 'skipped' && outcome.action !== 'unchanged'
@@ -177,6 +185,15 @@ export async function publishResult(ctx: PublishContext, rules: Publishing, resu
         if (outcome.minimized) io.info(`Minimized ${outcome.minimized} earlier comment(s) for '${commentKey}' as outdated.`);
       }
     }
+  }
+
+  // What could not be published is said where the reader looks: the job summary (written before any API call).
+  const problems = [...local.map((l) => `could not ${l}`), ...publisher.failures.map((f) => `could not ${f}`)];
+  if (publisher.refused) problems.push(`the token may not publish here (read-only or missing \`permissions\`; see ${FORK_HELP})`);
+  if (problems.length) {
+    await io
+      .writeSummary(`\n**Publishing problems** (the verdict above stands):\n\n${problems.map((p) => `- ${escapeInline(p)}`).join('\n')}\n`)
+      .catch(() => false);
   }
 
   // The step's result: the verdicts (or a configuration error); publishing errors only when asked to.
@@ -248,7 +265,9 @@ export async function configurationErrorCheckRun(
     finishCheckRun(o, ref, undefined, {
       conclusion: 'failure',
       title: `Configuration error: ${badPart(e).replace(/`/g, "'")}`,
-      summary: `Nothing was checked: ${badPart(e)} cannot be used as given. Fix the workflow file and re-run.\n\n${fence(messageOf(redacted(e)))}`,
+      summary:
+        `Nothing was checked: ${badPart(e)} cannot be used as given. Fix the workflow file and re-run.\n\n` +
+        `${fence(messageOf(redacted(e)))}`,
       annotations: [],
       detailsUrl: runner.runUrl,
     }),

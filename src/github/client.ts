@@ -108,10 +108,29 @@ export function isUnreachable(e: unknown): boolean {
   return isHttpError(e) && e.status === 500 && (e as { response?: unknown }).response === undefined;
 }
 
-/** One line for the log: `403 Resource not accessible by integration`. */
+/**
+ * One line for the log: `403 Resource not accessible by integration`; a connection that could not be made is named as
+ * such (`cannot reach the GitHub API at http://127.0.0.1:9: connect ECONNREFUSED 127.0.0.1:9`), not as Octokit's
+ * "500" for a request that got no answer.
+ */
 export function describeError(e: unknown): string {
+  if (isUnreachable(e)) {
+    const url = (e as { request?: { url?: unknown } }).request?.url;
+    let where = 'the GitHub API';
+    try {
+      if (typeof url === 'string') where = `the GitHub API at ${new URL(url).origin}`;
+    } catch {}
+    return `cannot reach ${where}: ${(e as HttpError).message}`;
+  }
   if (isHttpError(e)) return `${e.status} ${e.message.split(' - ')[0]}`;
   return e instanceof Error ? e.message : String(e);
+}
+
+/** GitHub answered, but not in the shape its API documents (a proxy's page, a truncated or malformed GraphQL reply). */
+export class UnexpectedAnswer extends Error {
+  constructor(api: string, what: string) {
+    super(`unexpected answer from the GitHub ${api}: ${what}`);
+  }
 }
 
 /**
@@ -120,7 +139,9 @@ export function describeError(e: unknown): string {
  */
 export async function tokenLogin(octokit: Octokit): Promise<string | undefined> {
   try {
-    const { data } = await octokit.rest.users.getAuthenticated();
+    // A probe, not a publishing step: one try. Retried like a server error it would cost minutes (1 + 4 retries)
+    // before every comment when the endpoint fails, for an answer we can do without.
+    const { data } = await octokit.rest.users.getAuthenticated({ request: { retries: 0 } });
     return data.login;
   } catch {
     return undefined;

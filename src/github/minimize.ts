@@ -3,7 +3,7 @@
  * equivalent). The endpoint is `GITHUB_GRAPHQL_URL` on the runner (`https://HOST/api/graphql` on GitHub Enterprise
  * Server); without it Octokit derives it from the REST base URL.
  */
-import type { Octokit } from './client.js';
+import { UnexpectedAnswer, type Octokit } from './client.js';
 
 /** GitHub's `ReportedContentClassifiers`. */
 export type MinimizeClassifier = 'OUTDATED' | 'DUPLICATE' | 'RESOLVED' | 'OFF_TOPIC' | 'SPAM' | 'ABUSE';
@@ -18,7 +18,7 @@ export async function minimizeComment(
   nodeId: string,
   classifier: MinimizeClassifier,
 ): Promise<void> {
-  await octokit.graphql({
+  const answer = await octokit.graphql<{ minimizeComment?: { minimizedComment?: { isMinimized?: unknown } | null } | null }>({
     query: `mutation($id: ID!, $classifier: ReportedContentClassifiers!) {
       minimizeComment(input: { subjectId: $id, classifier: $classifier }) { minimizedComment { isMinimized } }
     }`,
@@ -26,6 +26,15 @@ export async function minimizeComment(
     classifier,
     ...endpoint(graphqlUrl),
   });
+  if (answer?.minimizeComment?.minimizedComment?.isMinimized !== true) {
+    throw new UnexpectedAnswer('GraphQL API', `minimizeComment did not report the comment minimized (${shape(answer)})`);
+  }
+}
+
+/** What came back, in a few words, for the error message (never the whole body). */
+function shape(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
 /** Whether each comment is minimized already (one request for all), so a run minimizes each comment once. */
@@ -34,12 +43,17 @@ export async function commentMinimizedState(
   graphqlUrl: string | undefined,
   nodeIds: string[],
 ): Promise<Map<string, boolean>> {
-  const { nodes } = await octokit.graphql<{ nodes: ({ id: string; isMinimized: boolean } | null)[] }>({
+  const answer = await octokit.graphql<{ nodes?: unknown }>({
     query: `query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }`,
     ids: nodeIds,
     ...endpoint(graphqlUrl),
   });
-  return new Map(
-    nodes.filter((n): n is { id: string; isMinimized: boolean } => !!n && typeof n.id === 'string').map((n) => [n.id, n.isMinimized]),
-  );
+  const nodes = answer?.nodes;
+  if (!Array.isArray(nodes)) throw new UnexpectedAnswer('GraphQL API', `no \`nodes\` list (${shape(answer)})`);
+  const valid = (n: unknown): n is { id: string; isMinimized: boolean } =>
+    typeof n === 'object' &&
+    n !== null &&
+    typeof (n as { id?: unknown }).id === 'string' &&
+    typeof (n as { isMinimized?: unknown }).isMinimized === 'boolean';
+  return new Map(nodes.filter(valid).map((n) => [n.id, n.isMinimized]));
 }

@@ -192,6 +192,13 @@ export function parseCommentKey(text: string): string | undefined {
   return text;
 }
 
+/** A title: one line of at most 100 characters, or undefined for the default. */
+export function parseCommentTitle(text: string): string | undefined {
+  if (text.trim() === '') return undefined;
+  if (text.length > 100 || /[\r\n]/.test(text)) throw new OptionError('expected one line of at most 100 characters');
+  return text.trim();
+}
+
 /** One line of at most 255 characters (a check-run name). */
 export function parseCheckName(text: string): string {
   if (text.length > 255 || /[\r\n]/.test(text)) throw new OptionError('expected one line of at most 255 characters');

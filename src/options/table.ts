@@ -19,6 +19,7 @@ import {
   parseByteSize,
   parseCheckName,
   parseCommentKey,
+  parseCommentTitle,
   parseDownloadUrl,
   parseEnvPair,
   parseMatrix,
@@ -368,6 +369,15 @@ export const OPTIONS = {
     parse: parseCommentKey,
     input: {
       description: 'Key of the sticky comment; empty = derived from the workflow, the job and `matrix`, so each job keeps its own comment.',
+    },
+  }),
+  'comment-title': scalar({
+    default: '',
+    parse: parseCommentTitle,
+    input: {
+      description:
+        'Title of the sticky comment, the check run summary and the job summary (the matrix entry is added to it); ' +
+        'empty = `wasm-p2-check`.',
     },
   }),
   matrix: scalar({
