@@ -28,7 +28,6 @@ const outYml = outputs.map((o) => `  ${o.name}:\n    description: ${scalar(o.des
 const actionFile = path.join(root, 'action.yml');
 const action = await readFile(actionFile, 'utf8');
 const a = action.indexOf('inputs:\n');
-const b = action.indexOf('\noutputs:\n');
 const c = action.indexOf('\nruns:');
 await writeFile(actionFile, `${action.slice(0, a)}inputs:\n${yml}\noutputs:\n${outYml}${action.slice(c)}`);
 

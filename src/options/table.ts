@@ -125,7 +125,7 @@ export const OPTIONS = {
       help: RUNTIME_NAMES.map((r, i) => `${r}${i === 0 ? ' (default)' : ''}: ${RUNTIME_CHOICES[r].help}`).join(' |\n'),
     },
     input: {
-      description: `Runtime for the P1 and P2 runs: ${RUNTIME_NAMES.map((r, i) => `${i === RUNTIME_NAMES.length - 1 ? 'or ' : ''}\`${r}\` (${RUNTIME_CHOICES[r].description})`).join(', ')}.`,
+      description: `Runtime for the P1 and P2 runs: ${RUNTIME_NAMES.map(runtimeChoiceText).join(', ')}.`,
     },
   }),
   'wasmtime-version': scalar({
@@ -683,6 +683,11 @@ export function inputLines(name: OptionName, text: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
+/** One runtime for the `runtime` input's description: `` `embedded` (…) ``, the last one with `or`. */
+function runtimeChoiceText(r: (typeof RUNTIME_NAMES)[number], i: number): string {
+  return `${i === RUNTIME_NAMES.length - 1 ? 'or ' : ''}\`${r}\` (${RUNTIME_CHOICES[r].description})`;
+}
+
 /** The Action's outputs besides the report files' paths (REPORT_FORMATS' `actionOutput`), as action.yml lists them. */
 const ACTION_OUTPUTS = {
   result:
@@ -690,6 +695,10 @@ const ACTION_OUTPUTS = {
     '`created`, `recreated` (it had been deleted), `updated` or `unchanged` (the reply), `silent` or `ignored`.',
   regressions: 'Number of artifacts that regressed (REGRESSION or CONVERT-FAIL).',
   failures: 'Number of artifacts that are not PASS.',
+  'comment-id': 'ID of the sticky PR comment this run created, updated or left unchanged (empty when there is none).',
+  'comment-url': 'URL of that comment.',
+  'check-run-id': 'ID of the check run this run completed (empty when none was made).',
+  'check-run-url': 'URL of that check run.',
   error:
     'Set only when the step could not check or answer anything: what was wrong (a bad input, a configuration that cannot be ' +
     'carried out, a saved report that cannot be used), as in the job summary. `result` is then `fail`.',

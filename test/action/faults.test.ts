@@ -67,7 +67,9 @@ describe('API faults never lose the verdict', () => {
     });
     expect(r.code, r.stdout).toBe(0);
     expectLocalResults(r, 'pass');
-    expect(r.stdout).toMatch(/::warning::Could not publish the check run: cannot reach the GitHub API at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/);
+    expect(r.stdout).toMatch(
+      /::warning::Could not publish the check run: cannot reach the GitHub API at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
+    );
     expect(r.stdout).toMatch(/Skipped: comment on the pull request \(the GitHub API could not be reached/);
   });
 
