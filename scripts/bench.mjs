@@ -9,7 +9,8 @@
 //       own run time (compile + run under node:wasi), summed.
 // Modules: the runnable command fixtures in test/fixtures plus variants of them (a custom section appended: other
 // bytes, same behaviour), at least 40. A last pass checks --memory-artifacts (default 100) cold and reports the
-// peak RSS of the whole process tree (the checker and every host process it started), sampled from /proc.
+// peak RSS of the whole process tree (the checker and every host process it started), sampled from /proc. Last, the
+// hosts' start-up as CPU time (bench-start.mjs: bare Node, host loaded, first guest instruction, V8 flag variants).
 //
 //   node scripts/bench.mjs [--modules N] [--memory-artifacts N] [--json FILE] [--skip-naive]
 // Prints a table, the ratios, and a JSON result (also written to --json FILE when given).
@@ -18,6 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureStart, printStart } from './bench-start.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -237,6 +239,9 @@ try {
     sampleMemory: true,
   });
 
+  // Start-up of the hosts as CPU time: bare Node, host loaded, first guest instruction, V8 flag variants (bench-start.mjs).
+  const startup = measureStart({ hostsDir: path.join(root, 'dist') });
+
   const n = files.length;
   const round = (x, d = 2) => (x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
   const mb = (b) => (b === undefined ? null : round(b / (1024 * 1024), 0));
@@ -269,6 +274,7 @@ try {
     peakRssMB: { cold: mb(cold.peakRssBytes), warm: mb(warm.peakRssBytes), [`cold${memoryCount}Artifacts`]: mb(mem.peakRssBytes) },
     peakPssMB: { cold: mb(cold.peakPssBytes), warm: mb(warm.peakPssBytes), [`cold${memoryCount}Artifacts`]: mb(mem.peakPssBytes) },
     memoryRun: { artifacts: memoryCount, seconds: round(mem.seconds) },
+    startupCpuMs: startup,
   };
 
   const rows = [
@@ -299,6 +305,8 @@ try {
   console.log(
     `peak RSS, ${memoryCount} artifacts cold at default --jobs: ${result.peakRssMB[`cold${memoryCount}Artifacts`]} MB summed over the process tree, ${result.peakPssMB[`cold${memoryCount}Artifacts`] ?? '—'} MB PSS (shared pages counted once) (${result.memoryRun.seconds} s)`,
   );
+  console.log('');
+  printStart(startup);
   console.log(`\n${JSON.stringify(result, null, 2)}`);
   if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
 } finally {
