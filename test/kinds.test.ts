@@ -34,6 +34,13 @@ describe('libraries for a host', () => {
     expect(a.module!.host!.name).toMatch(host);
   });
 
+  it("an AssemblyScript library (asc 0.28.9, no producers): a library, named by asc's file/name functions and env.abort", async () => {
+    const a = await inspectFile(fx('as-lib.wasm'));
+    expect(a.module!.host?.kind).toBe('library');
+    expect(a.module!.toolchain).toMatchObject({ language: 'assemblyscript', compiler: 'AssemblyScript' });
+    expect(a.module!.toolchain!.evidence).toMatch(/lib\/add .*env::abort/);
+  });
+
   it('a module exporting a plugin ABI (dprint) with no imports names the plugin host', () => {
     const a = inspectBytes('p.wasm', buildModule({ funcExports: ['dprint_plugin_version_4', 'format'] }));
     expect(a.module!.host).toMatchObject({ kind: 'plugin', name: 'a dprint plugin' });

@@ -228,6 +228,9 @@ export function toolchainFromEvidence(
     return { language: 'tinygo', compiler: 'TinyGo', evidence: `function ${hit}` };
   if ((hit = name((n) => n.startsWith('~lib/') || n === '~start')))
     return { language: 'assemblyscript', compiler: 'AssemblyScript', evidence: `function ${hit}` };
+  // asc names functions `<file>/<name>` (e.g. `lib/add`) and imports its abort handler as env.abort.
+  if (importModules.includes('env') && importNames.includes('abort') && (hit = name((n) => /^[\w.-]+\/[\w$./-]+$/.test(n))))
+    return { language: 'assemblyscript', compiler: 'AssemblyScript', evidence: `function ${hit} (asc's file/name) and env::abort` };
   if (
     (hit = name(
       (n) =>
