@@ -15,7 +15,7 @@ import { MAX_CHECK_SUMMARY_CHARS, MAX_JOB_SUMMARY_BYTES } from '../github/markdo
 import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js';
 import { deriveCommentKey, matrixHeading, publishReportComment } from '../github/sticky-comment.js';
 import { failingResults, reportFails } from '../report/fail-on.js';
-import { baseName } from '../report/change.js';
+import { baseName, changeGroups } from '../report/change.js';
 import { REPORT_FORMATS } from '../report/formats.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -121,6 +121,8 @@ export async function publishResult(ctx: PublishContext, rules: Publishing, resu
     io.setOutput('regressions', report.summary.regressions);
     io.setOutput('failures', report.summary.failures);
     io.setOutput(REPORT_FORMATS.json.actionOutput.name, reportPath);
+    io.setOutput('new-failures', report.baseline ? changeGroups(report).newFailures.length : '');
+    io.setOutput('baseline', report.baseline ? (report.baseline.commit ?? report.baseline.source) : '');
     if (report.configurationError)
       io.setOutput('error', `Input '${report.configurationError.option}': ${report.configurationError.message}`);
   });

@@ -70,6 +70,7 @@ describe('baseline: auto, against the cache-service stand-in', () => {
     // 1. The push to main: nothing to compare with yet (gated like regression, and it says so); the report is kept.
     const main = await pushToMain(await workspace('main', 'c-hello.wasm'), INPUTS);
     expect(main.code, main.stdout).toBe(1);
+    expect(main.outputs).toMatchObject({ 'new-failures': '', baseline: '' });
     expect(main.stdout).toContain('fail-on new: no baseline to compare with');
     expect(main.stdout).toContain(`Baseline: saved for main at 1111111 (${KEY_PREFIX}${MAIN_SHA})`);
     expect(service.visible('refs/heads/main', KEY_PREFIX).map((e) => e.key)).toEqual([`${KEY_PREFIX}${MAIN_SHA}`]);
@@ -77,6 +78,7 @@ describe('baseline: auto, against the cache-service stand-in', () => {
     // 2. A pull request that only edits the README: the same failure as on main, a green check.
     const unrelated = await pullRequest(await workspace('docs-pr', 'c-hello.wasm', { 'README.md': 'typo fixed\n' }), INPUTS);
     expect(unrelated.code, unrelated.stdout).toBe(0);
+    expect(unrelated.outputs).toMatchObject({ 'new-failures': '0', baseline: MAIN_SHA, result: 'regression' });
     expect(unrelated.stdout).toMatch(/Baseline: main at 1111111 \(\d+ (second|minute)s? older\), cache wasm-p2-check-baseline-/);
     const green = action.gh.checkRuns.at(-1)!;
     expect([green.headSha, green.conclusion, green.output.title]).toEqual([
@@ -101,6 +103,7 @@ describe('baseline: auto, against the cache-service stand-in', () => {
     // 3. A pull request that breaks tool.wasm too: red, the new failure first.
     const breaking = await pullRequest(await workspace('breaking-pr', 'go124-hello.wasm'), INPUTS);
     expect(breaking.code, breaking.stdout).toBe(1);
+    expect(breaking.outputs['new-failures']).toBe('1');
     expect(breaking.stdout).toMatch(/1 artifact\(s\) newly break against main \(fail-on: new\): build\/tool\.wasm REGRESSION/);
     const red = action.gh.checkRuns.at(-1)!;
     expect([red.conclusion, red.output.title]).toEqual(['failure', '1 new failure · 0 fixed · 1 still failing on main']);
