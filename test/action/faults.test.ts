@@ -71,6 +71,12 @@ describe('API faults never lose the verdict', () => {
       /::warning::Could not publish the check run: cannot reach the GitHub API at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
     );
     expect(r.stdout).toMatch(/Skipped: comment on the pull request \(the GitHub API could not be reached/);
+    // Named as a connection that could not be made, with the API's address, and listed in the job summary.
+    expect(r.stdout).not.toMatch(/500 connect ECONNREFUSED/);
+    expect(r.summary).toContain('**Publishing problems** (the verdict above stands):');
+    expect(r.summary).toContain(
+      `- could not publish the check run: cannot reach the GitHub API at http://127.0.0.1:${port}: connect ECONNREFUSED`,
+    );
   });
 
   it('a 502 when the check run is written: retried; persistently, it is never left in progress and the comment still goes out', async () => {

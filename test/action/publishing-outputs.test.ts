@@ -1,11 +1,9 @@
 /**
  * Through the Action's run() in process against the GitHub emulator: the outputs that name what was published
- * (comment-id/url, check-run-id/url), the `comment-title` input, and the fault messages — a connection that cannot be
- * made named as such, the `GET /user` probe tried once (not retried like a server error), publishing failures listed
- * in the job summary, and a malformed GraphQL answer reported as an unexpected answer.
+ * (comment-id/url, check-run-id/url), the `comment-title` input, and the fault messages — the `GET /user` probe tried
+ * once (not retried like a server error), publishing failures listed in the job summary, and a malformed GraphQL
+ * answer reported as an unexpected answer. (A refused connection, named as such: test/action/faults.test.ts.)
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/github/sticky-comment.js';
 import { PR, useActionHarness } from './harness.js';
@@ -58,24 +56,6 @@ describe('outputs and the comment title', () => {
 });
 
 describe('fault messages', () => {
-  it('a refused connection is named as one, with the API address, and listed in the job summary', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const r = await runAction({
-      inputs: { artifacts: 'build/*.wasm', comment: 'always' },
-      artifacts: [PASSING],
-      env: { GITHUB_API_URL: `http://127.0.0.1:${port}` },
-    });
-    expect(r.code).toBe(0);
-    const named = `cannot reach the GitHub API at http://127.0.0.1:${port}: connect ECONNREFUSED`;
-    expect(r.stdout).toContain(`::warning::Could not publish the check run: ${named}`);
-    expect(r.stdout).not.toMatch(/500 connect ECONNREFUSED/);
-    expect(r.summary).toContain('**Publishing problems** (the verdict above stands):');
-    expect(r.summary).toContain(`- could not publish the check run: ${named}`);
-  });
-
   it('the GET /user probe is tried once, not retried like a server error', async () => {
     action.gh.inject({ operation: 'users/get-authenticated', times: 100, status: 500 });
     const started = Date.now();
