@@ -102,6 +102,20 @@ describe('versions on the embedded runtime (the adapter varies)', () => {
 });
 
 describe.skipIf(engineUnavailable())('versions on wasmtime 49 (the engine fixed, the adapter varies)', () => {
+  // The engine-per-release path with the one engine there is: release 49.0.0's wasmtime is found (the harness on PATH
+  // reports 49.0.0), its adapter is not on the mirror: named, never replaced by another release's adapter.
+  it('engine per release: a release whose own adapter cannot be had is named, not swapped for another', async () => {
+    const events: ProgressEvent[] = [];
+    const report = await runVersions(
+      options(['examples/c-hello.wasm'], { runtime: 'wasmtime', wasmtime: { searchPath: path.dirname(harness) } }, events),
+      { releases: ['49.0.0'], bisect: false },
+    );
+    expect(report.versions.configurationError?.message).toMatch(
+      /^a release cannot be had, nothing was run: 49\.0\.0 \(the adapter of wasmtime 49\.0\.0/,
+    );
+    expect(events.filter((e) => e.stage === 'p1')).toEqual([]);
+  });
+
   it('bisect over 8 releases finds where each artifact changes with fewer checks, and the host data is confirmed', async () => {
     const patterns = ['examples/c-hello.wasm'];
     const { versions: report } = await runVersions(options(patterns, { runtime: 'wasmtime', wasmtime: { binary: harness } }), {

@@ -129,7 +129,12 @@ export function enginePerRelease(options: CheckOptions): boolean {
 
 function bindSpec(options: CheckOptions, release: string) {
   return enginePerRelease(options)
-    ? { runtime: options.runtime, wasmtime: { ...options.wasmtime, version: release }, adapter: { kind: 'auto' } as const }
+    ? // The release's own pair: its wasmtime, and its adapter (named, so a missing one is an error, not a fallback).
+      {
+        runtime: options.runtime,
+        wasmtime: { ...options.wasmtime, version: release },
+        adapter: { kind: 'release', version: release } as const,
+      }
     : { runtime: options.runtime, wasmtime: options.wasmtime, adapter: { kind: 'release', version: release } as const };
 }
 
