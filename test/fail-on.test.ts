@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { HELP } from '../src/cli/args.js';
 import { FAIL_ON, FAIL_ON_VALUES, type FailOn, type FailOnDefinition, reportFails, resultFails } from '../src/report/fail-on.js';
-import { VERDICTS } from '../src/report/summary.js';
-import { collectFindings } from '../src/github/annotations.js';
+import { VERDICTS } from '../src/report/verdicts.js';
+import { collectFindings } from '../src/report/findings.js';
 import type { ArtifactResult, Verdict } from '../src/model.js';
 import { makeArtifact, makeReport, makeRun } from './report-factory.js';
 

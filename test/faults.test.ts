@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../src/check.js';
 import { reportFails, resultFails } from '../src/report/fail-on.js';
-import { collectFindings } from '../src/github/annotations.js';
+import { collectFindings } from '../src/report/findings.js';
 import type { Report } from '../src/model.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 

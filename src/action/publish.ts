@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../github/annotations.js';
+import { emitWorkflowAnnotations, toCheckRunAnnotations } from '../github/annotations.js';
 import { checkRunName, finishCheckRun, type CheckRunRef } from '../github/check-run.js';
 import { tokenLogin, type ClientOptions, type Octokit } from '../github/client.js';
 import { metadataPath, type RunMetadata, type Target } from '../github/context.js';
@@ -16,6 +16,7 @@ import { checkConclusion, checkTitle, resultOutput } from '../github/outcome.js'
 import { deriveCommentKey, matrixHeading, publishReportComment } from '../github/sticky-comment.js';
 import { failingResults, reportFails } from '../report/fail-on.js';
 import { baseName, changeGroups } from '../report/change.js';
+import { collectFindings } from '../report/findings.js';
 import { REPORT_FORMATS } from '../report/formats.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';

@@ -1,5 +1,5 @@
 import type { ArtifactResult, Report, ResultChange, Verdict } from '../model.js';
-import { REGRESSION_VERDICTS, VERDICTS } from './summary.js';
+import { GATING_VERDICTS, VERDICTS } from './verdicts.js';
 
 /**
  * What each `fail-on` value fails: the one definition. The code (`resultFails`), the CLI's --help, the Action input's
@@ -21,9 +21,6 @@ export interface FailOnDefinition {
   /** One short phrase (workflow comments, --help). */
   short: string;
 }
-
-/** Verdicts that fail `fail-on: regression`: the conversion broke something, or the checker could not tell (ERROR). */
-export const GATING_VERDICTS: readonly Verdict[] = [...REGRESSION_VERDICTS, 'P2-FAIL', 'ERROR'];
 
 export const FAIL_ON = {
   regression: { verdicts: GATING_VERDICTS, p2OnlyTimeout: true, isDefault: true, short: 'only what P2 broke, or could not check, fails' },

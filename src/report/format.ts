@@ -11,31 +11,12 @@ import type {
   Verdict,
   Workaround,
 } from '../model.js';
+import { verdictMap } from './verdicts.js';
 
-export const VERDICT_ICON: Record<Verdict, string> = {
-  PASS: '✅',
-  REGRESSION: '❌',
-  'CONVERT-FAIL': '❌',
-  'PRE-EXISTING': '⚠️',
-  TIMEOUT: '⏱️',
-  'INVALID-INPUT': '🚫',
-  'NOT-WASI': '🔌',
-  ERROR: '🛑',
-  'P2-FAIL': '❌',
-};
+export const VERDICT_ICON = verdictMap('icon');
 
 /** One line saying what a verdict means, for people who have not read the docs. */
-export const VERDICT_MEANING: Record<Verdict, string> = {
-  PASS: 'behaves the same as a P1 module and as a P2 component',
-  REGRESSION: 'works as a P1 module but fails or behaves differently as a P2 component',
-  'CONVERT-FAIL': 'could not be converted to a P2 component',
-  'PRE-EXISTING': 'already fails as a P1 module: not a conversion problem',
-  TIMEOUT: 'did not finish within the time limit',
-  'INVALID-INPUT': 'is not a usable WebAssembly file',
-  'NOT-WASI': 'is not a WASI program: it needs a specific non-WASI host',
-  ERROR: 'could not be checked: the checker could not carry out a run',
-  'P2-FAIL': 'fails as a P2 component, and there is no P1 module to compare it with',
-};
+export const VERDICT_MEANING = verdictMap('meaning');
 
 const LANGUAGE_NAMES: Record<string, string> = {
   c: 'C',

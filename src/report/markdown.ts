@@ -44,7 +44,7 @@ import {
   table,
   truncateMarkdown,
 } from './markdown-utils.js';
-import { VERDICTS } from './summary.js';
+import { VERDICTS, verdictMap } from './verdicts.js';
 import { baseName, baselineLine, changeGroups, changeHeadline, shortSha, wasOnBaseline, type ChangeGroups } from './change.js';
 import { ellipsize } from './text.js';
 
@@ -280,17 +280,7 @@ function causeTitle(g: CauseGroup): string {
   return reason ? `${base}: ${escapeInline(ellipsize(cleanText(reason), 160))}` : base;
 }
 
-const VERDICT_TITLE: Record<ArtifactResult['verdict'], string> = {
-  PASS: 'Works',
-  REGRESSION: 'Behaves differently as a P2 component',
-  'CONVERT-FAIL': 'Conversion to a component failed',
-  'PRE-EXISTING': 'Already fails as a P1 module',
-  TIMEOUT: 'Did not finish within the time limit',
-  'INVALID-INPUT': 'Not a usable WebAssembly file',
-  'NOT-WASI': 'Not a WASI program',
-  ERROR: 'The checker could not run it',
-  'P2-FAIL': 'Fails as a P2 component (no P1 baseline)',
-};
+const VERDICT_TITLE = verdictMap('title');
 
 /** The safe thing to do, in one sentence (never an unsafe workaround). */
 function causeFix(g: CauseGroup): string {

@@ -1,20 +1,5 @@
 import type { ArtifactResult, ReportSummary, Verdict } from '../model.js';
-
-/** Every verdict, in the order reports list them (worst first after PASS). */
-export const VERDICTS: readonly Verdict[] = [
-  'PASS',
-  'REGRESSION',
-  'CONVERT-FAIL',
-  'P2-FAIL',
-  'ERROR',
-  'PRE-EXISTING',
-  'TIMEOUT',
-  'NOT-WASI',
-  'INVALID-INPUT',
-];
-
-/** Verdicts that mean "the conversion to P2 broke something that worked". */
-export const REGRESSION_VERDICTS: readonly Verdict[] = ['REGRESSION', 'CONVERT-FAIL'];
+import { REGRESSION_VERDICTS, VERDICTS } from './verdicts.js';
 
 /**
  * Counts verdicts.

@@ -22,7 +22,7 @@ import {
 } from './format.js';
 import { baseName, baselineLine, changeGroups, changeHeadline, shortSha, wasOnBaseline } from './change.js';
 import { sanitizeGuestText } from './markdown-utils.js';
-import { VERDICTS } from './summary.js';
+import { VERDICT_TABLE, VERDICTS, type VerdictInfo } from './verdicts.js';
 
 export interface TerminalOptions {
   /** ANSI colours (only when true). */
@@ -40,17 +40,10 @@ const ANSI = {
 };
 type Style = Exclude<keyof typeof ANSI, 'reset'>;
 
-const VERDICT_STYLE: Record<Verdict, { mark: string; style: Style }> = {
-  PASS: { mark: '✔', style: 'green' },
-  REGRESSION: { mark: '✖', style: 'red' },
-  'CONVERT-FAIL': { mark: '✖', style: 'red' },
-  'PRE-EXISTING': { mark: '!', style: 'yellow' },
-  TIMEOUT: { mark: '⧗', style: 'yellow' },
-  'INVALID-INPUT': { mark: '!', style: 'yellow' },
-  'NOT-WASI': { mark: '-', style: 'cyan' },
-  ERROR: { mark: '✖', style: 'red' },
-  'P2-FAIL': { mark: '✖', style: 'red' },
-};
+const SEVERITY_STYLE: Record<VerdictInfo['severity'], Style> = { ok: 'green', fail: 'red', warn: 'yellow', info: 'cyan' };
+const VERDICT_STYLE = Object.fromEntries(
+  VERDICTS.map((v) => [v, { mark: VERDICT_TABLE[v].mark, style: SEVERITY_STYLE[VERDICT_TABLE[v].severity] }]),
+) as Record<Verdict, { mark: string; style: Style }>;
 
 /** Guest output lines shown per stream: the first few and the last ones. */
 const HEAD_LINES = 5;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collectFindings, emitWorkflowAnnotations, toCheckRunAnnotations } from '../../src/github/annotations.js';
+import { emitWorkflowAnnotations, toCheckRunAnnotations } from '../../src/github/annotations.js';
+import { collectFindings } from '../../src/report/findings.js';
 import { batchAnnotations } from '../../src/github/check-run.js';
 import { metadataPath, parseRunMetadata } from '../../src/github/context.js';
 import { checkConclusion, checkTitle, resultOutput } from '../../src/github/outcome.js';
