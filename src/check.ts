@@ -35,7 +35,7 @@ import { adapterKindFor, convertModule } from './convert/index.js';
 import { useJcoProcess } from './convert/jco-process.js';
 import { resolveAdapters, type AdapterSet } from './convert/resolve.js';
 import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
-import { loadSignatures, type SignatureDb } from './diagnose/signatures.js';
+import { prepareSignatures, type PreparedSignatures } from './diagnose/signatures.js';
 import { type Discovered, discover, selectShard } from './discover/index.js';
 import { loadArtifact } from './inspect/index.js';
 import { redactCommand } from './report/log-safe.js';
@@ -125,7 +125,8 @@ export interface CheckSession {
   readonly files: readonly ArtifactFile[];
   /** The sandbox with its stdin file and preopens snapshotted: what every run of the session gets. */
   readonly sandbox: Sandbox;
-  readonly signatures: SignatureDb;
+  /** The signature database, parsed when a diagnosis first needs it (a fully cached run loads none). */
+  readonly signatures: PreparedSignatures;
   /** @throws ConfigError when the runtime or the adapter cannot be had */
   bind(spec?: RuntimeSpec, bindOptions?: BindOptions): Promise<BoundRuntime>;
   /** Ends the converter process and removes the work folder (unless kept). */
@@ -174,7 +175,7 @@ export async function prepareCheck(options: CheckOptions): Promise<CheckSession>
       if (!(e instanceof SandboxInputError) || e.option === undefined) throw e;
       throw new ConfigError(e.option, e.message);
     });
-    const signatures = await loadSignatures(options.signatureDirs ?? []);
+    const signatures = await prepareSignatures(options.signatureDirs ?? []);
     const files = found.files.map((file) => ({ absPath: path.resolve(options.cwd, file), shownPath: file }));
     return new Session(options, workDir, files, sandbox, signatures, removeWorkDir);
   } catch (e) {
@@ -208,7 +209,7 @@ class Session implements CheckSession {
     readonly workDir: string,
     readonly files: readonly ArtifactFile[],
     readonly sandbox: Sandbox,
-    readonly signatures: SignatureDb,
+    readonly signatures: PreparedSignatures,
     private readonly removeWorkDir: () => Promise<void>,
   ) {
     this.limit = pLimit(Math.max(1, options.concurrency ?? Math.min(4, availableParallelism())));
@@ -257,7 +258,7 @@ class Session implements CheckSession {
     const runtime = { requested: spec.runtime, p1: hosts.p1, p2: hosts.p2 };
     const store = this.options.cache;
     const cache: CacheUse | undefined = store
-      ? { store, context: await contextDigest({ runtime, sandbox: this.sandbox, signatureDb: this.signatures }), hits: 0, misses: 0 }
+      ? { store, context: await contextDigest({ runtime, sandbox: this.sandbox, signatures: this.signatures.version }), hits: 0, misses: 0 }
       : undefined;
     return new Binding(this, { runner, runtime, adapters, warnings, cache }, path.join(this.workDir, `artifacts${suffix}`), bindOptions);
   }
@@ -383,7 +384,8 @@ class Binding implements BoundRuntime {
   }
 
   private async checkFresh(file: ArtifactFile, bytes: Uint8Array | undefined, artifact: Artifact): Promise<ArtifactResult> {
-    const { options, sandbox, signatures: db } = this.session;
+    const { options, sandbox } = this.session;
+    const db = await this.session.signatures.load();
     const { runner } = this.parts;
     const progress = this.progressOf(file);
     const predictions = predict(artifact, db);

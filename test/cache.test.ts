@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEntry, directoryDigest, directoryStore, encodeEntry, isCacheable, type ResultStore } from '../src/cache/index.js';
-import { check } from '../src/check.js';
+import { check, prepareCheck } from '../src/check.js';
 import type { ArtifactResult, Report } from '../src/model.js';
 import type { CheckOptions } from '../src/options/index.js';
 import { makeResult } from './report-factory.js';
@@ -118,6 +118,19 @@ describe('result cache through check()', () => {
     const report = await run(directoryStore(cacheDir), { adapter: { kind: 'file', path: adapter } });
     expect(report.cache).toEqual({ hits: 0, misses: 1 });
     expect(report.results[0]!.conversion?.adapter?.source).toBe('file');
+  });
+
+  it('a run whose results all come from the cache parses no signature (the warm path loads nothing it does not use)', async () => {
+    await run(directoryStore(cacheDir));
+    const session = await prepareCheck({ ...base, cache: directoryStore(cacheDir) });
+    try {
+      const bound = await session.bind();
+      const results = await bound.checkAll();
+      expect(results.map((r) => r.cached !== undefined)).toEqual([true]);
+      expect(session.signatures.loaded).toBe(false);
+    } finally {
+      await session.dispose();
+    }
   });
 
   it('misses when the artifact changes (same name, other bytes)', async () => {

@@ -14,7 +14,6 @@ import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { LoadedSignature, SignatureDb } from '../diagnose/signatures.js';
 import { REPORT_SCHEMA_VERSION, type ArtifactResult, type Preopen, type RuntimeId, type Sandbox, type Verdict } from '../model.js';
 import { artifactResultProblems } from '../report/json.js';
 import { BUILD, VERSION } from '../package/version.js';
@@ -110,17 +109,12 @@ export async function directoryDigest(dir: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The signature database's content (ids, matchers, texts; not where the files lie), as a short version. */
-export function signatureDbVersion(db: SignatureDb): string {
-  const content = db.signatures.map(({ file: _file, origin: _origin, ...sig }: LoadedSignature) => sig);
-  return sha256(canonical(content));
-}
-
 /** What every artifact of one check() shares in its key. */
 export interface RunContext {
   runtime: { requested: string; p1: RuntimeId; p2: RuntimeId };
   sandbox: Sandbox;
-  signatureDb: SignatureDb;
+  /** The signature files' content (PreparedSignatures.version; not where the files lie). */
+  signatures: string;
 }
 
 /**
@@ -148,7 +142,7 @@ export async function contextDigest(context: RunContext): Promise<string> {
         stdinFile:
           sandbox.stdinFile === undefined ? null : await fileDigest(sandbox.stdinFile).catch((e: Error) => `unreadable: ${e.message}`),
       },
-      signatures: signatureDbVersion(context.signatureDb),
+      signatures: context.signatures,
     }),
   );
 }

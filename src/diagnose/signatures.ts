@@ -2,6 +2,7 @@
  * The signature database: one YAML file per known failure, validated against `signature.schema.json`
  * when loaded. Knowledge lives in those files; this module only reads and checks them.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -135,38 +136,82 @@ export async function parseSignature(text: string, file: string, origin = 'built
   return { ...sig, file, origin };
 }
 
-async function loadDir(dir: string, origin: string, schemaChecked: boolean): Promise<LoadedSignature[]> {
+/** The signature files of a folder (`*.yaml`, `*.yml`), sorted by name, with their text. */
+async function readDir(dir: string): Promise<{ file: string; text: string }[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch (e) {
     throw new Error(`signature directory ${dir}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  return Promise.all(names.map(async (name) => ({ file: path.join(dir, name), text: await readFile(path.join(dir, name), 'utf8') })));
+}
+
+async function parseDir(files: { file: string; text: string }[], origin: string, schemaChecked: boolean): Promise<LoadedSignature[]> {
   const out: LoadedSignature[] = [];
-  for (const name of names) {
-    const file = path.join(dir, name);
-    out.push(await parseSignature(await readFile(file, 'utf8'), file, origin, schemaChecked));
-  }
+  for (const { file, text } of files) out.push(await parseSignature(text, file, origin, schemaChecked));
   return out;
 }
 
 /**
- * Load the built-in signatures and those in `extraDirs` (`--signatures DIR`). A user signature with the id of a
- * built-in one replaces it (so users can tune a built-in signature without forking).
+ * A signature database whose built-in part is parsed only when a diagnosis first needs it: a run whose results all
+ * come from the cache never does (parsing the built-in YAML was the largest part of such a run after Node's own start).
+ */
+export interface PreparedSignatures {
+  /** The content of every signature file read (names and bytes, built-in and user): part of the result-cache key. */
+  readonly version: string;
+  /** The database (loaded once). */
+  load(): Promise<SignatureDb>;
+  /** Whether load() was called. */
+  readonly loaded: boolean;
+}
+
+/**
+ * Reads the signature files and checks the user's now (`extraDirs`, `--signatures DIR`): a file that is not valid YAML
+ * or not schema-valid is a configuration error before anything runs. A user signature with the id of a built-in one
+ * replaces it (so users can tune a built-in signature without forking).
+ * @throws SignatureError naming the file and the JSON path of the first problems.
+ */
+export async function prepareSignatures(extraDirs: string[] = []): Promise<PreparedSignatures> {
+  const builtinDir = builtinSignatureDir();
+  const builtinFiles = await readDir(builtinDir);
+  const hash = createHash('sha256');
+  const userSigs: LoadedSignature[] = [];
+  for (const dir of extraDirs) {
+    const files = await readDir(dir);
+    const seen = new Set<string>();
+    for (const sig of await parseDir(files, dir, false)) {
+      if (seen.has(sig.id)) throw new SignatureError(sig.file, `/id: duplicate id '${sig.id}' in ${dir}`);
+      seen.add(sig.id);
+      userSigs.push(sig);
+    }
+    hash.update(`d\0${files.length}\0`);
+    for (const { file, text } of files) hash.update(`${path.basename(file)}\0${text.length}\0${text}\0`);
+  }
+  hash.update(`builtin\0${builtinFiles.length}\0`);
+  for (const { file, text } of builtinFiles) hash.update(`${path.basename(file)}\0${text.length}\0${text}\0`);
+  let db: Promise<SignatureDb> | undefined;
+  return {
+    version: hash.digest('hex'),
+    get loaded() {
+      return db !== undefined;
+    },
+    load: () => {
+      db ??= parseDir(builtinFiles, 'builtin', true).then((builtin) => {
+        const byId = new Map<string, LoadedSignature>();
+        // Built-in files ship with the package; the tests run each through the schema and placeholder checks.
+        for (const sig of [...builtin, ...userSigs]) byId.set(sig.id, sig);
+        return { signatures: [...byId.values()], dirs: [builtinDir, ...extraDirs] };
+      });
+      return db;
+    },
+  };
+}
+
+/**
+ * Load the built-in signatures and those in `extraDirs` (`--signatures DIR`); see prepareSignatures().
  * @throws SignatureError when a file is not valid YAML or not schema-valid (message names file and JSON path).
  */
 export async function loadSignatures(extraDirs: string[] = []): Promise<SignatureDb> {
-  const builtinDir = builtinSignatureDir();
-  const byId = new Map<string, LoadedSignature>();
-  // Built-in files ship with the package; the tests run each through the schema and placeholder checks.
-  for (const sig of await loadDir(builtinDir, 'builtin', true)) byId.set(sig.id, sig);
-  for (const dir of extraDirs) {
-    const seen = new Set<string>();
-    for (const sig of await loadDir(dir, dir, false)) {
-      if (seen.has(sig.id)) throw new SignatureError(sig.file, `/id: duplicate id '${sig.id}' in ${dir}`);
-      seen.add(sig.id);
-      byId.set(sig.id, sig);
-    }
-  }
-  return { signatures: [...byId.values()], dirs: [builtinDir, ...extraDirs] };
+  return (await prepareSignatures(extraDirs)).load();
 }
