@@ -69,6 +69,7 @@ describe('every output format', () => {
       const out = (REPORT_FORMATS[f] as ReportFormat).actionOutput;
       if (out) expect(outputs).toContainEqual(out);
     }
+    // A new output is declared in src/options/table.ts (ACTION_OUTPUTS) or as a format's actionOutput; then `npm run options`.
     expect(Object.entries(actionYml.outputs).map(([name, o]) => ({ name, description: o.description }))).toEqual(outputs);
     for (const o of outputs) expect(actionDoc).toContain(`| \`${o.name}\` | ${o.description.replace(/\|/g, '\\|')} |`);
   });

@@ -699,6 +699,10 @@ const ACTION_OUTPUTS = {
   'comment-url': 'URL of that comment.',
   'check-run-id': 'ID of the check run this run completed (empty when none was made).',
   'check-run-url': 'URL of that check run.',
+  'new-failures':
+    'Compared with a baseline: the number of artifacts that fail and are new against it (a new failure, a failing new ' +
+    'artifact, a result changed for the worse). Empty when there was no baseline.',
+  baseline: 'The baseline compared with: its commit, else where it came from (a cache key, a file). Empty when there was none.',
   error:
     'Set only when the step could not check or answer anything: what was wrong (a bad input, a configuration that cannot be ' +
     'carried out, a saved report that cannot be used), as in the job summary. `result` is then `fail`.',
