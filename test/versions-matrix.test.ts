@@ -3,14 +3,15 @@
  * by a loopback mirror as `--wasmtime-download-url`). The engine-varying path needs one wasmtime per release; only the
  * wasmtime 49 Python wheel exists here, so the engine is fixed at 49 and the adapter varies — never relabelled.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryStore } from '../src/cache/index.js';
 import type { CheckOptions, ProgressEvent } from '../src/options/index.js';
 import { folderCache } from '../src/runtime/wasmtime/cache.js';
-import { renderVersionsMarkdown, renderVersionsTerminal } from '../src/versions/render.js';
+import { renderVersionsJson, renderVersionsMarkdown, renderVersionsTerminal } from '../src/versions/render.js';
 import { runVersions } from '../src/versions/run.js';
 import { type AdapterMirror, startAdapterMirror, vendoredAdapters } from './adapter-mirror.js';
 import { engineUnavailable, harness } from './harness/engine.js';
@@ -65,6 +66,10 @@ describe('versions on the embedded runtime (the adapter varies)', () => {
     expect(report.releases.find((r) => r.version === '16.0.0')!.convertedHosts?.oldest).toBe('16.0.0');
     expect(report.artifacts.find((a) => a.kind === 'component')!.hosts?.oldest).toBe('19.0.0');
     expect(report.checks).toEqual({ done: 9, matrix: 9, cached: 0 });
+    // The JSON report is what docs/versions-report-schema.json says.
+    const schema = JSON.parse(await readFile(path.join(root, 'docs/versions-report-schema.json'), 'utf8'));
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+    expect(validate(JSON.parse(renderVersionsJson(report))), JSON.stringify(validate.errors)).toBe(true);
 
     // Again: every (release, artifact) result comes from the cache, nothing runs.
     const again: ProgressEvent[] = [];
