@@ -25,6 +25,12 @@ function guardedImports(wasi: WASI, memory: () => WebAssembly.Memory | undefined
       ...p1,
       // node:wasi's departures from the WASI P1 spec, corrected (p1-conformance.ts).
       ...conformingP1(p1 as Parameters<typeof conformingP1>[0], memory),
+      // node:wasi ends the guest by throwing a private symbol that only wasi.start() catches: from a start function
+      // (run by instantiate) it would surface as a host error. The status is kept so the exit is the guest's.
+      proc_exit: (code: number) => {
+        exitedWith = code >>> 0;
+        return (p1.proc_exit as (code: number) => number)(code);
+      },
       path_symlink: () => ERRNO_PERM,
       path_link: () => ERRNO_PERM,
       // node:wasi would raise the signal in the host process itself (an abort, a core dump, a crash indistinguishable
@@ -39,6 +45,10 @@ function guardedImports(wasi: WASI, memory: () => WebAssembly.Memory | undefined
 const config = readConfig();
 let instance: WebAssembly.Instance;
 let wasi: WASI;
+/** The status the guest gave proc_exit (set before node:wasi unwinds the guest). */
+let exitedWith: number | undefined;
+/** Set once the module compiled: what instantiate throws after that comes from the guest's start function or linking. */
+let compiled = false;
 try {
   wasi = new WASI({
     version: 'preview1',
@@ -49,6 +59,7 @@ try {
   });
   const compileStart = performance.now();
   const module = await WebAssembly.compile(readFileSync(config.target));
+  compiled = true;
   instance = await WebAssembly.instantiate(
     module,
     guardedImports(wasi, () => instance?.exports.memory as WebAssembly.Memory | undefined),
@@ -56,7 +67,9 @@ try {
   trackMemories(instance);
   started(config, Math.round(performance.now() - compileStart));
 } catch (e) {
-  reportThrown(config, e, 'link');
+  // A start function is guest code: its proc_exit is an exit and its trap a trap (a LinkError stays a host error).
+  if (exitedWith !== undefined) finish(config, { outcome: 'exit', code: exitedWith });
+  reportThrown(config, e, compiled && e instanceof WebAssembly.RuntimeError ? 'run' : 'link');
 }
 try {
   if (config.style === 'command') {
