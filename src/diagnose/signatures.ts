@@ -7,9 +7,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import semver from 'semver';
-import { parse as parseYaml } from 'yaml';
 import { placeholderProblems } from './placeholders.js';
 import { patternProblem } from './pattern.js';
 import { signatureSchema, type Signature } from './signature-schema.js';
@@ -78,8 +77,10 @@ let validate: ((data: unknown) => ErrorObject[] | undefined) | undefined;
  * Ajv with the schema's two own keywords: `re2` (the string compiles as an RE2 regex: linear-time matching on
  * untrusted text) and `semverRange` (the string is a semver range). A typo fails at load time, naming the path.
  */
-function validator(): (data: unknown) => ErrorObject[] | undefined {
+async function validator(): Promise<(data: unknown) => ErrorObject[] | undefined> {
   if (!validate) {
+    // Loaded here, not with this module: only user signature files are checked against the schema.
+    const { default: Ajv2020 } = await import('ajv/dist/2020.js');
     const ajv = new Ajv2020.default({ allErrors: true, strict: true });
     const keyword = (name: string, problem: (s: string) => string | undefined) => {
       const check = (schema: boolean, data: unknown): boolean => {
@@ -122,11 +123,14 @@ function formatAjvError(e: ErrorObject): string {
 export async function parseSignature(text: string, file: string, origin = 'builtin', schemaChecked = false): Promise<LoadedSignature> {
   let data: unknown;
   try {
-    data = parseYaml(text, { prettyErrors: true });
+    // Loaded at the first parse, not with this module: a run whose results all come from the cache parses none.
+    // (`default`: yaml is CommonJS, whose module object is the default export both in Node and in the bundle's chunk.)
+    const { default: yaml } = await import('yaml');
+    data = yaml.parse(text, { prettyErrors: true });
   } catch (e) {
     throw new SignatureError(file, `not valid YAML: ${(e as Error).message}`);
   }
-  const errors = schemaChecked ? undefined : validator()(data);
+  const errors = schemaChecked ? undefined : (await validator())(data);
   if (errors) throw new SignatureError(file, `does not match signature.schema.json:\n  ${errors.map(formatAjvError).join('\n  ')}`);
   const sig = data as Signature;
   const problems = schemaChecked ? [] : placeholderProblems(sig);

@@ -13,7 +13,6 @@ import { randomUUID } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import semver from 'semver';
 import type { ReleaseCache } from '../../options/index.js';
 import { minimalHostEnv } from '../../guard/env.js';
@@ -36,6 +35,8 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Runs `tar` with no environment of ours; its output, or an error with its message. */
 async function tar(args: string[]): Promise<string> {
+  // Loaded here (execa and its signal tables): a run on the embedded runtime never starts a tool.
+  const { execa } = await import('execa');
   const r = await execa('tar', args, {
     env: minimalHostEnv(),
     extendEnv: false,

@@ -5,7 +5,6 @@
  */
 import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import semver from 'semver';
 import type { WasmtimeOptions } from '../../options/index.js';
 import { minimalHostEnv } from '../../guard/env.js';
@@ -45,6 +44,8 @@ const TOOL = 'wasmtime';
 
 /** Runs `binary --version`; the version and text, or undefined when it does not run or prints no version. */
 export async function probeVersion(binary: string): Promise<{ version: string; text: string } | undefined> {
+  // Loaded here (execa and its signal tables): a run on the embedded runtime never starts a tool.
+  const { execa } = await import('execa');
   const r = await execa(binary, ['--version'], {
     env: minimalHostEnv(),
     extendEnv: false,
