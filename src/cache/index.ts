@@ -110,7 +110,7 @@ export async function directoryDigest(dir: string): Promise<string> {
 }
 
 /** What every artifact of one check() shares in its key. */
-export interface RunContext {
+export interface ResultContext {
   runtime: { requested: string; p1: RuntimeId; p2: RuntimeId };
   sandbox: Sandbox;
   /** The signature files' content (PreparedSignatures.version; not where the files lie). */
@@ -121,7 +121,7 @@ export interface RunContext {
  * The part of every key that one check() run shares, hashed once: tool and schema version, runtime, sandbox (with
  * the contents of preopens and stdin, not their paths), signature database.
  */
-export async function contextDigest(context: RunContext): Promise<string> {
+export async function contextDigest(context: ResultContext): Promise<string> {
   const { sandbox } = context;
   const dirs = await Promise.all(
     sandbox.dirs.map(async (d: Preopen) => ({

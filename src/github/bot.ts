@@ -4,7 +4,7 @@
  *
  * The text of an issue is untrusted data: it is only read and matched. Nothing in it is run, no link in it is
  * followed, no attachment is downloaded. Abuse bounds: comments by bots and by the token's own user are ignored; at
- * most `MAX_TEXT_CHARS` of a body are read; at most `MAX_BLOCKS` blocks are examined, within `timeBudgetMs`; one reply
+ * most `MAX_BODY_CHARS` of a body are read; at most `MAX_BLOCKS` blocks are examined, within `timeBudgetMs`; one reply
  * per issue (never a second), holding at most `MAX_SOURCES` parts, edited at most `MAX_EDITS` times.
  */
 import { explain, type ExplainResult } from '../diagnose/explain.js';
@@ -22,7 +22,7 @@ import { MAX_COMMENT_CHARS } from './markdown-limits.js';
 import { commentMarker, upsertStickyComment, type FoundComment, type StickyDecision } from './sticky-comment.js';
 
 /** Characters of an issue or comment body read per event (the rest is ignored). */
-export const MAX_TEXT_CHARS = 1024 * 1024;
+export const MAX_BODY_CHARS = 1024 * 1024;
 /** Code/`<details>` blocks examined per event. */
 export const MAX_BLOCKS = 20;
 /** Parts (the issue body, comments) one reply holds; the oldest parts go first. */
@@ -82,7 +82,7 @@ export interface BotRequest {
   /** Link to the comment, for the reply. */
   sourceUrl?: string;
   text: string;
-  /** Read only the first MAX_TEXT_CHARS of a longer body. */
+  /** Read only the first MAX_BODY_CHARS of a longer body. */
   truncated: boolean;
   /** The `/wasm-p2-check explain` command asked for it: answer even when nothing is known. */
   onDemand: boolean;
@@ -119,8 +119,8 @@ export function readRequest(event: BotEvent, self?: string): BotRequest | { igno
     return undefined;
   };
   const cap = (body: string) => ({
-    text: body.length > MAX_TEXT_CHARS ? body.slice(0, MAX_TEXT_CHARS) : body,
-    truncated: body.length > MAX_TEXT_CHARS,
+    text: body.length > MAX_BODY_CHARS ? body.slice(0, MAX_BODY_CHARS) : body,
+    truncated: body.length > MAX_BODY_CHARS,
   });
 
   if (event.eventName === 'issues') {
@@ -285,7 +285,7 @@ export async function answerEvent(octokit: Octokit, event: BotEvent, opts: BotOp
   const req = readRequest(event, opts.self);
   if ('ignore' in req) return { action: 'ignored', reason: req.ignore };
   const [owner, repo] = event.repository.split('/') as [string, string];
-  if (req.truncated) log(`Only the first ${MAX_TEXT_CHARS} characters of the text were read.`);
+  if (req.truncated) log(`Only the first ${MAX_BODY_CHARS} characters of the text were read.`);
 
   const { findings, examined, skipped } = await explainText(req.text, opts);
   if (skipped > 0)
@@ -296,7 +296,7 @@ export async function answerEvent(octokit: Octokit, event: BotEvent, opts: BotOp
   let text = renderExplainFindings(findings, withUnknown);
   if (!text && req.onDemand) text = 'No WebAssembly error that wasm-p2-check recognises was found in this comment.';
   const notes: string[] = [];
-  if (req.truncated) notes.push(`_Only the first ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters were read._`);
+  if (req.truncated) notes.push(`_Only the first ${MAX_BODY_CHARS.toLocaleString('en-US')} characters were read._`);
   if (skipped > 0) notes.push(`_${skipped} more ${skipped === 1 ? 'block was' : 'blocks were'} not examined._`);
 
   const anything = findings.some((f) => isKnown(f) || isUnknownTrap(f));

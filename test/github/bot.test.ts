@@ -10,7 +10,7 @@ import {
   BOT_KEY,
   extractBlocks,
   MAX_BLOCKS,
-  MAX_TEXT_CHARS,
+  MAX_BODY_CHARS,
   readParts,
   readRequest,
   type BotEvent,
@@ -219,7 +219,7 @@ describe('bot mode: issues', () => {
     const body = `${bugReport(goTrap)}\n\n${Array.from({ length: 40 }, (_, i) => fenced(`log ${i}`)).join('\n')}\n${junk}${fenced(debugAdapterTrap)}`;
     expect(body.length).toBeGreaterThan(5_000_000);
     const req = readRequest(issueEvent(body));
-    expect('text' in req && req.text.length).toBe(MAX_TEXT_CHARS);
+    expect('text' in req && req.text.length).toBe(MAX_BODY_CHARS);
     const out = await answerEvent(octokit, issueEvent(body), opts());
     expect(out).toMatchObject({ action: 'created', examined: MAX_BLOCKS });
     expect(out.action === 'created' && out.skipped).toBeGreaterThan(0);

@@ -28,14 +28,14 @@ export function parseVersionOutput(text: string): string | undefined {
   return /\b(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)\b/.exec(text)?.[1];
 }
 
-export interface Target {
+export interface ReleaseTarget {
   arch: 'x86_64' | 'aarch64';
   os: 'linux' | 'macos' | 'windows';
   ext: 'tar.xz' | 'zip';
 }
 
 /** Release target for a Node platform/arch pair; throws for combinations wasmtime publishes no CLI archive for here. */
-export function releaseTarget(platform: NodeJS.Platform = process.platform, arch: string = process.arch): Target {
+export function releaseTarget(platform: NodeJS.Platform = process.platform, arch: string = process.arch): ReleaseTarget {
   const a = arch === 'x64' ? 'x86_64' : arch === 'arm64' ? 'aarch64' : undefined;
   const os = platform === 'linux' ? 'linux' : platform === 'darwin' ? 'macos' : platform === 'win32' ? 'windows' : undefined;
   if (!a || !os || (os === 'windows' && a !== 'x86_64')) {
@@ -45,7 +45,7 @@ export function releaseTarget(platform: NodeJS.Platform = process.platform, arch
 }
 
 /** `wasmtime-v49.0.0-x86_64-linux`: the archive's base name and its top-level directory. */
-export function archiveDirName(version: string, target: Target): string {
+export function archiveDirName(version: string, target: ReleaseTarget): string {
   return `wasmtime-v${version}-${target.arch}-${target.os}`;
 }
 
