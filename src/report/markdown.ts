@@ -140,7 +140,7 @@ export function renderMarkdownAt(report: Report, level: MarkdownDetail, opts: Ma
 
   // With a baseline, what fails the same way on it is listed (folded) but not detailed again.
   const groups = causeGroups(change ? results.filter((r) => r.change?.class !== 'still-failing') : results, VERDICTS);
-  if (change) out.push(...changeBlocks(report, change), '');
+  if (change) out.push(...changeBlocks(report, change, groups), '');
   if (summary.total > 0 && groups.length === 0 && !change?.stillFailing.length) {
     out.push(
       summary.total === 1
@@ -227,16 +227,18 @@ function changeIcon(g: ChangeGroups): string {
  * New failures first (cause and fix), failures that changed, fixed as a short list, then (folded) what fails the same
  * way on the baseline, marked as not caused by this change; what was removed; which baseline, and what differs.
  */
-function changeBlocks(report: Report, g: ChangeGroups): string[] {
+function changeBlocks(report: Report, g: ChangeGroups, sections: CauseGroup[]): string[] {
+  // A cause detailed in a section below is pointed at, not said again (its title and fix are there).
+  const line = (c: CauseGroup) => changeRef(c, sections) ?? causeLine(c);
   const base = escapeInline(baseName(report));
   const out: string[] = [];
   if (g.newFailures.length) {
     out.push(`**New failures** (${g.newFailures.length}): not failing this way on ${base}`, '');
-    out.push(...causeGroups(g.newFailures, VERDICTS).map((c) => `${causeLine(c)}${wasLine(c.results)}`), '');
+    out.push(...causeGroups(g.newFailures, VERDICTS).map((c) => `${line(c)}${wasLine(c.results)}`), '');
   } else out.push(`**No new failures** against ${base}.`, '');
   if (g.changed.length) {
     out.push(`**Failing differently than on ${base}** (${g.changed.length}, no worse)`, '');
-    out.push(...causeGroups(g.changed, VERDICTS).map((c) => `${causeLine(c)}${wasLine(c.results)}`), '');
+    out.push(...causeGroups(g.changed, VERDICTS).map((c) => `${line(c)}${wasLine(c.results)}`), '');
   }
   if (g.fixed.length) {
     const listed = g.fixed.slice(0, FIXED_LISTED).map((r) => `${escapeInline(r.artifact.path)} (was ${r.change!.base!.verdict})`);
@@ -244,7 +246,7 @@ function changeBlocks(report: Report, g: ChangeGroups): string[] {
     out.push(`**Fixed** (${g.fixed.length}): ${listed.join(', ')}${more}`, '');
   }
   if (g.stillFailing.length) {
-    const lines = causeGroups(g.stillFailing, VERDICTS).map(causeLine).join('\n');
+    const lines = causeGroups(g.stillFailing, VERDICTS).map(line).join('\n');
     out.push(details(`Still failing on ${base} (${g.stillFailing.length}): not caused by this change`, lines), '');
   }
   if (g.removed.length) {
@@ -256,6 +258,29 @@ function changeBlocks(report: Report, g: ChangeGroups): string[] {
   const differs = b.differences.length ? ` Its setup differs: ${b.differences.map((d) => escapeInline(d)).join('; ')}.` : '';
   out.push(`<sub>${escapeInline(baselineLine(report)!)}.${differs}</sub>`);
   return out;
+}
+
+/**
+ * A cause of the change lists that has its own section below (same verdict and cause): who, and which section —
+ * `- ❌ breaks.wasm, added.wasm (REGRESSION): cause 1 below`. Undefined when no section details it.
+ */
+function changeRef(c: CauseGroup, sections: CauseGroup[]): string | undefined {
+  const i = sectionIndex(c.verdict, c.diagnosis, c.results[0]!, sections);
+  if (i < 0) return undefined;
+  const names = c.results.slice(0, MAX_NAMED).map((r) => escapeInline(r.artifact.path));
+  const more = c.results.length > MAX_NAMED ? ` and ${formatCount(c.results.length - MAX_NAMED)} more` : '';
+  const which = sections.length > 1 ? `cause ${i + 1} below` : 'the cause below';
+  return `- ${VERDICT_ICON[c.verdict]} ${names.join(', ')}${more} (${c.verdict}): ${which}`;
+}
+
+/** The section detailing a result's cause: the same verdict and signature (or unknown fingerprint), else its own group. */
+function sectionIndex(verdict: string, diagnosis: Diagnosis | undefined, r: ArtifactResult, sections: CauseGroup[]): number {
+  const key = (v: string, d: Diagnosis | undefined, x: ArtifactResult) =>
+    `${v}\u0000${d?.signatureId ?? ''}\u0000${x.unknown?.fingerprint ?? ''}`;
+  const want = key(verdict, diagnosis, r);
+  return sections.findIndex(
+    (g) => g.results.includes(r) || ((g.diagnosis || g.results[0]!.unknown) && key(g.verdict, g.diagnosis, g.results[0]!) === want),
+  );
 }
 
 /** After a cause line of changed or renamed results: what one of them was on the baseline. */
@@ -564,9 +589,16 @@ function artifactTable(results: ArtifactResult[], groups: CauseGroup[]): string 
       ...(withPart ? [escapeInline(r.group ?? '')] : []),
       escapeInline(toolchainLabel(r)),
       `${VERDICT_ICON[r.verdict]} ${r.verdict}`,
-      causeOf.get(r) ?? diagnosisCell(r),
+      causeOf.get(r) ?? sectionRef(r, groups) ?? diagnosisCell(r),
     ]),
   );
+}
+
+/** A failing result not in a section (still failing on the baseline) whose cause has one: that section. */
+function sectionRef(r: ArtifactResult, groups: CauseGroup[]): string | undefined {
+  if (r.verdict === 'PASS') return undefined;
+  const i = sectionIndex(r.verdict, splitDiagnoses(r).failures[0], r, groups);
+  return i < 0 ? undefined : groups.length > 1 ? `cause ${i + 1}` : 'see above';
 }
 
 function diagnosisCell(r: ArtifactResult): string {
