@@ -5,7 +5,7 @@
  * but the Action's own, and the hostile text still shows, defused.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -37,8 +37,8 @@ function runnerCommands(log: string): string[] {
   return out;
 }
 
-/** A WASI command that writes `text` to stdout and stderr and exits 1 (assembled at test time with wabt). */
-async function noisyGuest(text: string): Promise<Uint8Array> {
+/** A WASI command that writes `text` to stdout and stderr and exits 1, or traps (assembled at test time with wabt). */
+async function noisyGuest(text: string, trap = false): Promise<Uint8Array> {
   const bytes = new TextEncoder().encode(text);
   const data = [...bytes].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
   const wat = `(module
@@ -50,7 +50,7 @@ async function noisyGuest(text: string): Promise<Uint8Array> {
       (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const ${bytes.length}))
       (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
       (drop (call $w (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
-      (call $x (i32.const 1))))`;
+      ${trap ? 'unreachable' : '(call $x (i32.const 1))'}))`;
   const wabt = await wabtInit();
   const mod = wabt.parseWat('noisy.wat', wat);
   try {
@@ -186,5 +186,33 @@ describe('hostile names and output through the Action and the CLI', () => {
       expect(r.stdout).toContain('##\u200b[error]legacy-in-trap');
       expect(runnerCommands(`${r.stdout}\n${r.stderr}`), r.stdout).toEqual([]);
     }, 60_000);
+
+    it('reports on stdout (--json -, --markdown -, explain --json/--markdown) hold no workflow command; the JSON parses the same', async () => {
+      const dir = path.join(work, 'cli-stdout');
+      await mkdir(dir, { recursive: true });
+      // The noisy guest's P2 run traps after its output (P1 exits 1): the Markdown shows the output.
+      await writeFile(path.join(dir, 'noisy.wasm'), await noisyGuest(HOSTILE_OUTPUT, true));
+      const run = (args: string[]) =>
+        exec(process.execPath, [cli, ...args], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }).catch(
+          (e: { stdout: string; stderr: string }) => e,
+        );
+      const base = ['noisy.wasm', '--runtime', 'embedded', '--timeout', '60', '-q'];
+      const json = await run([...base, '--json', '-', '--markdown', 'report.md']);
+      const markdown = await run([...base, '--markdown', '-', '--json', 'report.json']);
+      const log = path.join(dir, 'hostile.log');
+      await writeFile(
+        log,
+        `${HOSTILE_OUTPUT}RuntimeError: unreachable ##[error]legacy-in-trap\n    at x (wasm://wasm/abc:wasm-function[1]:0x10)\n`,
+      );
+      const explained = await Promise.all([run(['explain', log, '--json']), run(['explain', log, '--markdown'])]);
+      for (const r of [json, markdown, ...explained]) expect(runnerCommands(r.stdout), r.stdout).toEqual([]);
+      // The guest's text is in each (defused, not dropped), and the JSON on stdout is the JSON in the file.
+      expect(markdown.stdout).toContain('##\u200b[error]legacy');
+      const fromFile = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8'));
+      const p2Stdout = JSON.parse(json.stdout).results[0].p2.stdout;
+      expect(p2Stdout).toEqual(fromFile.results[0].p2.stdout);
+      expect(p2Stdout.text).toContain('##[error]legacy');
+      expect(JSON.stringify(JSON.parse(explained[0]!.stdout))).toContain('##[error]legacy-in-trap');
+    }, 120_000);
   });
 });

@@ -20,7 +20,7 @@ import type { Report } from '../model.js';
 import { parseBaseline, parseReport, renderExplanationJson } from '../report/json.js';
 import { renderExplainFindings } from '../report/explain-markdown.js';
 import { mergeReports } from '../report/merge.js';
-import { logSafe, neutralizeCommands } from '../report/log-safe.js';
+import { logSafe, neutralizeCommands, reportToStdout } from '../report/log-safe.js';
 import { REPORT_FORMATS, type ReportOutput } from '../report/formats.js';
 import { renderExplanation, renderTerminal } from '../report/terminal.js';
 import { VERSION } from '../package/version.js';
@@ -50,10 +50,13 @@ async function main(argv: string[]): Promise<number> {
         adapterVersion: command.adapterVersion,
       });
       // The same renderers as a check's report (report/): terminal, Markdown (the bot's reply), JSON with schemaVersion.
-      if (command.format === 'json') process.stdout.write(renderExplanationJson(result));
+      if (command.format === 'json') process.stdout.write(reportToStdout(renderExplanationJson(result), 'json'));
       else if (command.format === 'markdown')
         process.stdout.write(
-          `${renderExplainFindings([{ block: 0, result }], true) || 'Nothing to diagnose: the log shows no failure.'}\n`,
+          reportToStdout(
+            `${renderExplainFindings([{ block: 0, result }], true) || 'Nothing to diagnose: the log shows no failure.'}\n`,
+            'markdown',
+          ),
         );
       else
         process.stdout.write(
@@ -75,8 +78,8 @@ async function main(argv: string[]): Promise<number> {
         bisect: command.bisect,
         releaseData: command.releaseData,
       }).finally(() => progress?.end());
-      if (command.json) await output(command.json, renderVersionsJson(report));
-      if (command.markdown) await output(command.markdown, renderVersionsMarkdown(report));
+      if (command.json) await output(command.json, renderVersionsJson(report), 'json');
+      if (command.markdown) await output(command.markdown, renderVersionsMarkdown(report), 'markdown');
       if (report.configurationError) {
         throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
       }
@@ -147,7 +150,7 @@ async function emit(
   report: Report,
   command: { outputs: ReportOutput[]; color?: boolean; failOn: Parameters<typeof reportFails>[1] },
 ): Promise<number> {
-  for (const o of command.outputs) await output(o.path, REPORT_FORMATS[o.format].render(report));
+  for (const o of command.outputs) await output(o.path, REPORT_FORMATS[o.format].render(report), o.format);
   if (report.configurationError) {
     // A usage error found before any artifact ran (a runtime or adapter that cannot be had): exit 2.
     throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
@@ -162,8 +165,9 @@ async function emit(
   return reportFails(report, command.failOn) ? 1 : 0;
 }
 
-async function output(target: string, text: string): Promise<void> {
-  if (target === '-') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+/** A report to a file, or to stdout ('-'), where it is a log the CI runner reads: no workflow command gets through. */
+async function output(target: string, text: string, format: ReportOutput['format']): Promise<void> {
+  if (target === '-') process.stdout.write(reportToStdout(text.endsWith('\n') ? text : `${text}\n`, format));
   else await writeFile(target, text);
 }
 

@@ -28,6 +28,15 @@ export function neutralizeCommands(text: string): string {
     .join('\n');
 }
 
+/**
+ * A report printed to stdout (`--json -`, `--markdown -`, explain's `--json`/`--markdown`) is read by the runner like
+ * any log line. Markdown: its lines broken as above. JSON: no line can start with `::` (a string never begins a line)
+ * and `##[` occurs only inside strings, where it is written `##\u005b`: the JSON parses to the very same text.
+ */
+export function reportToStdout(text: string, format: 'json' | 'markdown'): string {
+  return format === 'json' ? text.replaceAll('##[', '##\\u005b') : neutralizeCommands(text);
+}
+
 /** Untrusted text made safe to print in a log: no escapes, no control characters, no workflow command. */
 export function logSafe(text: string): string {
   return neutralizeCommands(sanitizeGuestText(text, Number.MAX_SAFE_INTEGER));
