@@ -492,9 +492,18 @@ export const OPTIONS = {
         REPORT_FORMAT_NAMES.map((f) => `\n${f}: ${REPORT_FORMATS[f].description}`).join(','),
     },
   }),
-  color: flag({ flag: 'color', group: 'Diagnosis and output', help: 'force colour on (default: on for a TTY)' }),
+  color: flag({
+    flag: 'color',
+    group: 'Diagnosis and output',
+    help: 'force colour on (default: FORCE_COLOR, else none with NO_COLOR, else on for a TTY)',
+  }),
   'no-color': flag({ flag: 'no-color', group: 'Diagnosis and output', help: 'force colour off' }),
-  quiet: flag({ flag: 'quiet', short: 'q', group: 'Diagnosis and output', help: 'no progress on stderr' }),
+  quiet: flag({
+    flag: 'quiet',
+    short: 'q',
+    group: 'Diagnosis and output',
+    help: 'no progress on stderr (a status line on a terminal, a line per artifact elsewhere)',
+  }),
   'keep-work-dir': flag({
     flag: 'keep-work-dir',
     group: 'Diagnosis and output',
