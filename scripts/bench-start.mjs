@@ -5,8 +5,10 @@
 //   p1 loaded   the P1 host script loaded and evaluated (started with no config: it stops at reading it);
 //   p1 first    the P1 host up to the guest's first instruction: a guest whose first instruction is proc_exit(0);
 //   p2 loaded   the P2 host script (preview2-shim and the host) loaded and evaluated;
-// then the V8 flag variants (src/runtime/embedded/host-protocol.ts: hostNodeFlags) on real guests: short ones (the
+// then V8 flag variants (on the host's command line) on real guests: short ones (the
 // C, Rust and Go fixtures) and a long one (a CPU loop), so a flag that helps short runs is seen to cost long ones.
+// Any V8 flag on the command line also makes Node refuse its built-ins' code cache (keyed by V8's flags): ~10–15 ms
+// per start that the default variant does not pay (the hosts set their memory limit at run time for that reason).
 //
 //   node scripts/bench-start.mjs [--rounds N] [--reps N] [--hosts DIR] [--json FILE]
 // The CPU time comes from POSIX sh's `times` (children's user and sys) around a batch of `reps` starts: no
@@ -138,6 +140,7 @@ export function measureStart({ rounds = 3, reps = 5, hostsDir = path.join(root, 
         preopens: {},
         style: 'command',
         statusFile: path.join(dir, `${label}.status`),
+        memoryPages: 32768,
       };
       writeFileSync(file, JSON.stringify(config));
       return file;

@@ -90,6 +90,7 @@ describe('embedded P2 host: where the rule cannot be held, it says so (never a s
       preopens: {},
       style: 'command',
       statusFile: path.join(dir, 'status.json'),
+      memoryPages: 32768,
     };
     await writeFile(path.join(dir, 'config.json'), JSON.stringify(config));
     spawnSync(process.execPath, [path.join(builtDir, 'embedded-p2-host.js'), path.join(dir, 'config.json')], { stdio: 'ignore' });

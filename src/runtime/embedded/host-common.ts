@@ -1,4 +1,5 @@
 import { closeSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { HOST_ERROR_EXIT_CODE, TRAP_EXIT_CODE, type HostConfig, type HostStatus, type HostStatusFile } from './host-protocol.js';
 
 export function readConfig(): HostConfig {
@@ -7,7 +8,14 @@ export function readConfig(): HostConfig {
     process.stderr.write('usage: embedded-host CONFIG.json\n');
     process.exit(HOST_ERROR_EXIT_CODE);
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as HostConfig;
+  const config = JSON.parse(readFileSync(file, 'utf8')) as HostConfig;
+  // The guest memory limit, set before any guest module is compiled (see wasmMemoryPages in host-protocol.ts).
+  if (!Number.isSafeInteger(config.memoryPages) || config.memoryPages < 1) {
+    process.stderr.write(`embedded-host: no valid memoryPages in ${file}\n`);
+    process.exit(HOST_ERROR_EXIT_CODE);
+  }
+  setFlagsFromString(`--wasm-max-mem-pages=${config.memoryPages}`);
+  return config;
 }
 
 let compiledIn: number | undefined;

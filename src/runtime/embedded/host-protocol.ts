@@ -13,11 +13,17 @@ export interface HostConfig {
   preopens: Record<string, string>;
   style: 'command' | 'reactor';
   statusFile: string;
+  /** Limit of each guest memory in 64 KiB pages (wasmMemoryPages). */
+  memoryPages: number;
 }
 
-/** Node flags for the host: V8's limit on each wasm memory (in 64 KiB pages) is the guest memory limit. */
-export function hostNodeFlags(memoryBytes: number): string[] {
-  return [`--wasm-max-mem-pages=${Math.max(1, Math.floor(memoryBytes / 65536))}`];
+/**
+ * V8's limit on each wasm memory, in 64 KiB pages: the guest memory limit. The host sets it itself, at run time
+ * (host-common.ts readConfig), not as a flag on its command line: any V8 flag there makes Node refuse the code cache
+ * of its own built-in modules (it is keyed by V8's flags), which cost 10–15 ms of CPU per host start (issue 20).
+ */
+export function wasmMemoryPages(memoryBytes: number): number {
+  return Math.max(1, Math.floor(memoryBytes / 65536));
 }
 
 export type HostStatus =

@@ -7,7 +7,7 @@ import { converterLimitsFor, limitsOf } from '../../guard/limits.js';
 import { copyLimitOf, copyPreopens, memoryLimitHit, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
 import { JcoLimitError, JcoProcessError, transpileToDir } from '../../convert/jco-process.js';
 import { removeTree } from '../remove.js';
-import { hostNodeFlags, type HostConfig, type HostStatusFile } from './host-protocol.js';
+import { wasmMemoryPages, type HostConfig, type HostStatusFile } from './host-protocol.js';
 import { componentShape } from './shape.js';
 // The package does not export its package.json; read it by path (the bundler inlines it).
 import preview2ShimPackage from '../../../node_modules/@bytecodealliance/preview2-shim/package.json' with { type: 'json' };
@@ -50,10 +50,11 @@ export function createEmbeddedRunner(options: { workDir: string; nodeBinary?: st
         preopens: Object.fromEntries(preopens.map((p: Preopen) => [p.guest, p.host])),
         style,
         statusFile: path.join(runDir, 'status.json'),
+        memoryPages: wasmMemoryPages(limits.memoryBytes),
       };
       const configFile = path.join(runDir, 'config.json');
       await writeFile(configFile, JSON.stringify(config));
-      const nodeArgs = ['--no-warnings', ...hostNodeFlags(limits.memoryBytes), embeddedHostScript(phase), configFile];
+      const nodeArgs = ['--no-warnings', embeddedHostScript(phase), configFile];
       const proc = await runSandboxedProcess({
         command: node,
         args: nodeArgs,
