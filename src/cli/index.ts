@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { directoryStore } from '../cache/index.js';
@@ -65,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'check': {
+      outputFoldersExist(command.outputs);
       const progress = command.quiet ? undefined : progressPrinter(process.stderr);
       // The baseline is read before anything runs: a bad one is a usage error, not a verdict after minutes of work.
       const baseline = command.baseline ? await readBaseline(command.baseline, '--baseline') : undefined;
@@ -72,14 +73,15 @@ async function main(argv: string[]): Promise<number> {
       return emit(baseline ? compareWithBaseline(report, baseline, { source: `file ${command.baseline}` }) : report, command);
     }
     case 'versions': {
+      const outputs = versionsOutputs(command);
+      outputFoldersExist(outputs);
       const progress = command.quiet ? undefined : progressPrinter(process.stderr);
       const { versions: report } = await runVersions(checkOptions(command, progress?.onEvent), {
         releases: command.releases,
         bisect: command.bisect,
         releaseData: command.releaseData,
       }).finally(() => progress?.end());
-      if (command.json) await output(command.json, renderVersionsJson(report), 'json');
-      if (command.markdown) await output(command.markdown, renderVersionsMarkdown(report), 'markdown');
+      for (const o of outputs) await output(o, o.format === 'json' ? renderVersionsJson(report) : renderVersionsMarkdown(report));
       if (report.configurationError) {
         throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
       }
@@ -150,7 +152,7 @@ async function emit(
   report: Report,
   command: { outputs: ReportOutput[]; color?: boolean; failOn: Parameters<typeof reportFails>[1] },
 ): Promise<number> {
-  for (const o of command.outputs) await output(o.path, REPORT_FORMATS[o.format].render(report), o.format);
+  for (const o of command.outputs) await output(o, REPORT_FORMATS[o.format].render(report));
   if (report.configurationError) {
     // A usage error found before any artifact ran (a runtime or adapter that cannot be had): exit 2.
     throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
@@ -166,9 +168,28 @@ async function emit(
 }
 
 /** A report to a file, or to stdout ('-'), where it is a log the CI runner reads: no workflow command gets through. */
-async function output(target: string, text: string, format: ReportOutput['format']): Promise<void> {
-  if (target === '-') process.stdout.write(reportToStdout(text.endsWith('\n') ? text : `${text}\n`, format));
-  else await writeFile(target, text);
+async function output(o: ReportOutput, text: string): Promise<void> {
+  if (o.path === '-') process.stdout.write(reportToStdout(text.endsWith('\n') ? text : `${text}\n`, o.format));
+  else
+    await writeFile(o.path, text).catch((e: Error) => {
+      throw new UsageError(`${o.given} '${o.path}': cannot write it (${e.message})`);
+    });
+}
+
+/** The report files of `versions` (its own renderers, in the same formats). */
+function versionsOutputs(command: Extract<CliCommand, { kind: 'versions' }>): ReportOutput[] {
+  return [
+    ...(command.json ? [{ format: 'json' as const, path: command.json, given: '--json' }] : []),
+    ...(command.markdown ? [{ format: 'markdown' as const, path: command.markdown, given: '--markdown' }] : []),
+  ];
+}
+
+/** Report files are written after the run: one whose folder does not exist is a usage error before anything runs. */
+function outputFoldersExist(outputs: readonly ReportOutput[]): void {
+  for (const o of outputs) {
+    const dir = path.dirname(path.resolve(o.path));
+    if (o.path !== '-' && !existsSync(dir)) throw new UsageError(`${o.given} '${o.path}': no folder ${dir} (nothing was checked)`);
+  }
 }
 
 main(process.argv.slice(2)).then(

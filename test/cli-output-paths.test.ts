@@ -1,0 +1,53 @@
+/**
+ * Report files are written once the check is done: a --json/--markdown/--output path in a folder that does not exist
+ * was found only then (minutes of work lost) and told as a bare "ENOENT: … open '…'" naming no option. Now it is a
+ * usage error before anything runs, naming the option and the path; a file that cannot be written names them too.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtCli } from './build-once.js';
+
+const exec = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..');
+const artifact = path.join(root, 'examples', 'c-hello.wasm');
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'p2c-output-paths-'));
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return exec(process.execPath, [builtCli, ...args], { cwd: work }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+}
+
+describe('report files the CLI cannot write', () => {
+  it.each([
+    ['--json', 'nope/r.json'],
+    ['--markdown', 'nope/r.md'],
+    ['--output', 'markdown=nope/r.md'],
+  ])('%s %s in a missing folder: exit 2 before anything runs, naming the option and the path', async (flag, value) => {
+    const r = await cli([artifact, '--runtime', 'embedded', '--no-cache', flag, value]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${flag === '--output' ? '--output markdown=…' : flag} '${value.replace(/^markdown=/, '')}': no folder`);
+    expect(r.stderr).toContain('nothing was checked');
+    expect(r.stdout).toBe('');
+  });
+
+  it('versions: the same, before any release is fetched', async () => {
+    const r = await cli(['versions', '--releases', '47.0.0', artifact, '--json', 'nope/v.json']);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining("--json 'nope/v.json': no folder")]);
+  });
+
+  it('a path that is a folder: exit 2 naming the option (not a bare EISDIR)', async () => {
+    const r = await cli([artifact, '--runtime', 'embedded', '--no-cache', '--json', '.']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--json '\.': cannot write it \(EISDIR/);
+  });
+});
