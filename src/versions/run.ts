@@ -5,7 +5,8 @@
 import { prepareCheck } from '../check.js';
 import { ConfigError, type CheckOptions } from '../options/index.js';
 import { VERSION } from '../package/version.js';
-import { VERSIONS_SCHEMA_VERSION, versionsMatrix, type VersionsOutcome, type VersionsReport } from './matrix.js';
+import { versionsMatrix, type VersionsOutcome } from './matrix.js';
+import { VERSIONS_SCHEMA_VERSION, type VersionsReport } from './report.js';
 import { expandReleases, loadReleaseTable } from './releases.js';
 
 export interface RunVersionsOptions {
