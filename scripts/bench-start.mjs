@@ -14,7 +14,7 @@
 // The CPU time comes from POSIX sh's `times` (children's user and sys) around a batch of `reps` starts: no
 // /usr/bin/time needed. Used by scripts/bench.mjs (npm run bench) for its start-up section.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,6 +176,14 @@ export function measureStart({ rounds = 3, reps = 5, hostsDir = path.join(root, 
     };
     for (const [guest, config] of Object.entries(guests))
       for (const [flags, extra] of Object.entries(flagSets)) variants[`${guest} ${flags}`] = [node, ...base, ...extra, p1Host, config];
+    // Every guest variant must really run its guest to the end (exit 0): a host that stops early would look fast.
+    for (const [label, argv] of Object.entries(variants)) {
+      const config = argv.at(-1);
+      if (!config.endsWith('.json')) continue;
+      execFileSync(argv[0], argv.slice(1), { cwd: dir, stdio: 'ignore' });
+      const status = JSON.parse(readFileSync(JSON.parse(readFileSync(config, 'utf8')).statusFile, 'utf8'));
+      if (status.outcome !== 'exit' || status.code !== 0) throw new Error(`bench-start: ${label} did not run: ${JSON.stringify(status)}`);
+    }
     const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
     for (let r = 0; r < rounds; r++)
       for (const [label, argv] of Object.entries(variants))
