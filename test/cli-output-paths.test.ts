@@ -1,9 +1,10 @@
 /**
- * Report files are written once the check is done: a --json/--markdown/--output path in a folder that does not exist
+ * Report files the CLI writes and reads. Written: report files are written once the check is done: a --json/--markdown/--output path in a folder that does not exist
  * was found only then (minutes of work lost) and told as a bare "ENOENT: … open '…'" naming no option. Now it is a
  * usage error before anything runs, naming the option and the path; a file that cannot be written names them too.
+ * Read: merge's reports are untrusted like a baseline: a FIFO blocked merge forever and /dev/zero was read to 512 MiB.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => rm(work, { recursive: true, force: true }));
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return exec(process.execPath, [builtCli, ...args], { cwd: work }).then(
+  return exec(process.execPath, [builtCli, ...args], { cwd: work, timeout: 15_000 }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
@@ -50,4 +51,16 @@ describe('report files the CLI cannot write', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--json '\.': cannot write it \(EISDIR/);
   });
+});
+
+describe('reports merge reads', () => {
+  it('a FIFO or /dev/zero is refused at once (regular files only, as a baseline), exit 2 naming it', async () => {
+    const fifo = path.join(work, 'report.json');
+    execFileSync('mkfifo', [fifo]);
+    const started = performance.now();
+    const [a, b] = await Promise.all([cli(['merge', fifo]), cli(['merge', '/dev/zero'])]);
+    expect([a.code, a.stderr]).toEqual([2, expect.stringMatching(/merge: cannot read .*report\.json: .*FIFO/)]);
+    expect([b.code, b.stderr]).toEqual([2, expect.stringMatching(/merge: cannot read \/dev\/zero: .*pseudo file systems/)]);
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 20_000);
 });

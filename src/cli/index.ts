@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createReadStream, existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { directoryStore } from '../cache/index.js';
 import { check } from '../check.js';
@@ -99,9 +99,12 @@ async function main(argv: string[]): Promise<number> {
       // Reports of jobs that ran pull-request code: their diagnoses are derived again (diagnose/saved-report.ts).
       const db = await loadSignatures();
       for (const file of command.reports) {
-        const text = await readFile(file, 'utf8').catch((e: Error) => {
-          throw new UsageError(`merge: cannot read ${file}: ${e.message}`);
-        });
+        // Untrusted like a baseline: a regular file within the size limit (never a FIFO that blocks, nor /dev/zero).
+        const text = (
+          await readRegularFile(file, MAX_REPORT_BYTES, 'report').catch((e: Error) => {
+            throw new UsageError(`merge: cannot read ${file}: ${e.message}`);
+          })
+        ).toString('utf8');
         try {
           inputs.push({ source: path.basename(file).replace(/\.json$/, ''), report: rederiveReport(parseReport(text), db) });
         } catch (e) {
