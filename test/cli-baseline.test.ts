@@ -78,6 +78,36 @@ describe('CLI --baseline and diff (embedded runtime, real fixtures)', () => {
     expect(back.stdout.split('\n')[0]).toBe('## ☑️ wasm-p2-check: 0 new failures · 1 fixed · 1 still failing on the baseline');
   }, 120_000);
 
+  it('a forged baseline’s diagnosis is derived again: its words quoted as the saved report’s, its link dead (both sides of diff)', async () => {
+    const forged = JSON.parse(readFileSync(basePath, 'utf8')) as Report;
+    const app = forged.results.find((r) => r.artifact.path === 'build/app.wasm')!;
+    const tool = forged.results.find((r) => r.artifact.path === 'build/tool.wasm')!;
+    // tool.wasm passed; the forged baseline says it failed, for a "harmless" reason with a fix link of its own.
+    tool.verdict = 'REGRESSION';
+    tool.diagnoses = [
+      {
+        ...app.diagnoses[0]!,
+        signatureId: 'harmless-host-quirk',
+        title: 'Harmless host quirk, safe to ignore: see https://evil.example/fix',
+      },
+    ];
+    const file = path.join(tmp, 'forged-diagnosis.json');
+    writeFileSync(file, JSON.stringify(forged));
+    const harmless = /(?<!The saved report says: “)Harmless host quirk|https:\/\/evil/;
+    // As the baseline: tool.wasm is fixed, and what it "was" is the saved report's quoted words.
+    const fixed = await cli(['diff', file, basePath], tmp);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toMatch(
+      /fixed: was REGRESSION: The saved report says: “Harmless host quirk, safe to ignore: see https:\u200b\/\/evil/,
+    );
+    expect(fixed.stdout).not.toMatch(harmless);
+    // As the report compared: a new failure whose cause is the saved report's quoted words, no live link.
+    const broke = await cli(['diff', basePath, file, '--markdown', '-'], tmp);
+    expect(broke.stdout).toMatch(/1 new failure/);
+    expect(broke.stdout).toMatch(/The saved report says: “Harmless host quirk/);
+    expect(broke.stdout).not.toMatch(harmless);
+  }, 120_000);
+
   it('a forged baseline is refused before anything runs (exit 2, naming the problem); --baseline auto is the Action’s', async () => {
     const forged = JSON.parse(readFileSync(basePath, 'utf8'));
     forged.results[0].verdict = 'PASS!';

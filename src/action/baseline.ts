@@ -6,19 +6,21 @@
  * workflow, the job and the matrix entry, ending in the commit; a pull-request run restores the newest one its token may
  * read — the cache service lets a pull request read its base branch's entries and never the reverse, so a pull request
  * cannot plant a baseline for `main`. Whatever comes back is untrusted (the cache is shared by the repository's
- * branches): read as a regular file within a limit, schema-validated, its summary recomputed; an unusable one is named
- * and the run is gated as without a baseline.
+ * branches): read as a regular file within a limit, schema-validated, its summary recomputed, its diagnoses derived again
+ * by this build (compare/baseline.ts `baselineReport`); an unusable one is named and the run is gated as without a
+ * baseline.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compareWithBaseline } from '../compare/baseline.js';
+import { baselineReport, compareWithBaseline } from '../compare/baseline.js';
+import { loadSignatures, type SignatureDb } from '../diagnose/signatures.js';
 import type { EventContext } from '../github/context.js';
 import { readRegularFile } from '../guard/safe-fs.js';
 import type { Report } from '../model.js';
 import type { BaselineSource } from '../options/parsers.js';
 import { baselineAge } from '../report/change.js';
-import { parseBaseline, renderJson } from '../report/json.js';
+import { renderJson } from '../report/json.js';
 import { deriveCommentKey } from '../github/sticky-comment.js';
 import { failOnNotice } from '../report/fail-on.js';
 import type { PersistedCache } from './cache.js';
@@ -97,14 +99,16 @@ export interface BaselineDeps {
   scope: string;
   info: (message: string) => void;
   warning: (message: string) => void;
+  /** This build's signature database (with the `signatures` input's): a baseline's diagnoses are derived again. */
+  signatures: () => Promise<SignatureDb>;
 }
 
 /** Thrown for a `baseline` path input that cannot be used: the user's own file, a configuration error. */
 export class BaselineInputError extends Error {}
 
-/** Reads and validates a baseline file (untrusted). */
-async function readBaselineFile(file: string): Promise<Report> {
-  return parseBaseline((await readRegularFile(file, MAX_BASELINE_BYTES, 'baseline report')).toString('utf8'));
+/** Reads and validates a baseline file (untrusted); its diagnoses derived again by this build. */
+async function readBaselineFile(file: string, deps: BaselineDeps): Promise<Report> {
+  return baselineReport((await readRegularFile(file, MAX_BASELINE_BYTES, 'baseline report')).toString('utf8'), await deps.signatures());
 }
 
 /**
@@ -116,7 +120,7 @@ export async function applyBaseline(report: Report, source: BaselineSource, role
   if (source.kind === 'file') {
     let base: Report;
     try {
-      base = await readBaselineFile(source.path);
+      base = await readBaselineFile(source.path, deps);
     } catch (e) {
       throw new BaselineInputError(`Input 'baseline' has an invalid value '${source.path}': ${(e as Error).message}`);
     }
@@ -152,7 +156,7 @@ async function restoreBaseline(base: string, deps: BaselineDeps): Promise<{ repo
   if (!key) return none('no report was saved there yet for this workflow, job and matrix entry; a push to it saves one');
   let report: Report;
   try {
-    report = await readBaselineFile(path.join(deps.dir, FILE));
+    report = await readBaselineFile(path.join(deps.dir, FILE), deps);
   } catch (e) {
     deps.warning(`The baseline restored from the cache (${key}) cannot be used: ${(e as Error).message}. Gating as without a baseline.`);
     return undefined;
@@ -204,12 +208,15 @@ export async function withChange(ctx: ModeContext, rules: Publishing, inputs: Co
   if (rules.baseline === 'none') return result;
   const { io, runner, target } = ctx;
   const ownScope = deriveCommentKey(runner.workflow, runner.job, inputs.publish.matrix);
+  let db: Promise<SignatureDb> | undefined;
+  const signatures = () => (db ??= loadSignatures(inputs.signatureDirs));
   const deps = (scope: string): BaselineDeps => ({
     persisted: ctx.persistedCache(),
     dir: path.join(runner.tempDir, 'wasm-p2-check-baseline'),
     scope,
     info: (m) => io.info(m),
     warning: (m) => io.warning(m),
+    signatures,
   });
   const role = baselineRole(runner.event, runner.ref);
   const commit = target.headSha ? { commit: target.headSha } : {};

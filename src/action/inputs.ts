@@ -54,6 +54,8 @@ export interface CommonInputs {
   cache: boolean;
   /** The report to compare with: `auto` (kept with `@actions/cache`), `none`, or a file (src/action/baseline.ts). */
   baseline: BaselineSource;
+  /** The `signatures` input: a baseline's diagnoses are derived again with them (src/action/baseline.ts). */
+  signatureDirs: string[];
 }
 
 /** Reads one input through the option table (same parsers as the CLI); errors are InputErrors naming the input. */
@@ -118,5 +120,13 @@ export function parseCommonInputs(getInput: GetInput, cwd: string): CommonInputs
     hideOld: read('hide-old'),
     publishErrors: read('publish-errors'),
   };
-  return { mode, read, publish, reportPath: read('report'), cache: read('cache'), baseline: read('baseline') ?? { kind: 'auto' } };
+  return {
+    mode,
+    read,
+    publish,
+    reportPath: read('report'),
+    cache: read('cache'),
+    baseline: read('baseline') ?? { kind: 'auto' },
+    signatureDirs: read('signatures'),
+  };
 }

@@ -12,12 +12,12 @@ import { progressPrinter } from './progress.js';
 import { readBoundedLog } from '../diagnose/text-bounds.js';
 import { explain } from '../diagnose/explain.js';
 import { rederiveReport } from '../diagnose/saved-report.js';
-import { loadSignatures } from '../diagnose/signatures.js';
+import { loadSignatures, type SignatureDb } from '../diagnose/signatures.js';
 import { failOnNotice, reportFails } from '../report/fail-on.js';
-import { compareWithBaseline } from '../compare/baseline.js';
+import { baselineReport, compareWithBaseline } from '../compare/baseline.js';
 import { readRegularFile } from '../guard/safe-fs.js';
 import type { Report } from '../model.js';
-import { parseBaseline, parseReport, renderExplanationJson } from '../report/json.js';
+import { parseReport, renderExplanationJson } from '../report/json.js';
 import { renderExplainFindings } from '../report/explain-markdown.js';
 import { mergeReports } from '../report/merge.js';
 import { logSafe, neutralizeCommands, reportToStdout } from '../report/log-safe.js';
@@ -68,7 +68,9 @@ async function main(argv: string[]): Promise<number> {
       outputFoldersExist(command.outputs);
       const progress = command.quiet ? undefined : progressPrinter(process.stderr);
       // The baseline is read before anything runs: a bad one is a usage error, not a verdict after minutes of work.
-      const baseline = command.baseline ? await readBaseline(command.baseline, '--baseline') : undefined;
+      const baseline = command.baseline
+        ? await readBaseline(command.baseline, '--baseline', await loadSignatures(command.options.signatureDirs ?? []))
+        : undefined;
       const report = await check(checkOptions(command, progress?.onEvent)).finally(() => progress?.end());
       return emit(baseline ? compareWithBaseline(report, baseline, { source: `file ${command.baseline}` }) : report, command);
     }
@@ -90,8 +92,10 @@ async function main(argv: string[]): Promise<number> {
       return versionsBreak(report) ? 1 : 0;
     }
     case 'diff': {
-      const baseline = await readBaseline(command.baseline, 'diff');
-      const report = await readBaseline(command.report, 'diff');
+      // Both are saved reports: what either says in our voice is derived again (compare/baseline.ts).
+      const db = await loadSignatures();
+      const baseline = await readBaseline(command.baseline, 'diff', db);
+      const report = await readBaseline(command.report, 'diff', db);
       return emit(compareWithBaseline(report, baseline, { source: `file ${command.baseline}` }), command);
     }
     case 'merge': {
@@ -139,12 +143,12 @@ function checkOptions(
 /** Saved reports are untrusted: a regular file within a size limit, schema-validated (report/json.ts). */
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
-async function readBaseline(file: string, what: string): Promise<Report> {
+async function readBaseline(file: string, what: string, db: SignatureDb): Promise<Report> {
   const text = await readRegularFile(file, MAX_REPORT_BYTES, 'report').catch((e: Error) => {
     throw new UsageError(`${what}: cannot read ${file}: ${e.message}`);
   });
   try {
-    return parseBaseline(text.toString('utf8'));
+    return baselineReport(text.toString('utf8'), db);
   } catch (e) {
     throw new UsageError(`${what}: ${file} cannot be used as a baseline: ${(e as Error).message}`);
   }

@@ -5,8 +5,9 @@
  * Results are matched by artifact path (within the same matrix entry when both reports are merged), then, for what is
  * left, by sha256: the same bytes under another path are a rename, not a removed and a new artifact. Each result gets
  * a change class (see `ChangeClass` in report/model.ts); the report records which baseline was used and how its setup
- * (tool and schema version, runtime, adapter, sandbox) differs. The baseline is untrusted input: callers parse it with
- * `parseBaseline` (report/json.ts) first, and nothing here trusts its summary.
+ * (tool and schema version, runtime, adapter, sandbox) differs. The baseline is untrusted input: callers read it with
+ * `baselineReport` (validated, summary recomputed, diagnoses derived again by this build), and nothing here trusts its
+ * summary.
  */
 import {
   CHANGE_CLASSES,
@@ -17,8 +18,22 @@ import {
   type Report,
   type ResultChange,
 } from '../model.js';
+import { rederiveReport } from '../diagnose/saved-report.js';
+import type { SignatureDb } from '../diagnose/signatures.js';
 import { resultFails } from '../report/fail-on.js';
+import { parseBaseline } from '../report/json.js';
 import { adapterLabel, causeKey, causeText, runtimeLabel } from '../report/format.js';
+
+/**
+ * A saved report as a baseline (or as either side of `diff`): validated against the schema (`parseBaseline`), and,
+ * like any saved report (issue 17 item 6), its diagnoses derived again with this build's signature database
+ * (diagnose/saved-report.ts). Its top diagnosis title becomes the "was" cause the comment shows: a forged one is quoted
+ * as the saved report's words, its links broken, never said in wasm-p2-check's voice.
+ * @throws ReportFormatError naming what is wrong
+ */
+export function baselineReport(text: string, db: SignatureDb): Report {
+  return rederiveReport(parseBaseline(text), db);
+}
 
 /** Where the baseline came from, as recorded in the report. */
 export interface BaselineSource {

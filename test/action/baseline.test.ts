@@ -150,6 +150,25 @@ describe('baseline: auto, against the cache-service stand-in', () => {
     expect(parseReport(await readFile(pr.outputs['report-json']!, 'utf8')).baseline).toBeUndefined();
   }, 120_000);
 
+  it('a forged baseline’s diagnosis is derived again: the comment quotes its words as the saved report’s, no live link', async () => {
+    // A baseline file that says app.wasm failed differently (PRE-EXISTING) for a "harmless" reason, with a link.
+    const main = await pushToMain(await workspace('forged-words-main', 'c-hello.wasm'), {
+      ...INPUTS,
+      matrix: '{"case":"forged-words"}',
+      baseline: 'none',
+    });
+    const forged = parseReport(await readFile(main.outputs['report-json']!, 'utf8'));
+    const app = forged.results.find((r) => r.artifact.path === 'build/app.wasm')!;
+    app.verdict = 'PRE-EXISTING';
+    app.diagnoses = [{ ...app.diagnoses[0]!, signatureId: 'harmless', title: 'Harmless, ignore it: see https://evil.example/fix' }];
+    const ws = await workspace('forged-words-pr', 'c-hello.wasm', { 'forged.json': renderJson(forged) });
+    const pr = await pullRequest(ws, { ...INPUTS, matrix: '{"case":"forged-words"}', baseline: 'forged.json' });
+    expect(pr.stdout).toMatch(/Baseline: .*forged\.json/);
+    const body = action.gh.commentsOn(PR).at(-1)!.body;
+    expect(body).toMatch(/_Was on the baseline: PRE-EXISTING: /);
+    expect(body).not.toMatch(/(?<!The saved report says: “)Harmless, ignore it|https:\/\/evil/);
+  }, 120_000);
+
   it('a merged run: each matrix entry compares with its own baseline; a merged baseline, once kept, is used instead', async () => {
     const shardJobs = async (ws: string, run: typeof pushToMain) => {
       for (const i of [1, 2]) {
