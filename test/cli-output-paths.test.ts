@@ -3,6 +3,7 @@
  * was found only then (minutes of work lost) and told as a bare "ENOENT: … open '…'" naming no option. Now it is a
  * usage error before anything runs, naming the option and the path; a file that cannot be written names them too.
  * Read: merge's reports are untrusted like a baseline: a FIFO blocked merge forever and /dev/zero was read to 512 MiB.
+ * explain given a saved JSON report read it as a log: the prose of its diagnoses passed for a trap.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -62,5 +63,16 @@ describe('reports merge reads', () => {
     expect([a.code, a.stderr]).toEqual([2, expect.stringMatching(/merge: cannot read .*report\.json: .*FIFO/)]);
     expect([b.code, b.stderr]).toEqual([2, expect.stringMatching(/merge: cannot read \/dev\/zero: .*pseudo file systems/)]);
     expect(performance.now() - started).toBeLessThan(15_000);
+  }, 20_000);
+});
+
+describe('explain given a saved report', () => {
+  it('says it is a report, not a log, and how to show its diagnoses (exit 2), instead of reading its prose as a trap', async () => {
+    const saved = await cli([artifact, '--runtime', 'embedded', '--no-cache', '-q', '--json', 'saved.json']);
+    expect(saved.code).toBe(0);
+    const r = await cli(['explain', 'saved.json']);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain('explain: saved.json is a wasm-p2-check JSON report, not an error log');
+    expect(r.stderr).toContain('wasm-p2-check merge saved.json');
   }, 20_000);
 });

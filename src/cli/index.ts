@@ -43,6 +43,12 @@ async function main(argv: string[]): Promise<number> {
       const logText = await readBoundedLog(command.log === '-' ? process.stdin : createReadStream(command.log)).catch((e: Error) => {
         throw new UsageError(`explain: cannot read ${command.log}: ${e.message}`);
       });
+      if (isSavedReport(logText)) {
+        throw new UsageError(
+          `explain: ${command.log} is a wasm-p2-check JSON report, not an error log: each of its results already has its ` +
+            `diagnosis (show them with: wasm-p2-check merge ${command.log})`,
+        );
+      }
       const result = await explain({
         logText,
         modulePath: command.module,
@@ -123,6 +129,17 @@ async function main(argv: string[]): Promise<number> {
       }
       return emit(report, command);
     }
+  }
+}
+
+/** A saved report given to explain: read as a log, the prose of its diagnoses would pass for a trap. */
+function isSavedReport(text: string): boolean {
+  if (!text.trimStart().startsWith('{')) return false;
+  try {
+    const value = JSON.parse(text) as { tool?: { name?: unknown }; results?: unknown };
+    return value?.tool?.name === 'wasm-p2-check' && Array.isArray(value.results);
+  } catch {
+    return false;
   }
 }
 
