@@ -56,6 +56,9 @@ describe('did you mean', () => {
     expect(usage(['explian', 'log.txt'])).toMatch(/did you mean 'explain'\?/);
     expect(usage(['mer', 'a.json'])).toMatch(/did you mean 'merge'\?/);
     expect(usage(['zebra'])).not.toMatch(/did you mean/);
+    // After an option, a command was taken as an artifact path ("no such file: 'diff', 'a.json', …").
+    expect(usage(['-q', 'diff', 'a.json', 'b.json'])).toBe("'diff' is a command: give it first, then its options (wasm-p2-check diff …)");
+    expect(usage(['--no-color', 'explain', 'log.txt'])).toMatch(/^'explain' is a command: give it first/);
   });
 });
 

@@ -339,6 +339,11 @@ function parseCheckArgs(
   if (positionals.length === 0) throw new UsageError(`no artifacts given (e.g. wasm-p2-check ${sub ? `${sub} … ` : ''}build/*.wasm)`);
   const misuse = sub ? undefined : notACommand(argv[0] === positionals[0] ? positionals[0] : undefined, cwd, exists);
   if (misuse) throw misuse;
+  // A command after an option (`-q diff a.json b.json`) would be taken as artifact paths: commands come first.
+  const late = sub ? undefined : (COMMANDS as readonly string[]).find((c) => c === positionals[0]);
+  if (late && !exists(path.resolve(cwd, late))) {
+    throw new UsageError(`'${late}' is a command: give it first, then its options (wasm-p2-check ${late} …)`);
+  }
   const outputs = readOutputs(read, cwd);
   const { cwd: _cwd, ...options } = buildCheckOptions(read, positionals, cwd);
   const label = read('label');
