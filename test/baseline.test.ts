@@ -193,6 +193,19 @@ describe('parseBaseline: untrusted input', () => {
     expect(() => parseBaseline(JSON.stringify(broken))).toThrow(/schema version 2, which this wasm-p2-check .* cannot read: \/results/);
   });
 
+  it('names from a baseline are bounded in the comment: a forged 100 KB path does not push the whole report out', () => {
+    const { base, head } = pair();
+    const forged = JSON.parse(renderJson(base));
+    const gone = forged.results.find((r: ArtifactResult) => r.artifact.path === 'gone.wasm');
+    gone.artifact.path = `${'A'.repeat(100_000)}.wasm`;
+    forged.tool.version = 'v'.repeat(100_000);
+    const md = renderMarkdown(compareWithBaseline(head, parseBaseline(JSON.stringify(forged)), { source: 'file base.json' }), {});
+    expect(md).not.toMatch(/cut to fit/);
+    expect(md).toContain('**No longer checked** (1): AAAA');
+    expect(md).toContain('breaks.wasm');
+    expect(md.length).toBeLessThan(30_000);
+  });
+
   it('a classified report still validates as a report (the schema knows change and baseline)', () => {
     const { base, head } = pair();
     const out = compareWithBaseline(head, base, { source: 'file base.json' });

@@ -250,12 +250,15 @@ function changeBlocks(report: Report, g: ChangeGroups, sections: CauseGroup[]): 
     out.push(details(`Still failing on ${base} (${g.stillFailing.length}): not caused by this change`, lines), '');
   }
   if (g.removed.length) {
-    const listed = g.removed.slice(0, FIXED_LISTED).map((b) => `${escapeInline(b.path)} (was ${b.verdict})`);
+    // Names and setup lines from the baseline are untrusted (a forged 100 KB path cut the whole comment): bounded.
+    const listed = g.removed.slice(0, FIXED_LISTED).map((b) => `${escapeInline(ellipsize(b.path, BASELINE_TEXT_MAX))} (was ${b.verdict})`);
     const more = g.removed.length > FIXED_LISTED ? `, and ${g.removed.length - FIXED_LISTED} more` : '';
     out.push(`**No longer checked** (${g.removed.length}): ${listed.join(', ')}${more}`, '');
   }
   const b = report.baseline!;
-  const differs = b.differences.length ? ` Its setup differs: ${b.differences.map((d) => escapeInline(d)).join('; ')}.` : '';
+  const differs = b.differences.length
+    ? ` Its setup differs: ${b.differences.map((d) => escapeInline(ellipsize(d, BASELINE_TEXT_MAX))).join('; ')}.`
+    : '';
   out.push(`<sub>${escapeInline(baselineLine(report)!)}.${differs}</sub>`);
   return out;
 }
@@ -292,6 +295,8 @@ function wasLine(results: ArtifactResult[]): string {
 
 /** Fixed and removed artifacts named before "and N more". */
 const FIXED_LISTED = 20;
+/** Characters of a name or setup line read from a baseline (a path is at most PATH_MAX, 4096 bytes, on Linux). */
+const BASELINE_TEXT_MAX = 300;
 
 /* ───────────── the cause lines ───────────── */
 
