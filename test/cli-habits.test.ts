@@ -52,6 +52,14 @@ describe('did you mean', () => {
     expect(usage(['a.wasm', '--quiet=yes'])).toBe('--quiet takes no value');
   });
 
+  it('a report file named like an artifact (--json build/*.wasm, expanded by the shell) is refused, not overwritten', () => {
+    expect(usage(['--json', 'build/app.wasm', 'build/lib.wasm'])).toBe(
+      "--json 'build/app.wasm': a .wasm file would be overwritten by the report (name a report file)",
+    );
+    expect(usage(['a.wasm', '--output', 'markdown=b.WASM'])).toMatch(/^--output markdown=… 'b\.WASM': a \.wasm file would be overwritten/);
+    expect(usage(['merge', 'a.json', '--markdown', 'x.wasm'])).toMatch(/^--markdown 'x\.wasm'/);
+  });
+
   it('subcommands: a near miss or a unique prefix', () => {
     expect(usage(['explian', 'log.txt'])).toMatch(/did you mean 'explain'\?/);
     expect(usage(['mer', 'a.json'])).toMatch(/did you mean 'merge'\?/);

@@ -266,6 +266,13 @@ function readOutputs(read: (name: 'json' | 'markdown' | 'output') => unknown, cw
   for (const o of read('output') as { format: ReportOutput['format']; path: string }[]) {
     outputs.push({ ...o, given: `--output ${o.format}=…` });
   }
+  // `--json build/*.wasm` (the shell expands it) or a forgotten file name takes an artifact as the report file.
+  const artifactLike = outputs.find((o) => /\.wasm$/i.test(o.path));
+  if (artifactLike) {
+    throw new UsageError(
+      `${artifactLike.given} '${artifactLike.path}': a .wasm file would be overwritten by the report (name a report file)`,
+    );
+  }
   const where = (o: ReportOutput) => (o.path === '-' ? '-' : path.resolve(cwd, o.path));
   for (const [i, a] of outputs.entries()) {
     const b = outputs.slice(i + 1).find((o) => where(o) === where(a));
