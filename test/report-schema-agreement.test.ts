@@ -1,6 +1,6 @@
 /**
- * The report's shape is written in two places: the TypeScript types (src/model.ts, re-exporting each stage's
- * model.ts) and the JSON Schema readers validate against (docs/report-schema.json). This test holds them in agreement
+ * The report's shape is written in two places: the TypeScript types (src/model/<stage>.ts, re-exported by
+ * src/model.ts) and the JSON Schema readers validate against (docs/report-schema.json). This test holds them in agreement
  * field by field, from the types themselves (the TypeScript checker) rather than from sample reports: every object
  * has the same property names on both sides, required exactly where the type's property is not optional, and the same
  * values where the schema lists them (`enum`, `const`), followed through arrays, records and `$ref`s from `Report`

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VersionsReport } from '../src/versions/report.js';
+import type { VersionsReport } from '../src/model/versions.js';
 import { type AdapterMirror, startAdapterMirror } from './adapter-mirror.js';
 import { builtCli } from './build-once.js';
 

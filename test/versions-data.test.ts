@@ -8,7 +8,7 @@ import { knownAdapterVersion, sha256Hex } from '../src/convert/adapter.js';
 import { inspectBytes } from '../src/inspect/index.js';
 import { bisect, type Outcome } from '../src/versions/bisect.js';
 import { versionsBreak } from '../src/versions/matrix.js';
-import type { VersionsReport } from '../src/versions/report.js';
+import type { VersionsReport } from '../src/model/versions.js';
 import { renderVersionsMarkdown, renderVersionsTerminal } from '../src/versions/render.js';
 import { describeHostCompatibility, hostCompatibility, hostFit } from '../src/versions/host.js';
 import { builtInReleaseTable, expandReleases, loadReleaseTable } from '../src/versions/releases.js';

@@ -4,7 +4,7 @@
  *
  * Results are matched by artifact path (within the same matrix entry when both reports are merged), then, for what is
  * left, by sha256: the same bytes under another path are a rename, not a removed and a new artifact. Each result gets
- * a change class (see `ChangeClass` in report/model.ts); the report records which baseline was used and how its setup
+ * a change class (see `ChangeClass` in model/report.ts); the report records which baseline was used and how its setup
  * (tool and schema version, runtime, adapter, sandbox) differs. The baseline is untrusted input: callers read it with
  * `baselineReport` (validated, summary recomputed, diagnoses derived again by this build), and nothing here trusts its
  * summary.

@@ -1,7 +1,7 @@
 /**
  * `wasm-p2-check explain LOG [--module FILE] [--adapter-version V]`: diagnose from a pasted error log (wasmtime CLI,
  * an embedder, jco/Node), optionally with the module that produced it for the inspect facts. Its result is an
- * `ExplainResult` (diagnose/model.ts), rendered by report/ like a check's Report (terminal, Markdown, JSON).
+ * `ExplainResult` (model/diagnose.ts), rendered by report/ like a check's Report (terminal, Markdown, JSON).
  */
 import { inspectFile } from '../inspect/index.js';
 import { REPORT_SCHEMA_VERSION, type ExplainResult } from '../model.js';

@@ -3,7 +3,7 @@
  * PASS): its icon (Markdown), terminal mark, severity (the terminal's colour), title (a Markdown cause heading), meaning
  * (for people who have not read the docs), the annotation's wording, whether it counts as a regression, and whether
  * the default `fail-on` (regression) fails on it. Every renderer and the annotations read it; compare/ decides which
- * verdict an artifact gets (the verdicts themselves are defined with the model, src/compare/model.ts).
+ * verdict an artifact gets (the verdicts themselves are defined with the model, src/model/compare.ts).
  */
 import type { Verdict } from '../model.js';
 

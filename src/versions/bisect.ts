@@ -6,11 +6,9 @@
  * `probe`, which is called at most once per (release, artifact).
  */
 
-export interface Outcome {
-  verdict: string;
-  /** The leading diagnosis (signature id) or conversion error class, when it fails. */
-  cause?: string;
-}
+import type { Outcome } from '../model/versions.js';
+
+export type { Outcome };
 
 export interface Change {
   artifact: string;

@@ -7,8 +7,11 @@
  * versions like `0.2.0-rc-2023-12-05` only match exactly). Functions added in a later 0.2.x are not checked here
  * (names, not items): a run on an engine of that release confirms it.
  */
+import type { HostCompatibility, HostRange } from '../model/versions.js';
 import semver from 'semver';
 import type { ReleaseTable, WasmtimeRelease } from './releases.js';
+
+export type { HostCompatibility, HostRange };
 
 export interface HostFit {
   release: string;
@@ -47,23 +50,6 @@ export function hostFit(release: WasmtimeRelease, imports: string[]): HostFit {
     else missing.push(name);
   }
   return { release: release.version, ok: missing.length === 0, missing, bySemver };
-}
-
-/** Consecutive runs of releases with the same answer, oldest first: `14.0.0–18.0.4 cannot, 19.0.0–48.0.0 can`. */
-export interface HostRange {
-  from: string;
-  to: string;
-  ok: boolean;
-  /** What the oldest release of the range lacks (when it cannot). */
-  missing: string[];
-}
-
-export interface HostCompatibility {
-  /** The imports judged (WASI and other interfaces; a converted module's are its adapter's). */
-  imports: string[];
-  ranges: HostRange[];
-  /** Oldest known host that can instantiate it, if any. */
-  oldest?: string;
 }
 
 export function hostCompatibility(table: ReleaseTable, imports: string[]): HostCompatibility {

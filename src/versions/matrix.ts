@@ -17,7 +17,13 @@ import { VERSION } from '../package/version.js';
 import { bisect, sameOutcome, type Change, type Outcome } from './bisect.js';
 import { hostCompatibility, hostFit } from './host.js';
 import type { ReleaseTable } from './releases.js';
-import { VERSIONS_SCHEMA_VERSION, type VersionsArtifact, type VersionsCell, type VersionsRelease, type VersionsReport } from './report.js';
+import {
+  VERSIONS_SCHEMA_VERSION,
+  type VersionsArtifact,
+  type VersionsCell,
+  type VersionsRelease,
+  type VersionsReport,
+} from '../model/versions.js';
 
 /** The parts of a prepared check (check.ts) the matrix uses. */
 export interface MatrixSession {

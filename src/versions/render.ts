@@ -7,7 +7,7 @@ import { logSafeLine } from '../report/log-safe.js';
 import { escapeInline, link, table } from '../report/markdown-utils.js';
 import type { Outcome } from './bisect.js';
 import { describeHostCompatibility } from './host.js';
-import type { VersionsArtifact, VersionsChange, VersionsReport } from './report.js';
+import type { VersionsArtifact, VersionsChange, VersionsReport } from '../model/versions.js';
 
 const outcome = (o: Outcome): string => (o.cause ? `${o.verdict} (${o.cause})` : o.verdict);
 

@@ -6,7 +6,7 @@ import { prepareCheck } from '../check.js';
 import { ConfigError, type CheckOptions } from '../options/index.js';
 import { VERSION } from '../package/version.js';
 import { versionsMatrix, type VersionsOutcome } from './matrix.js';
-import { VERSIONS_SCHEMA_VERSION, type VersionsReport } from './report.js';
+import { VERSIONS_SCHEMA_VERSION, type VersionsReport } from '../model/versions.js';
 import { expandReleases, loadReleaseTable } from './releases.js';
 
 export interface RunVersionsOptions {

@@ -2,7 +2,7 @@
  * What convert produces: the adapter used and the outcome of turning a module into a component.
  */
 
-import type { RunLimit } from '../runtime/model.js';
+import type { RunLimit } from './runtime.js';
 
 export interface AdapterInfo {
   kind: 'command' | 'reactor';

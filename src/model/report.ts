@@ -3,12 +3,12 @@
  * bump it on any breaking change to these shapes): per-artifact results, baseline changes, merge and shard parts.
  */
 
-import type { Difference, Note, Verdict } from '../compare/model.js';
-import type { AdapterInfo, ConversionResult } from '../convert/model.js';
-import type { Diagnosis, Prediction, UnknownFailure } from '../diagnose/model.js';
-import type { Artifact } from '../inspect/model.js';
-import type { Preopen, RunResult, RuntimeId } from '../runtime/model.js';
-import type { VersionsReport } from '../versions/report.js';
+import type { Difference, Note, Verdict } from './compare.js';
+import type { AdapterInfo, ConversionResult } from './convert.js';
+import type { Diagnosis, Prediction, UnknownFailure } from './diagnose.js';
+import type { Artifact } from './inspect.js';
+import type { Preopen, RunResult, RuntimeId } from './runtime.js';
+import type { VersionsReport } from './versions.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

@@ -2,8 +2,8 @@
  * What diagnose produces: diagnoses (signature matches), predictions from inspect facts, unknown failures, explain.
  */
 
-import type { Artifact } from '../inspect/model.js';
-import type { Trap } from '../runtime/model.js';
+import type { Artifact } from './inspect.js';
+import type { Trap } from './runtime.js';
 
 export const CONFIDENCES = ['high', 'medium', 'low'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];

@@ -1,15 +1,36 @@
 /**
  * The release matrix's report (`versions`): each release's outcome per artifact, where it changes, host compatibility.
- * Types only, below both the matrix that builds it and the Report that carries it (so neither imports the other).
+ * Types only, below both the matrix that builds it (versions/) and the Report that carries it (so neither imports the other).
  */
 
-import type { AdapterInfo } from '../convert/model.js';
-import type { RuntimeId } from '../runtime/model.js';
+import type { AdapterInfo } from './convert.js';
+import type { RuntimeId } from './runtime.js';
 import type { RuntimeChoice } from '../options/runtimes.js';
-import type { Outcome } from './bisect.js';
-import type { HostCompatibility } from './host.js';
 
 export const VERSIONS_SCHEMA_VERSION = 1;
+
+export interface Outcome {
+  verdict: string;
+  /** The leading diagnosis (signature id) or conversion error class, when it fails. */
+  cause?: string;
+}
+
+/** Consecutive runs of releases with the same answer, oldest first: `14.0.0–18.0.4 cannot, 19.0.0–48.0.0 can`. */
+export interface HostRange {
+  from: string;
+  to: string;
+  ok: boolean;
+  /** What the oldest release of the range lacks (when it cannot). */
+  missing: string[];
+}
+
+export interface HostCompatibility {
+  /** The imports judged (WASI and other interfaces; a converted module's are its adapter's). */
+  imports: string[];
+  ranges: HostRange[];
+  /** Oldest known host that can instantiate it, if any. */
+  oldest?: string;
+}
 
 export interface VersionsCell {
   release: string;
