@@ -37,7 +37,7 @@ import { resolveAdapters, type AdapterSet } from './convert/resolve.js';
 import { confirmPredictions, diagnose, predict } from './diagnose/engine.js';
 import { prepareSignatures, type PreparedSignatures } from './diagnose/signatures.js';
 import { type Discovered, discover, selectShard } from './discover/index.js';
-import { loadArtifact } from './inspect/index.js';
+import { componentInterfaceImports, loadArtifact } from './inspect/index.js';
 import { redactCommand } from './report/log-safe.js';
 import {
   REPORT_SCHEMA_VERSION,
@@ -418,7 +418,7 @@ class Binding implements BoundRuntime {
     const runnable = !isReactor(artifact) || runner.runsReactors === true;
     if (conversion.ok && runnable) {
       progress('p2');
-      p2 = withTrap(await runner.runComponent(componentPath, sandbox));
+      p2 = withTrap(await runner.runComponent(componentPath, sandbox, { imports: componentInterfaceImports(artifact) }));
     }
     const p1 = await p1Run;
     let comparison = compare(artifact, p1, conversion, p2);

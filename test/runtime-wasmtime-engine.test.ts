@@ -236,4 +236,14 @@ describe('wasmtimeRunArgs (flags by CLI version)', () => {
     expect(wasmtimeRunArgs('16.0.0', 'p2', '/x/m.wasm', box).args.slice(0, 3)).toEqual(['run', '-W', 'component-model=y']);
     expect(() => wasmtimeRunArgs('13.0.0', 'p1', '/x/m.wasm', box)).toThrow(/too old/);
   });
+
+  it('-S http for a component importing a wasi:http interface, and only then', () => {
+    const http = { imports: ['wasi:io/streams@0.2.12', 'wasi:http/types@0.2.12'] };
+    const sFlags = (a: string[]) => a.flatMap((x, i) => (a[i - 1] === '-S' ? [x] : []));
+    expect(sFlags(wasmtimeRunArgs('49.0.7', 'p2', '/x/m.wasm', box, http).args)).toEqual(['cli-exit-with-code=y', 'http']);
+    expect(sFlags(wasmtimeRunArgs('16.0.0', 'p2', '/x/m.wasm', box, http).args)).toEqual(['http']);
+    expect(wasmtimeRunArgs('49.0.7', 'p2', '/x/m.wasm', box, { imports: ['wasi:cli/environment@0.2.12'] }).args).not.toContain('http');
+    expect(wasmtimeRunArgs('49.0.7', 'p2', '/x/m.wasm', box).args).not.toContain('http');
+    expect(wasmtimeRunArgs('49.0.7', 'p1', '/x/m.wasm', box, http).args).not.toContain('http');
+  });
 });

@@ -15,6 +15,15 @@ export { highestWasi02 } from './component.js';
 export { engineSupports } from './module.js';
 export { InspectError } from './reader.js';
 
+/**
+ * The interfaces an artifact's P2 component imports besides the adapter's: a component's own imports, or the WIT
+ * interfaces a module imports directly (`wasi:http/types@0.2.12`), which conversion keeps as component imports.
+ */
+export function componentInterfaceImports(artifact: Artifact): string[] {
+  if (artifact.component) return artifact.component.imports.filter((i) => i.includes(':'));
+  return Object.keys(artifact.module?.importsByModule ?? {}).filter((m) => m.includes(':'));
+}
+
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const MODULE_VERSION = 1;
 const COMPONENT_VERSION = 0x0d;

@@ -146,6 +146,15 @@ export interface GuestInfo {
   style: 'command' | 'reactor';
 }
 
+/** What a runner needs to know about a component, from inspect (never inspected twice). */
+export interface ComponentInfo {
+  /**
+   * The interfaces the component imports (`wasi:http/types@0.2.12`, …): a host links the worlds they belong to
+   * (`wasmtime run -S http` for wasi:http).
+   */
+  imports: readonly string[];
+}
+
 /** One runtime implementation. Only runtime/ starts processes. */
 export interface Runner {
   readonly name: string;
@@ -158,5 +167,5 @@ export interface Runner {
   describe(): Promise<{ p1: RuntimeId; p2: RuntimeId }>;
   /** `guest`: what inspect found (the embedded host runs a reactor's `_initialize` instead of `_start`). */
   runModule(path: string, sandbox: Sandbox, guest?: GuestInfo): Promise<RunResult>;
-  runComponent(path: string, sandbox: Sandbox): Promise<RunResult>;
+  runComponent(path: string, sandbox: Sandbox, component?: ComponentInfo): Promise<RunResult>;
 }

@@ -37,6 +37,6 @@ export function withBudget(runner: Runner, budgetMs: number | undefined, deadlin
     name: runner.name,
     describe: () => runner.describe(),
     runModule: (file, sandbox, guest) => within('p1', sandbox, (s) => runner.runModule(file, s, guest)),
-    runComponent: (file, sandbox) => within('p2', sandbox, (s) => runner.runComponent(file, s)),
+    runComponent: (file, sandbox, component) => within('p2', sandbox, (s) => runner.runComponent(file, s, component)),
   };
 }

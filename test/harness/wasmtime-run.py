@@ -6,7 +6,8 @@
 # tested against a real wasmtime engine on machines where no wasmtime CLI can be installed. The engine is the
 # official `wasmtime` Python wheel (49.x, wasmtime's C API), installed into .venv by .ci/run.
 #
-# What is real: compilation, linking, WASI P1 (`Linker.define_wasi`) and WASI P2 (`component.Linker.add_wasip2`),
+# What is real: compilation, linking, WASI P1 (`Linker.define_wasi`) and WASI P2 (`component.Linker.add_wasip2`;
+# with `-S http`, wasi:http too: `component.Linker.add_wasi_http` and `Store.set_wasi_http`, as the CLI links it),
 # traps, and the error text — printed exactly as the engine formats it (`error while executing at wasm backtrace:` …
 # `Caused by:` …, frames as `<unknown>!name`). What is NOT the CLI: the CLI's outer context lines
 # (`Error: failed to run main module …`) are not printed; the harness does not imitate them.
@@ -42,6 +43,8 @@ WASI_OPTIONS = {
     'tcp': 'accepted (no-op)',
     'udp': 'accepted (no-op)',
     'network': 'accepted (no-op)',
+    # Like the CLI: wasi:http/types and wasi:http/outgoing-handler linked for components (the wheel's C API linker).
+    'http': 'accepted (links wasi:http for components)',
 }
 # -W options: name → Config setter taking an int, or None to accept as a no-op.
 WASM_OPTIONS = {
@@ -143,6 +146,18 @@ def parse(argv):
     return ('run', argv[i], argv0, argv[i + 1:], dirs, env, wasi_opts, wasm_opts, allow_precompiled)
 
 
+def flag(opts, key) -> bool:
+    """A boolean -S/-W option as the CLI reads it: `key` or `key=y|yes|true` on, `key=n|no|false` off."""
+    if key not in opts:
+        return False
+    v = opts[key]
+    if v is None or v in ('y', 'yes', 'true'):
+        return True
+    if v in ('n', 'no', 'false'):
+        return False
+    usage(f'-S {key}={v}: expected y, yes, true, n, no or false')
+
+
 def engine_for(wasm_opts):
     config = wasmtime.Config()
     for k, v in wasm_opts.items():
@@ -179,7 +194,7 @@ def main(argv) -> int:
     parsed = parse(argv)
     if parsed[0] == 'compile':
         return compile_main(*parsed[1:])
-    _, path, argv0, guest_args, dirs, env, _wasi_opts, wasm_opts, allow_precompiled = parsed
+    _, path, argv0, guest_args, dirs, env, wasi_opts, wasm_opts, allow_precompiled = parsed
     engine = engine_for(wasm_opts)
 
     try:
@@ -203,6 +218,7 @@ def main(argv) -> int:
     if 'max-memory-size' in wasm_opts:
         store.set_limits(memory_size=int(wasm_opts['max-memory-size'] or '0', 0))
 
+    http = flag(wasi_opts, 'http')
     precompiled = not data.startswith(b'\0asm')
     if precompiled and not allow_precompiled:
         sys.stderr.write(f'{path} is not a wasm binary (a precompiled file needs --allow-precompiled)\n')
@@ -214,9 +230,9 @@ def main(argv) -> int:
                 component = cm.Component.deserialize(engine, data)
             except wasmtime.WasmtimeError:
                 return run_module(engine, store, wasmtime.Module.deserialize(engine, data))
-            return run_component(engine, store, component)
+            return run_component(engine, store, component, http)
         if is_component_bytes(data):
-            return run_component(engine, store, cm.Component(engine, data))
+            return run_component(engine, store, cm.Component(engine, data), http)
         return run_module(engine, store, wasmtime.Module(engine, data))
     except wasmtime.ExitTrap as e:
         return e.code
@@ -244,9 +260,12 @@ def run_module(engine, store, module) -> int:
     return 0
 
 
-def run_component(engine, store, component) -> int:
+def run_component(engine, store, component, http=False) -> int:
     linker = cm.Linker(engine)
     linker.add_wasip2()
+    if http:
+        store.set_wasi_http()
+        linker.add_wasi_http()
     run_iface = next((n for n in component.type.exports(engine) if n.startswith('wasi:cli/run@')), None)
     if run_iface is None:
         sys.stderr.write('wasmtime-run.py (test harness): the component exports no `wasi:cli/run` instance\n')

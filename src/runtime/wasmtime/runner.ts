@@ -8,7 +8,7 @@
  */
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
-import type { Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
+import type { ComponentInfo, Preopen, RunResult, Runner, RuntimeId, Sandbox } from '../../model.js';
 import { compileTimeoutFor, limitsOf } from '../../guard/limits.js';
 import { minimalHostEnv } from '../../guard/env.js';
 import { copyLimitOf, copyPreopens, notRunResult, runSandboxedProcess, toRunResult } from '../process.js';
@@ -38,7 +38,16 @@ export interface RunExtras {
   memoryBytes?: number;
   /** `file` is the output of `wasmtime compile` (named like the original, so argv[0] is unchanged). */
   precompiled?: boolean;
+  /** The component's interface imports (from inspect): `-S http` when one is wasi:http's. */
+  imports?: readonly string[];
 }
+
+/**
+ * A wasi:http interface (`wasi:http/types@0.2.12`): `wasmtime run` links the CLI world only; `-S http` (the v14+ CLI's
+ * WASI options) adds wasi:http, as the embedded host (preview2-shim) always has it.
+ */
+export const importsWasiHttp = (imports: readonly string[] | undefined): boolean =>
+  imports?.some((i) => i.startsWith('wasi:http/')) === true;
 
 /** The -W flags a phase needs (shared by `compile` and `run`, so the compiled code matches the run's engine). */
 function engineFlags(version: string, phase: 'p1' | 'p2'): string[] {
@@ -63,6 +72,8 @@ export function wasmtimeRunArgs(
   // P2 only: the adapter maps any non-zero proc_exit to wasi:cli/exit's err; with exit-with-code available a guest
   // calling it directly keeps its code. P1 modules get their exit code natively.
   if (phase === 'p2' && features.cliExitWithCode) args.push('-S', 'cli-exit-with-code=y');
+  // P2 only: a component importing wasi:http gets it linked, so both runtimes give it the same host world.
+  if (phase === 'p2' && importsWasiHttp(extras.imports)) args.push('-S', 'http');
   for (const dir of sandbox.dirs) args.push('--dir', `${dir.host}::${dir.guest}`);
   for (const [key, value] of Object.entries(sandbox.env)) args.push('--env', `${key}=${value}`);
   // argv[0] is the file's base name, as in the embedded runtime.
@@ -122,7 +133,7 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
     return { proc, out, ok, ms: proc.durationMs };
   }
 
-  async function run(phase: 'p1' | 'p2', file: string, sandbox: Sandbox): Promise<RunResult> {
+  async function run(phase: 'p1' | 'p2', file: string, sandbox: Sandbox, component?: ComponentInfo): Promise<RunResult> {
     await mkdir(opts.workDir, { recursive: true });
     const runDir = await mkdtemp(path.join(opts.workDir, `wasmtime-${++counter}-${phase}-`));
     const limits = limitsOf(sandbox);
@@ -161,7 +172,7 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
         phase,
         target,
         { ...sandbox, dirs },
-        { memoryBytes: limits.memoryBytes, precompiled: compiled.ok },
+        { memoryBytes: limits.memoryBytes, precompiled: compiled.ok, ...(component ? { imports: component.imports } : {}) },
       ));
       const proc = await runSandboxedProcess({
         command: opts.binary,
@@ -204,6 +215,6 @@ export function createWasmtimeRunner(opts: WasmtimeRunnerOptions): Runner {
       return { p1: runtime, p2: runtime };
     },
     runModule: (file, sandbox) => run('p1', file, sandbox),
-    runComponent: (file, sandbox) => run('p2', file, sandbox),
+    runComponent: (file, sandbox, component) => run('p2', file, sandbox, component),
   };
 }
