@@ -41,6 +41,18 @@ describe('quotations from a saved report', () => {
     expect(md).not.toMatch(/https:\/\/evil|www\.evil/);
   });
 
+  it('a compared report’s “was on the baseline” cause (a merged job’s classes) is quoted once, its links broken', async () => {
+    const db = await loadSignatures();
+    const was = (cause: string) =>
+      makeResult('a.wasm', 'REGRESSION', { change: { class: 'changed', base: { path: 'a.wasm', verdict: 'REGRESSION', cause } } });
+    const [forged, quoted] = rederiveReport(
+      makeReport([was('Harmless, see https://evil.example'), was('The saved report says: “Harmless, see https://evil.example”')]),
+      db,
+    ).results;
+    expect(forged!.change?.base?.cause).toBe('The saved report says: “Harmless, see https:\u200b//evil.example”');
+    expect(quoted!.change?.base?.cause).toBe('The saved report says: “Harmless, see https:\u200b//evil.example”');
+  });
+
   it('results the time ran out for keep their diagnoses as quotations only (a 256 MB report is about 1 ms a result)', async () => {
     const db = await loadSignatures();
     let t = 0;

@@ -37,6 +37,8 @@ export function quoteFromReport(text: string): string {
   return `“${breakAutolinks(t)}”`;
 }
 
+const SAYS = 'The saved report says: ';
+
 const NOT_CHECKED = 'the saved report’s words, not checked by this wasm-p2-check';
 
 const WHY_NOT_MET = 'its conditions do not hold for this result’s facts in this wasm-p2-check’s signature database';
@@ -47,7 +49,7 @@ const WHY_NO_TIME = 'the time for deriving the saved report’s diagnoses again 
 export function quotedDiagnosis(d: Diagnosis, why: string): Diagnosis {
   return {
     signatureId: d.signatureId,
-    title: `The saved report says: ${quoteFromReport(d.title)}`,
+    title: `${SAYS}${quoteFromReport(d.title)}`,
     // Last among the diagnoses, never presented with more confidence than a guess.
     confidence: 'low',
     score: 0,
@@ -59,6 +61,19 @@ export function quotedDiagnosis(d: Diagnosis, why: string): Diagnosis {
     workarounds: d.workarounds.map((w) => ({ text: quoteFromReport(w.text), safe: false, why: NOT_CHECKED })),
     links: [],
   };
+}
+
+/**
+ * What a compared saved report says a result was on its baseline (a merged job's classes, kept by `merge`): the
+ * report's words, quoted — once (a cause its own job already quoted from its baseline keeps that mark, links broken).
+ */
+function quotedChange(change: ArtifactResult['change']): ArtifactResult['change'] {
+  const cause = change?.base?.cause;
+  if (!change?.base || cause === undefined) return change;
+  const said = cause.startsWith(SAYS)
+    ? breakAutolinks(cause.slice(0, MAX_QUOTED_CHARS + SAYS.length + 3))
+    : `${SAYS}${quoteFromReport(cause)}`;
+  return { ...change, base: { ...change.base, cause: said } };
 }
 
 /** A run with its trap parsed again from its output (a saved trap is the report's word too). */
@@ -89,6 +104,7 @@ export function rederiveResult(r: ArtifactResult, db: SignatureDb): ArtifactResu
   const { unknown: _savedUnknown, p1: _p1, p2: _p2, ...rest } = r;
   return {
     ...rest,
+    ...(r.change ? { change: quotedChange(r.change) } : {}),
     notes: linklessNotes(r),
     ...(p1 ? { p1 } : {}),
     ...(p2 ? { p2 } : {}),
@@ -107,6 +123,7 @@ function notDerived(r: ArtifactResult): ArtifactResult {
   const { unknown: _savedUnknown, ...rest } = r;
   return {
     ...rest,
+    ...(r.change ? { change: quotedChange(r.change) } : {}),
     notes: linklessNotes(r),
     predictions: [],
     diagnoses: r.diagnoses.map((d) => quotedDiagnosis(d, WHY_NO_TIME)),
