@@ -99,6 +99,8 @@ export async function check(options: CheckOptions): Promise<Report> {
 export interface ArtifactFile {
   absPath: string;
   shownPath: string;
+  /** Why a glob's match is reported without being read (a link or special file: discover/index.ts). */
+  skipped?: string;
 }
 
 /** A runtime to bind to a session; `bind()` without one binds the check options' own. */
@@ -176,7 +178,10 @@ export async function prepareCheck(options: CheckOptions): Promise<CheckSession>
       throw new ConfigError(e.option, e.message);
     });
     const signatures = await prepareSignatures(options.signatureDirs ?? []);
-    const files = found.files.map((file) => ({ absPath: path.resolve(options.cwd, file), shownPath: file }));
+    const files = found.files.map((file) => {
+      const skipped = found.skipped.get(file);
+      return { absPath: path.resolve(options.cwd, file), shownPath: file, ...(skipped ? { skipped } : {}) };
+    });
     return new Session(options, workDir, files, sandbox, signatures, removeWorkDir);
   } catch (e) {
     await removeWorkDir();
@@ -326,6 +331,11 @@ class Binding implements BoundRuntime {
     const { cache, adapters } = this.parts;
     const progress = this.progressOf(file);
     progress('inspect');
+    // A link or special file a glob matched is named, never read (discover/index.ts).
+    if (file.skipped) {
+      progress('done', 'INVALID-INPUT');
+      return invalidResult({ path: file.shownPath, size: 0, sha256: '', kind: 'invalid', error: file.skipped });
+    }
     // Read once (lstat first, regular files only, size-capped: see guard/safe-fs.ts): inspect and convert share the bytes.
     const loaded = await loadArtifact(file.absPath, session.options.maxArtifactBytes);
     const artifact = { ...loaded.artifact, path: file.shownPath };

@@ -24,7 +24,7 @@ describe('shards', () => {
     for (const count of [1, 2, 3, 5, 8]) {
       const taken = new Map<string, number>();
       for (let index = 1; index <= count; index++) {
-        for (const f of selectShard({ files: paths, missing: [], emptyPatterns: [] }, { index, count }).files) {
+        for (const f of selectShard({ files: paths, missing: [], emptyPatterns: [], skipped: new Map() }, { index, count }).files) {
           expect(taken.has(f), `${f} in two shards`).toBe(false);
           taken.set(f, index);
         }

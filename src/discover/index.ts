@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 export interface Discovered {
@@ -10,6 +12,11 @@ export interface Discovered {
   missing: string[];
   /** Globs that matched nothing. */
   emptyPatterns: string[];
+  /**
+   * Entries a glob matched by name but does not check (symbolic links, FIFOs, sockets, devices), with the reason: each
+   * is reported as INVALID-INPUT, never dropped without a word (an incomplete check must not look complete).
+   */
+  skipped: Map<string, string>;
 }
 
 /** Expand the user's globs and paths. */
@@ -18,6 +25,7 @@ export async function discover(patterns: string[], cwd: string): Promise<Discove
   const files: string[] = [];
   const missing: string[] = [];
   const emptyPatterns: string[] = [];
+  const skipped = new Map<string, string>();
   for (const pattern of patterns) {
     if (!isDynamicPattern(pattern)) {
       const abs = path.resolve(cwd, pattern);
@@ -39,18 +47,63 @@ export async function discover(patterns: string[], cwd: string): Promise<Discove
       expandDirectories: false,
       followSymbolicLinks: false,
     });
-    if (matches.length === 0) emptyPatterns.push(pattern);
+    const passedOver = await notFollowed(pattern, cwd);
+    if (matches.length === 0 && passedOver.length === 0) emptyPatterns.push(pattern);
     for (const m of matches.sort()) add(m);
+    for (const { abs, reason } of passedOver) if (add(abs)) skipped.set(shownOf(abs), reason);
   }
-  return { files, missing, emptyPatterns };
+  return { files, missing, emptyPatterns, skipped };
 
-  function add(abs: string): void {
+  function shownOf(abs: string): string {
     const rel = path.relative(cwd, abs);
-    const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
-    if (seen.has(abs)) return;
-    seen.add(abs);
-    files.push(shown);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
   }
+
+  function add(abs: string): boolean {
+    if (seen.has(abs)) return false;
+    seen.add(abs);
+    files.push(shownOf(abs));
+    return true;
+  }
+}
+
+/**
+ * What a glob's name matches but the walk above leaves out: entries that are neither regular files nor folders (links,
+ * FIFOs, sockets, devices) in the real folders the pattern can reach. Only listed (lstat-level types from readdir),
+ * never followed or read.
+ */
+async function notFollowed(pattern: string, cwd: string): Promise<{ abs: string; reason: string }[]> {
+  const normal = pattern.replace(/^(?:\.\/)+/, '');
+  const slash = normal.lastIndexOf('/');
+  const dirPattern = slash < 0 ? '.' : normal.slice(0, slash) || '/';
+  const dirs = isDynamicPattern(dirPattern)
+    ? await glob(dirPattern, {
+        cwd,
+        absolute: true,
+        onlyDirectories: true,
+        dot: false,
+        expandDirectories: false,
+        followSymbolicLinks: false,
+      })
+    : [path.resolve(cwd, dirPattern)];
+  const absolute = path.isAbsolute(normal);
+  const isMatch = picomatch(normal, { dot: false });
+  const found: { abs: string; reason: string }[] = [];
+  for (const dir of dirs) {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (entry.isFile() || entry.isDirectory()) continue;
+      const abs = path.join(dir, entry.name);
+      const name = absolute ? abs : path.relative(cwd, abs).split(path.sep).join('/');
+      if (!isMatch(name)) continue;
+      const what = entry.isSymbolicLink() ? 'a symbolic link' : entry.isFIFO() ? 'a FIFO' : 'not a regular file';
+      found.push({
+        abs,
+        reason: `${what} matched by ${pattern}: globs neither follow links nor read special files, so it was not checked (name a real file)`,
+      });
+    }
+  }
+  return found.sort((a, b) => (a.abs < b.abs ? -1 : 1));
 }
 
 /**

@@ -247,7 +247,11 @@ describe('artifact globs do not follow links a pull request commits', () => {
       await symlink('/proc/self/environ', path.join(w, 'build', 'env.wasm'));
       await symlink(outside, path.join(w, 'linked'));
     });
-    expect((await discover(['build/**/*.wasm', '**/*.wasm'], ws)).files).toEqual([path.join('build', 'c-hello.wasm')]);
+    // Links whose names match are listed as passed over (INVALID-INPUT below), never followed or read.
+    const found = await discover(['build/**/*.wasm', '**/*.wasm'], ws);
+    const [env, leak] = [path.join('build', 'env.wasm'), path.join('build', 'leak.wasm')];
+    expect(found.files).toEqual([path.join('build', 'c-hello.wasm'), env, leak]);
+    expect([...found.skipped.keys()]).toEqual([env, leak]);
     // a link the configuration names as the glob's start (e.g. bazel-bin/**) is still walked
     expect((await discover(['linked/**/*.wasm'], ws)).files).toEqual([
       path.join('linked', 'other.wasm'),
@@ -260,7 +264,26 @@ describe('artifact globs do not follow links a pull request commits', () => {
       sandbox: sandbox(),
       workDir: path.join(work, `check-${n}`),
     });
-    expect(report.results.map((r) => [r.artifact.path, r.verdict])).toEqual([[path.join('build', 'c-hello.wasm'), 'PASS']]);
+    expect(report.results.map((r) => [r.artifact.path, r.verdict])).toEqual([
+      [path.join('build', 'c-hello.wasm'), 'PASS'],
+      [env, 'INVALID-INPUT'],
+      [leak, 'INVALID-INPUT'],
+    ]);
+    expect(report.results[2]!.artifact.error).toMatch(/a symbolic link matched by build\/\*\*\/\*\.wasm: .*not checked/);
+    expect(JSON.stringify(report)).not.toContain('TOPSECRET');
+  });
+
+  it('a FIFO or a link a glob matches is named in the report, not left out (an incomplete check never looks complete)', async () => {
+    const ws = await workspace(async (w) => {
+      await symlink('c-hello.wasm', path.join(w, 'build', 'alias.wasm'));
+      await symlink('nowhere.wasm', path.join(w, 'build', 'dangling.wasm'));
+      execFileSync('mkfifo', [path.join(w, 'build', 'pipe.wasm')]);
+    });
+    const found = await discover(['build/*.wasm'], ws);
+    expect(found.files).toEqual(['c-hello', 'alias', 'dangling', 'pipe'].map((f) => path.join('build', `${f}.wasm`)));
+    expect(found.skipped.get(path.join('build', 'pipe.wasm'))).toMatch(/^a FIFO matched by build\/\*\.wasm/);
+    expect(found.skipped.get(path.join('build', 'dangling.wasm'))).toMatch(/^a symbolic link/);
+    expect(found.skipped.has(path.join('build', 'c-hello.wasm'))).toBe(false);
   });
 });
 
