@@ -38,7 +38,19 @@ describe('action.yml', () => {
       expect(name).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(spec.description.length, name).toBeGreaterThan(10);
     }
-    expect(Object.keys(actionYml.outputs).sort()).toEqual(['error', 'failures', 'regressions', 'report-json', 'result']);
+    expect(Object.keys(actionYml.outputs).sort()).toEqual([
+      'baseline',
+      'check-run-id',
+      'check-run-url',
+      'comment-id',
+      'comment-url',
+      'error',
+      'failures',
+      'new-failures',
+      'regressions',
+      'report-json',
+      'result',
+    ]);
   });
 
   it('has no expression in any description (the runner evaluates them while loading action.yml and fails)', () => {
