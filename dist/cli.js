@@ -6,18 +6,27 @@ var require = __wpc_createRequire(import.meta.url);
 var __filename = __wpc_fileURLToPath(import.meta.url);
 var __dirname = __wpc_dirname(__filename);
 import {
+  REPORT_FORMATS,
   VERDICTS,
+  VERDICT_TABLE,
   VERSION,
-  __toESM,
   adapterLabel,
+  baseName,
+  baselineLine,
+  baselineReport,
   buildCheckOptions,
   cacheLine,
+  changeGroups,
+  changeHeadline,
   check,
   cliOptions,
+  compareWithBaseline,
   countsLine,
   directoryStore,
   explain,
+  failOnNotice,
   guestStreams,
+  loadSignatures,
   logSafe,
   logSafeLine,
   mergeReports,
@@ -29,28 +38,45 @@ import {
   provenanceLabel,
   readBoundedLog,
   readOption,
+  readRegularFile,
+  rederiveReport,
   renderExplainFindings,
   renderExplanationJson,
-  renderJson,
-  renderMarkdown,
+  renderVersionsJson,
+  renderVersionsMarkdown,
+  renderVersionsTerminal,
   reportFails,
+  reportToStdout,
   require_semver,
+  runVersions,
   runtimeLabel,
   sanitizeGuestText,
+  shortSha,
   splitDiagnoses,
   statusSentence,
   toolchainLabel,
   unknownSummary,
-  userCacheDir
-} from "./chunk-CMP6XZIR.js";
+  userCacheDir,
+  versionsBreak,
+  wasOnBaseline
+} from "./chunk-6WG3GNQW.js";
+import "./chunk-3A37YRZA.js";
+import {
+  prettyMilliseconds
+} from "./chunk-DN4BZCH7.js";
+import {
+  __toESM
+} from "./chunk-XTXLJBGL.js";
 
 // src/cli/index.ts
-import { createReadStream } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { createReadStream, existsSync as existsSync2 } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import path2 from "node:path";
 
 // src/cli/args.ts
 var import_semver = __toESM(require_semver(), 1);
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 var UsageError = class extends Error {
 };
@@ -58,7 +84,8 @@ var GROUP_TITLES = {
   Runtime: "Runtime",
   "Guest sandbox": "Guest sandbox (the same for the P1 and the P2 run; nothing else is inherited)",
   "Diagnosis and output": "Diagnosis and output",
-  "Speed and matrix jobs": "Speed and matrix jobs"
+  "Speed and matrix jobs": "Speed and matrix jobs",
+  "Release matrix": "Release matrix (wasm-p2-check versions: every option above applies to each release's check)"
 };
 function helpText() {
   const sections = [];
@@ -74,11 +101,14 @@ ${rows.join("\n")}`);
   return `Usage: wasm-p2-check [options] <artifact globs\u2026>
        wasm-p2-check explain <log file | -> [--module FILE] [--adapter-version V] [--json | --markdown]
        wasm-p2-check merge <report.json\u2026> [--json FILE] [--markdown FILE] [--fail-on WHAT]
+       wasm-p2-check diff <base.json> <report.json> [--json FILE] [--markdown FILE] [--fail-on WHAT]
+       wasm-p2-check versions --releases V,V\u2026 [--bisect] [options] <artifact globs\u2026>
 
 Checks that WASI Preview 1 wasm modules still work once converted to WASI Preview 2
 components, and explains failures. Exit status: 0 nothing fails, 1 an artifact fails
-(see --fail-on), 2 usage error (bad option, nothing matched, a runtime, wasmtime or
-adapter that cannot be had).
+(see --fail-on), 2 usage error (bad option, unknown command, a path that does not exist,
+a glob that matches nothing, both reports to stdout, a runtime, wasmtime or adapter
+that cannot be had).
 
 ${sections.join("\n")}
   -h, --help             this text
@@ -107,11 +137,32 @@ var explainSpec = {
   "no-color": { type: "boolean" },
   help: { type: "boolean", short: "h" }
 };
-function parseStrict(argv, options) {
+function closest(word, known) {
+  let best;
+  for (const name of known) {
+    const d = distance(word.slice(0, 40), name);
+    if (d <= 2 && d < word.length && (!best || d < best.d)) best = { name, d };
+  }
+  if (best) return best.name;
+  const prefixed = word.length >= 3 ? known.filter((k) => k.startsWith(word)) : [];
+  return prefixed.length === 1 ? prefixed[0] : void 0;
+}
+function parseStrict(argv, options, guestArgs = false) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(e.message);
+    const { code, message } = e;
+    const named = /^(?:Unknown option|Option) '(?:-\w, )?(-{1,2}[^' <=,]+)/.exec(message)?.[1];
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named) {
+      const flags = Object.keys(options ?? {});
+      const near = named.startsWith("--") ? closest(named.slice(2), flags) : void 0;
+      const hint = near ? ` \u2014 did you mean --${near}?` : guestArgs ? ` (an argument for the guest that starts with '-' is given as --arg=${named})` : "";
+      throw new UsageError(`unknown option ${named}${hint}`);
+    }
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named) {
+      throw new UsageError(/does not take an argument/.test(message) ? `${named} takes no value` : `${named} needs a value`);
+    }
+    throw new UsageError(message);
   }
 }
 function parseExplain(argv) {
@@ -128,7 +179,7 @@ function parseExplain(argv) {
   const format = v.json ? "json" : v.markdown ? "markdown" : "terminal";
   return { kind: "explain", log, module: v.module, signatureDirs: v.signatures ?? [], adapterVersion, format, color };
 }
-var MERGE_OPTIONS = ["json", "markdown", "fail-on", "color", "no-color"];
+var MERGE_OPTIONS = ["json", "markdown", "output", "fail-on", "color", "no-color"];
 function parseMerge(argv, cwd) {
   const spec = Object.fromEntries(
     Object.entries(checkSpec).filter(([flag]) => MERGE_OPTIONS.includes(flag) || flag === "help")
@@ -140,16 +191,101 @@ function parseMerge(argv, cwd) {
   return {
     kind: "merge",
     reports: positionals,
-    json: read("json") || void 0,
-    markdown: read("markdown") || void 0,
+    outputs: readOutputs(read, cwd),
     failOn: read("fail-on"),
     color: read("no-color") ? false : read("color") ? true : void 0
   };
 }
-function parseCli(argv, cwd = process.cwd()) {
+function parseDiff(argv, cwd) {
+  const spec = Object.fromEntries(
+    Object.entries(checkSpec).filter(([flag]) => MERGE_OPTIONS.includes(flag) || flag === "help")
+  );
+  const { values, positionals } = parseStrict(argv, spec);
+  if (values.help) return { kind: "help" };
+  const read = (name, given = values[name]) => readOption(name, given, { cwd }, (text, expected) => new UsageError(`--${name} '${text}': ${expected}`));
+  if (positionals.length !== 2) throw new UsageError("diff takes two JSON reports: the baseline, then the report to compare with it");
+  return {
+    kind: "diff",
+    baseline: positionals[0],
+    report: positionals[1],
+    outputs: readOutputs((name) => read(name), cwd),
+    failOn: read("fail-on", values["fail-on"] ?? "new"),
+    color: read("no-color") ? false : read("color") ? true : void 0
+  };
+}
+var COMMANDS = ["explain", "merge", "diff", "versions"];
+var VERSIONS_ONLY = ["releases", "bisect-releases", "release-data"];
+function distance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+function notACommand(first, cwd, exists) {
+  if (first === void 0 || !/^[a-z][a-z0-9-]{0,31}$/i.test(first) || exists(path.resolve(cwd, first))) return void 0;
+  const near = closest(first.toLowerCase(), COMMANDS);
+  return new UsageError(
+    `'${first}' is not a command or a file${near ? ` \u2014 did you mean '${near}'?` : ""} (commands: ${COMMANDS.join(", ")}; anything else is an artifact path or glob)`
+  );
+}
+function readOutputs(read, cwd) {
+  const outputs2 = [];
+  for (const format of ["json", "markdown"]) {
+    const file = read(format);
+    if (file) outputs2.push({ format, path: file, given: `--${format}` });
+  }
+  for (const o of read("output")) {
+    outputs2.push({ ...o, given: `--output ${o.format}=\u2026` });
+  }
+  const artifactLike = outputs2.find((o) => /\.wasm$/i.test(o.path));
+  if (artifactLike) {
+    throw new UsageError(
+      `${artifactLike.given} '${artifactLike.path}': a .wasm file would be overwritten by the report (name a report file)`
+    );
+  }
+  const where = (o) => o.path === "-" ? "-" : path.resolve(cwd, o.path);
+  for (const [i, a] of outputs2.entries()) {
+    const b = outputs2.slice(i + 1).find((o) => where(o) === where(a));
+    if (b) {
+      throw new UsageError(
+        `${a.given} and ${b.given} both write to ${a.path === "-" ? "stdout" : `'${a.path}'`}: give each its own file (at most one '-')`
+      );
+    }
+  }
+  return outputs2;
+}
+var pathOf = (outputs2, format) => outputs2.find((o) => o.format === format)?.path;
+function parseCli(argv, cwd = process.cwd(), exists = existsSync) {
   if (argv[0] === "explain") return parseExplain(argv.slice(1));
   if (argv[0] === "merge") return parseMerge(argv.slice(1), cwd);
-  const { values, positionals } = parseStrict(argv, checkSpec);
+  if (argv[0] === "diff") return parseDiff(argv.slice(1), cwd);
+  if (argv[0] === "versions") return parseVersions(argv.slice(1), cwd, exists);
+  const parsed = parseCheckArgs(argv, cwd, exists);
+  if (parsed.kind !== "check") return parsed;
+  const given = VERSIONS_ONLY.find((name) => parsed.given(name));
+  if (given)
+    throw new UsageError(`${flagOf(given)} is an option of 'wasm-p2-check versions' (e.g. wasm-p2-check versions ${flagOf(given)} \u2026)`);
+  return parsed.command;
+}
+function parseVersions(argv, cwd, exists) {
+  const parsed = parseCheckArgs(argv, cwd, exists, "versions");
+  if (parsed.kind !== "check") return parsed;
+  const { command, read } = parsed;
+  const releases = read("releases");
+  if (releases.length === 0)
+    throw new UsageError("versions needs --releases (e.g. wasm-p2-check versions --releases 33.0.0,47.0.0 build/*.wasm)");
+  if (command.baseline) throw new UsageError("versions: --baseline belongs to a plain check (compare one run with a saved report)");
+  if (command.options.adapter && command.options.adapter.kind !== "auto") {
+    throw new UsageError("versions: --adapter is chosen per release (each release's adapter); leave it out");
+  }
+  const { failOn: _failOn, kind: _kind, ...rest } = command;
+  return { ...rest, kind: "versions", releases, bisect: read("bisect-releases"), releaseData: read("release-data") };
+}
+function parseCheckArgs(argv, cwd, exists, sub) {
+  const { values, positionals } = parseStrict(argv, checkSpec, true);
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
   const flagOf2 = new Map(cliOptions().map((o) => [o.name, o.cli.flag]));
@@ -159,25 +295,116 @@ function parseCli(argv, cwd = process.cwd()) {
     { cwd },
     (text, expected) => new UsageError(`--${flagOf2.get(name)} '${text}': ${expected}`)
   );
-  if (positionals.length === 0) throw new UsageError("no artifacts given (e.g. wasm-p2-check build/*.wasm)");
+  if (positionals.length === 0) throw new UsageError(`no artifacts given (e.g. wasm-p2-check ${sub ? `${sub} \u2026 ` : ""}build/*.wasm)`);
+  const misuse = sub ? void 0 : notACommand(argv[0] === positionals[0] ? positionals[0] : void 0, cwd, exists);
+  if (misuse) throw misuse;
+  const late = sub ? void 0 : COMMANDS.find((c) => c === positionals[0]);
+  if (late && !exists(path.resolve(cwd, late))) {
+    throw new UsageError(`'${late}' is a command: give it first, then its options (wasm-p2-check ${late} \u2026)`);
+  }
+  const outputs2 = readOutputs(read, cwd);
   const { cwd: _cwd, ...options } = buildCheckOptions(read, positionals, cwd);
   const label = read("label");
   const cacheDir = read("cache-dir");
+  const baseline = read("baseline");
+  if (baseline?.kind === "auto") {
+    throw new UsageError("--baseline 'auto' is the Action's (it restores the base branch's report): give a JSON report file");
+  }
   return {
     kind: "check",
-    options: { ...options, keepWorkDir: read("keep-work-dir"), ...label ? { label } : {} },
-    cache: !read("no-cache"),
-    ...cacheDir ? { cacheDir } : {},
-    json: read("json") || void 0,
-    markdown: read("markdown") || void 0,
-    failOn: read("fail-on"),
-    color: read("no-color") ? false : read("color") ? true : void 0,
-    quiet: read("quiet")
+    read,
+    given: (name) => values[flagOf2.get(name) ?? ""] !== void 0,
+    command: {
+      kind: "check",
+      options: { ...options, keepWorkDir: read("keep-work-dir"), ...label ? { label } : {} },
+      cache: !read("no-cache"),
+      ...cacheDir ? { cacheDir } : {},
+      ...baseline?.kind === "file" ? { baseline: baseline.path } : {},
+      outputs: outputs2,
+      json: pathOf(outputs2, "json"),
+      markdown: pathOf(outputs2, "markdown"),
+      failOn: read("fail-on"),
+      color: read("no-color") ? false : read("color") ? true : void 0,
+      quiet: read("quiet")
+    }
   };
 }
 function flagOf(option) {
   const o = cliOptions().find((c) => c.name === option);
   return o ? `--${o.cli.flag}` : option;
+}
+
+// src/cli/color.ts
+function useColor(flag, env, isTTY) {
+  if (flag !== void 0) return flag;
+  const force = env.FORCE_COLOR;
+  if (force !== void 0) return !/^(0|false)$/i.test(force.trim());
+  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
+  return isTTY && env.TERM !== "dumb";
+}
+
+// src/cli/progress.ts
+var CLEAR_LINE = "\r\x1B[2K";
+var duration = (ms) => {
+  const whole = Math.round(Math.max(0, ms) / 1e3) * 1e3;
+  return whole === 0 ? "0s" : prettyMilliseconds(whole);
+};
+function progressPrinter(out, now = Date.now, tick = 1e3) {
+  const started = now();
+  const stamp = () => `[${((now() - started) / 1e3).toFixed(1).padStart(5)}s]`;
+  if (!out.isTTY) {
+    return {
+      onEvent(event) {
+        if (!event.artifact) {
+          if (event.message) out.write(`${stamp()} ${logSafeLine(event.message)}
+`);
+        } else if (event.stage === "done")
+          out.write(`${stamp()} ${logSafeLine(event.artifact)}: ${logSafeLine(event.message ?? "done")}
+`);
+      },
+      end() {
+      }
+    };
+  }
+  let total;
+  let done = 0;
+  const running = /* @__PURE__ */ new Map();
+  let shown = false;
+  const status = () => {
+    const elapsed = now() - started;
+    const parts = [total === void 0 ? `${done} done` : `${done}/${total} done`, `${duration(elapsed)} elapsed`];
+    if (total !== void 0 && done > 0 && done < total) parts.push(`ETA ${duration(elapsed / done * (total - done))}`);
+    const current = [...running].at(-1);
+    if (current) parts.push(`${logSafeLine(current[0])}: ${current[1]}`);
+    const line = parts.join(" \xB7 ");
+    const width = Math.max(20, (out.columns || 80) - 1);
+    return line.length > width ? `${line.slice(0, width - 1)}\u2026` : line;
+  };
+  const draw = () => {
+    out.write(`${CLEAR_LINE}${status()}`);
+    shown = true;
+  };
+  const clock = tick > 0 ? setInterval(draw, tick) : void 0;
+  clock?.unref();
+  return {
+    onEvent(event) {
+      if (event.total !== void 0) total = event.total;
+      if (!event.artifact) {
+        if (event.message) out.write(`${CLEAR_LINE}${stamp()} ${logSafeLine(event.message)}
+`);
+      } else if (event.stage === "done") {
+        done++;
+        running.delete(event.artifact);
+      } else {
+        running.set(event.artifact, event.stage);
+      }
+      draw();
+    },
+    end() {
+      if (clock) clearInterval(clock);
+      if (shown) out.write(CLEAR_LINE);
+    }
+  };
 }
 
 // src/report/terminal.ts
@@ -190,16 +417,10 @@ var ANSI = {
   yellow: "\x1B[33m",
   cyan: "\x1B[36m"
 };
-var VERDICT_STYLE = {
-  PASS: { mark: "\u2714", style: "green" },
-  REGRESSION: { mark: "\u2716", style: "red" },
-  "CONVERT-FAIL": { mark: "\u2716", style: "red" },
-  "PRE-EXISTING": { mark: "!", style: "yellow" },
-  TIMEOUT: { mark: "\u29D7", style: "yellow" },
-  "INVALID-INPUT": { mark: "!", style: "yellow" },
-  "NOT-WASI": { mark: "-", style: "cyan" },
-  ERROR: { mark: "\u2716", style: "red" }
-};
+var SEVERITY_STYLE = { ok: "green", fail: "red", warn: "yellow", info: "cyan" };
+var VERDICT_STYLE = Object.fromEntries(
+  VERDICTS.map((v) => [v, { mark: VERDICT_TABLE[v].mark, style: SEVERITY_STYLE[VERDICT_TABLE[v].severity] }])
+);
 var HEAD_LINES = 5;
 var TAIL_LINES = 20;
 var GUEST_CHARS = 4e3;
@@ -207,6 +428,14 @@ function renderTerminal(report, opts) {
   const c = (style, text) => opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text;
   const out = [];
   const rt = report.runtime;
+  const change = report.baseline ? changeGroups(report) : void 0;
+  if (report.baseline) {
+    const colour2 = change.newFailures.length ? "red" : "green";
+    out.push(
+      `${c("bold", "Change:")} ${c(colour2, changeHeadline(report))}${report.commit ? ` \xB7 ${shortSha(report.commit)}` : ""} \xB7 ${oneLine(baselineLine(report))}`
+    );
+    for (const d of report.baseline.differences) out.push(c("dim", `baseline differs: ${oneLine(d)}`));
+  }
   out.push(
     `${c("bold", `${report.tool.name} ${report.tool.version}`)}: ${report.summary.total} artifact${report.summary.total === 1 ? "" : "s"} \xB7 runtime ${oneLine(rt.requested)} (P1 ${oneLine(runtimeLabel(rt.p1))}, P2 ${oneLine(runtimeLabel(rt.p2))})`
   );
@@ -223,14 +452,17 @@ function renderTerminal(report, opts) {
   for (const w of report.warnings ?? []) out.push(`${c("yellow", "warning:")} ${oneLine(w.message)}`);
   if (report.warnings?.length) out.push("");
   const width = Math.min(40, Math.max(0, ...report.results.map((r) => oneLine(r.artifact.path).length)));
-  for (const r of report.results) {
+  const ordered = change ? [...change.newFailures, ...change.changed, ...change.fixed, ...change.passing, ...change.stillFailing] : report.results;
+  for (const r of ordered) {
     const v = VERDICT_STYLE[r.verdict];
-    const path2 = oneLine(r.artifact.path);
+    const path3 = oneLine(r.artifact.path);
     const tc = toolchainLabel(r);
     const from = provenanceLabel(r);
+    const tag = change ? changeTag(r, report) : void 0;
     out.push(
-      `${c(v.style, `${v.mark} ${r.verdict.padEnd(13)}`)} ${c("bold", path2)}${" ".repeat(Math.max(1, width - path2.length + 2))}${c("dim", oneLine(tc))}` + (from ? ` ${c("dim", `[${oneLine(from)}]`)}` : "")
+      `${c(v.style, `${v.mark} ${r.verdict.padEnd(13)}`)} ${c("bold", path3)}${" ".repeat(Math.max(1, width - path3.length + 2))}${c("dim", oneLine(tc))}` + (from ? ` ${c("dim", `[${oneLine(from)}]`)}` : "") + (tag ? ` ${c(tag.style, `[${oneLine(tag.text)}]`)}` : "")
     );
+    if (r.change?.class === "still-failing") continue;
     if (r.verdict === "PASS") {
       for (const n of r.notes) out.push(`    ${c("dim", "note:")} ${oneLine(n.message)}`);
       for (const d of splitDiagnoses(r).notes) out.push(`    ${c("dim", "note:")} ${noteDiagnosis(d)}`);
@@ -239,6 +471,11 @@ function renderTerminal(report, opts) {
     out.push(...details(r, report, c).map((l) => l ? `    ${l}` : l), "");
   }
   if (out[out.length - 1] !== "") out.push("");
+  if (change?.removed.length) {
+    for (const b of change.removed)
+      out.push(`${c("dim", "- removed")}       ${oneLine(b.path)} ${c("dim", `[was ${oneLine(b.verdict)}]`)}`);
+    out.push("");
+  }
   const s = report.summary;
   const counts = countsLine(s.counts, VERDICTS) || "nothing checked";
   const sentence = statusSentence(s);
@@ -249,6 +486,25 @@ function renderTerminal(report, opts) {
   out.push(`${c("bold", "Result:")} ${counts}. ${status}`);
   return `${out.join("\n")}
 `;
+}
+function changeTag(r, report) {
+  const ch = r.change;
+  if (!ch) return void 0;
+  const renamed = ch.matchedBy === "sha256" && ch.base ? `renamed from ${ch.base.path}; ` : "";
+  switch (ch.class) {
+    case "new-failure":
+      return { text: `${renamed}new failure: passes on ${baseName(report)}`, style: "red" };
+    case "new-artifact":
+      return r.verdict === "PASS" ? { text: "new artifact", style: "dim" } : { text: "new artifact", style: "red" };
+    case "changed":
+      return { text: `${renamed}${ch.worse ? "worse" : "changed"}: was ${wasOnBaseline(r)}`, style: ch.worse ? "red" : "yellow" };
+    case "fixed":
+      return { text: `${renamed}fixed: was ${wasOnBaseline(r)}`, style: "green" };
+    case "still-failing":
+      return { text: `${renamed}fails the same way on ${baseName(report)}: not caused by this change`, style: "dim" };
+    default:
+      return renamed ? { text: renamed.replace(/; $/, ""), style: "dim" } : void 0;
+  }
 }
 function details(r, report, c) {
   const out = [];
@@ -389,37 +645,70 @@ async function main(argv) {
       const logText = await readBoundedLog(command.log === "-" ? process.stdin : createReadStream(command.log)).catch((e) => {
         throw new UsageError(`explain: cannot read ${command.log}: ${e.message}`);
       });
+      if (isSavedReport(logText)) {
+        throw new UsageError(
+          `explain: ${command.log} is a wasm-p2-check JSON report, not an error log: each of its results already has its diagnosis (show them with: wasm-p2-check merge ${command.log})`
+        );
+      }
       const result = await explain({
         logText,
         modulePath: command.module,
         signatureDirs: command.signatureDirs,
         adapterVersion: command.adapterVersion
       });
-      if (command.format === "json") process.stdout.write(renderExplanationJson(result));
+      if (command.format === "json") process.stdout.write(reportToStdout(renderExplanationJson(result), "json"));
       else if (command.format === "markdown")
         process.stdout.write(
-          `${renderExplainFindings([{ block: 0, result }], true) || "Nothing to diagnose: the log shows no failure."}
-`
+          reportToStdout(
+            `${renderExplainFindings([{ block: 0, result }], true) || "Nothing to diagnose: the log shows no failure."}
+`,
+            "markdown"
+          )
         );
-      else process.stdout.write(neutralizeCommands(renderExplanation(result, { color: command.color ?? process.stdout.isTTY === true })));
+      else
+        process.stdout.write(
+          neutralizeCommands(renderExplanation(result, { color: useColor(command.color, process.env, process.stdout.isTTY === true) }))
+        );
       return 0;
     }
     case "check": {
-      const onProgress = command.quiet ? void 0 : progressPrinter();
-      const cacheRoot = command.cacheDir ?? userCacheDir(process.env);
-      const cache = command.cache ? directoryStore(path.join(cacheRoot, "results")) : void 0;
-      const wasmtime = command.cache ? { ...command.options.wasmtime, compileCacheDir: path.join(cacheRoot, "compiled") } : command.options.wasmtime;
-      const report = await check({ ...command.options, ...wasmtime ? { wasmtime } : {}, cwd: process.cwd(), onProgress, cache });
-      return emit(report, command);
+      outputFoldersExist(command.outputs);
+      const progress = command.quiet ? void 0 : progressPrinter(process.stderr);
+      const baseline = command.baseline ? await readBaseline(command.baseline, "--baseline", await loadSignatures(command.options.signatureDirs ?? [])) : void 0;
+      const report = await check(checkOptions(command, progress?.onEvent)).finally(() => progress?.end());
+      return emit(baseline ? compareWithBaseline(report, baseline, { source: `file ${command.baseline}` }) : report, command);
+    }
+    case "versions": {
+      const outputs2 = versionsOutputs(command);
+      outputFoldersExist(outputs2);
+      const progress = command.quiet ? void 0 : progressPrinter(process.stderr);
+      const { versions: report } = await runVersions(checkOptions(command, progress?.onEvent), {
+        releases: command.releases,
+        bisect: command.bisect,
+        releaseData: command.releaseData
+      }).finally(() => progress?.end());
+      for (const o of outputs2) await output(o, o.format === "json" ? renderVersionsJson(report) : renderVersionsMarkdown(report));
+      if (report.configurationError) {
+        throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
+      }
+      if (command.json !== "-" && command.markdown !== "-") process.stdout.write(neutralizeCommands(renderVersionsTerminal(report)));
+      return versionsBreak(report) ? 1 : 0;
+    }
+    case "diff": {
+      const db = await loadSignatures();
+      const baseline = await readBaseline(command.baseline, "diff", db);
+      const report = await readBaseline(command.report, "diff", db);
+      return emit(compareWithBaseline(report, baseline, { source: `file ${command.baseline}` }), command);
     }
     case "merge": {
       const inputs = [];
+      const db = await loadSignatures();
       for (const file of command.reports) {
-        const text = await readFile(file, "utf8").catch((e) => {
+        const text = (await readRegularFile(file, MAX_REPORT_BYTES, "report").catch((e) => {
           throw new UsageError(`merge: cannot read ${file}: ${e.message}`);
-        });
+        })).toString("utf8");
         try {
-          inputs.push({ source: path.basename(file).replace(/\.json$/, ""), report: parseReport(text) });
+          inputs.push({ source: path2.basename(file).replace(/\.json$/, ""), report: rederiveReport(parseReport(text), db) });
         } catch (e) {
           throw new UsageError(`merge: ${file}: ${e.message}`);
         }
@@ -434,37 +723,66 @@ async function main(argv) {
     }
   }
 }
+function isSavedReport(text) {
+  if (!text.trimStart().startsWith("{")) return false;
+  try {
+    const value = JSON.parse(text);
+    return value?.tool?.name === "wasm-p2-check" && Array.isArray(value.results);
+  } catch {
+    return false;
+  }
+}
+function checkOptions(command, onProgress) {
+  const cacheRoot = command.cacheDir ?? userCacheDir(process.env);
+  const cache = command.cache ? directoryStore(path2.join(cacheRoot, "results")) : void 0;
+  const wasmtime = command.cache ? { ...command.options.wasmtime, compileCacheDir: path2.join(cacheRoot, "compiled") } : command.options.wasmtime;
+  return { ...command.options, ...wasmtime ? { wasmtime } : {}, cwd: process.cwd(), onProgress, cache };
+}
+var MAX_REPORT_BYTES = 256 * 1024 * 1024;
+async function readBaseline(file, what, db) {
+  const text = await readRegularFile(file, MAX_REPORT_BYTES, "report").catch((e) => {
+    throw new UsageError(`${what}: cannot read ${file}: ${e.message}`);
+  });
+  try {
+    return baselineReport(text.toString("utf8"), db);
+  } catch (e) {
+    throw new UsageError(`${what}: ${file} cannot be used as a baseline: ${e.message}`);
+  }
+}
 async function emit(report, command) {
-  if (command.json) await output(command.json, renderJson(report));
-  if (command.markdown) await output(command.markdown, renderMarkdown(report, {}));
+  for (const o of command.outputs) await output(o, REPORT_FORMATS[o.format].render(report));
   if (report.configurationError) {
     throw new UsageError(`${flagOf(report.configurationError.option)}: ${report.configurationError.message}`);
   }
-  if (command.json !== "-" && command.markdown !== "-") {
-    process.stdout.write(neutralizeCommands(renderTerminal(report, { color: command.color ?? process.stdout.isTTY === true })));
+  const notice = failOnNotice(report, command.failOn);
+  if (notice) process.stderr.write(`wasm-p2-check: ${notice}
+`);
+  if (!command.outputs.some((o) => o.path === "-")) {
+    process.stdout.write(
+      neutralizeCommands(renderTerminal(report, { color: useColor(command.color, process.env, process.stdout.isTTY === true) }))
+    );
   }
   return reportFails(report, command.failOn) ? 1 : 0;
 }
-function progressPrinter() {
-  const started = Date.now();
-  return (event) => {
-    const t = ((Date.now() - started) / 1e3).toFixed(1).padStart(5);
-    if (!event.artifact) {
-      if (event.message) process.stderr.write(`[${t}s] ${logSafeLine(event.message)}
-`);
-      return;
-    }
-    const name = logSafeLine(event.artifact);
-    if (event.stage === "done") process.stderr.write(`[${t}s] ${name}: ${logSafeLine(event.message ?? "done")}
-`);
-    else if (process.stderr.isTTY) process.stderr.write(`[${t}s] ${name}: ${event.stage}\u2026
-`);
-  };
+async function output(o, text) {
+  if (o.path === "-") process.stdout.write(reportToStdout(text.endsWith("\n") ? text : `${text}
+`, o.format));
+  else
+    await writeFile(o.path, text).catch((e) => {
+      throw new UsageError(`${o.given} '${o.path}': cannot write it (${e.message})`);
+    });
 }
-async function output(target, text) {
-  if (target === "-") process.stdout.write(text.endsWith("\n") ? text : `${text}
-`);
-  else await writeFile(target, text);
+function versionsOutputs(command) {
+  return [
+    ...command.json ? [{ format: "json", path: command.json, given: "--json" }] : [],
+    ...command.markdown ? [{ format: "markdown", path: command.markdown, given: "--markdown" }] : []
+  ];
+}
+function outputFoldersExist(outputs2) {
+  for (const o of outputs2) {
+    const dir = path2.dirname(path2.resolve(o.path));
+    if (o.path !== "-" && !existsSync2(dir)) throw new UsageError(`${o.given} '${o.path}': no folder ${dir} (nothing was checked)`);
+  }
 }
 main(process.argv.slice(2)).then(
   (code) => {

@@ -3019,6 +3019,7 @@ function createIsolatedEnvironment(env3, args, baseCli) {
 
 // src/runtime/embedded/host-common.ts
 import { closeSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 
 // src/runtime/embedded/host-protocol.ts
 var TRAP_EXIT_CODE = 134;
@@ -3031,7 +3032,14 @@ function readConfig() {
     process.stderr.write("usage: embedded-host CONFIG.json\n");
     process.exit(HOST_ERROR_EXIT_CODE);
   }
-  return JSON.parse(readFileSync(file, "utf8"));
+  const config2 = JSON.parse(readFileSync(file, "utf8"));
+  if (!Number.isSafeInteger(config2.memoryPages) || config2.memoryPages < 1) {
+    process.stderr.write(`embedded-host: no valid memoryPages in ${file}
+`);
+    process.exit(HOST_ERROR_EXIT_CODE);
+  }
+  setFlagsFromString(`--wasm-max-mem-pages=${config2.memoryPages}`);
+  return config2;
 }
 var compiledIn;
 var finished = false;
@@ -3085,9 +3093,66 @@ ${stack}
 }
 Error.stackTraceLimit = 200;
 
+// src/runtime/embedded/may-leave.ts
+var REALLOC_EXPORT = /^cabi_(?:import_|export_)?realloc$/;
+var CANNOT_LEAVE = "cannot leave component instance";
+function mayLeaveGuard() {
+  let lowering = 0;
+  const raw = /* @__PURE__ */ new WeakMap();
+  const counts = { instances: 0, reallocs: 0, imports: 0 };
+  const keepProperties = (wrapper, fn) => Object.assign(wrapper, fn);
+  return {
+    counts,
+    imports(imports) {
+      if (!imports) return imports;
+      const out = {};
+      for (const [module, fields] of Object.entries(imports)) {
+        const leaves = module.includes(":");
+        const mapped = {};
+        for (const [name, value] of Object.entries(fields)) {
+          if (typeof value !== "function") mapped[name] = value;
+          else if (raw.has(value)) mapped[name] = raw.get(value);
+          else if (leaves) {
+            const fn = value;
+            counts.imports++;
+            mapped[name] = keepProperties(function(...args) {
+              if (lowering > 0) throw new WebAssembly.RuntimeError(CANNOT_LEAVE);
+              return fn.apply(this, args);
+            }, fn);
+          } else mapped[name] = value;
+        }
+        out[module] = mapped;
+      }
+      return out;
+    },
+    instance(created) {
+      counts.instances++;
+      const names = Object.keys(created.exports).filter((name) => REALLOC_EXPORT.test(name) && typeof created.exports[name] === "function");
+      if (names.length === 0) return created;
+      const exports = { ...created.exports };
+      for (const name of names) {
+        const fn = created.exports[name];
+        const marked = keepProperties((...args) => {
+          lowering++;
+          try {
+            return fn(...args);
+          } finally {
+            lowering--;
+          }
+        }, fn);
+        raw.set(marked, fn);
+        exports[name] = marked;
+        counts.reallocs++;
+      }
+      return { exports: Object.freeze(exports) };
+    }
+  };
+}
+
 // src/runtime/embedded/p2-host.ts
 restoreWorker();
-addToStatus(() => ({ ioThread: workersStarted > 0 }));
+var mayLeave = mayLeaveGuard();
+addToStatus(() => ({ ioThread: workersStarted > 0, mayLeave: { ...mayLeave.counts } }));
 var config = readConfig();
 var instance;
 try {
@@ -3117,15 +3182,22 @@ try {
   );
   const instantiateCore = WebAssembly.instantiate.bind(WebAssembly);
   WebAssembly.instantiate = async (m, i) => {
-    const created = await instantiateCore(m, i);
+    const created = await instantiateCore(m, mayLeave.imports(i));
     trackMemories(created);
-    return created;
+    return mayLeave.instance(created);
   };
   started(config, Math.round(performance.now() - compileStart));
   instance = await mod.instantiate(
     async (name) => modules.get(name) ?? WebAssembly.compile(readFileSync2(path.join(config.target, name))),
     lookup
   );
+  if (names.length > 0 && mayLeave.counts.instances === 0) {
+    finish(config, {
+      outcome: "error",
+      host: true,
+      message: "the embedded P2 host could not enforce the component model may-leave rule (the transpiled bindings created no core instance through WebAssembly.instantiate): wasmtime may trap with `cannot leave component instance` where this run would pass; check with --runtime wasmtime"
+    });
+  }
 } catch (e) {
   reportThrown(config, e, "link");
 }
@@ -3150,6 +3222,9 @@ function serveStdin(imports) {
   const cli = imports["wasi:cli/stdin"];
   const streams2 = imports["wasi:io/streams"];
   if (!cli || !streams2?.InputStream) throw new Error("preview2-shim: no wasi:cli/stdin or wasi:io/streams InputStream to serve stdin");
+  const clock = imports["wasi:clocks/monotonic-clock"];
+  if (!clock?.subscribeDuration) throw new Error("preview2-shim: no wasi:clocks/monotonic-clock to make a ready pollable");
+  const ready = () => clock.subscribeDuration(0n);
   const shimStdin = cli.getStdin.bind(cli);
   let delegate;
   let ended = false;
@@ -3181,7 +3256,9 @@ function serveStdin(imports) {
     blockingRead: read,
     skip: (len) => BigInt(read(len).length),
     blockingSkip: (len) => BigInt(read(len).length),
-    subscribe: () => toShim().subscribe()
+    // A file (or /dev/null) is always ready, as poll() says of files: a pollable that is ready now, unless the
+    // shim's stream took over. (The shim's own stdin pollable waits for its I/O thread: poll() saw stdin not ready.)
+    subscribe: () => delegate ? delegate.subscribe() : ready()
   });
   stdin2[Symbol.dispose] = () => delegate?.[Symbol.dispose]?.();
   cli.getStdin = () => stdin2;

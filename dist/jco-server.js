@@ -692,8 +692,8 @@ var isWindows = platform === "win32";
 var isMac = platform === "darwin";
 var hostPath = isWindows ? win32 : posix;
 var MAX_SYMLINKS = 40;
-function normalizeHostPath(path) {
-  return isWindows ? path.replace(/\\/g, "/") : path;
+function normalizeHostPath(path2) {
+  return isWindows ? path2.replace(/\\/g, "/") : path2;
 }
 var nsMagnitude = 1000000000n;
 function nsToDateTime(ns) {
@@ -893,8 +893,8 @@ var Descriptor = class _Descriptor {
       throw convertFsError(e);
     }
   }
-  createDirectoryAt(path) {
-    const fullPath = this.#getFullPath(path, false);
+  createDirectoryAt(path2) {
+    const fullPath = this.#getFullPath(path2, false);
     try {
       mkdirSync(fullPath);
     } catch (e) {
@@ -921,8 +921,8 @@ var Descriptor = class _Descriptor {
       statusChangeTimestamp: nsToDateTime(stats.ctimeNs)
     };
   }
-  statAt(pathFlags, path) {
-    const fullPath = this.#getFullPath(path, pathFlags.symlinkFollow);
+  statAt(pathFlags, path2) {
+    const fullPath = this.#getFullPath(path2, pathFlags.symlinkFollow);
     let stats;
     try {
       stats = (pathFlags.symlinkFollow ? statSync : lstatSync)(fullPath, {
@@ -941,8 +941,8 @@ var Descriptor = class _Descriptor {
       statusChangeTimestamp: nsToDateTime(stats.ctimeNs)
     };
   }
-  setTimesAt(pathFlags, path, dataAccessTimestamp, dataModificationTimestamp) {
-    const fullPath = this.#getFullPath(path, pathFlags.symlinkFollow);
+  setTimesAt(pathFlags, path2, dataAccessTimestamp, dataModificationTimestamp) {
+    const fullPath = this.#getFullPath(path2, pathFlags.symlinkFollow);
     let stats;
     if (dataAccessTimestamp.tag === "no-change" || dataModificationTimestamp.tag === "no-change") {
       stats = this.stat();
@@ -971,8 +971,8 @@ var Descriptor = class _Descriptor {
       throw convertFsError(e);
     }
   }
-  openAt(pathFlags, path, openFlags, descriptorFlags) {
-    const fullPath = this.#getFullPath(path, pathFlags.symlinkFollow);
+  openAt(pathFlags, path2, openFlags, descriptorFlags) {
+    const fullPath = this.#getFullPath(path2, pathFlags.symlinkFollow);
     let fsOpenFlags = 0;
     if (openFlags.create) {
       fsOpenFlags |= constants.O_CREAT;
@@ -1052,8 +1052,8 @@ var Descriptor = class _Descriptor {
       throw convertFsError(e);
     }
   }
-  readlinkAt(path) {
-    const fullPath = this.#getFullPath(path, false);
+  readlinkAt(path2) {
+    const fullPath = this.#getFullPath(path2, false);
     try {
       const target = readlinkSync(fullPath);
       return isWindows ? target.replace(/\\/g, "/") : target;
@@ -1061,8 +1061,8 @@ var Descriptor = class _Descriptor {
       throw convertFsError(e);
     }
   }
-  removeDirectoryAt(path) {
-    const fullPath = this.#getFullPath(path, false);
+  removeDirectoryAt(path2) {
+    const fullPath = this.#getFullPath(path2, false);
     try {
       rmdirSync(fullPath);
     } catch (e) {
@@ -1084,8 +1084,8 @@ var Descriptor = class _Descriptor {
       throw convertFsError(e);
     }
   }
-  symlinkAt(target, path) {
-    const fullPath = this.#getFullPath(path, false);
+  symlinkAt(target, path2) {
+    const fullPath = this.#getFullPath(path2, false);
     if (target.startsWith("/")) {
       throw "not-permitted";
     }
@@ -1110,8 +1110,8 @@ var Descriptor = class _Descriptor {
       throw convertFsError(e);
     }
   }
-  unlinkFileAt(path) {
-    const fullPath = this.#getFullPath(path, false);
+  unlinkFileAt(path2) {
+    const fullPath = this.#getFullPath(path2, false);
     try {
       if (fullPath.endsWith("/")) {
         let isDir = false;
@@ -1142,8 +1142,8 @@ var Descriptor = class _Descriptor {
       throw convertFsError(e);
     }
   }
-  metadataHashAt(pathFlags, path) {
-    const fullPath = this.#getFullPath(path, pathFlags.symlinkFollow);
+  metadataHashAt(pathFlags, path2) {
+    const fullPath = this.#getFullPath(path2, pathFlags.symlinkFollow);
     try {
       const stats = (pathFlags.symlinkFollow ? statSync : lstatSync)(fullPath, {
         bigint: true
@@ -28134,7 +28134,7 @@ async function generateASMJS(args) {
   asm.replace(/import \* as [^ ]+ from '[^']*';/g, "").replace("function asmFunc(imports) {", "").replace(/export var ([^ ]+) = ([^. ]+)\.([^ ]+);/g, "").replace(/var retasmFunc = [\s\S]*$/, "").replace(/var memasmFunc = new ArrayBuffer\(0\);/g, "").replace("memory.grow = __wasm_memory_grow;", "").trim()}`).join(",\n");
   const instantiateFunction = `${withInstantiation ? "export " : ""}${async_}function instantiate(imports) {
   const wasm_file_to_asm_index = {
-    ${wasmFiles.map(([path], nth) => `'${basename(path)}': ${nth}`).join(",\n    ")}
+    ${wasmFiles.map(([path2], nth) => `'${basename(path2)}': ${nth}`).join(",\n    ")}
   };
 
   return ${await_}_instantiate(
@@ -28512,18 +28512,38 @@ async function transpileBytes(component, opts = {}) {
 }
 
 // src/convert/jco-server.ts
+import { createHash } from "node:crypto";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import path from "node:path";
 async function handle(request) {
   try {
     if (request.op === "componentNew") {
-      return { id: request.id, ok: true, component: await componentNew2(request.module, request.adapters) };
+      const component = await componentNew2(request.module, request.adapters);
+      if (request.outPath === void 0) return { id: request.id, ok: true, component };
+      await writeFile2(request.outPath, component);
+      return { id: request.id, ok: true, written: component.length };
     }
     const result = await transpileBytes(request.component, request.options);
-    return { id: request.id, ok: true, files: result.files, exports: result.exports };
+    if (request.outDir === void 0) return { id: request.id, ok: true, files: result.files, exports: result.exports };
+    const written = [];
+    for (const [name, content] of Object.entries(result.files)) {
+      if (name.endsWith(".d.ts")) continue;
+      if (path.isAbsolute(name) || name.split(/[\\/]/).includes("..")) throw new Error(`jco named a file outside the folder: ${name}`);
+      const file = path.join(request.outDir, name);
+      await mkdir2(path.dirname(file), { recursive: true });
+      await writeFile2(file, content);
+      written.push([name, createHash("sha256").update(content).digest("hex")]);
+    }
+    return { id: request.id, ok: true, wroteFiles: written, js: result.files["component.js"], exports: result.exports };
   } catch (e) {
     return { id: request.id, ok: false, error: e instanceof Error ? { message: e.message } : String(e) };
   }
 }
+var queue = Promise.resolve();
 process.on("message", (request) => {
-  void handle(request).then((answer) => process.send?.(answer));
+  queue = queue.then(async () => {
+    process.send?.({ id: request.id, started: true });
+    process.send?.(await handle(request));
+  });
 });
 process.on("disconnect", () => process.exit(0));
