@@ -16,7 +16,7 @@
  * new process. The process runs under the watchdog (runtime/watchdog.ts): it ends as soon as the checker is gone.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { jcoServerScript } from '../package/assets.js';
 import { minimalHostEnv } from '../guard/env.js';
 import { formatBytes } from '../guard/safe-fs.js';
@@ -110,14 +110,42 @@ function killTree(proc: ChildProcess): void {
   }
 }
 
-/** The process's resident memory (Linux: /proc), or undefined where it cannot be read. */
-export function residentBytes(pid: number): number | undefined {
+/**
+ * The process's resident memory (Linux: /proc), or undefined where it cannot be read: now (`VmRSS`), or its peak since
+ * the last `resetPeak` (`VmHWM`).
+ */
+export function residentBytes(pid: number, which: 'VmRSS' | 'VmHWM' = 'VmRSS'): number | undefined {
   try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const line = which === 'VmHWM' ? /^VmHWM:\s+(\d+) kB$/m : /^VmRSS:\s+(\d+) kB$/m;
+    const match = line.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Starts the process's peak (VmHWM) afresh (Linux ≥ 4.0: clear_refs 5), so that it measures one request. */
+function resetPeak(pid: number | undefined): void {
+  try {
+    if (pid !== undefined) writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // not Linux, or not allowed: the samples alone watch the memory
+  }
+}
+
+/** Ends the process when `rss` is past the request's memory limit; true when it did. */
+function pastMemoryLimit(proc: ChildProcess, id: number, rss: number | undefined): boolean {
+  const p = pending.get(id);
+  const limits = p?.limits;
+  if (!p || !limits || rss === undefined || rss <= limits.memoryBytes) return false;
+  overLimit(proc, id, {
+    kind: 'memory',
+    value: limits.memoryBytes,
+    message:
+      `memory limit of ${formatBytes(limits.memoryBytes)} for ${p.what} reached ` +
+      `(the converter's resident memory was ${formatBytes(rss)}): the converter was ended`,
+  });
+  return true;
 }
 
 /** The process has taken up request `id`: its time limit counts from now, and its memory is watched. */
@@ -137,18 +165,12 @@ function startedOn(proc: ChildProcess, id: number): void {
     limits.timeMs,
   );
   if (memoryWatch) clearInterval(memoryWatch);
-  memoryWatch = setInterval(() => {
-    const rss = proc.pid !== undefined ? residentBytes(proc.pid) : undefined;
-    if (rss !== undefined && current === id && rss > limits.memoryBytes) {
-      overLimit(proc, id, {
-        kind: 'memory',
-        value: limits.memoryBytes,
-        message:
-          `memory limit of ${formatBytes(limits.memoryBytes)} for ${p.what} reached ` +
-          `(the converter's resident memory was ${formatBytes(rss)}): the converter was ended`,
-      });
-    }
-  }, MEMORY_POLL_MS);
+  // Sampled now and every MEMORY_POLL_MS while it works, and its peak is read when it answers (a request shorter than
+  // one interval is measured too).
+  resetPeak(proc.pid);
+  const sample = () => current === id && proc.pid !== undefined && pastMemoryLimit(proc, id, residentBytes(proc.pid));
+  if (sample()) return;
+  memoryWatch = setInterval(sample, MEMORY_POLL_MS);
   memoryWatch.unref();
 }
 
@@ -180,6 +202,7 @@ function server(): ChildProcess {
     if ('started' in answer) return startedOn(proc, answer.id);
     const p = pending.get(answer.id);
     if (!p) return;
+    if (p.limits && proc.pid !== undefined && pastMemoryLimit(proc, answer.id, residentBytes(proc.pid, 'VmHWM'))) return;
     clearTimeout(p.timer);
     pending.delete(answer.id);
     if (current === answer.id) current = undefined;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -96,14 +96,19 @@ async function notFollowed(pattern: string, cwd: string): Promise<{ abs: string;
       const abs = path.join(dir, entry.name);
       const name = absolute ? abs : path.relative(cwd, abs).split(path.sep).join('/');
       if (!isMatch(name)) continue;
-      const what = entry.isSymbolicLink() ? 'a symbolic link' : entry.isFIFO() ? 'a FIFO' : 'not a regular file';
-      found.push({
-        abs,
-        reason: `${what} matched by ${pattern}: globs neither follow links nor read special files, so it was not checked (name a real file)`,
-      });
+      const what = entry.isSymbolicLink() ? `a symbolic link${await linkTarget(abs)}` : entry.isFIFO() ? 'a FIFO' : 'not a regular file';
+      const why = 'globs neither follow links nor read special files, so it was not checked (name a real file)';
+      found.push({ abs, reason: `${what} matched by ${pattern}: ${why}` });
     }
   }
   return found.sort((a, b) => (a.abs < b.abs ? -1 : 1));
+}
+
+/** ` to TARGET` (the link's own text, bounded; never followed), or '' when it cannot be read. */
+async function linkTarget(abs: string): Promise<string> {
+  const target = await readlink(abs).catch(() => undefined);
+  if (target === undefined) return '';
+  return ` to ${target.length > 200 ? `${target.slice(0, 200)}…` : target}`;
 }
 
 /**
