@@ -59,7 +59,7 @@ import {
   userCacheDir,
   versionsBreak,
   wasOnBaseline
-} from "./chunk-6WG3GNQW.js";
+} from "./chunk-TCXH2PBR.js";
 import "./chunk-3A37YRZA.js";
 import {
   prettyMilliseconds
