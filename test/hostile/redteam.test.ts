@@ -269,7 +269,9 @@ describe('artifact globs do not follow links a pull request commits', () => {
       [env, 'INVALID-INPUT'],
       [leak, 'INVALID-INPUT'],
     ]);
-    expect(report.results[2]!.artifact.error).toMatch(/^a symbolic link to \/.*secret\.wasm matched by build\/\*\*\/\*\.wasm: .*not checked/);
+    expect(report.results[2]!.artifact.error).toMatch(
+      /^a symbolic link to \/.*secret\.wasm matched by build\/\*\*\/\*\.wasm: .*not checked/,
+    );
     expect(JSON.stringify(report)).not.toContain('TOPSECRET');
   });
 
