@@ -16,7 +16,7 @@ import path from 'node:path';
 import { baselineReport, compareWithBaseline } from '../compare/baseline.js';
 import { loadSignatures, type SignatureDb } from '../diagnose/signatures.js';
 import type { EventContext } from '../github/context.js';
-import { readRegularFile } from '../guard/safe-fs.js';
+import { readSavedReport } from '../guard/safe-fs.js';
 import type { Report } from '../model.js';
 import type { BaselineSource } from '../options/parsers.js';
 import { baselineAge } from '../report/change.js';
@@ -27,8 +27,6 @@ import type { PersistedCache } from './cache.js';
 import type { CommonInputs } from './inputs.js';
 import type { ModeContext, ModeResult, Publishing } from './mode.js';
 
-/** A baseline larger than this is not read (a report of thousands of artifacts with capped output fits well below). */
-export const MAX_BASELINE_BYTES = 256 * 1024 * 1024;
 const FILE = 'report.json';
 const SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 
@@ -108,7 +106,7 @@ export class BaselineInputError extends Error {}
 
 /** Reads and validates a baseline file (untrusted); its diagnoses derived again by this build. */
 async function readBaselineFile(file: string, deps: BaselineDeps): Promise<Report> {
-  return baselineReport((await readRegularFile(file, MAX_BASELINE_BYTES, 'baseline report')).toString('utf8'), await deps.signatures());
+  return baselineReport(await readSavedReport(file, 'baseline report'), await deps.signatures());
 }
 
 /**

@@ -15,7 +15,7 @@ import { rederiveReport } from '../diagnose/saved-report.js';
 import { loadSignatures, type SignatureDb } from '../diagnose/signatures.js';
 import { failOnNotice, reportFails } from '../report/fail-on.js';
 import { baselineReport, compareWithBaseline } from '../compare/baseline.js';
-import { readRegularFile } from '../guard/safe-fs.js';
+import { readSavedReport } from '../guard/safe-fs.js';
 import type { Report } from '../model.js';
 import { parseReport, renderExplanationJson } from '../report/json.js';
 import { renderExplainFindings } from '../report/explain-markdown.js';
@@ -110,11 +110,9 @@ async function main(argv: string[]): Promise<number> {
       const db = await loadSignatures();
       for (const file of command.reports) {
         // Untrusted like a baseline: a regular file within the size limit (never a FIFO that blocks, nor /dev/zero).
-        const text = (
-          await readRegularFile(file, MAX_REPORT_BYTES, 'report').catch((e: Error) => {
-            throw new UsageError(`merge: cannot read ${file}: ${e.message}`);
-          })
-        ).toString('utf8');
+        const text = await readSavedReport(file).catch((e: Error) => {
+          throw new UsageError(`merge: cannot read ${file}: ${e.message}`);
+        });
         try {
           inputs.push({ source: path.basename(file).replace(/\.json$/, ''), report: rederiveReport(parseReport(text), db) });
         } catch (e) {
@@ -157,15 +155,12 @@ function checkOptions(
   return { ...command.options, ...(wasmtime ? { wasmtime } : {}), cwd: process.cwd(), onProgress, cache };
 }
 
-/** Saved reports are untrusted: a regular file within a size limit, schema-validated (report/json.ts). */
-const MAX_REPORT_BYTES = 256 * 1024 * 1024;
-
 async function readBaseline(file: string, what: string, db: SignatureDb): Promise<Report> {
-  const text = await readRegularFile(file, MAX_REPORT_BYTES, 'report').catch((e: Error) => {
+  const text = await readSavedReport(file).catch((e: Error) => {
     throw new UsageError(`${what}: cannot read ${file}: ${e.message}`);
   });
   try {
-    return baselineReport(text.toString('utf8'), db);
+    return baselineReport(text, db);
   } catch (e) {
     throw new UsageError(`${what}: ${file} cannot be used as a baseline: ${(e as Error).message}`);
   }

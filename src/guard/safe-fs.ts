@@ -204,6 +204,17 @@ export async function readRegularFile(file: string, maxBytes: number, what = 'fi
   }
 }
 
+/**
+ * The limit on a saved report (a baseline, a report to merge or publish): other jobs' and other commits' files, so
+ * untrusted like any input.
+ */
+export const MAX_SAVED_REPORT_BYTES = 256 * 1024 * 1024;
+
+/** A saved report's text, read like any untrusted file (regular, no FIFO or device that blocks, size-capped). */
+export async function readSavedReport(file: string, what = 'report', maxBytes = MAX_SAVED_REPORT_BYTES): Promise<string> {
+  return (await readRegularFile(file, maxBytes, what)).toString('utf8');
+}
+
 /** Bytes and entries a copy may still use, and when it must be done; shared across the folders of one copy. */
 export interface CopyBudget {
   bytes: number;

@@ -8,7 +8,7 @@ import { mergeReports, type MergeInput } from '../../report/merge.js';
 import { InputError } from '../inputs.js';
 import type { ModeUnit } from '../mode.js';
 import type { RunnerEnv } from '../runner-env.js';
-import { MAX_SAVED_REPORT_BYTES, readSaved } from './post-from-report.js';
+import { readSavedReport } from '../../guard/safe-fs.js';
 
 export interface MergeInputs {
   /** Globs of the JSON reports to merge (relative to the workspace). */
@@ -52,7 +52,7 @@ async function mergedReport({ reports: patterns, signatureDirs }: MergeInputs, r
       .join('/')
       .replace(/\.json$/, '');
     try {
-      parts.push({ source, report: rederiveReport(parseReport(await readSaved(file, MAX_SAVED_REPORT_BYTES, 'report')), db) });
+      parts.push({ source, report: rederiveReport(parseReport(await readSavedReport(file)), db) });
     } catch (e) {
       throw new Error(`Cannot merge ${source}.json: ${(e as Error).message}`);
     }

@@ -16,7 +16,7 @@ import {
 import { deriveCommentKey, savedReportCommentKey, savedReportHeading } from '../../github/sticky-comment.js';
 import { rederiveReport } from '../../diagnose/saved-report.js';
 import { loadSignatures } from '../../diagnose/signatures.js';
-import { readRegularFile } from '../../guard/safe-fs.js';
+import { readSavedReport } from '../../guard/safe-fs.js';
 import type { Report } from '../../model.js';
 import { parseReport } from '../../report/json.js';
 import { summarize } from '../../report/summary.js';
@@ -44,7 +44,7 @@ export const postFromReportMode: ModeUnit<PostFromReportInputs> = {
     // by this build (diagnose/saved-report.ts), what cannot be is quoted as the report's words.
     const saved = rederiveReport(
       parseReport(
-        await readSaved(file, MAX_SAVED_REPORT_BYTES, 'report').catch((e: Error) => {
+        await readSavedReport(file).catch((e: Error) => {
           throw new Error(`Input 'report' has an invalid value '${file}': ${e.message}`);
         }),
       ),
@@ -52,17 +52,10 @@ export const postFromReportMode: ModeUnit<PostFromReportInputs> = {
     );
     const report: Report = { ...saved, summary: summarize(saved.results) };
     const metaFile = metadataPath(file);
-    const meta = existsSync(metaFile) ? parseRunMetadata(await readSaved(metaFile, 64 * 1024, 'report metadata')) : undefined;
+    const meta = existsSync(metaFile) ? parseRunMetadata(await readSavedReport(metaFile, 'report metadata', 64 * 1024)) : undefined;
     return placed(ctx, inputs.publish, report, meta);
   },
 };
-
-/** Saved reports come from other jobs (PR code): regular files only (no FIFO or device can hang the step), capped. */
-export const MAX_SAVED_REPORT_BYTES = 256 * 1024 * 1024;
-
-export async function readSaved(file: string, maxBytes: number, what: string): Promise<string> {
-  return (await readRegularFile(file, maxBytes, what)).toString('utf8');
-}
 
 /** The saved report where it belongs: the triggering run's comment, heading, links and pull request. */
 function placed(ctx: ModeContext, publish: PublishOptions, report: Report, meta: RunMetadata | undefined): ModeResult {
