@@ -5,9 +5,8 @@
  * only adapters are served, never an engine.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { type FileServer, serveFiles } from './file-server.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -21,12 +20,7 @@ export const vendoredAdapters: VendoredAdapter[] = JSON.parse(
   await readFile(path.join(root, 'test/fixtures/adapters/releases.json'), 'utf8'),
 ).adapters;
 
-export interface AdapterMirror {
-  url: string;
-  /** Paths asked for, in order. */
-  requests: string[];
-  close(): Promise<void>;
-}
+export type AdapterMirror = FileServer;
 
 /** Serves the adapters of `releases` (default: every vendored one); anything else is a 404. */
 export async function startAdapterMirror(releases: string[] = vendoredAdapters.map((a) => a.release)): Promise<AdapterMirror> {
@@ -37,23 +31,5 @@ export async function startAdapterMirror(releases: string[] = vendoredAdapters.m
       files.set(`/v${a.release}/${name}`, await readFile(path.join(root, a.dir, name)));
     }
   }
-  const requests: string[] = [];
-  const server = createServer((req, res) => {
-    const url = req.url ?? '';
-    requests.push(url);
-    const body = files.get(url);
-    if (!body) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('Not Found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
-    res.end(body);
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
-  };
+  return serveFiles(files);
 }

@@ -7,8 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { wasmtimeReleaseAdapter } from '../src/runtime/wasmtime/adapter.js';
 import { folderCache, type ReleaseCache } from '../src/runtime/wasmtime/cache.js';
 import { resolveWasmtime } from '../src/runtime/wasmtime/install.js';
+import { type FileServer, serveFiles } from './file-server.js';
 import {
   DEFAULT_WASMTIME_VERSION,
   archiveDirName,
@@ -29,7 +28,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const target = releaseTarget();
 
 let work: string;
-let server: Server;
+let server: FileServer;
 let base: string;
 let requests: string[] = [];
 const assets = new Map<string, Buffer>();
@@ -55,36 +54,25 @@ async function publishRelease(version: string, printedVersion = version): Promis
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'p2c-wasmtime-install-'));
-  server = createServer((req, res) => {
-    const url = req.url ?? '';
-    requests.push(url);
-    if (url === '/api/repos/bytecodealliance/wasmtime/releases/latest') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ tag_name: latestTag, name: latestTag }));
-      return;
-    }
-    const body = assets.get(url);
-    if (!body) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('Not Found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
-    res.end(body);
+  server = await serveFiles(assets, (url, res) => {
+    if (url !== '/api/repos/bytecodealliance/wasmtime/releases/latest') return false;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ tag_name: latestTag, name: latestTag }));
+    return true;
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
+  requests = server.requests;
 });
 
 afterAll(async () => {
-  await new Promise<void>((ok) => server.close(() => ok()));
+  await server.close();
   await rm(work, { recursive: true, force: true });
 });
 
 let cacheDir: string;
 let cache: ReleaseCache;
 beforeEach(async () => {
-  requests = [];
+  requests.length = 0;
   // A fresh cache folder per test.
   cacheDir = path.join(await mkdtemp(path.join(work, 'user-')), 'cache');
   cache = folderCache(cacheDir);
@@ -168,7 +156,7 @@ describe('resolveWasmtime: download into the cache', () => {
     await publishRelease('40.0.5');
     await publishRelease('40.0.6');
     for (const v of ['40.0.5', '40.0.6']) await resolveWasmtime({ version: v, downloadBaseUrl: `${base}/download`, searchPath: '', cache });
-    requests = [];
+    requests.length = 0;
     for (const version of [undefined, 'latest']) {
       const r = await resolveWasmtime({
         version,
