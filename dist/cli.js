@@ -38,7 +38,7 @@ import {
   provenanceLabel,
   readBoundedLog,
   readOption,
-  readRegularFile,
+  readSavedReport,
   rederiveReport,
   renderExplainFindings,
   renderExplanationJson,
@@ -59,7 +59,7 @@ import {
   userCacheDir,
   versionsBreak,
   wasOnBaseline
-} from "./chunk-TCXH2PBR.js";
+} from "./chunk-SQSK4GBO.js";
 import "./chunk-3A37YRZA.js";
 import {
   prettyMilliseconds
@@ -704,9 +704,9 @@ async function main(argv) {
       const inputs = [];
       const db = await loadSignatures();
       for (const file of command.reports) {
-        const text = (await readRegularFile(file, MAX_REPORT_BYTES, "report").catch((e) => {
+        const text = await readSavedReport(file).catch((e) => {
           throw new UsageError(`merge: cannot read ${file}: ${e.message}`);
-        })).toString("utf8");
+        });
         try {
           inputs.push({ source: path2.basename(file).replace(/\.json$/, ""), report: rederiveReport(parseReport(text), db) });
         } catch (e) {
@@ -738,13 +738,12 @@ function checkOptions(command, onProgress) {
   const wasmtime = command.cache ? { ...command.options.wasmtime, compileCacheDir: path2.join(cacheRoot, "compiled") } : command.options.wasmtime;
   return { ...command.options, ...wasmtime ? { wasmtime } : {}, cwd: process.cwd(), onProgress, cache };
 }
-var MAX_REPORT_BYTES = 256 * 1024 * 1024;
 async function readBaseline(file, what, db) {
-  const text = await readRegularFile(file, MAX_REPORT_BYTES, "report").catch((e) => {
+  const text = await readSavedReport(file).catch((e) => {
     throw new UsageError(`${what}: cannot read ${file}: ${e.message}`);
   });
   try {
-    return baselineReport(text.toString("utf8"), db);
+    return baselineReport(text, db);
   } catch (e) {
     throw new UsageError(`${what}: ${file} cannot be used as a baseline: ${e.message}`);
   }
